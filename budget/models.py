@@ -1,0 +1,162 @@
+"""Money in the plan: budget lines, funding sources and one fact table of whole kroner."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from measures.models import Agreement, SubGoal, year_validators
+
+
+class BudgetLine(models.Model):
+    """A row of the budget tables: a sub-goal, or a line such as "Prosjektleiing"."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="budget_lines")
+    key = models.SlugField("nøkkel", max_length=80)
+    number = models.PositiveSmallIntegerField("nummer", validators=[MinValueValidator(1)])
+    title = models.CharField("tittel", max_length=200)
+    sub_goal = models.OneToOneField(
+        SubGoal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_line",
+        verbose_name="delmål",
+        help_text="Tom for liner som ikkje er delmål, til dømes prosjektleiing.",
+    )
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = "budsjettline"
+        verbose_name_plural = "budsjettliner"
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "key"], name="budget_line_key_unique"),
+            models.UniqueConstraint(
+                fields=["agreement", "number"],
+                name="budget_line_number_unique",
+                violation_error_message="Det finst alt ei budsjettline med dette nummeret.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def clean(self) -> None:
+        if self.sub_goal_id and self.sub_goal.agreement_id != self.agreement_id:
+            raise ValidationError({"sub_goal": "Delmålet høyrer til ei anna avtale."})
+
+
+class FundingSource(models.Model):
+    """Where money comes from: the state grant (KDD 13.50 post 66), the municipalities, ..."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="funding_sources"
+    )
+    key = models.SlugField("nøkkel", max_length=80)
+    name = models.CharField("namn", max_length=200)
+    position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
+    is_state_cofinancing = models.BooleanField(
+        "statleg medfinansiering",
+        default=False,
+        help_text="Kjelda som budsjettet for heile avtaleperioden (statleg medfinansiering) viser.",
+    )
+
+    class Meta:
+        ordering = ["agreement", "position"]
+        verbose_name = "finansieringskjelde"
+        verbose_name_plural = "finansieringskjelder"
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "key"], name="funding_source_key_unique"),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(is_state_cofinancing=True),
+                name="one_state_cofinancing_source",
+                violation_error_message="Berre éi kjelde kan vere statleg medfinansiering.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Amount(models.Model):
+    """Planned kroner for one budget line, one year, from one source. Totals are computed."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="amounts")
+    source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="amounts")
+    year = models.PositiveSmallIntegerField("år", validators=year_validators)
+    kroner = models.BigIntegerField("beløp (kr)", validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["line__number", "year", "source__position"]
+        verbose_name = "beløp"
+        verbose_name_plural = "beløp"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "source", "year"], name="one_amount_per_line_source_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(kroner__gte=0),
+                name="amount_not_negative",
+                violation_error_message="Beløpet kan ikkje vere negativt.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line.title} {self.year} {self.source.name}: {self.kroner} kr"
+
+    def clean(self) -> None:
+        # The period lives on the agreement, another table, so SQL cannot check it.
+        if self.line_id:
+            self.line.agreement.check_year(self.year)
+            if self.source_id and self.source.agreement_id != self.line.agreement_id:
+                raise ValidationError({"source": "Kjelda høyrer til ei anna avtale."})
+
+
+class Footnote(models.Model):
+    """A footnote of one budget table, anchored to the cell that carries its marker."""
+
+    class Table(models.TextChoices):
+        ALLOCATION = "allocation", "Fordeling av budsjett for heile avtaleperioden"
+        FINANCING = "financing", "Samla budsjett og finansiering for eitt år"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="footnotes")
+    table = models.CharField("tabell", max_length=20, choices=Table.choices)
+    year = models.PositiveSmallIntegerField(
+        "år", null=True, blank=True, validators=year_validators,
+        help_text="Året finansieringstabellen gjeld; tomt for heile perioden.",
+    )
+    marker = models.CharField("merke", max_length=5, default="*")
+    text = models.TextField("tekst")
+    line = models.ForeignKey(
+        BudgetLine,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text="Lina merket står på; tom for summelina.",
+    )
+    column = models.CharField(
+        "kolonne",
+        max_length=80,
+        help_text="«total», eit årstal (fordeling) eller nøkkelen til ei kjelde (finansiering).",
+    )
+
+    class Meta:
+        ordering = ["agreement", "table", "year", "marker"]
+        verbose_name = "fotnote"
+        verbose_name_plural = "fotnotar"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(table="allocation", year__isnull=True) | Q(table="financing", year__isnull=False)),
+                name="footnote_year_only_for_financing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.marker} {self.text}"
+
+    def clean(self) -> None:
+        if self.agreement_id and self.year is not None:
+            self.agreement.check_year(self.year)

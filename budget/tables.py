@@ -1,0 +1,184 @@
+"""The budget tables of an action plan, computed from the fact table, and their checks.
+
+Section 6 of the plan (the whole period) is the state co-financing source by year; section 7
+(one year) is every source for that year. Both are views of the same amounts, so totals are
+always computed here and never stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from measures.models import Agreement
+
+from .models import Amount, BudgetLine, Footnote, FundingSource
+
+
+@dataclass
+class Row:
+    """One line of a table: its cells in column order and their total."""
+
+    number: int | None
+    title: str
+    cells: list[int | None]
+    markers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(cell or 0 for cell in self.cells)
+
+
+@dataclass
+class Table:
+    """A budget table: column headings, rows, a computed sum row and the table's footnotes."""
+
+    caption: str
+    column_keys: list[str]
+    column_labels: list[str]
+    rows: list[Row]
+    footnotes: list[Footnote]
+    sum_row: Row = field(init=False)
+
+    def __post_init__(self) -> None:
+        sums = [sum(row.cells[i] or 0 for row in self.rows) for i in range(len(self.column_keys))]
+        self.sum_row = Row(None, "SUM", sums)
+        for note in self.footnotes:
+            row = next((r for r in self.rows if r.number == getattr(note.line, "number", None)), None)
+            target = row if note.line_id else self.sum_row
+            if target is not None:
+                target.markers[note.column] = note.marker
+
+    @property
+    def total(self) -> int:
+        return self.sum_row.total
+
+    def column_total(self, key: str) -> int:
+        return self.sum_row.cells[self.column_keys.index(key)]
+
+    def cells_with_markers(self, row: Row) -> list[tuple[int | None, str]]:
+        return [(cell, row.markers.get(key, "")) for key, cell in zip(self.column_keys, row.cells, strict=True)]
+
+
+@dataclass
+class Check:
+    """A consistency check the reader can see, passed or not."""
+
+    label: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class BudgetOverview:
+    """Everything the budget page shows, gathered in a fixed number of queries."""
+
+    agreement: Agreement
+    allocation: Table
+    financing: Table
+    financing_year: int
+    financing_years: list[int]
+    checks: list[Check]
+
+    @classmethod
+    def from_agreement(cls, agreement: Agreement, year: int | None = None) -> BudgetOverview:
+        lines = list(BudgetLine.objects.filter(agreement=agreement).select_related("sub_goal"))
+        sources = list(FundingSource.objects.filter(agreement=agreement))
+        amounts = list(Amount.objects.filter(line__agreement=agreement))
+        footnotes = list(Footnote.objects.filter(agreement=agreement).select_related("line"))
+        cells = defaultdict(int)
+        for amount in amounts:
+            cells[(amount.line_id, amount.year, amount.source_id)] += amount.kroner
+        state = next((s for s in sources if s.is_state_cofinancing), None)
+        years_with_data = sorted({a.year for a in amounts})
+        if year is None:
+            year = _default_financing_year(amounts, state, agreement)
+        allocation = _allocation_table(agreement, lines, state, cells, footnotes)
+        financing = _financing_table(year, lines, sources, cells, footnotes)
+        checks = _checks(agreement, lines, allocation, financing, state, year)
+        financing_years = [y for y in agreement.years if y in years_with_data or y == year]
+        return cls(agreement, allocation, financing, year, financing_years, checks)
+
+
+def _default_financing_year(amounts: list[Amount], state: FundingSource | None, agreement: Agreement) -> int:
+    """The latest year for which sources other than the state have planned money, else the first."""
+    other_years = [a.year for a in amounts if state is None or a.source_id != state.pk]
+    return max(other_years) if other_years else agreement.first_year
+
+
+def _allocation_table(agreement, lines, state, cells, footnotes) -> Table:
+    years = list(agreement.years)
+    rows = [
+        Row(line.number, line.title,
+            [cells.get((line.pk, y, state.pk)) if state else None for y in years])
+        for line in lines
+    ]
+    notes = [f for f in footnotes if f.table == Footnote.Table.ALLOCATION]
+    return Table(
+        caption=f"Fordeling av budsjett for heile avtaleperioden (statleg medfinansiering"
+        f"{', ' + state.name if state else ''})",
+        column_keys=[str(y) for y in years],
+        column_labels=[str(y) for y in years],
+        rows=rows,
+        footnotes=notes,
+    )
+
+
+def _financing_table(year, lines, sources, cells, footnotes) -> Table:
+    rows = [Row(line.number, line.title, [cells.get((line.pk, year, s.pk)) for s in sources]) for line in lines]
+    notes = [f for f in footnotes if f.table == Footnote.Table.FINANCING and f.year == year]
+    return Table(
+        caption=f"Samla budsjett og finansiering for {year}",
+        column_keys=[s.key for s in sources],
+        column_labels=[s.name for s in sources],
+        rows=rows,
+        footnotes=notes,
+    )
+
+
+def _kr(value: int) -> str:
+    return f"{value:,}".replace(",", "\xa0") + " kr"
+
+
+def _checks(agreement, lines, allocation: Table, financing: Table, state, year: int) -> list[Check]:
+    checks = [_sum_check(allocation), _sum_check(financing), _weight_total_check(agreement, lines)]
+    checks += _share_checks(lines, allocation)
+    if state is not None and str(year) in allocation.column_keys:
+        kdd_in_financing = financing.column_total(state.key)
+        kdd_in_allocation = allocation.column_total(str(year))
+        checks.append(Check(
+            f"{state.name} i finansieringa for {year} er lik {year}-kolonna i budsjettet for heile perioden",
+            kdd_in_financing == kdd_in_allocation,
+            f"{_kr(kdd_in_financing)} mot {_kr(kdd_in_allocation)}",
+        ))
+    return checks
+
+
+def _sum_check(table: Table) -> Check:
+    by_rows = sum(row.total for row in table.rows)
+    by_columns = sum(table.sum_row.cells)
+    return Check(
+        f"Radene og kolonnane i «{table.caption}» gir same sum",
+        by_rows == by_columns,
+        f"sum av rader {_kr(by_rows)}, sum av kolonnar {_kr(by_columns)}",
+    )
+
+
+def _weight_total_check(agreement: Agreement, lines: list[BudgetLine]) -> Check:
+    total = sum(goal.weight for goal in agreement.sub_goals.all())
+    return Check("Vektinga av delmåla er til saman 100 %", total == 100, f"{total} %")
+
+
+def _share_checks(lines: list[BudgetLine], allocation: Table) -> list[Check]:
+    """Each sub-goal's share of the state money to the sub-goals matches its weight."""
+    goal_rows = [(line, row) for line, row in zip(lines, allocation.rows, strict=True) if line.sub_goal]
+    goal_total = sum(row.total for _, row in goal_rows)
+    checks = []
+    for line, row in goal_rows:
+        share = 100 * row.total / goal_total if goal_total else 0
+        checks.append(Check(
+            f"Delmål {line.sub_goal.number} har {line.sub_goal.weight} % av midlane til delmåla",
+            round(share, 1) == line.sub_goal.weight,
+            f"{_kr(row.total)} av {_kr(goal_total)} = {share:.1f} %".replace(".", ","),
+        ))
+    return checks

@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from .models import Agreement, Involvement, Measure, Organisation, Party, Role, Section, SubGoal
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "key"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "key"]
+    prepopulated_fields = {"key": ["name"]}
+
+
+class PartyInline(admin.TabularInline):
+    model = Party
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class SubGoalInline(admin.StackedInline):
+    model = SubGoal
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "first_year", "last_year", "signed_on"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PartyInline, SubGoalInline]
+
+
+@admin.register(SubGoal)
+class SubGoalAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "agreement", "weight"]
+    list_filter = ["agreement"]
+
+
+class InvolvementInline(admin.TabularInline):
+    model = Involvement
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    extra = 0
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "agreement", "priority", "status", "timeframe"]
+    list_filter = ["agreement", "sub_goal", "priority", "status"]
+    search_fields = ["title", "key"]
+    list_select_related = ["sub_goal", "agreement"]
+    inlines = [InvolvementInline, SectionInline]
+
+    @admin.display(description="nummer", ordering="sub_goal__number")
+    def code(self, measure: Measure) -> str:
+        return measure.code
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "agreement", "kind", "organisation"]
+    list_filter = ["agreement", "kind"]
+    search_fields = ["user__username", "organisation__name"]
+    autocomplete_fields = ["organisation"]

@@ -1,0 +1,478 @@
+"""The living plan: organisations, agreements, sub-goals, measures and who may see them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+from .markdown import render_markdown
+
+# Years outside this range are typing errors, whatever the agreement says.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+year_validators = [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)]
+
+
+class Organisation(models.Model):
+    """A party, lead or partner: a municipality, an agency, a company, a group."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", "Kommune"
+        COUNTY = "county", "Fylkeskommune"
+        STATE_AGENCY = "state_agency", "Statleg etat"
+        MINISTRY = "ministry", "Departement"
+        REGIONAL_COUNCIL = "regional_council", "Regionråd"
+        EDUCATION = "education", "Utdanning og forsking"
+        PRIVATE = "private", "Privat"
+        NGO = "ngo", "Organisasjon"
+        PILOT = "pilot", "Bygdevekstpiloten"
+
+    key = models.SlugField("nøkkel", max_length=80, unique=True)
+    name = models.CharField("namn", max_length=200, unique=True)
+    short_name = models.CharField("kortnamn", max_length=80, blank=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisasjon"
+        verbose_name_plural = "organisasjonar"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:organisation-detail", args=[self.key])
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.kind == self.Kind.MUNICIPALITY
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AgreementQuerySet:
+        """Agreements the user holds a role in (staff see all)."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(roles__user=user).distinct()
+
+
+class Agreement(models.Model):
+    """A bygdevekstavtale between a group of municipalities, the county and the state."""
+
+    slug = models.SlugField("nøkkel", max_length=80, unique=True)
+    name = models.CharField("namn", max_length=200)
+    pilot_name = models.CharField("namn på piloten", max_length=200)
+    signed_on = models.DateField("signert", null=True, blank=True)
+    first_year = models.PositiveSmallIntegerField("første år", validators=year_validators)
+    last_year = models.PositiveSmallIntegerField("siste år", validators=year_validators)
+    parties = models.ManyToManyField(
+        Organisation, related_name="agreements", verbose_name="partar", through="Party"
+    )
+    introduction = models.TextField("introduksjon", blank=True)
+    framework = models.TextField("rammer for handlingsplanen", blank=True)
+    priorities = models.TextField("prioriteringar", blank=True)
+    organisation_text = models.TextField("organisering", blank=True)
+    anchoring_text = models.TextField("lokal og regional forankring", blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "bygdevekstavtale"
+        verbose_name_plural = "bygdevekstavtalar"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_year__lte=models.F("last_year")),
+                name="agreement_period_in_order",
+                violation_error_message="Første år kan ikkje vere etter siste år.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:agreement-detail", args=[self.slug])
+
+    @property
+    def years(self) -> range:
+        """Every year of the agreement period, in order."""
+        return range(self.first_year, self.last_year + 1)
+
+    def check_year(self, year: int | None, field: str = "year") -> None:
+        """Raise a ValidationError if the year lies outside the agreement period."""
+        if year is not None and year not in self.years:
+            raise ValidationError(
+                {field: f"Året {year} er utanfor avtaleperioden {self.first_year}–{self.last_year}."}
+            )
+
+    def introduction_html(self) -> str:
+        return render_markdown(self.introduction)
+
+    def framework_html(self) -> str:
+        return render_markdown(self.framework)
+
+    def priorities_html(self) -> str:
+        return render_markdown(self.priorities)
+
+    def organisation_text_html(self) -> str:
+        return render_markdown(self.organisation_text)
+
+    def anchoring_text_html(self) -> str:
+        return render_markdown(self.anchoring_text)
+
+    def municipalities(self) -> list[Organisation]:
+        """The municipalities among the parties, in party order."""
+        return [party for party in self.ordered_parties() if party.is_municipality]
+
+    def ordered_parties(self) -> list[Organisation]:
+        return [p.organisation for p in self.party_set.select_related("organisation")]
+
+    def weight_total(self) -> int:
+        return sum(goal.weight for goal in self.sub_goals.all())
+
+
+class Party(models.Model):
+    """An organisation that signed the agreement, in the order the agreement names them."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "avtalepart"
+        verbose_name_plural = "avtalepartar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"], name="party_once_per_agreement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.agreement}"
+
+
+class SubGoal(models.Model):
+    """A delmål of an agreement, with its main goal and the weight of effort it gets."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sub_goals")
+    number = models.PositiveSmallIntegerField("nummer", validators=[MinValueValidator(1)])
+    title = models.CharField("tittel", max_length=200)
+    main_goal = models.TextField("hovudmål")
+    weight = models.PositiveSmallIntegerField(
+        "vekting (%)", validators=[MaxValueValidator(100)]
+    )
+    introduction = models.TextField("innleiing", blank=True)
+    remark = models.TextField("merknad", blank=True)
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = "delmål"
+        verbose_name_plural = "delmål"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"],
+                name="sub_goal_number_unique",
+                violation_error_message="Det finst alt eit delmål med dette nummeret.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100), name="sub_goal_weight_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delmål {self.number}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:agreement-detail", args=[self.agreement.slug]) + f"#delmal-{self.number}"
+
+    def introduction_html(self) -> str:
+        return render_markdown(self.introduction)
+
+    def remark_html(self) -> str:
+        return render_markdown(self.remark)
+
+
+class MeasureQuerySet(models.QuerySet):
+    def with_organisations(self) -> MeasureQuerySet:
+        """Load leads and partners in two queries, whatever the number of measures."""
+        involvements = Involvement.objects.select_related("organisation").order_by("position")
+        return self.prefetch_related(
+            Prefetch("involvements", queryset=involvements, to_attr="ordered_involvements")
+        )
+
+    def with_sections(self) -> MeasureQuerySet:
+        return self.prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("position"))
+        )
+
+
+class Measure(models.Model):
+    """A tiltak: numbered within its sub-goal, identified for good by its key."""
+
+    class Priority(models.TextChoices):
+        NOW = "now", "Prioritert no"
+        LATER = "later", "Prioritert seinare i perioden"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Aktivt"
+        CLOSED = "closed", "Avslutta"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="measures")
+    sub_goal = models.ForeignKey(SubGoal, on_delete=models.PROTECT, related_name="measures")
+    key = models.SlugField(
+        "nøkkel",
+        max_length=80,
+        help_text="Fast identitet som følgjer tiltaket sjølv om det får nytt nummer eller delmål.",
+    )
+    number = models.PositiveSmallIntegerField("nummer", validators=[MinValueValidator(1)])
+    title = models.CharField("tittel", max_length=200)
+    tagline = models.CharField("undertittel", max_length=300, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, through="Involvement", related_name="measures"
+    )
+    leads_more = models.CharField(
+        "fleire hovudansvarlege",
+        max_length=300,
+        blank=True,
+        help_text="Fritekst etter organisasjonane, til dømes «m.fl.».",
+    )
+    partners_more = models.CharField(
+        "fleire samarbeidspartar",
+        max_length=300,
+        blank=True,
+        help_text="Fritekst etter organisasjonane, til dømes «m.fl.».",
+    )
+    start_year = models.PositiveSmallIntegerField(
+        "frå år", null=True, blank=True, validators=year_validators
+    )
+    end_year = models.PositiveSmallIntegerField(
+        "til år", null=True, blank=True, validators=year_validators
+    )
+    at_next_revision = models.BooleanField(
+        "vurderast ved neste rullering",
+        default=False,
+        help_text="Tidsramma er ikkje fastsett; tiltaket kan følgjast opp ved neste rullering.",
+    )
+    priority = models.CharField(
+        "prioritet", max_length=10, choices=Priority.choices, default=Priority.NOW
+    )
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    closed_on = models.DateField("avslutta", null=True, blank=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sub_goal__number", "number"]
+        verbose_name = "tiltak"
+        verbose_name_plural = "tiltak"
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "key"], name="measure_key_unique"),
+            models.UniqueConstraint(
+                fields=["sub_goal", "number"],
+                name="measure_number_unique_in_sub_goal",
+                violation_error_message="Det finst alt eit tiltak med dette nummeret i delmålet.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(at_next_revision=True, start_year__isnull=True, end_year__isnull=True)
+                    | Q(
+                        at_next_revision=False,
+                        start_year__isnull=False,
+                        end_year__isnull=False,
+                        start_year__lte=models.F("end_year"),
+                    )
+                ),
+                name="measure_timeframe_valid",
+                violation_error_message=(
+                    "Tidsramma må ha frå- og til-år (frå før til), eller vere «ved neste rullering»."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed") | Q(closed_on__isnull=True),
+                name="measure_only_closed_has_closed_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:measure-detail", args=[self.agreement.slug, self.key])
+
+    def clean(self) -> None:
+        if self.sub_goal_id and self.agreement_id and self.sub_goal.agreement_id != self.agreement_id:
+            raise ValidationError({"sub_goal": "Delmålet høyrer til ei anna avtale."})
+        if self.agreement_id:
+            self.agreement.check_year(self.start_year, "start_year")
+            self.agreement.check_year(self.end_year, "end_year")
+
+    @property
+    def code(self) -> str:
+        """The number readers use: sub-goal and measure, e.g. 1.3."""
+        return f"{self.sub_goal.number}.{self.number}"
+
+    @property
+    def timeframe(self) -> str:
+        if self.at_next_revision:
+            return "Mogleg å følgje opp ved neste rullering"
+        if self.start_year == self.end_year:
+            return str(self.start_year)
+        return f"{self.start_year}–{self.end_year}"
+
+    @property
+    def is_later(self) -> bool:
+        return self.priority == self.Priority.LATER
+
+    def _involvements(self) -> list[Involvement]:
+        if hasattr(self, "ordered_involvements"):
+            return self.ordered_involvements
+        return list(self.involvements.select_related("organisation").order_by("position"))
+
+    def leads(self) -> list[Organisation]:
+        return [i.organisation for i in self._involvements() if i.role == Involvement.Role.LEAD]
+
+    def partners(self) -> list[Organisation]:
+        return [i.organisation for i in self._involvements() if i.role == Involvement.Role.PARTNER]
+
+    def leads_display(self) -> str:
+        return join_names([o.name for o in self.leads()], self.leads_more)
+
+    def partners_display(self) -> str:
+        return join_names([o.name for o in self.partners()], self.partners_more)
+
+
+def join_names(names: list[str], more: str = "") -> str:
+    """Write a list as Norwegian prose: "A, B og C", or "A, B m.fl." with a free remainder."""
+    if more:
+        if more.startswith("m.fl.") and names:
+            return ", ".join(names) + " " + more
+        return ", ".join([*names, more])
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " og " + names[-1]
+
+
+class Involvement(models.Model):
+    """An organisation leading or taking part in a measure."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Hovudansvarleg"
+        PARTNER = "partner", "Samarbeidspart"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="involvements")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="involvements"
+    )
+    role = models.CharField("rolle", max_length=10, choices=Role.choices)
+    position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
+
+    class Meta:
+        ordering = ["measure", "role", "position"]
+        verbose_name = "deltaking i tiltak"
+        verbose_name_plural = "deltaking i tiltak"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "organisation", "role"], name="involvement_once_per_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.get_role_display().lower()} – {self.measure}"
+
+
+class Section(models.Model):
+    """A text section of a measure: one of the standard ones, or a free one with its heading."""
+
+    class Kind(models.TextChoices):
+        CHALLENGE = "challenge", "Utfordring"
+        DESCRIPTION = "description", "Skildring av tiltaket"
+        FIRST_STEPS = "first_steps", "Første steg"
+        CONTRIBUTORS = "contributors", "Kven bidreg – og korleis?"
+        OTHER = "other", "Anna"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="sections")
+    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    heading = models.CharField(
+        "overskrift",
+        max_length=200,
+        blank=True,
+        help_text="Tom for standardseksjonar betyr standardoverskrifta.",
+    )
+    body = models.TextField("tekst", help_text="Markdown: lister med «-», utheving med **feit**.")
+    position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
+
+    class Meta:
+        ordering = ["measure", "position"]
+        verbose_name = "tekstseksjon"
+        verbose_name_plural = "tekstseksjonar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "kind"],
+                condition=~Q(kind="other"),
+                name="standard_section_once_per_measure",
+                violation_error_message="Tiltaket har alt ein slik standardseksjon.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_heading or f"Seksjon {self.position}"
+
+    @property
+    def display_heading(self) -> str:
+        if self.heading:
+            return self.heading
+        return "" if self.kind == self.Kind.OTHER else self.get_kind_display()
+
+    def body_html(self) -> str:
+        return render_markdown(self.body)
+
+
+class Role(models.Model):
+    """What a user may do within one agreement."""
+
+    class Kind(models.TextChoices):
+        EDITOR = "editor", "Redaktør (prosjektleiar)"
+        APPROVER = "approver", "Godkjennar for kommune"
+        PARTNER = "partner", "Samarbeidspart (lesetilgang)"
+        MINISTRY = "ministry", "Departement"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField("rolle", max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Kommunen ein godkjennar handlar for; organisasjonen til ein samarbeidspart.",
+    )
+
+    class Meta:
+        ordering = ["agreement", "kind", "user__username"]
+        verbose_name = "rolle"
+        verbose_name_plural = "roller"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agreement", "kind", "organisation"], name="role_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "agreement", "kind"],
+                condition=Q(organisation__isnull=True),
+                name="role_unique_without_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="approver") | Q(organisation__isnull=False),
+                name="approver_acts_for_an_organisation",
+                violation_error_message="Ein godkjennar må vere knytt til ein kommune.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        text = f"{self.user} – {self.get_kind_display()} – {self.agreement}"
+        return f"{text} ({self.organisation})" if self.organisation_id else text
