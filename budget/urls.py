@@ -1,4 +1,8 @@
 from django.urls import path
 
+from . import views
+
 app_name = "budget"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/", views.budget_detail, name="detail"),
+]

@@ -99,6 +99,10 @@ class Agreement(models.Model):
         return reverse("measures:agreement-detail", args=[self.slug])
 
     @property
+    def period(self) -> str:
+        return f"{self.first_year}–{self.last_year}"
+
+    @property
     def years(self) -> range:
         """Every year of the agreement period, in order."""
         return range(self.first_year, self.last_year + 1)
@@ -340,22 +344,31 @@ class Measure(models.Model):
     def partners(self) -> list[Organisation]:
         return [i.organisation for i in self._involvements() if i.role == Involvement.Role.PARTNER]
 
+    def lead_parts(self) -> list[tuple[str, Organisation | str]]:
+        return join_parts(self.leads(), self.leads_more)
+
+    def partner_parts(self) -> list[tuple[str, Organisation | str]]:
+        return join_parts(self.partners(), self.partners_more)
+
     def leads_display(self) -> str:
-        return join_names([o.name for o in self.leads()], self.leads_more)
+        return "".join(f"{sep}{item}" for sep, item in self.lead_parts())
 
     def partners_display(self) -> str:
-        return join_names([o.name for o in self.partners()], self.partners_more)
+        return "".join(f"{sep}{item}" for sep, item in self.partner_parts())
 
 
-def join_names(names: list[str], more: str = "") -> str:
-    """Write a list as Norwegian prose: "A, B og C", or "A, B m.fl." with a free remainder."""
-    if more:
-        if more.startswith("m.fl.") and names:
-            return ", ".join(names) + " " + more
-        return ", ".join([*names, more])
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " og " + names[-1]
+def join_parts(items: list, more: str = "") -> list[tuple[str, object]]:
+    """Pair each item with the separator before it, as Norwegian prose lists them.
+
+    "A, B og C" without a remainder; with one, "A, B, private utbyggjarar" or "A, B m.fl.".
+    """
+    parts: list[object] = [*items, more] if more else list(items)
+    separators = [""] + [", "] * (len(parts) - 1)
+    if more and items and more.startswith("m.fl."):
+        separators[-1] = " "
+    elif not more and len(parts) > 1:
+        separators[-1] = " og "
+    return list(zip(separators, parts, strict=True))
 
 
 class Involvement(models.Model):

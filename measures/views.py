@@ -1,5 +1,100 @@
-def home(request): pass
-def agreement_detail(request, slug): pass
-def measure_detail(request, slug, key): pass
-def organisation_list(request, slug): pass
-def organisation_detail(request, slug, key): pass
+"""Reading pages of the living plan."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .models import Agreement, Involvement, Measure, Organisation
+from .rules import get_agreement_for_user
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: the agreements this user takes part in."""
+    agreements = Agreement.objects.visible_to(request.user).prefetch_related("sub_goals")
+    return render(request, "measures/agreement_list.html", {"agreements": agreements})
+
+
+def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole plan at a glance: parties, period, sub-goals and their measure tables."""
+    agreement = get_agreement_for_user(request, slug)
+    measures = agreement.measures.select_related("sub_goal").with_organisations()
+    sub_goals = list(agreement.sub_goals.all())
+    for goal in sub_goals:
+        goal.measure_list = [m for m in measures if m.sub_goal_id == goal.pk]
+    context = {
+        "agreement": agreement,
+        "parties": agreement.ordered_parties(),
+        "sub_goals": sub_goals,
+        "weight_total": sum(goal.weight for goal in sub_goals),
+        "section": "plan",
+    }
+    return render(request, "measures/agreement_detail.html", context)
+
+
+def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """One measure with all its sections and organisations."""
+    agreement = get_agreement_for_user(request, slug)
+    measure = (
+        Measure.objects.filter(agreement=agreement, key=key)
+        .select_related("sub_goal")
+        .with_organisations()
+        .with_sections()
+        .first()
+    )
+    if measure is None:
+        raise Http404("Fann ikkje tiltaket.")
+    siblings = list(
+        agreement.measures.select_related("sub_goal").only("key", "number", "title", "sub_goal__number")
+    )
+    position = next(i for i, m in enumerate(siblings) if m.pk == measure.pk)
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "previous": siblings[position - 1] if position > 0 else None,
+        "next": siblings[position + 1] if position + 1 < len(siblings) else None,
+        "section": "plan",
+    }
+    return render(request, "measures/measure_detail.html", context)
+
+
+def organisation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every organisation the agreement names, with how many measures it leads or joins."""
+    agreement = get_agreement_for_user(request, slug)
+    involvements = Involvement.objects.filter(measure__agreement=agreement).values_list(
+        "organisation_id", "role"
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for organisation_id, role in involvements:
+        counts.setdefault(organisation_id, {"lead": 0, "partner": 0})[role] += 1
+    party_ids = {party.pk for party in agreement.ordered_parties()}
+    organisations = Organisation.objects.filter(pk__in=set(counts) | party_ids)
+    rows = [(org, counts.get(org.pk, {"lead": 0, "partner": 0}), org.pk in party_ids) for org in organisations]
+    context = {"agreement": agreement, "rows": rows, "section": "organisations"}
+    return render(request, "measures/organisation_list.html", context)
+
+
+def organisation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Where one organisation leads or takes part in the agreement."""
+    agreement = get_agreement_for_user(request, slug)
+    organisation = Organisation.objects.filter(key=key).first()
+    if organisation is None:
+        raise Http404("Fann ikkje organisasjonen.")
+    involvements = (
+        Involvement.objects.filter(measure__agreement=agreement, organisation=organisation)
+        .select_related("measure__sub_goal")
+        .order_by("measure__sub_goal__number", "measure__number")
+    )
+    is_party = agreement.party_set.filter(organisation=organisation).exists()
+    if not involvements and not is_party:
+        raise Http404("Organisasjonen er ikkje med i denne avtala.")
+    context = {
+        "agreement": agreement,
+        "organisation": organisation,
+        "leads": [i.measure for i in involvements if i.role == Involvement.Role.LEAD],
+        "partners": [i.measure for i in involvements if i.role == Involvement.Role.PARTNER],
+        "is_party": is_party,
+        "section": "organisations",
+    }
+    return render(request, "measures/organisation_detail.html", context)
+

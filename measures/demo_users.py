@@ -1,0 +1,48 @@
+"""Demo users, one per role, for trying an agreement out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from .models import Agreement, Organisation, Role
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    kind: str
+    organisation: Organisation | None
+    full_name: str
+
+
+def demo_users_for(agreement: Agreement) -> list[DemoUser]:
+    """The project leader, an approver per municipality, the county as partner, and KDD."""
+    users = [DemoUser("prosjektleiar", Role.Kind.EDITOR, None, "Prosjektleiar")]
+    for municipality in agreement.municipalities():
+        username = (municipality.short_name or municipality.name.split()[0]).lower()
+        users.append(DemoUser(username, Role.Kind.APPROVER, municipality, municipality.name))
+    for party in agreement.ordered_parties():
+        if party.kind == Organisation.Kind.COUNTY:
+            users.append(DemoUser("fylkeskommunen", Role.Kind.PARTNER, party, party.name))
+        elif party.kind == Organisation.Kind.MINISTRY:
+            users.append(DemoUser("kdd", Role.Kind.MINISTRY, party, party.name))
+    return users
+
+
+@transaction.atomic
+def create_demo_users(*, agreement: Agreement, password: str) -> list[DemoUser]:
+    """Create or reset the demo users with the given password and their one role each."""
+    user_model = get_user_model()
+    created = demo_users_for(agreement)
+    for demo in created:
+        user, _ = user_model.objects.get_or_create(username=demo.username)
+        user.first_name = demo.full_name
+        user.set_password(password)
+        user.save()
+        Role.objects.get_or_create(
+            user=user, agreement=agreement, kind=demo.kind, organisation=demo.organisation
+        )
+    return created

@@ -1,0 +1,64 @@
+"""The political process of one revision, arranged as the plan's sections 5 and 8 show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Approval, Revision
+
+
+@dataclass
+class MeetingRow:
+    """One organisation's bodies treating the plan (section 5), and its approval (section 8)."""
+
+    organisation: object
+    formannskap: Approval | None
+    kommunestyre: Approval | None
+    others: list[Approval]
+
+    @property
+    def all(self) -> list[Approval]:
+        return [a for a in (self.formannskap, self.kommunestyre, *self.others) if a]
+
+    @property
+    def final(self) -> Approval | None:
+        """The decision that counts as the organisation's approval: the highest body's."""
+        decided = [a for a in (self.kommunestyre, *self.others, self.formannskap) if a and a.decided_on]
+        return decided[0] if decided else None
+
+
+@dataclass
+class PoliticalProcess:
+    revision: Revision
+    rows: list[MeetingRow]
+
+    @classmethod
+    def from_revision(cls, revision: Revision) -> PoliticalProcess:
+        approvals = list(revision.approvals.select_related("organisation"))
+        parties = revision.agreement.ordered_parties()
+        order = {org.pk: position for position, org in enumerate(parties)}
+        by_org: dict[int, list[Approval]] = {}
+        for approval in approvals:
+            by_org.setdefault(approval.organisation_id, []).append(approval)
+        rows = []
+        for org_id in sorted(by_org, key=lambda pk: (order.get(pk, len(order)), pk)):
+            group = by_org[org_id]
+            rows.append(MeetingRow(
+                organisation=group[0].organisation,
+                formannskap=_body(group, Approval.Body.FORMANNSKAP),
+                kommunestyre=_body(group, Approval.Body.KOMMUNESTYRE),
+                others=[a for a in group if a.body not in (Approval.Body.FORMANNSKAP, Approval.Body.KOMMUNESTYRE)],
+            ))
+        return cls(revision, rows)
+
+    @property
+    def municipal_rows(self) -> list[MeetingRow]:
+        return [row for row in self.rows if row.formannskap or row.kommunestyre]
+
+    @property
+    def approved_rows(self) -> list[MeetingRow]:
+        return [row for row in self.rows if row.final and row.final.decision == Approval.Decision.APPROVED]
+
+
+def _body(group: list[Approval], body: str) -> Approval | None:
+    return next((a for a in group if a.body == body), None)
