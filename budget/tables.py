@@ -23,10 +23,16 @@ class Row:
     title: str
     cells: list[int | None]
     markers: dict[str, str] = field(default_factory=dict)
+    column_keys: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(cell or 0 for cell in self.cells)
+
+    @property
+    def marked_cells(self) -> list[tuple[int | None, str]]:
+        """Each cell in column order with its footnote marker, or ""."""
+        return [(cell, self.markers.get(key, "")) for key, cell in zip(self.column_keys, self.cells, strict=True)]
 
 
 @dataclass
@@ -43,6 +49,8 @@ class Table:
     def __post_init__(self) -> None:
         sums = [sum(row.cells[i] or 0 for row in self.rows) for i in range(len(self.column_keys))]
         self.sum_row = Row(None, "SUM", sums)
+        for row in [*self.rows, self.sum_row]:
+            row.column_keys = self.column_keys
         for note in self.footnotes:
             row = next((r for r in self.rows if r.number == getattr(note.line, "number", None)), None)
             target = row if note.line_id else self.sum_row
@@ -55,9 +63,6 @@ class Table:
 
     def column_total(self, key: str) -> int:
         return self.sum_row.cells[self.column_keys.index(key)]
-
-    def cells_with_markers(self, row: Row) -> list[tuple[int | None, str]]:
-        return [(cell, row.markers.get(key, "")) for key, cell in zip(self.column_keys, row.cells, strict=True)]
 
 
 @dataclass

@@ -1,9 +1,13 @@
-"""Test settings: the real settings with fast hashing, in-memory mail and plain static storage."""
+"""Test settings: the real settings with fast hashing and plain static storage (Django swaps in memory mail itself)."""
 
-from .settings import *  # noqa: F403
+import os
+
+# Tests need no real secret; settings.py refuses to start without one unless DEBUG is on.
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from .settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

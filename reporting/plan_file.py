@@ -517,9 +517,10 @@ def _import_sources(agreement: Agreement, sources_data: list[dict]) -> dict[str,
     Amount.objects.filter(source__in=stale).delete()
     stale.delete()
     # Only one source may be the state co-financing: clear the flag before moving it.
-    agreement.funding_sources.filter(is_state_cofinancing=True).exclude(
-        key__in=[s["key"] for s in sources_data if s["state_cofinancing"]]
-    ).update(is_state_cofinancing=False)
+    state_keys = [s["key"] for s in sources_data if s["state_cofinancing"]]
+    for source in agreement.funding_sources.filter(is_state_cofinancing=True).exclude(key__in=state_keys):
+        source.is_state_cofinancing = False
+        source.save(update_fields=["is_state_cofinancing"])
     return {s["key"]: _sync(FundingSource, {"agreement": agreement, "key": s["key"]},
                             {"name": s["name"], "position": pos, "is_state_cofinancing": s["state_cofinancing"]})
             for pos, s in enumerate(sources_data)}
