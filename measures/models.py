@@ -363,7 +363,7 @@ def join_parts(items: list, more: str = "") -> list[tuple[str, object]]:
     "A, B og C" without a remainder; with one, "A, B, private utbyggjarar" or "A, B m.fl.".
     """
     parts: list[object] = [*items, more] if more else list(items)
-    separators = [""] + [", "] * (len(parts) - 1)
+    separators = ["", *[", "] * (len(parts) - 1)][: len(parts)]
     if more and items and more.startswith("m.fl."):
         separators[-1] = " "
     elif not more and len(parts) > 1:

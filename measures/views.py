@@ -82,7 +82,7 @@ def organisation_detail(request: HttpRequest, slug: str, key: str) -> HttpRespon
         raise Http404("Fann ikkje organisasjonen.")
     involvements = (
         Involvement.objects.filter(measure__agreement=agreement, organisation=organisation)
-        .select_related("measure__sub_goal")
+        .select_related("measure__sub_goal", "measure__agreement")
         .order_by("measure__sub_goal__number", "measure__number")
     )
     is_party = agreement.party_set.filter(organisation=organisation).exists()
