@@ -125,7 +125,10 @@ class Footnote(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="footnotes")
     table = models.CharField("tabell", max_length=20, choices=Table.choices)
     year = models.PositiveSmallIntegerField(
-        "år", null=True, blank=True, validators=year_validators,
+        "år",
+        null=True,
+        blank=True,
+        validators=year_validators,
         help_text="Året finansieringstabellen gjeld; tomt for heile perioden.",
     )
     marker = models.CharField("merke", max_length=5, default="*")
@@ -149,7 +152,10 @@ class Footnote(models.Model):
         verbose_name_plural = "fotnotar"
         constraints = [
             models.CheckConstraint(
-                condition=(Q(table="allocation", year__isnull=True) | Q(table="financing", year__isnull=False)),
+                condition=(
+                    Q(table="allocation", year__isnull=True)
+                    | Q(table="financing", year__isnull=False)
+                ),
                 name="footnote_year_only_for_financing",
             ),
         ]

@@ -32,7 +32,10 @@ class Row:
     @property
     def marked_cells(self) -> list[tuple[int | None, str]]:
         """Each cell in column order with its footnote marker, or ""."""
-        return [(cell, self.markers.get(key, "")) for key, cell in zip(self.column_keys, self.cells, strict=True)]
+        return [
+            (cell, self.markers.get(key, ""))
+            for key, cell in zip(self.column_keys, self.cells, strict=True)
+        ]
 
 
 @dataclass
@@ -52,7 +55,9 @@ class Table:
         for row in [*self.rows, self.sum_row]:
             row.column_keys = self.column_keys
         for note in self.footnotes:
-            row = next((r for r in self.rows if r.number == getattr(note.line, "number", None)), None)
+            row = next(
+                (r for r in self.rows if r.number == getattr(note.line, "number", None)), None
+            )
             target = row if note.line_id else self.sum_row
             if target is not None:
                 target.markers[note.column] = note.marker
@@ -105,7 +110,9 @@ class BudgetOverview:
         return cls(agreement, allocation, financing, year, financing_years, checks)
 
 
-def _default_financing_year(amounts: list[Amount], state: FundingSource | None, agreement: Agreement) -> int:
+def _default_financing_year(
+    amounts: list[Amount], state: FundingSource | None, agreement: Agreement
+) -> int:
     """The latest year for which sources other than the state have planned money, else the first."""
     other_years = [a.year for a in amounts if state is None or a.source_id != state.pk]
     return max(other_years) if other_years else agreement.first_year
@@ -114,8 +121,11 @@ def _default_financing_year(amounts: list[Amount], state: FundingSource | None, 
 def _allocation_table(agreement, lines, state, cells, footnotes) -> Table:
     years = list(agreement.years)
     rows = [
-        Row(line.number, line.title,
-            [cells.get((line.pk, y, state.pk)) if state else None for y in years])
+        Row(
+            line.number,
+            line.title,
+            [cells.get((line.pk, y, state.pk)) if state else None for y in years],
+        )
         for line in lines
     ]
     notes = [f for f in footnotes if f.table == Footnote.Table.ALLOCATION]
@@ -130,7 +140,10 @@ def _allocation_table(agreement, lines, state, cells, footnotes) -> Table:
 
 
 def _financing_table(year, lines, sources, cells, footnotes) -> Table:
-    rows = [Row(line.number, line.title, [cells.get((line.pk, year, s.pk)) for s in sources]) for line in lines]
+    rows = [
+        Row(line.number, line.title, [cells.get((line.pk, year, s.pk)) for s in sources])
+        for line in lines
+    ]
     notes = [f for f in footnotes if f.table == Footnote.Table.FINANCING and f.year == year]
     return Table(
         caption=f"Samla budsjett og finansiering for {year}",
@@ -151,11 +164,14 @@ def _checks(agreement, lines, allocation: Table, financing: Table, state, year: 
     if state is not None and str(year) in allocation.column_keys:
         kdd_in_financing = financing.column_total(state.key)
         kdd_in_allocation = allocation.column_total(str(year))
-        checks.append(Check(
-            f"{state.name} i finansieringa for {year} er lik {year}-kolonna i budsjettet for heile perioden",
-            kdd_in_financing == kdd_in_allocation,
-            f"{_kr(kdd_in_financing)} mot {_kr(kdd_in_allocation)}",
-        ))
+        checks.append(
+            Check(
+                f"{state.name} i finansieringa for {year} er lik {year}-kolonna "
+                "i budsjettet for heile perioden",
+                kdd_in_financing == kdd_in_allocation,
+                f"{_kr(kdd_in_financing)} mot {_kr(kdd_in_allocation)}",
+            )
+        )
     return checks
 
 
@@ -176,14 +192,19 @@ def _weight_total_check(agreement: Agreement, lines: list[BudgetLine]) -> Check:
 
 def _share_checks(lines: list[BudgetLine], allocation: Table) -> list[Check]:
     """Each sub-goal's share of the state money to the sub-goals matches its weight."""
-    goal_rows = [(line, row) for line, row in zip(lines, allocation.rows, strict=True) if line.sub_goal]
+    goal_rows = [
+        (line, row) for line, row in zip(lines, allocation.rows, strict=True) if line.sub_goal
+    ]
     goal_total = sum(row.total for _, row in goal_rows)
     checks = []
     for line, row in goal_rows:
         share = 100 * row.total / goal_total if goal_total else 0
-        checks.append(Check(
-            f"Delmål {line.sub_goal.number} har {line.sub_goal.weight} % av midlane til delmåla",
-            round(share, 1) == line.sub_goal.weight,
-            f"{_kr(row.total)} av {_kr(goal_total)} = {share:.1f} %".replace(".", ","),
-        ))
+        checks.append(
+            Check(
+                f"Delmål {line.sub_goal.number} har {line.sub_goal.weight} % "
+                "av midlane til delmåla",
+                round(share, 1) == line.sub_goal.weight,
+                f"{_kr(row.total)} av {_kr(goal_total)} = {share:.1f} %".replace(".", ","),
+            )
+        )
     return checks

@@ -15,7 +15,11 @@ def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = get_agreement_for_user(request, slug)
     year = _requested_year(request, agreement)
     overview = BudgetOverview.from_agreement(agreement, year)
-    return render(request, "budget/budget_detail.html", {"agreement": agreement, "overview": overview, "section": "budget"})
+    return render(
+        request,
+        "budget/budget_detail.html",
+        {"agreement": agreement, "overview": overview, "section": "budget"},
+    )
 
 
 def _requested_year(request: HttpRequest, agreement) -> int | None:

@@ -1,11 +1,11 @@
-"""Test settings: the real settings with fast hashing and plain static storage (Django swaps in memory mail itself)."""
+"""Test settings: the real settings with fast hashing and static files served from static/."""
 
 import os
 
 # Tests need no real secret; settings.py refuses to start without one unless DEBUG is on.
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
-from .settings import *  # noqa: E402, F403
+from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

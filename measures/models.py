@@ -110,9 +110,7 @@ class Agreement(models.Model):
     def check_year(self, year: int | None, field: str = "year") -> None:
         """Raise a ValidationError if the year lies outside the agreement period."""
         if year is not None and year not in self.years:
-            raise ValidationError(
-                {field: f"Året {year} er utanfor avtaleperioden {self.first_year}–{self.last_year}."}
-            )
+            raise ValidationError({field: f"Året {year} er utanfor avtaleperioden {self.period}."})
 
     def introduction_html(self) -> str:
         return render_markdown(self.introduction)
@@ -168,9 +166,7 @@ class SubGoal(models.Model):
     number = models.PositiveSmallIntegerField("nummer", validators=[MinValueValidator(1)])
     title = models.CharField("tittel", max_length=200)
     main_goal = models.TextField("hovudmål")
-    weight = models.PositiveSmallIntegerField(
-        "vekting (%)", validators=[MaxValueValidator(100)]
-    )
+    weight = models.PositiveSmallIntegerField("vekting (%)", validators=[MaxValueValidator(100)])
     introduction = models.TextField("innleiing", blank=True)
     remark = models.TextField("merknad", blank=True)
 
@@ -193,7 +189,10 @@ class SubGoal(models.Model):
         return f"Delmål {self.number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("measures:agreement-detail", args=[self.agreement.slug]) + f"#delmal-{self.number}"
+        return (
+            reverse("measures:agreement-detail", args=[self.agreement.slug])
+            + f"#delmal-{self.number}"
+        )
 
     def introduction_html(self) -> str:
         return render_markdown(self.introduction)
@@ -266,7 +265,9 @@ class Measure(models.Model):
     priority = models.CharField(
         "prioritet", max_length=10, choices=Priority.choices, default=Priority.NOW
     )
-    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        "status", max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     closed_on = models.DateField("avslutta", null=True, blank=True)
 
     objects = MeasureQuerySet.as_manager()
@@ -294,7 +295,8 @@ class Measure(models.Model):
                 ),
                 name="measure_timeframe_valid",
                 violation_error_message=(
-                    "Tidsramma må ha frå- og til-år (frå før til), eller vere «ved neste rullering»."
+                    "Tidsramma må ha frå- og til-år (frå før til), "
+                    "eller vere «ved neste rullering»."
                 ),
             ),
             models.CheckConstraint(
@@ -310,7 +312,11 @@ class Measure(models.Model):
         return reverse("measures:measure-detail", args=[self.agreement.slug, self.key])
 
     def clean(self) -> None:
-        if self.sub_goal_id and self.agreement_id and self.sub_goal.agreement_id != self.agreement_id:
+        if (
+            self.sub_goal_id
+            and self.agreement_id
+            and self.sub_goal.agreement_id != self.agreement_id
+        ):
             raise ValidationError({"sub_goal": "Delmålet høyrer til ei anna avtale."})
         if self.agreement_id:
             self.agreement.check_year(self.start_year, "start_year")
@@ -455,7 +461,9 @@ class Role(models.Model):
         PARTNER = "partner", "Samarbeidspart (lesetilgang)"
         MINISTRY = "ministry", "Departement"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField("rolle", max_length=20, choices=Kind.choices)
     organisation = models.ForeignKey(

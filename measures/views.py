@@ -45,7 +45,9 @@ def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     if measure is None:
         raise Http404("Fann ikkje tiltaket.")
     siblings = list(
-        agreement.measures.select_related("sub_goal").only("key", "number", "title", "sub_goal__number")
+        agreement.measures.select_related("sub_goal").only(
+            "key", "number", "title", "sub_goal__number"
+        )
     )
     position = next(i for i, m in enumerate(siblings) if m.pk == measure.pk)
     context = {
@@ -69,7 +71,10 @@ def organisation_list(request: HttpRequest, slug: str) -> HttpResponse:
         counts.setdefault(organisation_id, {"lead": 0, "partner": 0})[role] += 1
     party_ids = {party.pk for party in agreement.ordered_parties()}
     organisations = Organisation.objects.filter(pk__in=set(counts) | party_ids)
-    rows = [(org, counts.get(org.pk, {"lead": 0, "partner": 0}), org.pk in party_ids) for org in organisations]
+    rows = [
+        (org, counts.get(org.pk, {"lead": 0, "partner": 0}), org.pk in party_ids)
+        for org in organisations
+    ]
     context = {"agreement": agreement, "rows": rows, "section": "organisations"}
     return render(request, "measures/organisation_list.html", context)
 
@@ -97,4 +102,3 @@ def organisation_detail(request: HttpRequest, slug: str, key: str) -> HttpRespon
         "section": "organisations",
     }
     return render(request, "measures/organisation_detail.html", context)
-

@@ -20,16 +20,18 @@ class Revision(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="revisions")
     year = models.PositiveSmallIntegerField("år", validators=year_validators)
-    status = models.CharField(
-        "status", max_length=30, choices=Status.choices, default=Status.DRAFT
-    )
+    status = models.CharField("status", max_length=30, choices=Status.choices, default=Status.DRAFT)
     snapshot = models.JSONField(
         "frosen plan", null=True, blank=True, help_text="Heile planen slik han var ved innsending."
     )
     submitted_at = models.DateTimeField("sendt", null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="sendt av",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="sendt av",
     )
     approved_at = models.DateTimeField("godkjent", null=True, blank=True)
 
@@ -86,8 +88,12 @@ class Approval(models.Model):
     )
     case_reference = models.CharField("saksnummer", max_length=100, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="registrert av",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="registrert av",
     )
 
     objects = ApprovalQuerySet.as_manager()

@@ -84,8 +84,16 @@ class _Reader:
             path = path[:cut] if cut > 0 else ""
         return self.lines.get(path) if path else None
 
-    def field(self, data: dict, key: str, path: str, kind: type | tuple, *, required: bool = True,
-              default: Any = None) -> Any:
+    def field(
+        self,
+        data: dict,
+        key: str,
+        path: str,
+        kind: type | tuple,
+        *,
+        required: bool = True,
+        default: Any = None,
+    ) -> Any:
         """Return data[key] if it has the right type; else record a problem and return default."""
         where = f"{path}.{key}" if path else key
         value = data.get(key, _MISSING) if isinstance(data, dict) else _MISSING
@@ -93,12 +101,14 @@ class _Reader:
             if required:
                 self.problem(where, "manglar")
             return default
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
             self.problem(where, f"skal vere {_kind_name(kind)}, ikkje {value!r}")
             return default
         return value.strip() if isinstance(value, str) else value
 
-    def items(self, data: dict, key: str, path: str, *, required: bool = False) -> list[tuple[str, Any]]:
+    def items(
+        self, data: dict, key: str, path: str, *, required: bool = False
+    ) -> list[tuple[str, Any]]:
         """The entries of a list field as (path, entry) pairs."""
         value = self.field(data, key, path, list, required=required, default=[])
         where = f"{path}.{key}" if path else key
@@ -110,13 +120,20 @@ class _Reader:
             return {}
         return value
 
-    def choice(self, data: dict, key: str, path: str, choices, *, default: str | None = None) -> str | None:
+    def choice(
+        self, data: dict, key: str, path: str, choices, *, default: str | None = None
+    ) -> str | None:
         value = self.field(data, key, path, str, required=default is None, default=default)
         if value is not None and value not in choices.values:
-            self.problem(f"{path}.{key}", f"ukjend verdi {value!r}; lovlege verdiar: {', '.join(choices.values)}")
+            self.problem(
+                f"{path}.{key}",
+                f"ukjend verdi {value!r}; lovlege verdiar: {', '.join(choices.values)}",
+            )
         return value
 
-    def year(self, data: dict, key: str, path: str, period: range | None, *, required: bool = True) -> int | None:
+    def year(
+        self, data: dict, key: str, path: str, period: range | None, *, required: bool = True
+    ) -> int | None:
         value = self.field(data, key, path, int, required=required)
         if value is not None and period is not None and value not in period:
             self.problem(f"{path}.{key}", _outside_period(value, period))
@@ -124,8 +141,14 @@ class _Reader:
 
 
 def _kind_name(kind: type | tuple) -> str:
-    names = {str: "tekst", int: "eit heiltal", list: "ei liste", dict: "ein oppslagstabell",
-             bool: "true eller false", datetime.date: "ein dato (ÅÅÅÅ-MM-DD)"}
+    names = {
+        str: "tekst",
+        int: "eit heiltal",
+        list: "ei liste",
+        dict: "ein oppslagstabell",
+        bool: "true eller false",
+        datetime.date: "ein dato (ÅÅÅÅ-MM-DD)",
+    }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " eller ".join(names.get(k, k.__name__) for k in kinds)
 
@@ -135,7 +158,7 @@ def _outside_period(year: int, period: range) -> str:
 
 
 def parse_plan(text: str) -> dict:
-    """Check a plan file and return its normalised content; raise PlanFileError if anything is wrong."""
+    """Check a plan file and return its normalised content, or raise PlanFileError."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -155,23 +178,75 @@ def parse_plan(text: str) -> dict:
 
 
 def _read_plan(reader: _Reader, data: dict) -> dict:
-    organisations = [_read_organisation(reader, entry, path) for path, entry in reader.items(data, "organisations", "", required=True)]
+    organisations = [
+        _read_organisation(reader, entry, path)
+        for path, entry in reader.items(data, "organisations", "", required=True)
+    ]
     org_keys = {org["key"] for org in organisations if org}
-    _check_unique(reader, [(p, o.get("key")) for (p, _), o in zip(reader.items(data, "organisations", ""), organisations, strict=True)], "key", "organisasjonsnøkkelen")
-    agreement = _read_agreement(reader, reader.mapping(data.get("agreement", {}), "agreement"), org_keys)
-    period = range(agreement["first_year"], agreement["last_year"] + 1) if agreement.get("first_year") and agreement.get("last_year") else None
-    sub_goals = [_read_sub_goal(reader, entry, path, org_keys, period) for path, entry in reader.items(data, "sub_goals", "", required=True)]
-    _check_unique(reader, [(f"sub_goals[{i}]", g.get("number")) for i, g in enumerate(sub_goals)], "number", "delmålsnummeret")
-    measure_keys = [(f"sub_goals[{i}].measures[{j}]", m.get("key")) for i, g in enumerate(sub_goals) for j, m in enumerate(g["measures"])]
+    _check_unique(
+        reader,
+        [
+            (p, o.get("key"))
+            for (p, _), o in zip(
+                reader.items(data, "organisations", ""), organisations, strict=True
+            )
+        ],
+        "key",
+        "organisasjonsnøkkelen",
+    )
+    agreement = _read_agreement(
+        reader, reader.mapping(data.get("agreement", {}), "agreement"), org_keys
+    )
+    period = (
+        range(agreement["first_year"], agreement["last_year"] + 1)
+        if agreement.get("first_year") and agreement.get("last_year")
+        else None
+    )
+    sub_goals = [
+        _read_sub_goal(reader, entry, path, org_keys, period)
+        for path, entry in reader.items(data, "sub_goals", "", required=True)
+    ]
+    _check_unique(
+        reader,
+        [(f"sub_goals[{i}]", g.get("number")) for i, g in enumerate(sub_goals)],
+        "number",
+        "delmålsnummeret",
+    )
+    measure_keys = [
+        (f"sub_goals[{i}].measures[{j}]", m.get("key"))
+        for i, g in enumerate(sub_goals)
+        for j, m in enumerate(g["measures"])
+    ]
     _check_unique(reader, measure_keys, "key", "tiltaksnøkkelen")
     for i, goal in enumerate(sub_goals):
-        _check_unique(reader, [(f"sub_goals[{i}].measures[{j}]", m.get("number")) for j, m in enumerate(goal["measures"])], "number", "tiltaksnummeret i delmålet")
+        _check_unique(
+            reader,
+            [
+                (f"sub_goals[{i}].measures[{j}]", m.get("number"))
+                for j, m in enumerate(goal["measures"])
+            ],
+            "number",
+            "tiltaksnummeret i delmålet",
+        )
     goal_numbers = {g["number"] for g in sub_goals if g.get("number")}
     budget = _read_budget(reader, data.get("budget"), goal_numbers, period)
-    revisions = [_read_revision(reader, entry, path, org_keys, period) for path, entry in reader.items(data, "revisions", "")]
-    _check_unique(reader, [(f"revisions[{i}]", r.get("year")) for i, r in enumerate(revisions)], "year", "året")
-    return {"organisations": organisations, "agreement": agreement, "sub_goals": sub_goals,
-            "budget": budget, "revisions": revisions}
+    revisions = [
+        _read_revision(reader, entry, path, org_keys, period)
+        for path, entry in reader.items(data, "revisions", "")
+    ]
+    _check_unique(
+        reader,
+        [(f"revisions[{i}]", r.get("year")) for i, r in enumerate(revisions)],
+        "year",
+        "året",
+    )
+    return {
+        "organisations": organisations,
+        "agreement": agreement,
+        "sub_goals": sub_goals,
+        "budget": budget,
+        "revisions": revisions,
+    }
 
 
 def _check_unique(reader: _Reader, entries: list[tuple[str, Any]], key: str, label: str) -> None:
@@ -194,7 +269,9 @@ def _read_organisation(reader: _Reader, entry: Any, path: str) -> dict:
     }
 
 
-def _org_refs(reader: _Reader, data: dict, key: str, path: str, org_keys: set[str], *, required: bool = False) -> list[str]:
+def _org_refs(
+    reader: _Reader, data: dict, key: str, path: str, org_keys: set[str], *, required: bool = False
+) -> list[str]:
     refs = []
     for ref_path, ref in reader.items(data, key, path, required=required):
         if not isinstance(ref, str):
@@ -220,7 +297,9 @@ def _read_agreement(reader: _Reader, entry: dict, org_keys: set[str]) -> dict:
         "parties": _org_refs(reader, entry, "parties", path, org_keys, required=True),
     }
     for text_field in AGREEMENT_TEXTS:
-        agreement[text_field] = reader.field(entry, text_field, path, str, required=False, default="")
+        agreement[text_field] = reader.field(
+            entry, text_field, path, str, required=False, default=""
+        )
     first, last = agreement["first_year"], agreement["last_year"]
     if first and last and first > last:
         reader.problem(f"{path}.last_year", "siste år kan ikkje vere før første år")
@@ -231,7 +310,9 @@ def _read_agreement(reader: _Reader, entry: dict, org_keys: set[str]) -> dict:
 AGREEMENT_TEXTS = ["introduction", "framework", "priorities", "organisation_text", "anchoring_text"]
 
 
-def _read_sub_goal(reader: _Reader, entry: Any, path: str, org_keys: set[str], period: range | None) -> dict:
+def _read_sub_goal(
+    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: range | None
+) -> dict:
     entry = reader.mapping(entry, path)
     weight = reader.field(entry, "weight", path, int)
     if weight is not None and not 0 <= weight <= 100:
@@ -243,7 +324,10 @@ def _read_sub_goal(reader: _Reader, entry: Any, path: str, org_keys: set[str], p
         "weight": weight,
         "introduction": reader.field(entry, "introduction", path, str, required=False, default=""),
         "remark": reader.field(entry, "remark", path, str, required=False, default=""),
-        "measures": [_read_measure(reader, m, p, org_keys, period) for p, m in reader.items(entry, "measures", path)],
+        "measures": [
+            _read_measure(reader, m, p, org_keys, period)
+            for p, m in reader.items(entry, "measures", path)
+        ],
     }
 
 
@@ -255,7 +339,9 @@ def _positive(reader: _Reader, entry: dict, key: str, path: str) -> int | None:
     return value
 
 
-def _read_measure(reader: _Reader, entry: Any, path: str, org_keys: set[str], period: range | None) -> dict:
+def _read_measure(
+    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: range | None
+) -> dict:
     entry = reader.mapping(entry, path)
     measure = {
         "key": reader.field(entry, "key", path, str),
@@ -265,15 +351,23 @@ def _read_measure(reader: _Reader, entry: Any, path: str, org_keys: set[str], pe
         "leads": _org_refs(reader, entry, "leads", path, org_keys),
         "leads_more": reader.field(entry, "leads_more", path, str, required=False, default=""),
         "partners": _org_refs(reader, entry, "partners", path, org_keys),
-        "partners_more": reader.field(entry, "partners_more", path, str, required=False, default=""),
+        "partners_more": reader.field(
+            entry, "partners_more", path, str, required=False, default=""
+        ),
         **_read_timeframe(reader, entry, path, period),
-        "priority": reader.choice(entry, "priority", path, Measure.Priority, default=Measure.Priority.NOW),
-        "status": reader.choice(entry, "status", path, Measure.Status, default=Measure.Status.ACTIVE),
+        "priority": reader.choice(
+            entry, "priority", path, Measure.Priority, default=Measure.Priority.NOW
+        ),
+        "status": reader.choice(
+            entry, "status", path, Measure.Status, default=Measure.Status.ACTIVE
+        ),
         "closed_on": reader.field(entry, "closed_on", path, datetime.date, required=False),
         "sections": [_read_section(reader, s, p) for p, s in reader.items(entry, "sections", path)],
     }
     if (measure["status"] == Measure.Status.CLOSED) != (measure["closed_on"] is not None):
-        reader.problem(f"{path}.closed_on", "eit avslutta tiltak må ha closed_on, og berre eit avslutta tiltak")
+        reader.problem(
+            f"{path}.closed_on", "eit avslutta tiltak må ha closed_on, og berre eit avslutta tiltak"
+        )
     kinds = [s["kind"] for s in measure["sections"] if s["kind"] != Section.Kind.OTHER]
     for kind in {k for k in kinds if kinds.count(k) > 1}:
         reader.problem(f"{path}.sections", f"standardseksjonen {kind!r} står meir enn éin gong")
@@ -314,27 +408,65 @@ def _read_budget(reader: _Reader, data: Any, goal_numbers: set[int], period: ran
         sub_goal = reader.field(entry, "sub_goal", path, int, required=False)
         if sub_goal is not None and sub_goal not in goal_numbers:
             reader.problem(f"{path}.sub_goal", f"det finst ikkje noko delmål {sub_goal}")
-        lines.append({"key": reader.field(entry, "key", path, str), "number": _positive(reader, entry, "number", path),
-                      "title": reader.field(entry, "title", path, str), "sub_goal": sub_goal})
-    _check_unique(reader, [(f"budget.lines[{i}]", line["key"]) for i, line in enumerate(lines)], "key", "linenøkkelen")
-    _check_unique(reader, [(f"budget.lines[{i}]", line["number"]) for i, line in enumerate(lines)], "number", "linenummeret")
-    _check_unique(reader, [(f"budget.lines[{i}]", line["sub_goal"]) for i, line in enumerate(lines)], "sub_goal", "delmålet")
+        lines.append(
+            {
+                "key": reader.field(entry, "key", path, str),
+                "number": _positive(reader, entry, "number", path),
+                "title": reader.field(entry, "title", path, str),
+                "sub_goal": sub_goal,
+            }
+        )
+    _check_unique(
+        reader,
+        [(f"budget.lines[{i}]", line["key"]) for i, line in enumerate(lines)],
+        "key",
+        "linenøkkelen",
+    )
+    _check_unique(
+        reader,
+        [(f"budget.lines[{i}]", line["number"]) for i, line in enumerate(lines)],
+        "number",
+        "linenummeret",
+    )
+    _check_unique(
+        reader,
+        [(f"budget.lines[{i}]", line["sub_goal"]) for i, line in enumerate(lines)],
+        "sub_goal",
+        "delmålet",
+    )
     sources = []
     for path, entry in reader.items(data, "sources", "budget", required=True):
         entry = reader.mapping(entry, path)
-        sources.append({"key": reader.field(entry, "key", path, str), "name": reader.field(entry, "name", path, str),
-                        "state_cofinancing": reader.field(entry, "state_cofinancing", path, bool, required=False, default=False)})
-    _check_unique(reader, [(f"budget.sources[{i}]", s["key"]) for i, s in enumerate(sources)], "key", "kjeldenøkkelen")
+        sources.append(
+            {
+                "key": reader.field(entry, "key", path, str),
+                "name": reader.field(entry, "name", path, str),
+                "state_cofinancing": reader.field(
+                    entry, "state_cofinancing", path, bool, required=False, default=False
+                ),
+            }
+        )
+    _check_unique(
+        reader,
+        [(f"budget.sources[{i}]", s["key"]) for i, s in enumerate(sources)],
+        "key",
+        "kjeldenøkkelen",
+    )
     if sum(1 for s in sources if s["state_cofinancing"]) > 1:
         reader.problem("budget.sources", "berre éi kjelde kan ha state_cofinancing: true")
     line_keys = {line["key"] for line in lines}
     source_keys = {s["key"] for s in sources}
     amounts = _read_amounts(reader, data.get("amounts") or {}, line_keys, source_keys, period)
-    footnotes = [_read_footnote(reader, e, p, line_keys, source_keys, period) for p, e in reader.items(data, "footnotes", "budget")]
+    footnotes = [
+        _read_footnote(reader, e, p, line_keys, source_keys, period)
+        for p, e in reader.items(data, "footnotes", "budget")
+    ]
     return {"lines": lines, "sources": sources, "amounts": amounts, "footnotes": footnotes}
 
 
-def _read_amounts(reader: _Reader, data: Any, line_keys: set, source_keys: set, period: range | None) -> dict:
+def _read_amounts(
+    reader: _Reader, data: Any, line_keys: set, source_keys: set, period: range | None
+) -> dict:
     amounts = {}
     for line_key, years in reader.mapping(data, "budget.amounts").items():
         line_path = f"budget.amounts.{line_key}"
@@ -359,7 +491,9 @@ def _read_amounts(reader: _Reader, data: Any, line_keys: set, source_keys: set, 
     return amounts
 
 
-def _read_footnote(reader: _Reader, entry: Any, path: str, line_keys: set, source_keys: set, period: range | None) -> dict:
+def _read_footnote(
+    reader: _Reader, entry: Any, path: str, line_keys: set, source_keys: set, period: range | None
+) -> dict:
     entry = reader.mapping(entry, path)
     table = reader.choice(entry, "table", path, Footnote.Table)
     year = reader.year(entry, "year", path, period, required=table == Footnote.Table.FINANCING)
@@ -369,14 +503,26 @@ def _read_footnote(reader: _Reader, entry: Any, path: str, line_keys: set, sourc
     if line is not None and line not in line_keys:
         reader.problem(f"{path}.line", f"ukjend budsjettline {line!r}")
     column = str(reader.field(entry, "column", path, (str, int), default=""))
-    allowed = {"total"} | ({str(y) for y in period or []} if table == Footnote.Table.ALLOCATION else source_keys)
+    allowed = {"total"} | (
+        {str(y) for y in period or []} if table == Footnote.Table.ALLOCATION else source_keys
+    )
     if column and column not in allowed:
-        reader.problem(f"{path}.column", f"ukjend kolonne {column!r}; lovlege: {', '.join(sorted(allowed))}")
-    return {"table": table, "year": year, "marker": reader.field(entry, "marker", path, str, required=False, default="*"),
-            "line": line, "column": column, "text": reader.field(entry, "text", path, str)}
+        reader.problem(
+            f"{path}.column", f"ukjend kolonne {column!r}; lovlege: {', '.join(sorted(allowed))}"
+        )
+    return {
+        "table": table,
+        "year": year,
+        "marker": reader.field(entry, "marker", path, str, required=False, default="*"),
+        "line": line,
+        "column": column,
+        "text": reader.field(entry, "text", path, str),
+    }
 
 
-def _read_revision(reader: _Reader, entry: Any, path: str, org_keys: set[str], period: range | None) -> dict:
+def _read_revision(
+    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: range | None
+) -> dict:
     entry = reader.mapping(entry, path)
     approvals = []
     for approval_path, approval in reader.items(entry, "approvals", path):
@@ -384,22 +530,48 @@ def _read_revision(reader: _Reader, entry: Any, path: str, org_keys: set[str], p
         organisation = reader.field(approval, "organisation", approval_path, str)
         if organisation is not None and organisation not in org_keys:
             reader.problem(f"{approval_path}.organisation", f"ukjend organisasjon {organisation!r}")
-        decision = reader.choice(approval, "decision", approval_path, Approval.Decision, default=Approval.Decision.PENDING)
-        decided_on = reader.field(approval, "decided_on", approval_path, datetime.date, required=False)
+        decision = reader.choice(
+            approval,
+            "decision",
+            approval_path,
+            Approval.Decision,
+            default=Approval.Decision.PENDING,
+        )
+        decided_on = reader.field(
+            approval, "decided_on", approval_path, datetime.date, required=False
+        )
         if (decision == Approval.Decision.PENDING) != (decided_on is None):
-            reader.problem(f"{approval_path}.decided_on", "eit vedtak må ha dato, og berre eit vedtak har dato")
-        approvals.append({
-            "organisation": organisation,
-            "body": reader.choice(approval, "body", approval_path, Approval.Body),
-            "planned_on": reader.field(approval, "planned_on", approval_path, datetime.date, required=False),
-            "decided_on": decided_on,
-            "decision": decision,
-            "case_reference": reader.field(approval, "case_reference", approval_path, str, required=False, default=""),
-        })
-    _check_unique(reader, [(f"{path}.approvals[{i}]", (a["organisation"], a["body"])) for i, a in enumerate(approvals)], "body", "organet for organisasjonen")
-    return {"year": reader.year(entry, "year", path, period),
-            "status": reader.choice(entry, "status", path, Revision.Status),
-            "approvals": approvals}
+            reader.problem(
+                f"{approval_path}.decided_on", "eit vedtak må ha dato, og berre eit vedtak har dato"
+            )
+        approvals.append(
+            {
+                "organisation": organisation,
+                "body": reader.choice(approval, "body", approval_path, Approval.Body),
+                "planned_on": reader.field(
+                    approval, "planned_on", approval_path, datetime.date, required=False
+                ),
+                "decided_on": decided_on,
+                "decision": decision,
+                "case_reference": reader.field(
+                    approval, "case_reference", approval_path, str, required=False, default=""
+                ),
+            }
+        )
+    _check_unique(
+        reader,
+        [
+            (f"{path}.approvals[{i}]", (a["organisation"], a["body"]))
+            for i, a in enumerate(approvals)
+        ],
+        "body",
+        "organet for organisasjonen",
+    )
+    return {
+        "year": reader.year(entry, "year", path, period),
+        "status": reader.choice(entry, "status", path, Revision.Status),
+        "approvals": approvals,
+    }
 
 
 # --- writing to the database -------------------------------------------------------------
@@ -430,12 +602,19 @@ def _park_renumbered(rows: list[Model], wanted: dict[int, tuple], fields: tuple[
 @transaction.atomic
 def import_plan(plan: dict) -> Agreement:
     """Make the database hold exactly the plan (from parse_plan); all or nothing."""
-    orgs = {o["key"]: _sync(Organisation, {"key": o["key"]}, {k: v for k, v in o.items() if k != "key"})
-            for o in plan["organisations"]}
+    orgs = {
+        o["key"]: _sync(Organisation, {"key": o["key"]}, {k: v for k, v in o.items() if k != "key"})
+        for o in plan["organisations"]
+    }
     agreement = _import_agreement(plan["agreement"], orgs)
-    goals = {g["number"]: _sync(SubGoal, {"agreement": agreement, "number": g["number"]},
-                                {k: g[k] for k in ("title", "main_goal", "weight", "introduction", "remark")})
-             for g in plan["sub_goals"]}
+    goals = {
+        g["number"]: _sync(
+            SubGoal,
+            {"agreement": agreement, "number": g["number"]},
+            {k: g[k] for k in ("title", "main_goal", "weight", "introduction", "remark")},
+        )
+        for g in plan["sub_goals"]
+    }
     _import_measures(agreement, plan["sub_goals"], goals, orgs)
     _import_budget(agreement, plan["budget"], goals)
     _import_revisions(agreement, plan["revisions"], orgs)
@@ -460,8 +639,22 @@ def _import_measures(agreement: Agreement, goals_data: list[dict], goals: dict, 
     targets = {row.pk: (wanted[row.key][0].pk, wanted[row.key][1]["number"]) for row in existing}
     _park_renumbered(existing, targets, ("sub_goal_id", "number"))
     for key, (goal, data) in wanted.items():
-        values = {k: data[k] for k in ("number", "title", "tagline", "leads_more", "partners_more", "start_year",
-                                       "end_year", "at_next_revision", "priority", "status", "closed_on")}
+        values = {
+            k: data[k]
+            for k in (
+                "number",
+                "title",
+                "tagline",
+                "leads_more",
+                "partners_more",
+                "start_year",
+                "end_year",
+                "at_next_revision",
+                "priority",
+                "status",
+                "closed_on",
+            )
+        }
         measure = _sync(Measure, {"agreement": agreement, "key": key}, {"sub_goal": goal, **values})
         _replace_involvements(measure, data, orgs)
         _replace_sections(measure, data["sections"])
@@ -469,13 +662,20 @@ def _import_measures(agreement: Agreement, goals_data: list[dict], goals: dict, 
 
 def _replace_involvements(measure: Measure, data: dict, orgs: dict) -> None:
     desired = [(orgs[key].pk, Involvement.Role.LEAD, pos) for pos, key in enumerate(data["leads"])]
-    desired += [(orgs[key].pk, Involvement.Role.PARTNER, pos) for pos, key in enumerate(data["partners"])]
-    current = list(measure.involvements.order_by("role", "position").values_list("organisation_id", "role", "position"))
+    desired += [
+        (orgs[key].pk, Involvement.Role.PARTNER, pos) for pos, key in enumerate(data["partners"])
+    ]
+    current = list(
+        measure.involvements.order_by("role", "position").values_list(
+            "organisation_id", "role", "position"
+        )
+    )
     if sorted(current) == sorted(desired):
         return
     measure.involvements.all().delete()
     Involvement.objects.bulk_create(
-        Involvement(measure=measure, organisation_id=org, role=role, position=pos) for org, role, pos in desired
+        Involvement(measure=measure, organisation_id=org, role=role, position=pos)
+        for org, role, pos in desired
     )
 
 
@@ -496,16 +696,27 @@ def _import_budget(agreement: Agreement, budget: dict, goals: dict) -> None:
     agreement.budget_lines.exclude(key__in=line_keys).delete()
     existing = list(agreement.budget_lines.all())
     by_key = {line["key"]: line for line in budget["lines"]}
-    _park_renumbered(existing, {row.pk: (by_key[row.key]["number"],) for row in existing}, ("number",))
+    _park_renumbered(
+        existing, {row.pk: (by_key[row.key]["number"],) for row in existing}, ("number",)
+    )
     # A sub-goal can fund only one line: free the links first, so that lines can swap sub-goals.
     for row in existing:
         goal = goals.get(by_key[row.key]["sub_goal"])
         if row.sub_goal_id and row.sub_goal_id != (goal.pk if goal else None):
             row.sub_goal = None
             row.save(update_fields=["sub_goal"])
-    lines = {line["key"]: _sync(BudgetLine, {"agreement": agreement, "key": line["key"]},
-                                {"number": line["number"], "title": line["title"], "sub_goal": goals.get(line["sub_goal"])})
-             for line in budget["lines"]}
+    lines = {
+        line["key"]: _sync(
+            BudgetLine,
+            {"agreement": agreement, "key": line["key"]},
+            {
+                "number": line["number"],
+                "title": line["title"],
+                "sub_goal": goals.get(line["sub_goal"]),
+            },
+        )
+        for line in budget["lines"]
+    }
     sources = _import_sources(agreement, budget["sources"])
     _import_amounts(agreement, budget["amounts"], lines, sources)
     _replace_footnotes(agreement, budget["footnotes"], lines)
@@ -518,17 +729,26 @@ def _import_sources(agreement: Agreement, sources_data: list[dict]) -> dict[str,
     stale.delete()
     # Only one source may be the state co-financing: clear the flag before moving it.
     state_keys = [s["key"] for s in sources_data if s["state_cofinancing"]]
-    for source in agreement.funding_sources.filter(is_state_cofinancing=True).exclude(key__in=state_keys):
+    for source in agreement.funding_sources.filter(is_state_cofinancing=True).exclude(
+        key__in=state_keys
+    ):
         source.is_state_cofinancing = False
         source.save(update_fields=["is_state_cofinancing"])
-    return {s["key"]: _sync(FundingSource, {"agreement": agreement, "key": s["key"]},
-                            {"name": s["name"], "position": pos, "is_state_cofinancing": s["state_cofinancing"]})
-            for pos, s in enumerate(sources_data)}
+    return {
+        s["key"]: _sync(
+            FundingSource,
+            {"agreement": agreement, "key": s["key"]},
+            {"name": s["name"], "position": pos, "is_state_cofinancing": s["state_cofinancing"]},
+        )
+        for pos, s in enumerate(sources_data)
+    }
 
 
 def _import_amounts(agreement: Agreement, amounts: dict, lines: dict, sources: dict) -> None:
-    current = {(a.line.key, a.year, a.source.key): a
-               for a in Amount.objects.filter(line__agreement=agreement).select_related("line", "source")}
+    current = {
+        (a.line.key, a.year, a.source.key): a
+        for a in Amount.objects.filter(line__agreement=agreement).select_related("line", "source")
+    }
     for cell, row in current.items():
         if cell not in amounts:
             row.delete()
@@ -537,20 +757,32 @@ def _import_amounts(agreement: Agreement, amounts: dict, lines: dict, sources: d
             row.save(update_fields=["kroner"])
     Amount.objects.bulk_create(
         Amount(line=lines[line], year=year, source=sources[source], kroner=kroner)
-        for (line, year, source), kroner in amounts.items() if (line, year, source) not in current
+        for (line, year, source), kroner in amounts.items()
+        if (line, year, source) not in current
     )
 
 
 def _replace_footnotes(agreement: Agreement, footnotes: list[dict], lines: dict) -> None:
-    desired = [(f["table"], f["year"], f["marker"], f["line"], f["column"], f["text"]) for f in footnotes]
-    current = [(f.table, f.year, f.marker, f.line.key if f.line else None, f.column, f.text)
-               for f in agreement.footnotes.select_related("line").order_by("pk")]
+    desired = [
+        (f["table"], f["year"], f["marker"], f["line"], f["column"], f["text"]) for f in footnotes
+    ]
+    current = [
+        (f.table, f.year, f.marker, f.line.key if f.line else None, f.column, f.text)
+        for f in agreement.footnotes.select_related("line").order_by("pk")
+    ]
     if current == desired:
         return
     agreement.footnotes.all().delete()
     Footnote.objects.bulk_create(
-        Footnote(agreement=agreement, table=table, year=year, marker=marker,
-                 line=lines[line] if line else None, column=column, text=text)
+        Footnote(
+            agreement=agreement,
+            table=table,
+            year=year,
+            marker=marker,
+            line=lines[line] if line else None,
+            column=column,
+            text=text,
+        )
         for table, year, marker, line, column, text in desired
     )
 
@@ -558,14 +790,22 @@ def _replace_footnotes(agreement: Agreement, footnotes: list[dict], lines: dict)
 def _import_revisions(agreement: Agreement, revisions: list[dict], orgs: dict) -> None:
     agreement.revisions.exclude(year__in=[r["year"] for r in revisions]).delete()
     for data in revisions:
-        revision = _sync(Revision, {"agreement": agreement, "year": data["year"]}, {"status": data["status"]})
+        revision = _sync(
+            Revision, {"agreement": agreement, "year": data["year"]}, {"status": data["status"]}
+        )
         wanted = {(a["organisation"], a["body"]): a for a in data["approvals"]}
         for approval in revision.approvals.select_related("organisation"):
             if (approval.organisation.key, approval.body) not in wanted:
                 approval.delete()
         for (org_key, body), approval in wanted.items():
-            values = {k: approval[k] for k in ("planned_on", "decided_on", "decision", "case_reference")}
-            _sync(Approval, {"revision": revision, "organisation": orgs[org_key], "body": body}, values)
+            values = {
+                k: approval[k] for k in ("planned_on", "decided_on", "decision", "case_reference")
+            }
+            _sync(
+                Approval,
+                {"revision": revision, "organisation": orgs[org_key], "body": body},
+                values,
+            )
 
 
 # --- writing a file ----------------------------------------------------------------------
@@ -581,8 +821,13 @@ def export_plan(agreement: Agreement) -> str:
         "budget": _export_budget(agreement),
         "revisions": _export_revisions(agreement),
     }
-    return yaml.dump(_drop_empty(data), Dumper=_PlanDumper, sort_keys=False, allow_unicode=True,
-                     width=float("inf"))
+    return yaml.dump(
+        _drop_empty(data),
+        Dumper=_PlanDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=float("inf"),
+    )
 
 
 def _organisations_of(agreement: Agreement) -> list[Organisation]:
@@ -605,9 +850,15 @@ def _export_organisation(org: Organisation) -> dict:
 
 
 def _export_agreement(agreement: Agreement) -> dict:
-    data = {"slug": agreement.slug, "name": agreement.name, "pilot_name": agreement.pilot_name,
-            "signed_on": agreement.signed_on, "first_year": agreement.first_year,
-            "last_year": agreement.last_year, "parties": [p.key for p in agreement.ordered_parties()]}
+    data = {
+        "slug": agreement.slug,
+        "name": agreement.name,
+        "pilot_name": agreement.pilot_name,
+        "signed_on": agreement.signed_on,
+        "first_year": agreement.first_year,
+        "last_year": agreement.last_year,
+        "parties": [p.key for p in agreement.ordered_parties()],
+    }
     return data | {name: getattr(agreement, name) for name in AGREEMENT_TEXTS}
 
 
@@ -616,10 +867,18 @@ def _export_sub_goals(agreement: Agreement) -> list[dict]:
     by_goal: dict[int, list[Measure]] = {}
     for measure in measures:
         by_goal.setdefault(measure.sub_goal_id, []).append(measure)
-    return [{"number": goal.number, "title": goal.title, "main_goal": goal.main_goal,
-             "weight": goal.weight, "introduction": goal.introduction, "remark": goal.remark,
-             "measures": [_export_measure(m) for m in by_goal.get(goal.pk, [])]}
-            for goal in agreement.sub_goals.all()]
+    return [
+        {
+            "number": goal.number,
+            "title": goal.title,
+            "main_goal": goal.main_goal,
+            "weight": goal.weight,
+            "introduction": goal.introduction,
+            "remark": goal.remark,
+            "measures": [_export_measure(m) for m in by_goal.get(goal.pk, [])],
+        }
+        for goal in agreement.sub_goals.all()
+    ]
 
 
 def _export_measure(measure: Measure) -> dict:
@@ -628,45 +887,89 @@ def _export_measure(measure: Measure) -> dict:
     else:
         timeframe = {"start": measure.start_year, "end": measure.end_year}
     return {
-        "key": measure.key, "number": measure.number, "title": measure.title, "tagline": measure.tagline,
-        "leads": [o.key for o in measure.leads()], "leads_more": measure.leads_more,
-        "partners": [o.key for o in measure.partners()], "partners_more": measure.partners_more,
+        "key": measure.key,
+        "number": measure.number,
+        "title": measure.title,
+        "tagline": measure.tagline,
+        "leads": [o.key for o in measure.leads()],
+        "leads_more": measure.leads_more,
+        "partners": [o.key for o in measure.partners()],
+        "partners_more": measure.partners_more,
         "timeframe": timeframe,
         "priority": None if measure.priority == Measure.Priority.NOW else measure.priority,
         "status": None if measure.status == Measure.Status.ACTIVE else measure.status,
         "closed_on": measure.closed_on,
-        "sections": [{"kind": None if s.kind == Section.Kind.OTHER else s.kind, "heading": s.heading, "body": s.body}
-                     for s in measure.sections.all()],
+        "sections": [
+            {
+                "kind": None if s.kind == Section.Kind.OTHER else s.kind,
+                "heading": s.heading,
+                "body": s.body,
+            }
+            for s in measure.sections.all()
+        ],
     }
 
 
 def _export_budget(agreement: Agreement) -> dict:
     lines = list(agreement.budget_lines.select_related("sub_goal"))
     amounts: dict = {}
-    for amount in Amount.objects.filter(line__agreement=agreement).select_related("line", "source").order_by(
-        "line__number", "year", "source__position"
+    for amount in (
+        Amount.objects.filter(line__agreement=agreement)
+        .select_related("line", "source")
+        .order_by("line__number", "year", "source__position")
     ):
-        amounts.setdefault(amount.line.key, {}).setdefault(amount.year, {})[amount.source.key] = amount.kroner
+        amounts.setdefault(amount.line.key, {}).setdefault(amount.year, {})[amount.source.key] = (
+            amount.kroner
+        )
     return {
-        "lines": [{"key": line.key, "number": line.number, "title": line.title,
-                   "sub_goal": line.sub_goal.number if line.sub_goal else None} for line in lines],
-        "sources": [{"key": s.key, "name": s.name, "state_cofinancing": s.is_state_cofinancing or None}
-                    for s in agreement.funding_sources.all()],
+        "lines": [
+            {
+                "key": line.key,
+                "number": line.number,
+                "title": line.title,
+                "sub_goal": line.sub_goal.number if line.sub_goal else None,
+            }
+            for line in lines
+        ],
+        "sources": [
+            {"key": s.key, "name": s.name, "state_cofinancing": s.is_state_cofinancing or None}
+            for s in agreement.funding_sources.all()
+        ],
         "amounts": amounts,
-        "footnotes": [{"table": f.table, "year": f.year, "marker": f.marker,
-                       "line": f.line.key if f.line else None,
-                       "column": int(f.column) if f.column.isdigit() else f.column, "text": f.text}
-                      for f in agreement.footnotes.select_related("line").order_by("pk")],
+        "footnotes": [
+            {
+                "table": f.table,
+                "year": f.year,
+                "marker": f.marker,
+                "line": f.line.key if f.line else None,
+                "column": int(f.column) if f.column.isdigit() else f.column,
+                "text": f.text,
+            }
+            for f in agreement.footnotes.select_related("line").order_by("pk")
+        ],
     }
 
 
 def _export_revisions(agreement: Agreement) -> list[dict]:
     revisions = agreement.revisions.order_by("year").prefetch_related("approvals__organisation")
-    return [{"year": r.year, "status": r.status,
-             "approvals": [{"organisation": a.organisation.key, "body": a.body, "planned_on": a.planned_on,
-                            "decided_on": a.decided_on, "decision": a.decision, "case_reference": a.case_reference}
-                           for a in sorted(r.approvals.all(), key=_approval_order)]}
-            for r in revisions]
+    return [
+        {
+            "year": r.year,
+            "status": r.status,
+            "approvals": [
+                {
+                    "organisation": a.organisation.key,
+                    "body": a.body,
+                    "planned_on": a.planned_on,
+                    "decided_on": a.decided_on,
+                    "decision": a.decision,
+                    "case_reference": a.case_reference,
+                }
+                for a in sorted(r.approvals.all(), key=_approval_order)
+            ],
+        }
+        for r in revisions
+    ]
 
 
 def _approval_order(approval: Approval) -> tuple:

@@ -23,7 +23,9 @@ class MeetingRow:
     @property
     def final(self) -> Approval | None:
         """The decision that counts as the organisation's approval: the highest body's."""
-        decided = [a for a in (self.kommunestyre, *self.others, self.formannskap) if a and a.decided_on]
+        decided = [
+            a for a in (self.kommunestyre, *self.others, self.formannskap) if a and a.decided_on
+        ]
         return decided[0] if decided else None
 
 
@@ -43,12 +45,18 @@ class PoliticalProcess:
         rows = []
         for org_id in sorted(by_org, key=lambda pk: (order.get(pk, len(order)), pk)):
             group = by_org[org_id]
-            rows.append(MeetingRow(
-                organisation=group[0].organisation,
-                formannskap=_body(group, Approval.Body.FORMANNSKAP),
-                kommunestyre=_body(group, Approval.Body.KOMMUNESTYRE),
-                others=[a for a in group if a.body not in (Approval.Body.FORMANNSKAP, Approval.Body.KOMMUNESTYRE)],
-            ))
+            rows.append(
+                MeetingRow(
+                    organisation=group[0].organisation,
+                    formannskap=_body(group, Approval.Body.FORMANNSKAP),
+                    kommunestyre=_body(group, Approval.Body.KOMMUNESTYRE),
+                    others=[
+                        a
+                        for a in group
+                        if a.body not in (Approval.Body.FORMANNSKAP, Approval.Body.KOMMUNESTYRE)
+                    ],
+                )
+            )
         return cls(revision, rows)
 
     @property
@@ -57,7 +65,11 @@ class PoliticalProcess:
 
     @property
     def approved_rows(self) -> list[MeetingRow]:
-        return [row for row in self.rows if row.final and row.final.decision == Approval.Decision.APPROVED]
+        return [
+            row
+            for row in self.rows
+            if row.final and row.final.decision == Approval.Decision.APPROVED
+        ]
 
 
 def _body(group: list[Approval], body: str) -> Approval | None:

@@ -21,8 +21,12 @@ def seed(db) -> Agreement:
     return import_plan(parse_plan(SEED_FILE.read_text(encoding="utf-8")))
 
 
-def make_user(username: str, agreement: Agreement | None = None, kind: str = Role.Kind.PARTNER,
-              organisation: Organisation | None = None):
+def make_user(
+    username: str,
+    agreement: Agreement | None = None,
+    kind: str = Role.Kind.PARTNER,
+    organisation: Organisation | None = None,
+):
     """A user, with a role in the agreement when one is given."""
     user = get_user_model().objects.create_user(username=username, password="test-passord-123")
     if agreement is not None:
@@ -50,14 +54,25 @@ def outsider(seed):
     return make_user("utanforståande", other, Role.Kind.EDITOR)
 
 
-def make_agreement(slug: str = "testavtale", name: str = "Testavtale", first: int = 2025,
-                   last: int = 2028, goals: int = 0) -> Agreement:
+def make_agreement(
+    slug: str = "testavtale",
+    name: str = "Testavtale",
+    first: int = 2025,
+    last: int = 2028,
+    goals: int = 0,
+) -> Agreement:
     """A bare agreement, optionally with sub-goals of equal weight."""
-    agreement = Agreement.objects.create(slug=slug, name=name, pilot_name=f"{name}piloten",
-                                         first_year=first, last_year=last)
+    agreement = Agreement.objects.create(
+        slug=slug, name=name, pilot_name=f"{name}piloten", first_year=first, last_year=last
+    )
     for number in range(1, goals + 1):
-        SubGoal.objects.create(agreement=agreement, number=number, title=f"Delmål {number}",
-                               main_goal="Eit mål.", weight=100 // goals)
+        SubGoal.objects.create(
+            agreement=agreement,
+            number=number,
+            title=f"Delmål {number}",
+            main_goal="Eit mål.",
+            weight=100 // goals,
+        )
     return agreement
 
 

@@ -20,7 +20,12 @@ def test_a_postgres_url_is_parsed():
     config = database_from_url("postgresql://brukar:p%40ss@db.example:5433/bygdevekst")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["USER"], config["PASSWORD"], config["HOST"], config["PORT"], config["NAME"]) == (
-        "brukar", "p@ss", "db.example", "5433", "bygdevekst")
+        "brukar",
+        "p@ss",
+        "db.example",
+        "5433",
+        "bygdevekst",
+    )
 
 
 def test_other_databases_are_refused():

@@ -15,15 +15,23 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Flags for a sandboxed machine without network: no background traffic, no GPU.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        reason = f"Chromium not found at {CHROMIUM}: install Debian's chromium (CI does) or set CHROMIUM_PATH"
+        reason = (
+            f"Chromium not found at {CHROMIUM}: "
+            "install Debian's chromium (CI does) or set CHROMIUM_PATH"
+        )
         if os.environ.get("BROWSER_TESTS") == "required":
             pytest.fail(reason)
         pytest.skip(reason)

@@ -9,7 +9,9 @@ from tests.browser.conftest import log_in, serious_violations
 pytestmark = pytest.mark.browser
 
 
-def test_the_project_leader_reads_overview_measure_and_budget(transactional_db, live_server, page, owner, screenshot):
+def test_the_project_leader_reads_overview_measure_and_budget(
+    transactional_db, live_server, page, owner, screenshot
+):
     log_in(page, live_server.url, "prosjektleiar", "test-passord-123")
     page.get_by_role("link", name="Bygdevekstavtale for Vest-Telemark").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Bygdevekstavtale for Vest-Telemark"
@@ -24,15 +26,26 @@ def test_the_project_leader_reads_overview_measure_and_budget(transactional_db, 
     screenshot(page, "tiltak")
 
     page.get_by_role("link", name="Budsjett og finansiering").first.click()
-    total = page.get_by_role("table", name="Fordeling av budsjett for heile avtaleperioden (statleg medfinansiering, KDD 13.50 post 66)")
+    total = page.get_by_role(
+        "table",
+        name="Fordeling av budsjett for heile avtaleperioden "
+        "(statleg medfinansiering, KDD 13.50 post 66)",
+    )
     assert "22 000 000" in total.inner_text().replace("\xa0", " ")
     assert serious_violations(page) == []
     screenshot(page, "budsjett")
 
 
-@pytest.mark.parametrize("path", ["/avtale/vest-telemark/", "/avtale/vest-telemark/tiltak/karrieremoglegheiter/",
-                                  "/budsjett/vest-telemark/", "/rullering/vest-telemark/",
-                                  "/avtale/vest-telemark/organisasjonar/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/avtale/vest-telemark/",
+        "/avtale/vest-telemark/tiltak/karrieremoglegheiter/",
+        "/budsjett/vest-telemark/",
+        "/rullering/vest-telemark/",
+        "/avtale/vest-telemark/organisasjonar/",
+    ],
+)
 def test_pages_fit_a_phone_screen(transactional_db, live_server, browser, owner, screenshot, path):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     phone = context.new_page()
@@ -45,7 +58,9 @@ def test_pages_fit_a_phone_screen(transactional_db, live_server, browser, owner,
     context.close()
 
 
-def test_the_login_page_passes_axe_and_refuses_a_wrong_password(transactional_db, live_server, page, owner):
+def test_the_login_page_passes_axe_and_refuses_a_wrong_password(
+    transactional_db, live_server, page, owner
+):
     page.goto(f"{live_server.url}/konto/login/")
     assert serious_violations(page) == []
     page.get_by_label("Brukarnamn").fill("prosjektleiar")

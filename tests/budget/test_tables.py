@@ -89,11 +89,17 @@ def test_the_database_refuses_negative_amounts(seed):
 def test_one_amount_per_line_source_and_year(seed):
     existing = Amount.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Amount.objects.create(line=existing.line, source=existing.source, year=existing.year, kroner=1)
+        Amount.objects.create(
+            line=existing.line, source=existing.source, year=existing.year, kroner=1
+        )
 
 
 def test_an_amount_outside_the_period_fails_validation(seed):
-    amount = Amount(line=BudgetLine.objects.get(key="prosjektleiing"),
-                    source=FundingSource.objects.get(key="anna"), year=2029, kroner=10)
+    amount = Amount(
+        line=BudgetLine.objects.get(key="prosjektleiing"),
+        source=FundingSource.objects.get(key="anna"),
+        year=2029,
+        kroner=10,
+    )
     with pytest.raises(ValidationError, match="utanfor avtaleperioden 2025–2028"):
         amount.full_clean()

@@ -12,8 +12,10 @@ from measures.models import Role
 def test_it_creates_a_user_per_role_with_the_given_password(seed, monkeypatch, capsys):
     monkeypatch.setenv("DEMO_PASSWORD", "vest-telemark-demo-2025")
     call_command("demo_users")
-    roles = {r.user.username: (r.kind, r.organisation.name if r.organisation else None)
-             for r in Role.objects.select_related("user", "organisation")}
+    roles = {
+        r.user.username: (r.kind, r.organisation.name if r.organisation else None)
+        for r in Role.objects.select_related("user", "organisation")
+    }
     assert roles == {
         "prosjektleiar": ("editor", None),
         "fyresdal": ("approver", "Fyresdal kommune"),

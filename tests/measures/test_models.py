@@ -28,14 +28,28 @@ def test_names_are_joined_as_norwegian_prose(names, more, expected):
 def test_a_number_is_unique_within_a_sub_goal(seed):
     measure = seed.measures.get(key="gott-nokk")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Measure.objects.create(agreement=seed, sub_goal=measure.sub_goal, key="ny", number=measure.number,
-                               title="Dobbel", start_year=2025, end_year=2026)
+        Measure.objects.create(
+            agreement=seed,
+            sub_goal=measure.sub_goal,
+            key="ny",
+            number=measure.number,
+            title="Dobbel",
+            start_year=2025,
+            end_year=2026,
+        )
 
 
 def test_the_same_number_is_fine_in_another_sub_goal(seed):
     goal = seed.sub_goals.get(number=3)
-    Measure.objects.create(agreement=seed, sub_goal=goal, key="ny", number=5, title="Ny",
-                           start_year=2025, end_year=2026)
+    Measure.objects.create(
+        agreement=seed,
+        sub_goal=goal,
+        key="ny",
+        number=5,
+        title="Ny",
+        start_year=2025,
+        end_year=2026,
+    )
 
 
 @pytest.mark.parametrize(
@@ -45,8 +59,16 @@ def test_the_same_number_is_fine_in_another_sub_goal(seed):
 def test_the_database_refuses_an_impossible_timeframe(seed, start, end, next_revision):
     goal = seed.sub_goals.get(number=1)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Measure.objects.create(agreement=seed, sub_goal=goal, key="ny", number=9, title="Ny",
-                               start_year=start, end_year=end, at_next_revision=next_revision)
+        Measure.objects.create(
+            agreement=seed,
+            sub_goal=goal,
+            key="ny",
+            number=9,
+            title="Ny",
+            start_year=start,
+            end_year=end,
+            at_next_revision=next_revision,
+        )
 
 
 def test_a_year_outside_the_period_fails_validation(seed):
@@ -59,10 +81,15 @@ def test_a_year_outside_the_period_fails_validation(seed):
 
 def test_timeframes_read_as_in_the_document(seed):
     assert seed.measures.get(key="gott-nokk").timeframe == "2026–2028"
-    assert seed.measures.get(key="vandrande-seminar").timeframe == "Mogleg å følgje opp ved neste rullering"
+    assert (
+        seed.measures.get(key="vandrande-seminar").timeframe
+        == "Mogleg å følgje opp ved neste rullering"
+    )
 
 
 def test_markdown_keeps_lists_and_bold_and_drops_html():
-    html = render_markdown("- **Startlån** – for nokon\n- to\n\n<iframe src=x></iframe><b onclick=x>y</b>")
+    html = render_markdown(
+        "- **Startlån** – for nokon\n- to\n\n<iframe src=x></iframe><b onclick=x>y</b>"
+    )
     assert "<li><strong>Startlån</strong> – for nokon</li>" in html
     assert "iframe" not in html and "onclick" not in html

@@ -37,7 +37,9 @@ def test_the_login_page_is_in_nynorsk(client, db):
 def test_a_wrong_password_is_refused_in_nynorsk(client, owner):
     response = client.post(reverse("login"), {"username": "prosjektleiar", "password": "feil"})
     assert response.status_code == 200
-    assert "Skriv inn korrekt brukarnamn og passord" in response.text or "brukarnamn" in response.text
+    assert (
+        "Skriv inn korrekt brukarnamn og passord" in response.text or "brukarnamn" in response.text
+    )
     assert "_auth_user_id" not in client.session
 
 
@@ -68,9 +70,17 @@ def test_a_user_without_any_role_is_told_so(client, seed):
 
 def test_the_overview_shows_parties_period_goals_and_measure_tables(owner_client):
     text = owner_client.get(PAGES[0]).text
-    for fact in ["Vest-Telemarkpiloten", "2025–2028", "02.06.2025", "Tokke kommune",
-                 "Kommunal- og distriktsdepartementet", "Fleire eigna bustader i Vest-Telemark",
-                 "60 %", "Tabell 3", "Fagopplæring på arbeidsplassen"]:
+    for fact in [
+        "Vest-Telemarkpiloten",
+        "2025–2028",
+        "02.06.2025",
+        "Tokke kommune",
+        "Kommunal- og distriktsdepartementet",
+        "Fleire eigna bustader i Vest-Telemark",
+        "60 %",
+        "Tabell 3",
+        "Fagopplæring på arbeidsplassen",
+    ]:
         assert fact in text
     # Table 1 as the document has it: leads, partners with "m.fl.", the open timeframe.
     assert "Pilotkommunane, Prosjektleiar og Vest-Telemarkrådet" in text
@@ -82,7 +92,9 @@ def test_measures_prioritised_later_are_grey_and_say_so(owner_client):
     text = owner_client.get(PAGES[0]).text
     later_row = text.split("Risikoreduserande tiltak ved bustadbygging")[0].rsplit("<tr", 1)[1]
     assert 'class="measure--later"' in later_row
-    now_row = text.split("Samarbeid om innsiktsarbeid og kartlegging for bustadstrategi</a>")[0].rsplit("<tr", 1)[1]
+    now_row = text.split("Samarbeid om innsiktsarbeid og kartlegging for bustadstrategi</a>")[
+        0
+    ].rsplit("<tr", 1)[1]
     assert "measure--later" not in now_row
     assert "(prioritert seinare i perioden)" in text
 
@@ -91,8 +103,14 @@ def test_the_measure_page_shows_every_section_and_its_organisations(owner_client
     text = owner_client.get(PAGES[1]).text
     assert "Tiltak 3: Pilot: «Gøtt nøkk»" in text
     assert "Utvikling av ny type modulhus tilpassa marknaden i distrikta." in text
-    for heading in ["Utfordring", "Skildring av tiltaket", "Utviklingsområde for piloten",
-                    "Moglege målgrupper", "Første steg", "Kven bidreg – og korleis?"]:
+    for heading in [
+        "Utfordring",
+        "Skildring av tiltaket",
+        "Utviklingsområde for piloten",
+        "Moglege målgrupper",
+        "Første steg",
+        "Kven bidreg – og korleis?",
+    ]:
         assert f">{heading}</h2>" in text
     assert "<li>Eldre som ønskjer ei enklare bustadløysing.</li>" in text
     assert reverse("measures:organisation-detail", args=[SLUG, "husbanken"]) in text
@@ -100,20 +118,32 @@ def test_the_measure_page_shows_every_section_and_its_organisations(owner_client
 
 
 def test_an_unknown_measure_is_404(owner_client):
-    assert owner_client.get(reverse("measures:measure-detail", args=[SLUG, "finst-ikkje"])).status_code == 404
+    assert (
+        owner_client.get(reverse("measures:measure-detail", args=[SLUG, "finst-ikkje"])).status_code
+        == 404
+    )
 
 
 def test_markdown_with_scripts_is_rendered_harmless(owner_client, seed):
     measure = seed.measures.get(key="gott-nokk")
-    Section.objects.create(measure=measure, position=99, heading="Farleg",
-                           body='<script>alert("x")</script> **feit** <img src=x onerror=alert(1)> [lenke](javascript:alert(1))')
+    Section.objects.create(
+        measure=measure,
+        position=99,
+        heading="Farleg",
+        body=(
+            '<script>alert("x")</script> **feit** <img src=x onerror=alert(1)> '
+            "[lenke](javascript:alert(1))"
+        ),
+    )
     text = owner_client.get(PAGES[1]).text
     assert "<script>alert" not in text and "onerror" not in text and "javascript:" not in text
     assert "<strong>feit</strong>" in text
 
 
 def test_the_organisation_page_lists_where_it_leads_and_takes_part(owner_client):
-    text = owner_client.get(reverse("measures:organisation-detail", args=[SLUG, "telemark-fylkeskommune"])).text
+    text = owner_client.get(
+        reverse("measures:organisation-detail", args=[SLUG, "telemark-fylkeskommune"])
+    ).text
     lead_part, partner_part = text.split("Samarbeidspart i</h2>")
     assert "Synleggjering av karrieremoglegheiter i helse- og oppvekstsektoren" in lead_part
     assert "Samarbeid om innsiktsarbeid og kartlegging for bustadstrategi" in partner_part
@@ -136,16 +166,29 @@ def add_measures(agreement, count: int) -> None:
     goal = agreement.sub_goals.get(number=3)
     orgs = list(Organisation.objects.all()[:4])
     for number in range(10, 10 + count):
-        measure = Measure.objects.create(agreement=agreement, sub_goal=goal, key=f"ekstra-{number}",
-                                         number=number, title=f"Ekstra {number}", start_year=2026, end_year=2027)
+        measure = Measure.objects.create(
+            agreement=agreement,
+            sub_goal=goal,
+            key=f"ekstra-{number}",
+            number=number,
+            title=f"Ekstra {number}",
+            start_year=2026,
+            end_year=2027,
+        )
         for position, org in enumerate(orgs):
-            Involvement.objects.create(measure=measure, organisation=org, position=position,
-                                       role="lead" if position < 2 else "partner")
+            Involvement.objects.create(
+                measure=measure,
+                organisation=org,
+                position=position,
+                role="lead" if position < 2 else "partner",
+            )
         Section.objects.create(measure=measure, kind="challenge", body="Tekst.")
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_query_count_does_not_grow_with_the_plan(owner_client, seed, url, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_the_plan(
+    owner_client, seed, url, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -14,8 +14,20 @@ from reporting.models import Approval, Revision
 from reporting.plan_file import PlanFileError, export_plan, import_plan, parse_plan
 from tests.conftest import SEED_FILE
 
-ALL_MODELS = [Organisation, Agreement, SubGoal, Measure, Involvement, Section, BudgetLine,
-              FundingSource, Amount, Footnote, Revision, Approval]
+ALL_MODELS = [
+    Organisation,
+    Agreement,
+    SubGoal,
+    Measure,
+    Involvement,
+    Section,
+    BudgetLine,
+    FundingSource,
+    Amount,
+    Footnote,
+    Revision,
+    Approval,
+]
 
 
 def seed_text() -> str:
@@ -37,8 +49,12 @@ def edited_seed(change) -> str:
 def test_the_seed_holds_the_whole_document(seed):
     assert seed.slug == "vest-telemark"
     assert [p.name for p in seed.ordered_parties()][:6] == [
-        "Fyresdal kommune", "Kviteseid kommune", "Nissedal kommune",
-        "Seljord kommune", "Tokke kommune", "Vinje kommune",
+        "Fyresdal kommune",
+        "Kviteseid kommune",
+        "Nissedal kommune",
+        "Seljord kommune",
+        "Tokke kommune",
+        "Vinje kommune",
     ]
     assert [(g.number, g.weight) for g in seed.sub_goals.all()] == [(1, 60), (2, 20), (3, 20)]
     assert seed.measures.count() == 14
@@ -121,7 +137,9 @@ def test_a_missing_key_is_named_with_its_path_and_line(db):
 
 
 def test_an_unknown_organisation_is_refused(db):
-    problems = problems_of(edited_seed(lambda d: d["sub_goals"][0]["measures"][0]["leads"].append("ukjend-org")))
+    problems = problems_of(
+        edited_seed(lambda d: d["sub_goals"][0]["measures"][0]["leads"].append("ukjend-org"))
+    )
     assert problems == [p for p in problems if "ukjend organisasjon 'ukjend-org'" in p]
     assert "sub_goals[0].measures[0].leads[3]" in problems[0]
 
@@ -149,8 +167,13 @@ def test_years_outside_the_period_are_refused(db):
         data["budget"]["amounts"]["prosjektleiing"][2029] = {"kdd-1350-post-66": 10}
 
     problems = problems_of(edited_seed(outside))
-    assert any(p.startswith("sub_goals[0].measures[0].timeframe.end") and "2031" in p for p in problems)
-    assert any(p.startswith("budget.amounts.prosjektleiing.2029") and "utanfor avtaleperioden" in p for p in problems)
+    assert any(
+        p.startswith("sub_goals[0].measures[0].timeframe.end") and "2031" in p for p in problems
+    )
+    assert any(
+        p.startswith("budget.amounts.prosjektleiing.2029") and "utanfor avtaleperioden" in p
+        for p in problems
+    )
 
 
 def test_end_before_start_and_duplicate_numbers_are_refused(db):
@@ -184,7 +207,10 @@ def test_bad_yaml_names_the_line(db):
 
 def test_a_broken_file_saves_nothing_in_an_empty_database(db, tmp_path):
     broken = tmp_path / "plan.yaml"
-    broken.write_text(edited_seed(lambda d: d["sub_goals"][0]["measures"][0]["leads"].append("nope")), encoding="utf-8")
+    broken.write_text(
+        edited_seed(lambda d: d["sub_goals"][0]["measures"][0]["leads"].append("nope")),
+        encoding="utf-8",
+    )
     with pytest.raises(CommandError, match="ingenting er lagra"):
         call_command("import_plan", str(broken))
     assert all(model.objects.count() == 0 for model in ALL_MODELS)

@@ -10,7 +10,10 @@ from reporting.plan_file import PlanFileError, import_plan, parse_plan
 
 
 class Command(BaseCommand):
-    help = "Les ei planfil (YAML, sjå docs/plan-format.md) inn i databasen. Køyrd to gonger endrar ingenting."
+    help = (
+        "Les ei planfil (YAML, sjå docs/plan-format.md) inn i databasen. "
+        "Køyrd to gonger endrar ingenting."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path, help="planfila som skal lesast inn")
