@@ -330,7 +330,7 @@ class Measure(models.Model):
     @property
     def timeframe(self) -> str:
         if self.at_next_revision:
-            return "Mogleg å følgje opp ved neste rullering"
+            return "Mogleg å følge opp ved neste rullering"
         if self.start_year == self.end_year:
             return str(self.start_year)
         return f"{self.start_year}–{self.end_year}"

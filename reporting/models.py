@@ -72,7 +72,7 @@ class Approval(models.Model):
         KDD = "kdd", "Kommunal- og distriktsdepartementet"
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Ikkje handsama"
+        PENDING = "pending", "Ikkje registrert"
         APPROVED = "approved", "Godkjent"
         REJECTED = "rejected", "Ikkje godkjent"
 

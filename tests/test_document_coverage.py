@@ -10,7 +10,7 @@ the pages reached. The document was converted from Word, so it is normalised fir
 typos are corrected as the seed corrects them, quotes become «…», list markers and Markdown
 asterisks are dropped, and colons after headings go, because the app shows headings without
 them. Where the app words something its own way (an en dash for "-" in periods, the timeframe
-"Mogleg å følgje opp …"), the expectation is normalised, never skipped.
+"Mogleg å følge opp …"), the expectation is normalised, never skipped.
 """
 
 from __future__ import annotations
@@ -28,10 +28,6 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DOCUMENT = ROOT / "fixtures" / "handlingsplan-2025-kjelde.txt"
 SEED_FILE = ROOT / "fixtures" / "vest-telemark-2025.yaml"
-
-# WhiteNoise warns once per process when STATIC_ROOT (staticfiles/, made by collectstatic) is
-# absent, and warnings are errors. The crawl never fetches static files, so that one is ignored.
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at .*staticfiles:UserWarning")
 
 # ---------------------------------------------------------------------------------------------
 # The crawler
@@ -239,7 +235,7 @@ NOT_PROSE = (
 
 # The app writes the timeframe "next revision" in its own words.
 TIMEFRAME_WORDING = {
-    "Mogleg å følge opp ved neste rullering": "Mogleg å følgje opp ved neste rullering"
+    "Mogleg å følge opp ved neste rullering": "Mogleg å følge opp ved neste rullering"
 }
 
 EN_DASH = "\u2013"  # the app writes periods and ranges with it, the Word document with "-"

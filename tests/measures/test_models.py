@@ -83,7 +83,7 @@ def test_timeframes_read_as_in_the_document(seed):
     assert seed.measures.get(key="gott-nokk").timeframe == "2026–2028"
     assert (
         seed.measures.get(key="vandrande-seminar").timeframe
-        == "Mogleg å følgje opp ved neste rullering"
+        == "Mogleg å følge opp ved neste rullering"
     )
 
 

@@ -85,7 +85,7 @@ def test_the_overview_shows_parties_period_goals_and_measure_tables(owner_client
     # Table 1 as the document has it: leads, partners with "m.fl.", the open timeframe.
     assert "Pilotkommunane, Prosjektleiar og Vest-Telemarkrådet" in text
     assert "Statsforvaltaren i Vestfold og Telemark, Telemark fylkeskommune m.fl." in text
-    assert "Mogleg å følgje opp ved neste rullering" in text
+    assert "Mogleg å følge opp ved neste rullering" in text
 
 
 def test_measures_prioritised_later_are_grey_and_say_so(owner_client):
