@@ -61,6 +61,28 @@ class MeasureAdmin(admin.ModelAdmin):
         return measure.code
 
 
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "agreement", "position"]
+    list_filter = ["agreement"]
+
+
+@admin.register(Involvement)
+class InvolvementAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "role", "measure", "position"]
+    list_filter = ["measure__agreement", "role"]
+    list_select_related = ["organisation", "measure__sub_goal"]
+    search_fields = ["organisation__name", "measure__title"]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "measure", "position"]
+    list_filter = ["measure__agreement", "kind"]
+    list_select_related = ["measure__sub_goal"]
+    search_fields = ["heading", "body", "measure__title"]
+
+
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
     list_display = ["user", "agreement", "kind", "organisation"]

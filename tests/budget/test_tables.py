@@ -103,3 +103,20 @@ def test_an_amount_outside_the_period_fails_validation(seed):
     )
     with pytest.raises(ValidationError, match="utanfor avtaleperioden 2025–2028"):
         amount.full_clean()
+
+
+def test_the_database_refuses_an_amount_outside_the_period(seed):
+    line = BudgetLine.objects.get(key="prosjektleiing")
+    source = FundingSource.objects.get(key="anna")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Amount.objects.create(line=line, source=source, year=2029, kroner=10)
+    amount = Amount.objects.filter(line=line).first()
+    amount.year = 2024
+    with pytest.raises(IntegrityError), transaction.atomic():
+        amount.save()
+
+
+def test_the_period_cannot_shrink_away_from_planned_money(seed):
+    seed.last_year = 2027
+    with pytest.raises(IntegrityError), transaction.atomic():
+        seed.save()

@@ -93,3 +93,25 @@ def test_markdown_keeps_lists_and_bold_and_drops_html():
     )
     assert "<li><strong>Startlån</strong> – for nokon</li>" in html
     assert "iframe" not in html and "onclick" not in html
+
+
+def test_the_database_refuses_measure_years_outside_the_period(seed):
+    measure = seed.measures.get(key="gott-nokk")
+    measure.end_year = 2030
+    with pytest.raises(IntegrityError), transaction.atomic():
+        measure.save()
+
+
+def test_the_period_cannot_shrink_away_from_a_measure(seed):
+    from budget.models import Amount
+
+    Amount.objects.filter(year=2028).delete()
+    seed.last_year = 2027
+    with pytest.raises(IntegrityError), transaction.atomic():
+        seed.save()
+    seed.refresh_from_db()
+    for measure in seed.measures.filter(end_year=2028):
+        measure.end_year = 2027
+        measure.save()
+    seed.last_year = 2027
+    seed.save()
