@@ -1,0 +1,22 @@
+# The Bygdevekst web app under gunicorn. Pango and fonts for WeasyPrint's PDFs.
+FROM python:3.13-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-inter fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bygdevekst bygdevekst
+COPY measures measures
+COPY budget budget
+COPY reporting reporting
+RUN pip install .
+COPY . .
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
+    && useradd --system --home /app bygdevekst
+USER bygdevekst
+
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn bygdevekst.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
