@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
+from measures.history import TrackedQuerySet
 from measures.models import Agreement, SubGoal, year_validators
 
 
@@ -26,6 +28,9 @@ class BudgetLine(models.Model):
         verbose_name="delmål",
         help_text="Tom for liner som ikkje er delmål, til dømes prosjektleiing.",
     )
+
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -63,6 +68,9 @@ class FundingSource(models.Model):
         help_text="Kjelda som budsjettet for heile avtaleperioden (statleg medfinansiering) viser.",
     )
 
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["agreement", "position"]
         verbose_name = "finansieringskjelde"
@@ -88,6 +96,9 @@ class Amount(models.Model):
     source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="amounts")
     year = models.PositiveSmallIntegerField("år", validators=year_validators)
     kroner = models.BigIntegerField("beløp (kr)", validators=[MinValueValidator(0)])
+
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["line__number", "year", "source__position"]
@@ -145,6 +156,9 @@ class Footnote(models.Model):
         max_length=80,
         help_text="«total», eit årstal (fordeling) eller nøkkelen til ei kjelde (finansiering).",
     )
+
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agreement", "table", "year", "marker"]

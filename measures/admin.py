@@ -1,30 +1,69 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
+from . import rules
 from .models import Agreement, Involvement, Measure, Organisation, Party, Role, Section, SubGoal
 
 
+class OperatorOnlyAdmin(admin.ModelAdmin):
+    """The admin is the operators' tool: measures.rules decides who they are."""
+
+    def has_module_permission(self, request) -> bool:
+        return rules.is_operator(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return rules.is_operator(request.user)
+
+    def has_add_permission(self, request, *args) -> bool:
+        return rules.is_operator(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return rules.is_operator(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return rules.is_operator(request.user)
+
+
+class PlanAdmin(OperatorOnlyAdmin, SimpleHistoryAdmin):
+    """Admin for a tracked part of the plan, with its change history."""
+
+
+class OperatorOnlyInline:
+    def has_view_permission(self, request, obj=None) -> bool:
+        return rules.is_operator(request.user)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return rules.is_operator(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return rules.is_operator(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return rules.is_operator(request.user)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PlanAdmin):
     list_display = ["name", "short_name", "kind", "key"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "key"]
     prepopulated_fields = {"key": ["name"]}
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(OperatorOnlyInline, admin.TabularInline):
     model = Party
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class SubGoalInline(admin.StackedInline):
+class SubGoalInline(OperatorOnlyInline, admin.StackedInline):
     model = SubGoal
     extra = 0
     show_change_link = True
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(PlanAdmin):
     list_display = ["name", "slug", "first_year", "last_year", "signed_on"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -32,24 +71,24 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubGoal)
-class SubGoalAdmin(admin.ModelAdmin):
+class SubGoalAdmin(PlanAdmin):
     list_display = ["__str__", "agreement", "weight"]
     list_filter = ["agreement"]
 
 
-class InvolvementInline(admin.TabularInline):
+class InvolvementInline(OperatorOnlyInline, admin.TabularInline):
     model = Involvement
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(OperatorOnlyInline, admin.StackedInline):
     model = Section
     extra = 0
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(PlanAdmin):
     list_display = ["code", "title", "agreement", "priority", "status", "timeframe"]
     list_filter = ["agreement", "sub_goal", "priority", "status"]
     search_fields = ["title", "key"]
@@ -62,13 +101,13 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(PlanAdmin):
     list_display = ["organisation", "agreement", "position"]
     list_filter = ["agreement"]
 
 
 @admin.register(Involvement)
-class InvolvementAdmin(admin.ModelAdmin):
+class InvolvementAdmin(PlanAdmin):
     list_display = ["organisation", "role", "measure", "position"]
     list_filter = ["measure__agreement", "role"]
     list_select_related = ["organisation", "measure__sub_goal"]
@@ -76,7 +115,7 @@ class InvolvementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PlanAdmin):
     list_display = ["__str__", "kind", "measure", "position"]
     list_filter = ["measure__agreement", "kind"]
     list_select_related = ["measure__sub_goal"]
@@ -84,7 +123,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(OperatorOnlyAdmin):
     list_display = ["user", "agreement", "kind", "organisation"]
     list_filter = ["agreement", "kind"]
     search_fields = ["user__username", "organisation__name"]

@@ -8,8 +8,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
+from .history import TrackedQuerySet
 from .markdown import render_markdown
+from .versioning import Versioned
 
 # Years outside this range are typing errors, whatever the agreement says.
 EARLIEST_YEAR = 2000
@@ -17,7 +20,7 @@ LATEST_YEAR = 2100
 year_validators = [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)]
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     """A party, lead or partner: a municipality, an agency, a company, a group."""
 
     class Kind(models.TextChoices):
@@ -36,6 +39,9 @@ class Organisation(models.Model):
     short_name = models.CharField("kortnamn", max_length=80, blank=True)
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
 
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
     class Meta:
         ordering = ["name"]
         verbose_name = "organisasjon"
@@ -52,15 +58,7 @@ class Organisation(models.Model):
         return self.kind == self.Kind.MUNICIPALITY
 
 
-class AgreementQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AgreementQuerySet:
-        """Agreements the user holds a role in (staff see all)."""
-        if user.is_superuser:
-            return self.all()
-        return self.filter(roles__user=user).distinct()
-
-
-class Agreement(models.Model):
+class Agreement(Versioned):
     """A bygdevekstavtale between a group of municipalities, the county and the state."""
 
     slug = models.SlugField("nøkkel", max_length=80, unique=True)
@@ -78,7 +76,8 @@ class Agreement(models.Model):
     organisation_text = models.TextField("organisering", blank=True)
     anchoring_text = models.TextField("lokal og regional forankring", blank=True)
 
-    objects = AgreementQuerySet.as_manager()
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -145,6 +144,9 @@ class Party(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
 
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = "avtalepart"
@@ -159,7 +161,7 @@ class Party(models.Model):
         return f"{self.organisation} – {self.agreement}"
 
 
-class SubGoal(models.Model):
+class SubGoal(Versioned):
     """A delmål of an agreement, with its main goal and the weight of effort it gets."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sub_goals")
@@ -169,6 +171,9 @@ class SubGoal(models.Model):
     weight = models.PositiveSmallIntegerField("vekting (%)", validators=[MaxValueValidator(100)])
     introduction = models.TextField("innleiing", blank=True)
     remark = models.TextField("merknad", blank=True)
+
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -201,7 +206,7 @@ class SubGoal(models.Model):
         return render_markdown(self.remark)
 
 
-class MeasureQuerySet(models.QuerySet):
+class MeasureQuerySet(TrackedQuerySet):
     def with_organisations(self) -> MeasureQuerySet:
         """Load leads and partners in two queries, whatever the number of measures."""
         involvements = Involvement.objects.select_related("organisation").order_by("position")
@@ -215,7 +220,7 @@ class MeasureQuerySet(models.QuerySet):
         )
 
 
-class Measure(models.Model):
+class Measure(Versioned):
     """A tiltak: numbered within its sub-goal, identified for good by its key."""
 
     class Priority(models.TextChoices):
@@ -271,6 +276,7 @@ class Measure(models.Model):
     closed_on = models.DateField("avslutta", null=True, blank=True)
 
     objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["sub_goal__number", "number"]
@@ -391,6 +397,9 @@ class Involvement(models.Model):
     role = models.CharField("rolle", max_length=10, choices=Role.choices)
     position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
 
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["measure", "role", "position"]
         verbose_name = "deltaking i tiltak"
@@ -405,7 +414,7 @@ class Involvement(models.Model):
         return f"{self.organisation} – {self.get_role_display().lower()} – {self.measure}"
 
 
-class Section(models.Model):
+class Section(Versioned):
     """A text section of a measure: one of the standard ones, or a free one with its heading."""
 
     class Kind(models.TextChoices):
@@ -425,6 +434,9 @@ class Section(models.Model):
     )
     body = models.TextField("tekst", help_text="Markdown: lister med «-», utheving med **feit**.")
     position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
+
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["measure", "position"]

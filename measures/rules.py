@@ -1,22 +1,96 @@
-"""Who may see what. Every view looks agreements up through here."""
+"""Who may do what. Every view, every template button and the admin ask here.
+
+Roles are held per agreement (measures.models.Role):
+- editor (the project leader): reads and edits the living plan of that agreement;
+- approver: reads, and acts for one municipality in that agreement's approvals;
+- partner: reads;
+- ministry: reads every agreement (KDD runs several pilots).
+Operators (superusers) use the admin and may do everything.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from .models import Agreement
+from .models import Agreement, Role
 
 
-def can_view_agreement(user, agreement: Agreement) -> bool:
-    """Anyone with a role in the agreement may read it; operators may read everything."""
+def _roles(user) -> list[Role]:
+    """The user's roles, loaded once per request and kept on the user object."""
     if not user.is_authenticated:
-        return False
-    return user.is_superuser or agreement.roles.filter(user=user).exists()
+        return []
+    if not hasattr(user, "_bygdevekst_roles"):
+        user._bygdevekst_roles = list(Role.objects.filter(user=user))
+    return user._bygdevekst_roles
+
+
+def is_operator(user) -> bool:
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def reads_everything(user) -> bool:
+    """Operators and the ministry read every agreement."""
+    return is_operator(user) or any(r.kind == Role.Kind.MINISTRY for r in _roles(user))
+
+
+def visible_agreements(user):
+    """The agreements the user may read."""
+    if reads_everything(user):
+        return Agreement.objects.all()
+    return Agreement.objects.filter(pk__in={r.agreement_id for r in _roles(user)})
+
+
+def can_view(user, agreement: Agreement) -> bool:
+    return reads_everything(user) or any(r.agreement_id == agreement.pk for r in _roles(user))
+
+
+def can_edit(user, agreement: Agreement) -> bool:
+    """Only the agreement's editor (and operators) change the living plan."""
+    return is_operator(user) or any(
+        r.agreement_id == agreement.pk and r.kind == Role.Kind.EDITOR for r in _roles(user)
+    )
+
+
+def approves_for(user, agreement: Agreement) -> set[int]:
+    """Ids of the organisations the user may record decisions for in this agreement."""
+    return {
+        r.organisation_id
+        for r in _roles(user)
+        if r.agreement_id == agreement.pk and r.kind == Role.Kind.APPROVER
+    }
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """What the templates ask: may this user press this button?"""
+
+    view: bool
+    edit: bool
+    operate: bool
+
+
+def permissions_for(user, agreement: Agreement) -> Permissions:
+    return Permissions(
+        view=can_view(user, agreement),
+        edit=can_edit(user, agreement),
+        operate=is_operator(user),
+    )
 
 
 def get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
     """The agreement, if the user may read it; someone else's agreement is a 404."""
-    agreement = Agreement.objects.filter(slug=slug).visible_to(request.user).first()
-    if agreement is None:
+    agreement = Agreement.objects.filter(slug=slug).first()
+    if agreement is None or not can_view(request.user, agreement):
         raise Http404("Fann inga slik avtale.")
+    return agreement
+
+
+def get_agreement_for_editor(request: HttpRequest, slug: str) -> Agreement:
+    """The agreement, if the user may edit it: unknown is 404, read-only is 403."""
+    agreement = get_agreement_for_user(request, slug)
+    if not can_edit(request.user, agreement):
+        raise PermissionDenied("Du kan lese denne avtala, men ikkje endre ho.")
     return agreement

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .models import Agreement, Involvement, Measure, Organisation
+from . import rules
+from .models import Involvement, Measure, Organisation
 from .rules import get_agreement_for_user
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: the agreements this user takes part in."""
-    agreements = Agreement.objects.visible_to(request.user).prefetch_related("sub_goals")
+    agreements = rules.visible_agreements(request.user).prefetch_related("sub_goals")
     return render(request, "measures/agreement_list.html", {"agreements": agreements})
 
 

@@ -586,6 +586,10 @@ def _sync(model: type[Model], lookup: dict, values: dict) -> Model:
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
+        if hasattr(obj, "version"):
+            # An editor who opened the row before this import must not overwrite it unawares.
+            obj.version += 1
+            changed.append("version")
         obj.save(update_fields=changed)
     return obj
 
@@ -673,10 +677,8 @@ def _replace_involvements(measure: Measure, data: dict, orgs: dict) -> None:
     if sorted(current) == sorted(desired):
         return
     measure.involvements.all().delete()
-    Involvement.objects.bulk_create(
-        Involvement(measure=measure, organisation_id=org, role=role, position=pos)
-        for org, role, pos in desired
-    )
+    for org, role, pos in desired:
+        Involvement.objects.create(measure=measure, organisation_id=org, role=role, position=pos)
 
 
 def _replace_sections(measure: Measure, sections: list[dict]) -> None:
@@ -685,10 +687,8 @@ def _replace_sections(measure: Measure, sections: list[dict]) -> None:
     if current == desired:
         return
     measure.sections.all().delete()
-    Section.objects.bulk_create(
-        Section(measure=measure, kind=kind, heading=heading, body=body, position=pos)
-        for pos, (kind, heading, body) in enumerate(desired)
-    )
+    for pos, (kind, heading, body) in enumerate(desired):
+        Section.objects.create(measure=measure, kind=kind, heading=heading, body=body, position=pos)
 
 
 def _import_budget(agreement: Agreement, budget: dict, goals: dict) -> None:
@@ -755,11 +755,11 @@ def _import_amounts(agreement: Agreement, amounts: dict, lines: dict, sources: d
         elif row.kroner != amounts[cell]:
             row.kroner = amounts[cell]
             row.save(update_fields=["kroner"])
-    Amount.objects.bulk_create(
-        Amount(line=lines[line], year=year, source=sources[source], kroner=kroner)
-        for (line, year, source), kroner in amounts.items()
-        if (line, year, source) not in current
-    )
+    for (line, year, source), kroner in amounts.items():
+        if (line, year, source) not in current:
+            Amount.objects.create(
+                line=lines[line], year=year, source=sources[source], kroner=kroner
+            )
 
 
 def _replace_footnotes(agreement: Agreement, footnotes: list[dict], lines: dict) -> None:
@@ -773,8 +773,8 @@ def _replace_footnotes(agreement: Agreement, footnotes: list[dict], lines: dict)
     if current == desired:
         return
     agreement.footnotes.all().delete()
-    Footnote.objects.bulk_create(
-        Footnote(
+    for table, year, marker, line, column, text in desired:
+        Footnote.objects.create(
             agreement=agreement,
             table=table,
             year=year,
@@ -783,8 +783,6 @@ def _replace_footnotes(agreement: Agreement, footnotes: list[dict], lines: dict)
             column=column,
             text=text,
         )
-        for table, year, marker, line, column, text in desired
-    )
 
 
 def _import_revisions(agreement: Agreement, revisions: list[dict], orgs: dict) -> None:

@@ -19,6 +19,7 @@ DOMAIN_MODELS = [
     and issubclass(model, measures_models.models.Model)
     and model.__module__ == module.__name__
     and not model._meta.abstract
+    and not model._meta.model_name.startswith("historical")
 ]
 
 

@@ -1,0 +1,116 @@
+"""Login hardening: lockout per username and address, session limits, password change."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from bygdevekst.sessions import STARTED_KEY
+from measures.history import UntrackedChangeError
+from measures.models import Measure, Role
+from tests.conftest import make_agreement, make_user
+
+PASSWORD = "test-passord-123"
+
+
+def try_login(client, username, password, address="10.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_five_failures_lock_out_that_username_from_that_address(client, owner):
+    for _ in range(4):
+        assert try_login(client, "prosjektleiar", "feil").status_code == 200
+    assert try_login(client, "prosjektleiar", "feil").status_code == 429
+    locked = try_login(client, "prosjektleiar", PASSWORD)
+    assert locked.status_code == 429
+    assert "Vent 15 minutt" in locked.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_spares_colleagues_behind_the_same_address(client, owner, collaborator):
+    for _ in range(5):
+        try_login(client, "prosjektleiar", "feil")
+    assert try_login(client, "fylkeskommunen", PASSWORD).status_code == 302
+
+
+def test_a_successful_login_resets_the_failures(client, owner):
+    for _ in range(4):
+        try_login(client, "prosjektleiar", "feil")
+    assert try_login(client, "prosjektleiar", PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(4):
+        try_login(client, "prosjektleiar", "feil")
+    assert try_login(client, "prosjektleiar", PASSWORD).status_code == 302
+
+
+def test_the_lockout_ends_after_fifteen_minutes(client, owner, time_machine):
+    time_machine.move_to("2026-03-01 10:00:00+01:00", tick=False)
+    for _ in range(5):
+        try_login(client, "prosjektleiar", "feil")
+    assert try_login(client, "prosjektleiar", PASSWORD).status_code == 429
+    time_machine.move_to("2026-03-01 10:16:00+01:00", tick=False)
+    assert try_login(client, "prosjektleiar", PASSWORD).status_code == 302
+
+
+def test_a_session_ends_after_the_absolute_limit_however_active(owner_client, settings):
+    assert owner_client.get("/").status_code == 200
+    session = owner_client.session
+    session[STARTED_KEY] = int(time.time()) - settings.SESSION_ABSOLUTE_HOURS * 3600 - 1
+    session.save()
+    response = owner_client.get("/")
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert "_auth_user_id" not in owner_client.session
+
+
+def test_the_idle_limit_is_set_and_renewed_on_every_request(settings):
+    assert settings.SESSION_COOKIE_AGE == 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_logout_is_a_post_and_ends_the_session(owner_client):
+    assert owner_client.get(reverse("logout")).status_code == 405
+    response = owner_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert owner_client.get("/").status_code == 302
+
+
+def test_change_password_checks_the_validators(owner_client, owner):
+    url = reverse("password_change")
+    page = owner_client.get(url)
+    assert page.status_code == 200 and "Endre passord" in page.text
+    weak = owner_client.post(
+        url, {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"}
+    )
+    assert weak.status_code == 200
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+    strong = owner_client.post(
+        url,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Ny-og-lang-2026!",
+            "new_password2": "Ny-og-lang-2026!",
+        },
+    )
+    assert strong.status_code == 302
+    owner.refresh_from_db()
+    assert owner.check_password("Ny-og-lang-2026!")
+
+
+def test_the_ministry_reads_every_agreement(client, seed):
+    other = make_agreement("nordfjord", "Bygdevekstavtale for Nordfjord")
+    kdd = make_user("kdd", seed, Role.Kind.MINISTRY)
+    client.force_login(kdd)
+    text = client.get("/").text
+    assert "Bygdevekstavtale for Vest-Telemark" in text and "Bygdevekstavtale for Nordfjord" in text
+    assert client.get(reverse("measures:agreement-detail", args=[other.slug])).status_code == 200
+
+
+def test_tracked_models_refuse_bulk_updates(seed):
+    with pytest.raises(UntrackedChangeError):
+        Measure.objects.filter(agreement=seed).update(title="x")
+    assert not Measure.objects.filter(title="x").exists()
