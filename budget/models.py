@@ -89,6 +89,13 @@ class FundingSource(models.Model):
         return self.name
 
 
+class AmountQuerySet(TrackedQuerySet):
+    def cells(self, agreement: Agreement, year: int) -> dict[tuple[int, int], int]:
+        """One year's amounts of the agreement as (line id, source id) → kroner."""
+        rows = self.filter(line__agreement=agreement, year=year)
+        return {(a.line_id, a.source_id): a.kroner for a in rows}
+
+
 class Amount(models.Model):
     """Planned kroner for one budget line, one year, from one source. Totals are computed."""
 
@@ -97,7 +104,7 @@ class Amount(models.Model):
     year = models.PositiveSmallIntegerField("år", validators=year_validators)
     kroner = models.BigIntegerField("beløp (kr)", validators=[MinValueValidator(0)])
 
-    objects = TrackedQuerySet.as_manager()
+    objects = AmountQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -89,9 +89,18 @@ class BudgetOverview:
     financing_year: int
     financing_years: list[int]
     checks: list[Check]
+    lines: list[BudgetLine]
+    sources: list[FundingSource]
 
     @classmethod
-    def from_agreement(cls, agreement: Agreement, year: int | None = None) -> BudgetOverview:
+    def from_agreement(
+        cls, agreement: Agreement, year: int | None = None, typed: dict | None = None
+    ) -> BudgetOverview:
+        """The tables from the saved amounts, or with `typed` cells of `year` in their place.
+
+        `typed` maps (line id, source id) to kroner or None, as the grid form holds them, so
+        totals and checks can be shown for what the editor is typing before it is saved.
+        """
         lines = list(BudgetLine.objects.filter(agreement=agreement).select_related("sub_goal"))
         sources = list(FundingSource.objects.filter(agreement=agreement))
         amounts = list(Amount.objects.filter(line__agreement=agreement))
@@ -99,6 +108,11 @@ class BudgetOverview:
         cells = defaultdict(int)
         for amount in amounts:
             cells[(amount.line_id, amount.year, amount.source_id)] += amount.kroner
+        for (line_id, source_id), kroner in (typed or {}).items():
+            if kroner:
+                cells[(line_id, year, source_id)] = kroner
+            else:
+                cells.pop((line_id, year, source_id), None)
         state = next((s for s in sources if s.is_state_cofinancing), None)
         years_with_data = sorted({a.year for a in amounts})
         if year is None:
@@ -107,7 +121,7 @@ class BudgetOverview:
         financing = _financing_table(year, lines, sources, cells, footnotes)
         checks = _checks(agreement, lines, allocation, financing, state, year)
         financing_years = [y for y in agreement.years if y in years_with_data or y == year]
-        return cls(agreement, allocation, financing, year, financing_years, checks)
+        return cls(agreement, allocation, financing, year, financing_years, checks, lines, sources)
 
 
 def _default_financing_year(

@@ -1,25 +1,37 @@
-"""The budget page: the whole period and one year's financing, with their checks."""
+"""The budget page, and the grid the editor fills in one year at a time."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
-from measures.rules import get_agreement_for_user
+from measures.rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 
+from .changelog import budget_changelog
+from .forms import BudgetGridForm
+from .models import Amount
 from .tables import BudgetOverview
+
+CHANGELOG_ON_PAGE = 15
 
 
 def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Section 6 and 7 of the plan: state co-financing by year, and every source for a year."""
     agreement = get_agreement_for_user(request, slug)
-    year = _requested_year(request, agreement)
-    overview = BudgetOverview.from_agreement(agreement, year)
-    return render(
-        request,
-        "budget/budget_detail.html",
-        {"agreement": agreement, "overview": overview, "section": "budget"},
-    )
+    overview = BudgetOverview.from_agreement(agreement, _requested_year(request, agreement))
+    entries = budget_changelog(agreement)
+    context = {
+        "agreement": agreement,
+        "overview": overview,
+        "section": "budget",
+        "may": permissions_for(request.user, agreement),
+        "entries": entries[:CHANGELOG_ON_PAGE],
+        "more_entries": len(entries) > CHANGELOG_ON_PAGE,
+    }
+    return render(request, "budget/budget_detail.html", context)
 
 
 def _requested_year(request: HttpRequest, agreement) -> int | None:
@@ -29,3 +41,53 @@ def _requested_year(request: HttpRequest, agreement) -> int | None:
     except ValueError:
         return None
     return year if year in agreement.years else None
+
+
+@require_http_methods(["GET", "POST"])
+def budget_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """One year's grid: every line by every source; saved all at once, or not at all."""
+    agreement = get_agreement_for_editor(request, slug)
+    year = _requested_year(request, agreement) or agreement.first_year
+    overview = BudgetOverview.from_agreement(agreement, year)
+    form = _grid(request, agreement, year, overview)
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        conflicts = form.conflicts()
+        if not conflicts:
+            changed = form.save()
+            messages.success(request, f"Budsjettet for {year} er lagra ({changed} celler endra).")
+            return redirect(reverse("budget:detail", args=[slug]) + f"?ar={year}")
+        form.accept_saved_versions()
+    if form.is_bound:
+        overview = BudgetOverview.from_agreement(agreement, year, form.typed())
+    context = {
+        "agreement": agreement,
+        "overview": overview,
+        "form": form,
+        "year": year,
+        "conflicts": conflicts,
+        "section": "budget",
+    }
+    return render(request, "budget/budget_form.html", context)
+
+
+@require_POST
+def budget_recompute(request: HttpRequest, slug: str) -> HttpResponse:
+    """Totals and checks for what is typed in the grid, unsaved (htmx, out-of-band swaps)."""
+    agreement = get_agreement_for_editor(request, slug)
+    year = _requested_year(request, agreement) or agreement.first_year
+    form = _grid(request, agreement, year, BudgetOverview.from_agreement(agreement, year))
+    form.is_valid()
+    overview = BudgetOverview.from_agreement(agreement, year, form.typed())
+    context = {"agreement": agreement, "overview": overview, "form": form, "year": year}
+    return render(request, "budget/budget_form.html#recomputed", context)
+
+
+def _grid(request: HttpRequest, agreement, year: int, overview: BudgetOverview) -> BudgetGridForm:
+    return BudgetGridForm(
+        request.POST or None,
+        year=year,
+        lines=overview.lines,
+        sources=overview.sources,
+        current=Amount.objects.cells(agreement, year),
+    )

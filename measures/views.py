@@ -6,8 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import rules
+from .changelog import measure_changelog
 from .models import Involvement, Measure, Organisation
 from .rules import get_agreement_for_user
+
+
+CHANGELOG_ON_PAGE = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,6 +32,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "parties": agreement.ordered_parties(),
         "sub_goals": sub_goals,
         "weight_total": sum(goal.weight for goal in sub_goals),
+        "may": rules.permissions_for(request.user, agreement),
         "section": "plan",
     }
     return render(request, "measures/agreement_detail.html", context)
@@ -51,9 +56,13 @@ def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         )
     )
     position = next(i for i, m in enumerate(siblings) if m.pk == measure.pk)
+    entries = measure_changelog(measure)
     context = {
         "agreement": agreement,
         "measure": measure,
+        "may": rules.permissions_for(request.user, agreement),
+        "entries": entries[:CHANGELOG_ON_PAGE],
+        "more_entries": len(entries) > CHANGELOG_ON_PAGE,
         "previous": siblings[position - 1] if position > 0 else None,
         "next": siblings[position + 1] if position + 1 < len(siblings) else None,
         "section": "plan",

@@ -17,6 +17,7 @@ from django.db.models import Model, Q
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Involvement, Measure, Organisation, Party, Section, SubGoal
+from measures.plan_order import park
 from reporting.models import Approval, Revision
 
 FORMAT = "bygdevekst-plan/1"
@@ -599,8 +600,7 @@ def _park_renumbered(rows: list[Model], wanted: dict[int, tuple], fields: tuple[
     for offset, row in enumerate(rows):
         target = wanted.get(row.pk)
         if target is not None and tuple(getattr(row, f) for f in fields) != target:
-            row.number = _PARKING_START + offset
-            row.save(update_fields=["number"])
+            park(row, _PARKING_START + offset)
 
 
 @transaction.atomic

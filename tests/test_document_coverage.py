@@ -173,15 +173,17 @@ _crawls: dict[str, Site] = {}
 
 
 @pytest.fixture
-def site(owner_client) -> Site:
-    """The seed plan as the project leader sees it, crawled from the front page.
+def site(client, collaborator) -> Site:
+    """The seed plan as a reader (a partner) sees it, crawled from the front page.
 
-    Every test builds the same seed and user, so the first crawl serves the whole module; a test
-    run on its own still crawls for itself.
+    A reader gets no editing links, so the crawl walks exactly the reading pages. Every test
+    builds the same seed and user, so the first crawl serves the whole module; a test run on
+    its own still crawls for itself.
     """
-    if "owner" not in _crawls:
-        _crawls["owner"] = crawl(owner_client)
-    return _crawls["owner"]
+    if "reader" not in _crawls:
+        client.force_login(collaborator)
+        _crawls["reader"] = crawl(client)
+    return _crawls["reader"]
 
 
 def missing(needles: list[str], haystack: str) -> list[str]:

@@ -1,0 +1,23 @@
+"""The change log of an agreement's budget: every amount saved, by whom, old → new."""
+
+from __future__ import annotations
+
+from measures.changelog import Entry, entries_for, newest_first
+from measures.models import Agreement
+
+from .models import Amount, BudgetLine, FundingSource
+
+
+def budget_changelog(agreement: Agreement) -> list[Entry]:
+    """Every change to the amounts of the agreement's budget, newest first."""
+    lines = {line.pk: line.title for line in BudgetLine.history.filter(agreement_id=agreement.pk)}
+    sources = {s.pk: s.name for s in FundingSource.history.filter(agreement_id=agreement.pk)}
+    records = list(Amount.history.filter(line_id__in=list(lines)).select_related("history_user"))
+
+    def subject(record) -> str:
+        return f"{lines.get(record.line_id, 'Line')}, {record.year}, {sources.get(record.source_id, 'kjelde')}"
+
+    def display(name: str, value) -> str:
+        return {"line": lines, "source": sources}.get(name, {}).get(value, str(value))
+
+    return newest_first(entries_for(records, subject, display))

@@ -1,0 +1,460 @@
+"""Editing the living plan: plain forms that htmx enhances in place.
+
+Every view answers a plain form post with a redirect (or the page with its errors), and an htmx
+request with the fragment to swap in. Only the agreement's editor gets past
+`get_agreement_for_editor`; others get 403 (or 404 if they may not even read it).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .changelog import measure_changelog
+from .forms import (
+    AgreementTextsForm,
+    CloseMeasureForm,
+    InvolvementForm,
+    MeasureForm,
+    OrganisationForm,
+    SectionForm,
+    SubGoalForm,
+)
+from .markdown import render_markdown
+from .models import Agreement, Involvement, Measure, Organisation
+from .plan_order import move_measure, move_section
+from .rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
+from .versioning import StaleVersion, save_if_current
+
+
+def _measure(agreement: Agreement, key: str) -> Measure:
+    measure = agreement.measures.select_related("sub_goal").filter(key=key).first()
+    if measure is None:
+        raise Http404("Fann ikkje tiltaket.")
+    return measure
+
+
+def _conflict(request: HttpRequest, form, stale: StaleVersion) -> dict:
+    """Keep what this person typed; show what the other person saved; allow saving over it."""
+    current = stale.current
+    latest = current.history.select_related("history_user").first()
+    user = latest.history_user if latest else None
+    who = (user.get_full_name() or user.username) if user else "nokon andre"
+    theirs = []
+    for name, bound in form.fields.items():
+        if name == "version" or not hasattr(current, name):
+            continue
+        value = getattr(current, name)
+        if str(form.data.get(name, "")) != str(value if value is not None else ""):
+            theirs.append((bound.label, value))
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    return {"who": who, "when": latest.history_date if latest else None, "theirs": theirs}
+
+
+def _save_form(request: HttpRequest, form) -> dict | None:
+    """Save a versioned form; on a stale version, return the conflict to show instead."""
+    try:
+        with transaction.atomic():
+            obj = form.save(commit=False)
+            if obj.pk:
+                save_if_current(obj, form.cleaned_data["version"])
+            else:
+                obj.save()
+            form.save_m2m()
+    except StaleVersion as stale:
+        return _conflict(request, form, stale)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The agreement's name, signing date and texts (sections 1–5)."""
+    agreement = get_agreement_for_editor(request, slug)
+    form = AgreementTextsForm(request.POST or None, instance=agreement)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        conflict = _save_form(request, form)
+        if conflict is None:
+            messages.success(request, "Avtaletekstane er lagra.")
+            return redirect(agreement)
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "conflict": conflict,
+        "section": "plan",
+        "title": "Endre avtala",
+    }
+    return render(request, "measures/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def sub_goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A sub-goal's title, main goal, weight and texts; the weights' sum is a warning, not a refusal."""
+    agreement = get_agreement_for_editor(request, slug)
+    goal = get_object_or_404(agreement.sub_goals, number=number)
+    form = SubGoalForm(request.POST or None, instance=goal)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        conflict = _save_form(request, form)
+        if conflict is None:
+            total = agreement.weight_total()
+            messages.success(request, f"Delmål {goal.number} er lagra.")
+            if total != 100:
+                messages.warning(
+                    request, f"Vektinga av delmåla er no til saman {total} %, ikkje 100 %."
+                )
+            return redirect(goal.get_absolute_url())
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "conflict": conflict,
+        "section": "plan",
+        "title": f"Endre delmål {goal.number}",
+        "cancel_url": goal.get_absolute_url(),
+    }
+    return render(request, "measures/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    goal = agreement.sub_goals.filter(number=request.GET.get("delmal") or 1).first()
+    initial = {
+        "sub_goal": goal,
+        "number": (goal.measures.count() + 1) if goal else 1,
+        "start_year": agreement.first_year,
+        "end_year": agreement.last_year,
+    }
+    form = MeasureForm(request.POST or None, agreement=agreement, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        measure = form.save(commit=False)
+        measure.key = _unique_measure_key(agreement, measure.title)
+        measure.save()
+        messages.success(
+            request, f"Tiltak {measure.code} er oppretta. Legg til organisasjonar og tekst."
+        )
+        return redirect(measure)
+    context = {"agreement": agreement, "form": form, "section": "plan", "title": "Nytt tiltak"}
+    return render(request, "measures/measure_form.html", context)
+
+
+def _unique_measure_key(agreement: Agreement, title: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(title.replace("æ", "ae").replace("ø", "o").replace("å", "a"))[:60] or "tiltak"
+    key, suffix = base, 2
+    while agreement.measures.filter(key=key).exists():
+        key, suffix = f"{base}-{suffix}", suffix + 1
+    return key
+
+
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Every field of a measure: sub-goal and number (move, renumber), title, timeframe, priority."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    form = MeasureForm(request.POST or None, instance=measure, agreement=agreement)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        conflict = _save_form(request, form)
+        if conflict is None:
+            messages.success(request, f"Tiltak {measure.code} er lagra.")
+            return redirect(measure)
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": form,
+        "conflict": conflict,
+        "section": "plan",
+        "title": f"Endre tiltak {measure.code}",
+    }
+    return render(request, "measures/measure_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """The title in place: a small form swapped into the heading, and the heading back."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    form = MeasureForm(request.POST or None, instance=measure, agreement=agreement)
+    for name in list(form.fields):
+        if name not in ("title", "version"):
+            del form.fields[name]
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        conflict = _save_form(request, form)
+        if conflict is None:
+            if request.htmx:
+                return render(
+                    request,
+                    "measures/measure_detail.html#measure-title",
+                    {
+                        "agreement": agreement,
+                        "measure": measure,
+                        "may": permissions_for(request.user, agreement),
+                    },
+                )
+            messages.success(request, "Tittelen er lagra.")
+            return redirect(measure)
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": form,
+        "conflict": conflict,
+        "section": "plan",
+    }
+    template = "measures/_title_form.html" if request.htmx else "measures/title_form_page.html"
+    return render(request, template, context)
+
+
+@require_POST
+def measure_close(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    form = CloseMeasureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Skriv datoen tiltaket vart avslutta.")
+        return redirect(measure)
+    measure.status, measure.closed_on = Measure.Status.CLOSED, form.cleaned_data["closed_on"]
+    measure.version += 1
+    measure.save()
+    messages.success(request, f"Tiltak {measure.code} er avslutta.")
+    return redirect(measure)
+
+
+@require_POST
+def measure_reopen(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    measure.status, measure.closed_on = Measure.Status.ACTIVE, None
+    measure.version += 1
+    measure.save()
+    messages.success(request, f"Tiltak {measure.code} er opna att.")
+    return redirect(measure)
+
+
+@require_POST
+def measure_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Swap places with the measure above or below in the same sub-goal."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    move_measure(measure, up=request.POST.get("retning") == "opp")
+    return redirect(measure.sub_goal.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Choose leads and partners: a searchable list, and a new organisation on the spot."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    form = InvolvementForm(request.POST or None, measure=measure)
+    if request.method == "POST" and form.is_valid():
+        role = form.cleaned_data["role"]
+        position = measure.involvements.filter(role=role).count()
+        Involvement.objects.create(
+            measure=measure,
+            organisation=form.cleaned_data["organisation"],
+            role=role,
+            position=position,
+        )
+        _bump(measure)
+        messages.success(request, f"{form.cleaned_data['organisation']} er lagd til.")
+        return redirect("measures:measure-organisations", slug, key)
+    query = request.GET.get("q", "").strip()
+    found = (
+        Organisation.objects.filter(name__icontains=query) if query else Organisation.objects.all()
+    )
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": form,
+        "query": query,
+        "found": found.order_by("name")[:50],
+        "new_form": OrganisationForm(),
+        "section": "plan",
+        "involvements": measure.involvements.select_related("organisation").order_by(
+            "role", "position"
+        ),
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "measures/measure_organisations.html#search-results", context)
+    return render(request, "measures/measure_organisations.html", context)
+
+
+def _bump(measure: Measure) -> None:
+    """A change to a measure's parts is a change to the measure: others' open forms go stale."""
+    measure.version += 1
+    measure.save(update_fields=["version"])
+
+
+@require_POST
+def involvement_remove(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    involvement = get_object_or_404(measure.involvements.select_related("organisation"), pk=pk)
+    with transaction.atomic():
+        involvement.delete()
+        for position, rest in enumerate(
+            measure.involvements.filter(role=involvement.role).order_by("position")
+        ):
+            if rest.position != position:
+                rest.position = position
+                rest.save(update_fields=["position"])
+        _bump(measure)
+    messages.success(request, f"{involvement.organisation} er fjerna frå tiltaket.")
+    return redirect("measures:measure-organisations", slug, key)
+
+
+@require_POST
+def organisation_create(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """A new organisation, added straight away to the measure in the chosen role."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    form = OrganisationForm(request.POST)
+    role = request.POST.get("role")
+    if form.is_valid() and role in Involvement.Role.values:
+        with transaction.atomic():
+            organisation = form.save()
+            position = measure.involvements.filter(role=role).count()
+            Involvement.objects.create(
+                measure=measure, organisation=organisation, role=role, position=position
+            )
+            _bump(measure)
+        messages.success(request, f"{organisation} er oppretta og lagd til.")
+        return redirect("measures:measure-organisations", slug, key)
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": InvolvementForm(measure=measure),
+        "new_form": form,
+        "query": "",
+        "found": Organisation.objects.order_by("name")[:50],
+        "section": "plan",
+        "role_error": role not in Involvement.Role.values,
+        "involvements": measure.involvements.select_related("organisation").order_by(
+            "role", "position"
+        ),
+    }
+    return render(request, "measures/measure_organisations.html", context, status=200)
+
+
+@require_http_methods(["GET", "POST"])
+def section_create(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    form = SectionForm(request.POST or None, measure=measure)
+    if request.method == "POST" and form.is_valid():
+        section = form.save(commit=False)
+        section.position = measure.sections.count()
+        section.save()
+        _bump(measure)
+        messages.success(request, "Seksjonen er lagd til.")
+        return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": form,
+        "section": "plan",
+        "title": "Ny tekstseksjon",
+        "preview": _preview(request, form),
+    }
+    return render(request, "measures/section_form.html", context)
+
+
+def _preview(request: HttpRequest, form) -> str | None:
+    """Without JavaScript, the «Førehandsvis» button posts the form to show the rendered text."""
+    if request.method == "POST" and "forehandsvis" in request.POST:
+        return render_markdown(request.POST.get("body", ""))
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
+    """A text section, in place with htmx or on its own page without."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    section = get_object_or_404(measure.sections, pk=pk)
+    form = SectionForm(request.POST or None, instance=section, measure=measure)
+    conflict = None
+    previewing = "forehandsvis" in request.POST
+    if request.method == "POST" and not previewing and form.is_valid():
+        conflict = _save_form(request, form)
+        if conflict is None:
+            if request.htmx:
+                context = {
+                    "agreement": agreement,
+                    "measure": measure,
+                    "section_obj": section,
+                    "may": permissions_for(request.user, agreement),
+                }
+                return render(request, "measures/_section.html", context)
+            messages.success(request, "Seksjonen er lagra.")
+            return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": form,
+        "conflict": conflict,
+        "section_obj": section,
+        "section": "plan",
+        "title": "Endre tekstseksjon",
+        "preview": _preview(request, form),
+    }
+    template = "measures/_section_form.html" if request.htmx else "measures/section_form.html"
+    return render(request, template, context)
+
+
+@require_POST
+def section_move(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    section = get_object_or_404(measure.sections, pk=pk)
+    move_section(section, up=request.POST.get("retning") == "opp")
+    _bump(measure)
+    return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
+
+
+@require_POST
+def section_delete(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = _measure(agreement, key)
+    section = get_object_or_404(measure.sections, pk=pk)
+    with transaction.atomic():
+        section.delete()
+        for position, rest in enumerate(measure.sections.order_by("position")):
+            if rest.position != position:
+                rest.position = position
+                rest.save(update_fields=["position"])
+        _bump(measure)
+    messages.success(
+        request, f"Seksjonen «{section}» er sletta. Han står framleis i endringsloggen."
+    )
+    return redirect(measure)
+
+
+@require_POST
+def markdown_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Markdown of a text box rendered as readers will see it (htmx)."""
+    get_agreement_for_editor(request, slug)
+    return render(
+        request,
+        "measures/_preview.html",
+        {"preview": render_markdown(request.POST.get("body", ""))},
+    )
+
+
+def measure_history(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """The measure's change log on its own page."""
+    agreement = get_agreement_for_user(request, slug)
+    measure = _measure(agreement, key)
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "entries": measure_changelog(measure),
+        "section": "plan",
+    }
+    return render(request, "measures/measure_history.html", context)

@@ -1,0 +1,199 @@
+"""Forms for editing the living plan. Every message is Nynorsk and stands beside its field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import slugify
+
+from .models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
+
+
+class StyledForm:
+    """Give every widget Designsystemet's classes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs.setdefault("class", "ds-input")
+
+
+class VersionedForm(StyledForm, forms.Form):
+    """Carries the version the person started from, so a stale save can be refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["version"]
+        elif not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class AgreementTextsForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "name",
+            "pilot_name",
+            "signed_on",
+            "introduction",
+            "framework",
+            "priorities",
+            "organisation_text",
+            "anchoring_text",
+        ]
+        widgets = {"signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class SubGoalForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = SubGoal
+        fields = ["title", "main_goal", "weight", "introduction", "remark"]
+        widgets = {"main_goal": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeasureForm(VersionedForm, forms.ModelForm):
+    """Every field of a measure but its organisations and texts, which have their own forms."""
+
+    class Meta:
+        model = Measure
+        fields = [
+            "sub_goal",
+            "number",
+            "title",
+            "tagline",
+            "start_year",
+            "end_year",
+            "at_next_revision",
+            "priority",
+            "leads_more",
+            "partners_more",
+        ]
+
+    def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.agreement = agreement
+        self.fields["sub_goal"].queryset = agreement.sub_goals.all()
+        self.fields["sub_goal"].empty_label = None
+        self.fields[
+            "number"
+        ].help_text = (
+            "Nummeret i delmålet. Tiltaket held identiteten sin sjølv om nummeret endrar seg."
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("at_next_revision"):
+            data["start_year"] = data["end_year"] = None
+        else:
+            for name in ("start_year", "end_year"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(
+                        name, "Skriv eit år, eller kryss av for «vurderast ved neste rullering»."
+                    )
+            start, end = data.get("start_year"), data.get("end_year")
+            if start and end and end < start:
+                self.add_error("end_year", "Sluttåret kan ikkje vere før startåret.")
+        goal, number = data.get("sub_goal"), data.get("number")
+        if goal and number:
+            clash = goal.measures.filter(number=number).exclude(pk=self.instance.pk).first()
+            if clash:
+                self.add_error(
+                    "number", f"Delmål {goal.number} har alt tiltak {number}: «{clash.title}»."
+                )
+        return data
+
+    def validate_constraints(self, exclude=None) -> None:
+        # clean() has said it beside the right field; the database still guards the rest.
+        pass
+
+
+class CloseMeasureForm(StyledForm, forms.Form):
+    closed_on = forms.DateField(
+        label="Avslutta dato", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class SectionForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["kind", "heading", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.measure = measure
+        self.fields[
+            "heading"
+        ].help_text = "Tom overskrift på ein standardseksjon gir standardoverskrifta."
+
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data["kind"]
+        if kind != Section.Kind.OTHER:
+            taken = self.instance.measure.sections.filter(kind=kind).exclude(pk=self.instance.pk)
+            if taken.exists():
+                label = Section.Kind(kind).label
+                raise forms.ValidationError(
+                    f"Tiltaket har alt ein seksjon «{label}». Vel «Anna» for ein ny seksjon."
+                )
+        return kind
+
+    def validate_constraints(self, exclude=None) -> None:
+        pass
+
+
+class InvolvementForm(StyledForm, forms.Form):
+    """Add an organisation to a measure as lead or partner."""
+
+    organisation = forms.ModelChoiceField(
+        label="Organisasjon",
+        queryset=Organisation.objects.order_by("name"),
+        empty_label="Vel organisasjon",
+    )
+    role = forms.ChoiceField(label="Rolle", choices=Involvement.Role.choices)
+
+    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+
+    def clean(self) -> dict:
+        data = super().clean()
+        org, role = data.get("organisation"), data.get("role")
+        if org and role and self.measure.involvements.filter(organisation=org, role=role).exists():
+            label = Involvement.Role(role).label.lower()
+            self.add_error("organisation", f"{org} er alt {label} i tiltaket.")
+        return data
+
+
+class OrganisationForm(StyledForm, forms.ModelForm):
+    """A new organisation, made on the spot while picking leads and partners."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Organisation.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(f"Organisasjonen «{name}» finst alt. Vel han i lista.")
+        return name
+
+    def save(self, commit: bool = True) -> Organisation:
+        organisation = super().save(commit=False)
+        organisation.key = _unique_key(organisation.name)
+        if commit:
+            organisation.save()
+        return organisation
+
+
+def _unique_key(name: str) -> str:
+    """A slug of the name that no other organisation has."""
+    base = (
+        slugify(name.replace("æ", "ae").replace("ø", "o").replace("å", "a"))[:70] or "organisasjon"
+    )
+    key, suffix = base, 2
+    while Organisation.objects.filter(key=key).exists():
+        key, suffix = f"{base}-{suffix}", suffix + 1
+    return key
