@@ -15,7 +15,8 @@ def budget_changelog(agreement: Agreement) -> list[Entry]:
     records = list(Amount.history.filter(line_id__in=list(lines)).select_related("history_user"))
 
     def subject(record) -> str:
-        return f"{lines.get(record.line_id, 'Line')}, {record.year}, {sources.get(record.source_id, 'kjelde')}"
+        line = lines.get(record.line_id, "Budsjettline")
+        return f"{line}, {record.year}, {sources.get(record.source_id, 'kjelde')}"
 
     def display(name: str, value) -> str:
         return {"line": lines, "source": sources}.get(name, {}).get(value, str(value))

@@ -81,7 +81,7 @@ class BudgetGridForm(StyledForm, forms.Form):
         }
 
     def conflicts(self) -> list[tuple[BudgetLine, FundingSource, int | None, int | None]]:
-        """Cells someone else changed after this grid was shown, where this person typed otherwise."""
+        """Cells another person changed since the grid was shown, where this one typed otherwise."""
         found = []
         for line in self.lines:
             for source in self.sources:
@@ -102,7 +102,7 @@ class BudgetGridForm(StyledForm, forms.Form):
 
     @transaction.atomic
     def save(self) -> int:
-        """Write every changed cell: a new amount, a changed one, or none (removed). Returns count."""
+        """Write every changed cell (new, changed or emptied); return how many changed."""
         existing = {
             (a.line_id, a.source_id): a
             for a in Amount.objects.select_for_update().filter(

@@ -15,7 +15,9 @@ from measures.models import Agreement, SubGoal, year_validators
 class BudgetLine(models.Model):
     """A row of the budget tables: a sub-goal, or a line such as "Prosjektleiing"."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="budget_lines")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="budget_lines", verbose_name="avtale"
+    )
     key = models.SlugField("nøkkel", max_length=80)
     number = models.PositiveSmallIntegerField("nummer", validators=[MinValueValidator(1)])
     title = models.CharField("tittel", max_length=200)
@@ -57,7 +59,7 @@ class FundingSource(models.Model):
     """Where money comes from: the state grant (KDD 13.50 post 66), the municipalities, ..."""
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="funding_sources"
+        Agreement, on_delete=models.CASCADE, related_name="funding_sources", verbose_name="avtale"
     )
     key = models.SlugField("nøkkel", max_length=80)
     name = models.CharField("namn", max_length=200)
@@ -99,8 +101,15 @@ class AmountQuerySet(TrackedQuerySet):
 class Amount(models.Model):
     """Planned kroner for one budget line, one year, from one source. Totals are computed."""
 
-    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="amounts")
-    source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="amounts")
+    line = models.ForeignKey(
+        BudgetLine, on_delete=models.CASCADE, related_name="amounts", verbose_name="budsjettline"
+    )
+    source = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        related_name="amounts",
+        verbose_name="finansieringskjelde",
+    )
     year = models.PositiveSmallIntegerField("år", validators=year_validators)
     kroner = models.BigIntegerField("beløp (kr)", validators=[MinValueValidator(0)])
 
@@ -140,7 +149,9 @@ class Footnote(models.Model):
         ALLOCATION = "allocation", "Fordeling av budsjett for heile avtaleperioden"
         FINANCING = "financing", "Samla budsjett og finansiering for eitt år"
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="footnotes")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="footnotes", verbose_name="avtale"
+    )
     table = models.CharField("tabell", max_length=20, choices=Table.choices)
     year = models.PositiveSmallIntegerField(
         "år",
@@ -156,6 +167,7 @@ class Footnote(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        verbose_name="budsjettline",
         help_text="Lina merket står på; tom for summelina.",
     )
     column = models.CharField(

@@ -127,7 +127,7 @@ def _initial_values(record, display) -> list[FieldChange]:
         if name in HIDDEN_FIELDS or name in ("position", "measure_id", "agreement_id"):
             continue
         value = getattr(record, name, None)
-        if value in (None, "", False):
+        if value in (None, "", False) or model_field.is_relation:
             continue
         new_text = _shown(model_field, value, display)
         diff = word_diff("", new_text) if model_field.name in TEXT_FIELDS else None
@@ -186,7 +186,7 @@ def measure_changelog(measure) -> list[Entry]:
 
     def section_subject(record) -> str:
         heading = record.heading or Section.Kind(record.kind).label
-        return f"Seksjonen «{heading}»"
+        return f"seksjonen «{heading}»"
 
     def involvement_subject(record) -> str:
         role = Involvement.Role(record.role).label.lower()
@@ -195,7 +195,7 @@ def measure_changelog(measure) -> list[Entry]:
     return newest_first(
         entries_for(
             list(Measure.history.filter(id=measure.pk).select_related("history_user")),
-            lambda r: "Tiltaket",
+            lambda r: "tiltaket",
             display,
         ),
         entries_for(

@@ -19,6 +19,7 @@ from .forms import (
     CloseMeasureForm,
     InvolvementForm,
     MeasureForm,
+    MeasureTitleForm,
     OrganisationForm,
     SectionForm,
     SubGoalForm,
@@ -93,7 +94,7 @@ def agreement_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sub_goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    """A sub-goal's title, main goal, weight and texts; the weights' sum is a warning, not a refusal."""
+    """A sub-goal's title, main goal, weight and texts; a weight sum off 100 only warns."""
     agreement = get_agreement_for_editor(request, slug)
     goal = get_object_or_404(agreement.sub_goals, number=number)
     form = SubGoalForm(request.POST or None, instance=goal)
@@ -154,7 +155,7 @@ def _unique_measure_key(agreement: Agreement, title: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def measure_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    """Every field of a measure: sub-goal and number (move, renumber), title, timeframe, priority."""
+    """Every field of a measure: sub-goal and number (move, renumber), title, timeframe..."""
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
     form = MeasureForm(request.POST or None, instance=measure, agreement=agreement)
@@ -180,10 +181,7 @@ def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpRespons
     """The title in place: a small form swapped into the heading, and the heading back."""
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
-    form = MeasureForm(request.POST or None, instance=measure, agreement=agreement)
-    for name in list(form.fields):
-        if name not in ("title", "version"):
-            del form.fields[name]
+    form = MeasureTitleForm(request.POST or None, instance=measure)
     conflict = None
     if request.method == "POST" and form.is_valid():
         conflict = _save_form(request, form)
@@ -347,7 +345,7 @@ def section_create(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
     form = SectionForm(request.POST or None, measure=measure)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "forehandsvis" not in request.POST and form.is_valid():
         section = form.save(commit=False)
         section.position = measure.sections.count()
         section.save()

@@ -110,6 +110,14 @@ class MeasureForm(VersionedForm, forms.ModelForm):
         pass
 
 
+class MeasureTitleForm(VersionedForm, forms.ModelForm):
+    """Just the title, for editing it in place."""
+
+    class Meta:
+        model = Measure
+        fields = ["title"]
+
+
 class CloseMeasureForm(StyledForm, forms.Form):
     closed_on = forms.DateField(
         label="Avslutta dato", widget=forms.DateInput(attrs={"type": "date"})

@@ -140,8 +140,10 @@ class Agreement(Versioned):
 class Party(models.Model):
     """An organisation that signed the agreement, in the order the agreement names them."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, verbose_name="avtale")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, verbose_name="organisasjon"
+    )
     position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
 
     objects = TrackedQuerySet.as_manager()
@@ -164,7 +166,9 @@ class Party(models.Model):
 class SubGoal(Versioned):
     """A delmål of an agreement, with its main goal and the weight of effort it gets."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sub_goals")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="sub_goals", verbose_name="avtale"
+    )
     number = models.PositiveSmallIntegerField("nummer", validators=[MinValueValidator(1)])
     title = models.CharField("tittel", max_length=200)
     main_goal = models.TextField("hovudmål")
@@ -231,8 +235,12 @@ class Measure(Versioned):
         ACTIVE = "active", "Aktivt"
         CLOSED = "closed", "Avslutta"
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="measures")
-    sub_goal = models.ForeignKey(SubGoal, on_delete=models.PROTECT, related_name="measures")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="measures", verbose_name="avtale"
+    )
+    sub_goal = models.ForeignKey(
+        SubGoal, on_delete=models.PROTECT, related_name="measures", verbose_name="delmål"
+    )
     key = models.SlugField(
         "nøkkel",
         max_length=80,
@@ -390,9 +398,14 @@ class Involvement(models.Model):
         LEAD = "lead", "Hovudansvarleg"
         PARTNER = "partner", "Samarbeidspart"
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="involvements")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="involvements", verbose_name="tiltak"
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="involvements"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="involvements",
+        verbose_name="organisasjon",
     )
     role = models.CharField("rolle", max_length=10, choices=Role.choices)
     position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
@@ -424,7 +437,9 @@ class Section(Versioned):
         CONTRIBUTORS = "contributors", "Kven bidreg – og korleis?"
         OTHER = "other", "Anna"
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="sections")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="sections", verbose_name="tiltak"
+    )
     kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.OTHER)
     heading = models.CharField(
         "overskrift",

@@ -10,7 +10,6 @@ from .changelog import measure_changelog
 from .models import Involvement, Measure, Organisation
 from .rules import get_agreement_for_user
 
-
 CHANGELOG_ON_PAGE = 10
 
 
