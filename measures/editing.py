@@ -263,9 +263,7 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
         messages.success(request, f"{form.cleaned_data['organisation']} er lagd til.")
         return redirect("measures:measure-organisations", slug, key)
     query = request.GET.get("q", "").strip()
-    found = (
-        Organisation.objects.filter(name__icontains=query) if query else Organisation.objects.all()
-    )
+    found = Organisation.objects.search(query)
     context = {
         "agreement": agreement,
         "measure": measure,

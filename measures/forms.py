@@ -160,7 +160,9 @@ class InvolvementForm(StyledForm, forms.Form):
         queryset=Organisation.objects.order_by("name"),
         empty_label="Vel organisasjon",
     )
-    role = forms.ChoiceField(label="Rolle", choices=Involvement.Role.choices)
+    role = forms.ChoiceField(
+        label="Rolle", choices=Involvement.Role.choices, initial=Involvement.Role.PARTNER
+    )
 
     def __init__(self, *args, measure: Measure, **kwargs) -> None:
         super().__init__(*args, **kwargs)

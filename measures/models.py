@@ -20,6 +20,14 @@ LATEST_YEAR = 2100
 year_validators = [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)]
 
 
+class OrganisationQuerySet(TrackedQuerySet):
+    def search(self, query: str) -> OrganisationQuerySet:
+        """Organisations whose name or short name contains the query (all when it is empty)."""
+        if not query:
+            return self.all()
+        return self.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+
+
 class Organisation(Versioned):
     """A party, lead or partner: a municipality, an agency, a company, a group."""
 
@@ -39,7 +47,7 @@ class Organisation(Versioned):
     short_name = models.CharField("kortnamn", max_length=80, blank=True)
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
 
-    objects = TrackedQuerySet.as_manager()
+    objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:

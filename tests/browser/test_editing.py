@@ -1,0 +1,126 @@
+"""The project leader edits the plan in a real browser, with htmx and with plain forms."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import log_in, serious_violations
+
+pytestmark = pytest.mark.browser
+
+MEASURE = "/avtale/vest-telemark/tiltak/gott-nokk/"
+BUDGET_CELL = "Fleire eigna bustader i Vest-Telemark, KDD 13.50 post 66, 2025"
+
+
+def text_of(locator) -> str:
+    return locator.inner_text().replace("\xa0", " ")
+
+
+def test_editing_in_place_with_htmx(transactional_db, live_server, page, owner, screenshot):
+    base = live_server.url
+    log_in(page, base, "prosjektleiar", "test-passord-123")
+    page.goto(base + MEASURE)
+    page.evaluate("window.stillTheSamePage = true")
+
+    page.get_by_role("link", name="Endre tittel").click()
+    page.get_by_label("Tittel").fill("Gøtt nøkk – modulhus for bygda")
+    assert serious_violations(page) == []
+    screenshot(page, "rediger-tittel")
+    page.get_by_role("button", name="Lagre tittel").click()
+    heading = page.get_by_role("heading", level=1)
+    heading.filter(has_text="modulhus for bygda").wait_for()
+    assert page.evaluate("window.stillTheSamePage") is True
+
+    page.get_by_role("link", name="Endre seksjonen Moglege målgrupper").click()
+    page.get_by_label("Tekst").fill("- Eldre\n- Unge på veg inn i bustadmarknaden\n- Lærarar")
+    page.get_by_role("button", name="Førehandsvis").click()
+    page.locator(".preview li", has_text="Lærarar").wait_for()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Lagre seksjonen").click()
+    page.locator(".measure-section li", has_text="Lærarar").wait_for()
+    assert page.evaluate("window.stillTheSamePage") is True
+
+    page.get_by_role("link", name="Hovudansvarlege og samarbeidspartar").click()
+    results = page.locator("#search-results")
+    assert results.get_by_label("Husbanken", exact=True).count() == 1
+    page.get_by_label("Søk etter organisasjon").fill("distrikt")
+    results.get_by_label("Husbanken", exact=True).wait_for(state="detached")
+    results.get_by_label("Distriktssenteret").check()
+    page.get_by_label("Rolle", exact=True).select_option("partner")
+    page.get_by_role("button", name="Legg til", exact=True).click()
+    page.get_by_text("Distriktssenteret – samarbeidspart").wait_for()
+    assert serious_violations(page) == []
+
+    page.goto(base + "/budsjett/vest-telemark/endre/?ar=2025")
+    assert text_of(page.locator("#grand-total")) == "2 700 000"
+    page.get_by_label(BUDGET_CELL).fill("600 000")
+    page.wait_for_function("document.getElementById('grand-total').textContent.includes('800')")
+    assert text_of(page.locator("#grand-total")) == "2 800 000"
+    assert text_of(page.locator("#row-total-1")) == "700 000"
+    assert serious_violations(page) == []
+    screenshot(page, "rediger-budsjett")
+    page.get_by_role("button", name="Lagre budsjettet").click()
+    page.wait_for_url(re.compile(r"/budsjett/vest-telemark/\?ar=2025$"))
+
+    page.reload()
+    assert "2 800 000" in text_of(page.locator("main"))
+    page.goto(base + MEASURE)
+    assert "Gøtt nøkk – modulhus for bygda" in text_of(page.get_by_role("heading", level=1))
+    assert "Lærarar" in text_of(page.locator("article"))
+    assert "Distriktssenteret" in text_of(page.locator(".facts"))
+    changelog = text_of(page.locator(".changelog"))
+    assert "prosjektleiar endra tiltaket" in changelog
+    assert "prosjektleiar oppretta Distriktssenteret som samarbeidspart" in changelog
+    screenshot(page, "tiltak-etter-redigering")
+
+
+def test_editing_without_javascript_through_plain_forms(
+    transactional_db, live_server, browser, owner
+):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    base = live_server.url
+    log_in(page, base, "prosjektleiar", "test-passord-123")
+    page.goto(base + MEASURE)
+
+    page.get_by_role("link", name="Endre tittel").click()
+    assert page.url.endswith("/tittel/")
+    page.get_by_label("Tittel").fill("Gøtt nøkk utan JavaScript")
+    page.get_by_role("button", name="Lagre").click()
+    assert page.url.endswith(MEASURE)
+    assert "Gøtt nøkk utan JavaScript" in text_of(page.get_by_role("heading", level=1))
+
+    page.get_by_role("link", name="Endre seksjonen Moglege målgrupper").click()
+    page.get_by_label("Tekst").fill("- Berre **éi** gruppe")
+    page.get_by_role("button", name="Førehandsvis teksten").click()
+    assert "éi" in text_of(page.locator(".preview strong"))
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    assert "Berre éi gruppe" in text_of(page.locator("article"))
+
+    page.get_by_role("link", name="Hovudansvarlege og samarbeidspartar").click()
+    page.get_by_label("Søk etter organisasjon").fill("USN")
+    page.get_by_role("button", name="Søk").click()
+    page.get_by_label("Universitetet i Søraust-Noreg").check()
+    page.get_by_role("button", name="Legg til", exact=True).click()
+    assert "Universitetet i Søraust-Noreg – samarbeidspart" in text_of(
+        page.locator(".involvements")
+    )
+
+    page.goto(base + "/budsjett/vest-telemark/endre/?ar=2025")
+    page.get_by_label(BUDGET_CELL).fill("400000")
+    page.get_by_role("button", name="Lagre budsjettet").click()
+    assert "2 600 000" in text_of(page.locator("main"))
+    page.reload()
+    assert "2 600 000" in text_of(page.locator("main"))
+    context.close()
+
+
+def test_a_bad_amount_is_shown_beside_its_cell(transactional_db, live_server, page, owner):
+    log_in(page, live_server.url, "prosjektleiar", "test-passord-123")
+    page.goto(live_server.url + "/budsjett/vest-telemark/endre/?ar=2025")
+    page.get_by_label(BUDGET_CELL).fill("-10")
+    page.get_by_role("button", name="Lagre budsjettet").click()
+    assert page.get_by_text("Beløpet kan ikkje vere negativt.").is_visible()
+    assert serious_violations(page) == []
