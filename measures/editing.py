@@ -25,7 +25,7 @@ from .forms import (
     SubGoalForm,
 )
 from .markdown import render_markdown
-from .models import Agreement, Involvement, Measure, Organisation
+from .models import Agreement, Involvement, Measure, Organisation, unique_key
 from .plan_order import move_measure, move_section
 from .rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 from .versioning import StaleVersion, save_if_current
@@ -133,7 +133,7 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = MeasureForm(request.POST or None, agreement=agreement, initial=initial)
     if request.method == "POST" and form.is_valid():
         measure = form.save(commit=False)
-        measure.key = _unique_measure_key(agreement, measure.title)
+        measure.key = unique_key(measure.title, agreement.measures, "tiltak", 60)
         measure.save()
         messages.success(
             request, f"Tiltak {measure.code} er oppretta. Legg til organisasjonar og tekst."
@@ -141,16 +141,6 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(measure)
     context = {"agreement": agreement, "form": form, "section": "plan", "title": "Nytt tiltak"}
     return render(request, "measures/measure_form.html", context)
-
-
-def _unique_measure_key(agreement: Agreement, title: str) -> str:
-    from django.utils.text import slugify
-
-    base = slugify(title.replace("æ", "ae").replace("ø", "o").replace("å", "a"))[:60] or "tiltak"
-    key, suffix = base, 2
-    while agreement.measures.filter(key=key).exists():
-        key, suffix = f"{base}-{suffix}", suffix + 1
-    return key
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,9 +207,7 @@ def measure_close(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Skriv datoen tiltaket vart avslutta.")
         return redirect(measure)
-    measure.status, measure.closed_on = Measure.Status.CLOSED, form.cleaned_data["closed_on"]
-    measure.version += 1
-    measure.save()
+    measure.close(form.cleaned_data["closed_on"])
     messages.success(request, f"Tiltak {measure.code} er avslutta.")
     return redirect(measure)
 
@@ -228,9 +216,7 @@ def measure_close(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 def measure_reopen(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
-    measure.status, measure.closed_on = Measure.Status.ACTIVE, None
-    measure.version += 1
-    measure.save()
+    measure.reopen()
     messages.success(request, f"Tiltak {measure.code} er opna att.")
     return redirect(measure)
 

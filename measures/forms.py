@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import slugify
 
-from .models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
+from .models import Agreement, Involvement, Measure, Organisation, Section, SubGoal, unique_key
 
 
 class StyledForm:
@@ -192,18 +191,7 @@ class OrganisationForm(StyledForm, forms.ModelForm):
 
     def save(self, commit: bool = True) -> Organisation:
         organisation = super().save(commit=False)
-        organisation.key = _unique_key(organisation.name)
+        organisation.key = unique_key(organisation.name, Organisation.objects, "organisasjon")
         if commit:
             organisation.save()
         return organisation
-
-
-def _unique_key(name: str) -> str:
-    """A slug of the name that no other organisation has."""
-    base = (
-        slugify(name.replace("æ", "ae").replace("ø", "o").replace("å", "a"))[:70] or "organisasjon"
-    )
-    key, suffix = base, 2
-    while Organisation.objects.filter(key=key).exists():
-        key, suffix = f"{base}-{suffix}", suffix + 1
-    return key

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .history import TrackedQuerySet
@@ -344,6 +345,17 @@ class Measure(Versioned):
             self.agreement.check_year(self.start_year, "start_year")
             self.agreement.check_year(self.end_year, "end_year")
 
+    def close(self, on) -> None:
+        """Mark the measure closed on the given date (its history keeps what it was)."""
+        self.status, self.closed_on = self.Status.CLOSED, on
+        self.version += 1
+        self.save()
+
+    def reopen(self) -> None:
+        self.status, self.closed_on = self.Status.ACTIVE, None
+        self.version += 1
+        self.save()
+
     @property
     def code(self) -> str:
         """The number readers use: sub-goal and measure, e.g. 1.3."""
@@ -383,6 +395,16 @@ class Measure(Versioned):
 
     def partners_display(self) -> str:
         return "".join(f"{sep}{item}" for sep, item in self.partner_parts())
+
+
+def unique_key(text: str, taken: models.QuerySet, fallback: str, max_length: int = 70) -> str:
+    """A slug of the text (æøå spelt out) that no row of `taken` has as its key."""
+    spelt = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    base = slugify(spelt)[:max_length] or fallback
+    key, suffix = base, 2
+    while taken.filter(key=key).exists():
+        key, suffix = f"{base}-{suffix}", suffix + 1
+    return key
 
 
 def join_parts(items: list, more: str = "") -> list[tuple[str, object]]:
