@@ -63,6 +63,11 @@ def approves_for(user, agreement: Agreement) -> set[int]:
     }
 
 
+def acts_for_ministry(user) -> bool:
+    """KDD's users approve or return every agreement's yearly revision."""
+    return any(r.kind == Role.Kind.MINISTRY for r in _roles(user))
+
+
 @dataclass(frozen=True)
 class Permissions:
     """What the templates ask: may this user press this button?"""
@@ -70,6 +75,8 @@ class Permissions:
     view: bool
     edit: bool
     operate: bool
+    ministry: bool
+    approves_for: frozenset[int]
 
 
 def permissions_for(user, agreement: Agreement) -> Permissions:
@@ -77,6 +84,8 @@ def permissions_for(user, agreement: Agreement) -> Permissions:
         view=can_view(user, agreement),
         edit=can_edit(user, agreement),
         operate=is_operator(user),
+        ministry=acts_for_ministry(user),
+        approves_for=frozenset(approves_for(user, agreement)),
     )
 
 

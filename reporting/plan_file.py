@@ -8,12 +8,15 @@ normalised data (or raises `PlanFileError` listing every problem with its place)
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Model, Q
+from django.utils import timezone
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Involvement, Measure, Organisation, Party, Section, SubGoal
@@ -21,6 +24,7 @@ from measures.plan_order import park
 from reporting.models import Approval, Revision
 
 FORMAT = "bygdevekst-plan/1"
+SNAPSHOT_FORMAT = "bygdevekst-snapshot/1"
 _MISSING = object()
 # Parking numbers for rows whose number changes, so that swapping two numbers never trips
 # the unique constraints half-way through an import.
@@ -786,39 +790,99 @@ def _replace_footnotes(agreement: Agreement, footnotes: list[dict], lines: dict)
 
 
 def _import_revisions(agreement: Agreement, revisions: list[dict], orgs: dict) -> None:
-    agreement.revisions.exclude(year__in=[r["year"] for r in revisions]).delete()
-    for data in revisions:
-        revision = _sync(
-            Revision, {"agreement": agreement, "year": data["year"]}, {"status": data["status"]}
+    """Create and update revisions; an approved one may only be confirmed, never changed."""
+    existing = {r.year: r for r in agreement.revisions.prefetch_related("approvals__organisation")}
+    wanted = {data["year"]: index for index, data in enumerate(revisions)}
+    for year, revision in existing.items():
+        if year not in wanted:
+            if revision.is_approved:
+                raise PlanFileError([_frozen_problem("revisions", year)])
+            revision.delete()
+    for index, data in enumerate(revisions):
+        revision = existing.get(data["year"])
+        if revision is not None and revision.is_approved:
+            if _approvals_of(revision) != _approvals_in(data) or data["status"] != revision.status:
+                raise PlanFileError([_frozen_problem(f"revisions[{index}]", revision.year)])
+            continue
+        revision = revision or Revision.objects.create(agreement=agreement, year=data["year"])
+        _import_approvals(revision, data["approvals"], orgs)
+        if revision.status != data["status"]:
+            revision.status = data["status"]
+            if revision.is_approved and not revision.snapshot:
+                # A plan file's approved revision is the plan it carries: freeze that.
+                revision.snapshot = take_snapshot(agreement)
+                revision.approved_at = timezone.now()
+            revision.save()
+
+
+def _frozen_problem(path: str, year: int) -> Problem:
+    return Problem(path, f"handlingsplan {year} er godkjend av KDD og kan ikkje endrast")
+
+
+def _approvals_of(revision: Revision) -> set[tuple]:
+    return {
+        (a.organisation.key, a.body, a.planned_on, a.decided_on, a.decision, a.case_reference)
+        for a in revision.approvals.all()
+        if a.body != Approval.Body.KDD
+    }
+
+
+def _approvals_in(data: dict) -> set[tuple]:
+    return {
+        (
+            a["organisation"],
+            a["body"],
+            a["planned_on"],
+            a["decided_on"],
+            a["decision"],
+            a["case_reference"],
         )
-        wanted = {(a["organisation"], a["body"]): a for a in data["approvals"]}
-        for approval in revision.approvals.select_related("organisation"):
-            if (approval.organisation.key, approval.body) not in wanted:
-                approval.delete()
-        for (org_key, body), approval in wanted.items():
-            values = {
-                k: approval[k] for k in ("planned_on", "decided_on", "decision", "case_reference")
-            }
-            _sync(
-                Approval,
-                {"revision": revision, "organisation": orgs[org_key], "body": body},
-                values,
-            )
+        for a in data["approvals"]
+        if a["body"] != Approval.Body.KDD
+    }
+
+
+def _import_approvals(revision: Revision, approvals: list[dict], orgs: dict) -> None:
+    wanted = {(a["organisation"], a["body"]): a for a in approvals}
+    for approval in revision.approvals.select_related("organisation"):
+        if (approval.organisation.key, approval.body) not in wanted:
+            approval.delete()
+    for (org_key, body), approval in wanted.items():
+        values = {
+            k: approval[k] for k in ("planned_on", "decided_on", "decision", "case_reference")
+        }
+        _sync(Approval, {"revision": revision, "organisation": orgs[org_key], "body": body}, values)
+
+
+def take_snapshot(agreement: Agreement) -> dict:
+    """The whole living plan frozen as versioned JSON: enough to render it years later."""
+    frozen = {
+        "snapshot_format": SNAPSHOT_FORMAT,
+        "taken_at": timezone.now(),
+        "plan": living_plan(agreement),
+    }
+    return json.loads(json.dumps(frozen, cls=DjangoJSONEncoder))
 
 
 # --- writing a file ----------------------------------------------------------------------
 
 
+def living_plan(agreement: Agreement) -> dict:
+    """The living plan (without its revisions) as plain data: the plan file's content."""
+    return _drop_empty(
+        {
+            "format": FORMAT,
+            "organisations": [_export_organisation(o) for o in _organisations_of(agreement)],
+            "agreement": _export_agreement(agreement),
+            "sub_goals": _export_sub_goals(agreement),
+            "budget": _export_budget(agreement),
+        }
+    )
+
+
 def export_plan(agreement: Agreement) -> str:
     """The agreement's whole plan as YAML, in the order and style of docs/plan-format.md."""
-    data = {
-        "format": FORMAT,
-        "organisations": [_export_organisation(o) for o in _organisations_of(agreement)],
-        "agreement": _export_agreement(agreement),
-        "sub_goals": _export_sub_goals(agreement),
-        "budget": _export_budget(agreement),
-        "revisions": _export_revisions(agreement),
-    }
+    data = living_plan(agreement) | {"revisions": _drop_empty(_export_revisions(agreement))}
     return yaml.dump(
         _drop_empty(data),
         Dumper=_PlanDumper,

@@ -5,5 +5,14 @@ from . import views
 app_name = "reporting"
 urlpatterns = [
     path("<slug:slug>/", views.process_detail, name="process"),
-    path("<slug:slug>/<int:year>/", views.process_detail, name="process-year"),
+    path("<slug:slug>/start/", views.revision_start, name="revision-start"),
+    path("<slug:slug>/<int:year>/", views.revision_detail, name="revision"),
+    path("<slug:slug>/<int:year>/tekstar/", views.revision_notes, name="revision-notes"),
+    path("<slug:slug>/<int:year>/frist/", views.revision_due, name="revision-due"),
+    path("<slug:slug>/<int:year>/send/", views.revision_submit, name="revision-submit"),
+    path("<slug:slug>/<int:year>/godkjenn/", views.revision_approve, name="revision-approve"),
+    path(
+        "<slug:slug>/<int:year>/send-tilbake/", views.revision_send_back, name="revision-send-back"
+    ),
+    path("<slug:slug>/<int:year>/vedtak/<slug:org_key>/", views.decision_edit, name="decision"),
 ]

@@ -1,32 +1,228 @@
-"""The political process of each yearly revision: meetings planned and decisions made."""
+"""The yearly revision: its status at a glance, its change list, and each party's step."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
-from measures.rules import get_agreement_for_user
+from measures.models import Organisation
+from measures.rules import (
+    acts_for_ministry,
+    approves_for,
+    get_agreement_for_editor,
+    get_agreement_for_user,
+    permissions_for,
+)
 
+from . import workflow
+from .forms import DecisionForm, DueDateForm, NotesForm, SendBackForm, StartRevisionForm
+from .models import Approval, Revision
 from .process import PoliticalProcess
 
 
-def process_detail(request: HttpRequest, slug: str, year: int | None = None) -> HttpResponse:
-    """Local and regional anchoring (section 5) and who approved the plan (section 8)."""
+def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every revision of the agreement, the latest one's political process, and a new start."""
     agreement = get_agreement_for_user(request, slug)
     revisions = list(agreement.revisions.order_by("-year"))
-    if not revisions:
-        revision = None
-    elif year is None:
-        revision = revisions[0]
-    else:
-        revision = next((r for r in revisions if r.year == year), None)
-        if revision is None:
-            raise Http404("Det finst ingen handlingsplan for dette året.")
+    latest = revisions[0] if revisions else None
     context = {
         "agreement": agreement,
         "revisions": revisions,
-        "revision": revision,
-        "process": PoliticalProcess.from_revision(revision) if revision else None,
+        "revision": latest,
+        "process": PoliticalProcess.from_revision(latest) if latest else None,
+        "start_form": StartRevisionForm(years=_startable_years(agreement, revisions)),
+        "may": permissions_for(request.user, agreement),
         "section": "process",
     }
     return render(request, "reporting/process_detail.html", context)
+
+
+def _startable_years(agreement, revisions: list[Revision]) -> list[int]:
+    after = max((r.year for r in revisions), default=agreement.first_year - 1)
+    return [year for year in agreement.years if year > after]
+
+
+@require_POST
+def revision_start(request: HttpRequest, slug: str) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    revisions = list(agreement.revisions.all())
+    form = StartRevisionForm(request.POST, years=_startable_years(agreement, revisions))
+    if not form.is_valid():
+        messages.error(request, "Vel eit år i avtaleperioden som ikkje har handlingsplan enno.")
+        return redirect("reporting:process", slug)
+    try:
+        revision = workflow.start_revision(
+            agreement=agreement, year=form.cleaned_data["year"], user=request.user
+        )
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("reporting:process", slug)
+    messages.success(request, f"Handlingsplan {revision.year} er starta som utkast.")
+    return redirect(revision)
+
+
+def _revision(agreement, year: int) -> Revision:
+    revision = agreement.revisions.filter(year=year).first()
+    if revision is None:
+        raise Http404("Det finst ingen handlingsplan for dette året.")
+    return revision
+
+
+def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """One revision: status, parties' decisions, change list with texts, yearly status."""
+    agreement = get_agreement_for_user(request, slug)
+    revision = _revision(agreement, year)
+    plan = workflow.plan_of(revision)
+    changes = workflow.change_list(revision, plan)
+    progress = {p.measure_key: p for p in revision.progress.all()}
+    may = permissions_for(request.user, agreement)
+    context = {
+        "agreement": agreement,
+        "revision": revision,
+        "revisions": list(agreement.revisions.order_by("-year")),
+        "process": PoliticalProcess.from_revision(revision),
+        "changes": changes,
+        "notes": {n.measure_key: n for n in revision.notes.all()},
+        "progress_rows": [
+            (m, progress[m["key"]]) for m in workflow.active_measures(plan) if m["key"] in progress
+        ],
+        "missing": workflow.missing_notes(revision, changes) if revision.is_draft else [],
+        "late": workflow.late_parties(revision),
+        "all_approved": workflow.all_parties_approved(revision),
+        "events": revision.events.select_related("user"),
+        "base": workflow.previous_approved(revision),
+        "due_form": DueDateForm(instance=revision),
+        "send_back_form": SendBackForm(),
+        "may": may,
+        "section": "process",
+    }
+    return render(request, "reporting/revision_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def revision_notes(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The editor writes reasons, assessments and the year's status of each measure."""
+    agreement = get_agreement_for_editor(request, slug)
+    revision = _revision(agreement, year)
+    if not revision.is_draft:
+        raise PermissionDenied("Tekstane kan berre endrast medan handlingsplanen er eit utkast.")
+    plan = workflow.plan_of(revision)
+    changes = workflow.change_list(revision, plan)
+    active = workflow.active_measures(plan)
+    form = NotesForm(request.POST or None, revision=revision, changes=changes, active=active)
+    if request.method == "POST" and form.is_valid():
+        workflow.save_notes(revision=revision, notes=form.notes(), progress=form.progress())
+        messages.success(request, "Tekstane er lagra.")
+        return redirect(revision)
+    context = {
+        "agreement": agreement,
+        "revision": revision,
+        "form": form,
+        "changes": changes,
+        "section": "process",
+    }
+    return render(request, "reporting/notes_form.html", context)
+
+
+@require_POST
+def revision_due(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    revision = _revision(agreement, year)
+    form = DueDateForm(request.POST, instance=revision)
+    if revision.is_approved or not form.is_valid():
+        messages.error(request, "Fristen kunne ikkje lagrast.")
+    else:
+        form.save()
+        messages.success(request, "Fristen for vedtak er lagra.")
+    return redirect(revision)
+
+
+@require_POST
+def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    revision = _revision(agreement, year)
+    try:
+        sent = workflow.submit(revision=revision, user=request.user, site_url=settings.SITE_URL)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(revision)
+    messages.success(
+        request, f"Handlingsplan {year} er send til godkjenning ({len(sent)} e-postar sende)."
+    )
+    return redirect(revision)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> HttpResponse:
+    """An approver records its own organisation's meetings and decisions, and no one else's."""
+    agreement = get_agreement_for_user(request, slug)
+    revision = _revision(agreement, year)
+    organisation = Organisation.objects.filter(key=org_key).first()
+    if organisation is None:
+        raise Http404("Fann ikkje organisasjonen.")
+    if organisation.pk not in approves_for(request.user, agreement):
+        raise PermissionDenied("Du kan berre registrere vedtak for din eigen organisasjon.")
+    approvals = list(
+        revision.approvals.filter(organisation=organisation).exclude(body=Approval.Body.KDD)
+    )
+    if revision.status != Revision.Status.SUBMITTED or not approvals:
+        raise PermissionDenied("Handlingsplanen er ikkje til handsaming no.")
+    forms = [DecisionForm(request.POST or None, instance=a, prefix=a.body) for a in approvals]
+    if request.method == "POST" and all(form.is_valid() for form in forms):
+        for form in forms:
+            workflow.record_decision(
+                approval=form.instance, user=request.user, values=form.cleaned_data
+            )
+        messages.success(request, f"Vedtaket for {organisation} er registrert.")
+        return redirect(revision)
+    context = {
+        "agreement": agreement,
+        "revision": revision,
+        "organisation": organisation,
+        "forms": forms,
+        "section": "process",
+    }
+    return render(request, "reporting/decision_form.html", context)
+
+
+@require_POST
+def revision_approve(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, slug)
+    if not acts_for_ministry(request.user):
+        raise PermissionDenied("Berre departementet kan godkjenne handlingsplanen.")
+    revision = _revision(agreement, year)
+    ministry = next(
+        (o for o in agreement.ordered_parties() if o.kind == Organisation.Kind.MINISTRY), None
+    )
+    if ministry is None:
+        messages.error(request, "Avtala har ikkje departementet som part.")
+        return redirect(revision)
+    try:
+        workflow.kdd_approve(revision=revision, user=request.user, ministry=ministry)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(revision)
+    messages.success(request, f"Handlingsplan {year} er godkjend av KDD.")
+    return redirect(revision)
+
+
+@require_POST
+def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, slug)
+    if not acts_for_ministry(request.user):
+        raise PermissionDenied("Berre departementet kan sende handlingsplanen tilbake.")
+    revision = _revision(agreement, year)
+    form = SendBackForm(request.POST)
+    try:
+        workflow.send_back(
+            revision=revision, user=request.user, comment=form.data.get("comment", "")
+        )
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(revision)
+    messages.success(request, f"Handlingsplan {year} er send tilbake til prosjektleiaren.")
+    return redirect(revision)

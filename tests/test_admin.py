@@ -24,7 +24,7 @@ DOMAIN_MODELS = [
 
 
 def test_every_domain_model_is_registered():
-    assert len(DOMAIN_MODELS) == 14
+    assert len(DOMAIN_MODELS) == 17
     assert [m.__name__ for m in DOMAIN_MODELS if not admin.site.is_registered(m)] == []
 
 

@@ -16,7 +16,7 @@ PAGES = [
     reverse("measures:organisation-detail", args=[SLUG, "husbanken"]),
     reverse("budget:detail", args=[SLUG]),
     reverse("reporting:process", args=[SLUG]),
-    reverse("reporting:process-year", args=[SLUG, 2025]),
+    reverse("reporting:revision", args=[SLUG, 2025]),
 ]
 
 

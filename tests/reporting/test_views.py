@@ -17,8 +17,6 @@ def test_the_process_page_shows_meetings_and_approvals(owner_client):
 
 def test_an_unknown_year_is_404(owner_client):
     assert (
-        owner_client.get(
-            reverse("reporting:process-year", args=["vest-telemark", 2027])
-        ).status_code
+        owner_client.get(reverse("reporting:revision", args=["vest-telemark", 2027])).status_code
         == 404
     )

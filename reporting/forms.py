@@ -1,0 +1,111 @@
+"""Forms of the yearly revision: starting it, the editor's texts, decisions, KDD's answer."""
+
+from __future__ import annotations
+
+from django import forms
+
+from measures.forms import StyledForm
+
+from .changes import ChangeList
+from .models import Approval, MeasureNote, MeasureProgress, Revision
+from .workflow import required_notes
+
+
+class StartRevisionForm(StyledForm, forms.Form):
+    year = forms.TypedChoiceField(label="År", coerce=int)
+
+    def __init__(self, *args, years: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+
+
+class DueDateForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = Revision
+        fields = ["due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class NotesForm(StyledForm, forms.Form):
+    """A reason for each changed measure, an assessment for each closed one, and the year's
+    status of every active measure."""
+
+    def __init__(
+        self, *args, revision: Revision, changes: ChangeList, active: list[dict], **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        notes = {n.measure_key: n for n in revision.notes.all()}
+        progress = {p.measure_key: p for p in revision.progress.all()}
+        self.note_rows, self.progress_rows = [], []
+        for key, label, kind in required_notes(changes):
+            name = f"note-{key}"
+            self.fields[name] = forms.CharField(
+                label=f"{MeasureNote.Kind(kind).label}: tiltak {label}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=notes[key].text if key in notes else "",
+            )
+            self.note_rows.append((key, kind, name))
+        for measure in active:
+            key = measure["key"]
+            existing = progress.get(key)
+            self.fields[f"state-{key}"] = forms.ChoiceField(
+                label=f"Status for tiltak {measure['code']} {measure['title']}",
+                choices=[("", "Ikkje registrert"), *MeasureProgress.State.choices],
+                required=False,
+                initial=existing.state if existing else "",
+            )
+            self.fields[f"progress-{key}"] = forms.CharField(
+                label=f"Framdrift for tiltak {measure['code']}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=existing.text if existing else "",
+            )
+            self.progress_rows.append((measure, self[f"state-{key}"], self[f"progress-{key}"]))
+
+    def note_fields(self) -> list:
+        return [self[name] for _, _, name in self.note_rows]
+
+    def notes(self) -> dict[str, tuple[str, str]]:
+        return {key: (kind, self.cleaned_data[name].strip()) for key, kind, name in self.note_rows}
+
+    def progress(self) -> dict[str, tuple[str, str]]:
+        return {
+            measure["key"]: (
+                self.cleaned_data[f"state-{measure['key']}"],
+                self.cleaned_data[f"progress-{measure['key']}"].strip(),
+            )
+            for measure, _, _ in self.progress_rows
+        }
+
+
+class DecisionForm(StyledForm, forms.ModelForm):
+    """One body's meeting and decision, recorded by the party's own approver."""
+
+    class Meta:
+        model = Approval
+        fields = ["planned_on", "decided_on", "decision", "case_reference", "comment"]
+        widgets = {
+            "planned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "decided_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "comment": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        decision, decided_on = data.get("decision"), data.get("decided_on")
+        if decision and decision != Approval.Decision.PENDING and not decided_on:
+            self.add_error("decided_on", "Skriv datoen vedtaket vart gjort.")
+        if decided_on and decision == Approval.Decision.PENDING:
+            self.add_error("decision", "Vel vedtaket (godkjent eller ikkje godkjent).")
+        return data
+
+    def validate_constraints(self, exclude=None) -> None:
+        # clean() has said it beside the right field.
+        pass
+
+
+class SendBackForm(StyledForm, forms.Form):
+    comment = forms.CharField(
+        label="Kvifor blir handlingsplanen send tilbake?", widget=forms.Textarea(attrs={"rows": 3})
+    )

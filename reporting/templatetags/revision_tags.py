@@ -1,0 +1,11 @@
+"""Template helpers for the revision pages."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """mapping[key], or None: for the notes and statuses kept by measure key."""
+    return mapping.get(key)

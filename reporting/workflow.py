@@ -1,0 +1,294 @@
+"""The yearly revision (rullering): start, submit, decide, approve or send back.
+
+Each step is one function that checks its preconditions, writes atomically and says in Nynorsk
+why it refuses. Views only call these.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from measures.models import Agreement, Organisation, Role
+
+from .changes import ChangeList, compare
+from .models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
+from .plan_file import take_snapshot
+
+
+class WorkflowError(Exception):
+    """A step of the revision cannot be taken now; the message says why, in Nynorsk."""
+
+
+def plan_of(revision: Revision) -> dict:
+    """What the revision holds: its snapshot once submitted, the living plan while a draft."""
+    if revision.snapshot and not revision.is_draft:
+        return revision.snapshot["plan"]
+    return take_snapshot(revision.agreement)["plan"]
+
+
+def previous_approved(revision: Revision) -> Revision | None:
+    """The latest approved revision before this one: what its change list compares with."""
+    return (
+        Revision.objects.filter(
+            agreement_id=revision.agreement_id,
+            year__lt=revision.year,
+            status=Revision.Status.APPROVED,
+        )
+        .order_by("-year")
+        .first()
+    )
+
+
+def change_list(revision: Revision, plan: dict | None = None) -> ChangeList:
+    """The revision's plan compared with the latest approved one before it."""
+    base = previous_approved(revision)
+    old = base.snapshot["plan"] if base and base.snapshot else None
+    return compare(old, plan if plan is not None else plan_of(revision))
+
+
+def active_measures(plan: dict) -> list[dict]:
+    """The plan's measures that are not closed: key, code and title."""
+    return [
+        {"key": m["key"], "code": f"{goal['number']}.{m['number']}", "title": m["title"]}
+        for goal in plan.get("sub_goals", [])
+        for m in goal.get("measures", [])
+        if m.get("status", "active") != "closed"
+    ]
+
+
+def required_notes(changes: ChangeList) -> list[tuple[str, str, str]]:
+    """(measure key, label, kind) of every text the editor must write before submitting."""
+    needed = [(m.key, f"{m.code} {m.title}", MeasureNote.Kind.REASON) for m in changes.changed]
+    needed += [(m.key, f"{m.code} {m.title}", MeasureNote.Kind.ASSESSMENT) for m in changes.closed]
+    return needed
+
+
+def missing_notes(revision: Revision, changes: ChangeList) -> list[str]:
+    """Labels of the measures whose reason or assessment is still missing."""
+    written = {n.measure_key for n in revision.notes.all() if n.text.strip()}
+    return [label for key, label, _ in required_notes(changes) if key not in written]
+
+
+@transaction.atomic
+def start_revision(*, agreement: Agreement, year: int, user) -> Revision:
+    """A draft "Handlingsplan YEAR" of the living plan."""
+    if year not in agreement.years:
+        raise WorkflowError(f"{year} er utanfor avtaleperioden {agreement.period}.")
+    if agreement.revisions.filter(year=year).exists():
+        raise WorkflowError(f"Det finst alt ein handlingsplan for {year}.")
+    if agreement.revisions.filter(year__gt=year).exists():
+        raise WorkflowError(f"Det finst alt ein handlingsplan etter {year}.")
+    open_ones = agreement.revisions.exclude(status=Revision.Status.APPROVED)
+    if open_ones.exists():
+        raise WorkflowError(f"Handlingsplan {open_ones.first().year} er ikkje godkjend enno.")
+    revision = Revision.objects.create(agreement=agreement, year=year)
+    RevisionEvent.objects.create(revision=revision, kind=RevisionEvent.Kind.STARTED, user=user)
+    return revision
+
+
+@transaction.atomic
+def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progress: dict) -> None:
+    """Store the editor's reasons/assessments and the yearly status of each measure."""
+    if not revision.is_draft:
+        raise WorkflowError("Tekstane kan berre endrast medan handlingsplanen er eit utkast.")
+    for key, (kind, text) in notes.items():
+        note = revision.notes.filter(measure_key=key).first() or MeasureNote(
+            revision=revision, measure_key=key
+        )
+        if (note.kind, note.text) != (kind, text):
+            note.kind, note.text = kind, text
+            note.save()
+    for key, (state, text) in progress.items():
+        row = revision.progress.filter(measure_key=key).first()
+        if not state:
+            if row:
+                row.delete()
+            continue
+        row = row or MeasureProgress(revision=revision, measure_key=key)
+        if (row.state, row.text) != (state, text):
+            row.state, row.text = state, text
+            row.save()
+
+
+def parties_to_approve(agreement: Agreement) -> list[tuple[Organisation, list[str]]]:
+    """Every party but the ministry, with the bodies that decide for it."""
+    bodies = {
+        Organisation.Kind.MUNICIPALITY: [Approval.Body.FORMANNSKAP, Approval.Body.KOMMUNESTYRE],
+        Organisation.Kind.COUNTY: [Approval.Body.FYLKESTING],
+    }
+    return [(org, bodies[org.kind]) for org in agreement.ordered_parties() if org.kind in bodies]
+
+
+@transaction.atomic
+def submit(*, revision: Revision, user, site_url: str = "") -> list[str]:
+    """Freeze the plan into the revision and ask the parties to decide; returns e-mails sent."""
+    if not revision.is_draft:
+        raise WorkflowError("Berre eit utkast kan sendast til godkjenning.")
+    changes = change_list(revision)
+    missing = missing_notes(revision, changes)
+    if missing:
+        raise WorkflowError("Skriv grunngjeving eller vurdering for " + ", ".join(missing) + ".")
+    revision.snapshot = take_snapshot(revision.agreement)
+    revision.status = Revision.Status.SUBMITTED
+    revision.submitted_at, revision.submitted_by = timezone.now(), user
+    revision.save()
+    RevisionEvent.objects.create(
+        revision=revision, kind=RevisionEvent.Kind.SUBMITTED, user=user, snapshot=revision.snapshot
+    )
+    for organisation, bodies in parties_to_approve(revision.agreement):
+        for body in bodies:
+            Approval.objects.get_or_create(revision=revision, organisation=organisation, body=body)
+    return _notify_approvers(revision, site_url)
+
+
+def _notify_approvers(revision: Revision, site_url: str) -> list[str]:
+    recipients = sorted(
+        {
+            role.user.email
+            for role in Role.objects.filter(
+                agreement=revision.agreement, kind=Role.Kind.APPROVER
+            ).select_related("user")
+            if role.user.email
+        }
+    )
+    if recipients:
+        link = site_url + reverse(
+            "reporting:revision", args=[revision.agreement.slug, revision.year]
+        )
+        send_mail(
+            f"Handlingsplan {revision.year} for {revision.agreement.name} er klar til handsaming",
+            f"Handlingsplan {revision.year} er send til politisk handsaming.\n\n"
+            f"Les han og registrer vedtaket for kommunen din her:\n{link}\n",
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+    return recipients
+
+
+@transaction.atomic
+def record_decision(*, approval: Approval, user, values: dict) -> Approval:
+    """An approver records a body's meeting and decision for its own organisation."""
+    if approval.revision.status != Revision.Status.SUBMITTED:
+        raise WorkflowError(
+            "Vedtak kan berre registrerast medan handlingsplanen er til handsaming."
+        )
+    for name, value in values.items():
+        setattr(approval, name, value)
+    approval.recorded_by, approval.recorded_at = user, timezone.now()
+    approval.save()
+    return approval
+
+
+def final_decisions(revision: Revision) -> dict[int, Approval | None]:
+    """Each party's deciding approval (kommunestyre or fylkesting), by organisation id."""
+    deciding = {Approval.Body.KOMMUNESTYRE, Approval.Body.FYLKESTING}
+    result = {org.pk: None for org, _ in parties_to_approve(revision.agreement)}
+    for approval in revision.approvals.all():
+        if approval.body in deciding and approval.organisation_id in result:
+            result[approval.organisation_id] = approval
+    return result
+
+
+def all_parties_approved(revision: Revision) -> bool:
+    decisions = final_decisions(revision)
+    return bool(decisions) and all(
+        a is not None and a.decision == Approval.Decision.APPROVED for a in decisions.values()
+    )
+
+
+@transaction.atomic
+def kdd_approve(*, revision: Revision, user, ministry: Organisation) -> Revision:
+    """KDD approves once every party has; from then on the revision is immutable."""
+    if revision.status != Revision.Status.SUBMITTED:
+        raise WorkflowError("Berre ein handlingsplan som er til handsaming kan godkjennast.")
+    if not all_parties_approved(revision):
+        raise WorkflowError(
+            "Alle partane må ha godkjent handlingsplanen før KDD kan godkjenne han."
+        )
+    today = timezone.localdate()
+    Approval.objects.update_or_create(
+        revision=revision,
+        organisation=ministry,
+        body=Approval.Body.KDD,
+        defaults={
+            "decision": Approval.Decision.APPROVED,
+            "decided_on": today,
+            "recorded_by": user,
+            "recorded_at": timezone.now(),
+        },
+    )
+    RevisionEvent.objects.create(revision=revision, kind=RevisionEvent.Kind.APPROVED, user=user)
+    revision.status, revision.approved_at = Revision.Status.APPROVED, timezone.now()
+    revision.save()
+    return revision
+
+
+@transaction.atomic
+def send_back(*, revision: Revision, user, comment: str) -> Revision:
+    """KDD returns the revision to the editor; the snapshot and comment stay in its history."""
+    if revision.status != Revision.Status.SUBMITTED:
+        raise WorkflowError("Berre ein handlingsplan som er til handsaming kan sendast tilbake.")
+    if not comment.strip():
+        raise WorkflowError("Skriv kvifor handlingsplanen blir send tilbake.")
+    RevisionEvent.objects.create(
+        revision=revision,
+        kind=RevisionEvent.Kind.SENT_BACK,
+        user=user,
+        comment=comment,
+        snapshot=revision.snapshot,
+    )
+    revision.status = Revision.Status.DRAFT
+    revision.snapshot = None
+    revision.save()
+    return revision
+
+
+def late_parties(revision: Revision, today: datetime.date | None = None) -> list[Organisation]:
+    """Parties without a final decision after the due date."""
+    today = today or timezone.localdate()
+    if (
+        revision.status != Revision.Status.SUBMITTED
+        or not revision.due_on
+        or today <= revision.due_on
+    ):
+        return []
+    decisions = final_decisions(revision)
+    orgs = {org.pk: org for org, _ in parties_to_approve(revision.agreement)}
+    return [
+        orgs[pk]
+        for pk, a in decisions.items()
+        if a is None or a.decision == Approval.Decision.PENDING
+    ]
+
+
+def send_reminders(today: datetime.date | None = None, site_url: str = "") -> list[str]:
+    """E-mail the approvers of every late party of every submitted revision; returns recipients."""
+    sent = []
+    for revision in Revision.objects.filter(status=Revision.Status.SUBMITTED).select_related(
+        "agreement"
+    ):
+        for organisation in late_parties(revision, today):
+            users = Role.objects.filter(
+                agreement=revision.agreement, kind=Role.Kind.APPROVER, organisation=organisation
+            ).select_related("user")
+            emails = sorted({role.user.email for role in users if role.user.email})
+            if not emails:
+                continue
+            link = site_url + reverse(
+                "reporting:revision", args=[revision.agreement.slug, revision.year]
+            )
+            send_mail(
+                f"Påminning: vedtak om handlingsplan {revision.year} manglar",
+                f"Fristen for å registrere vedtaket til {organisation} om handlingsplan "
+                f"{revision.year} var {revision.due_on:%d.%m.%Y}.\n\nRegistrer det her:\n{link}\n",
+                settings.DEFAULT_FROM_EMAIL,
+                emails,
+            )
+            sent += emails
+    return sent
