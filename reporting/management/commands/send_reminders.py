@@ -1,0 +1,19 @@
+"""python manage.py send_reminders: remind approvers who are late with their decision.
+
+Meant to be run daily by a scheduler (cron, a systemd timer, a Kubernetes CronJob).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from reporting.workflow import send_reminders
+
+
+class Command(BaseCommand):
+    help = "Send påminning til godkjennarar som ikkje har registrert vedtak innan fristen."
+
+    def handle(self, *args, **options) -> None:
+        sent = send_reminders(site_url=settings.SITE_URL)
+        self.stdout.write(f"Sende {len(sent)} påminningar.")

@@ -1,0 +1,43 @@
+"""A municipality records its decision on the yearly revision in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from measures.models import Organisation, Role
+from reporting import workflow
+from tests.browser.conftest import log_in, serious_violations
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_municipality_records_its_decision(
+    transactional_db, live_server, page, owner, seed, screenshot
+):
+    revision = workflow.start_revision(agreement=seed, year=2026, user=owner)
+    workflow.submit(revision=revision, user=owner)
+    make_user("vinje", seed, Role.Kind.APPROVER, Organisation.objects.get(key="vinje-kommune"))
+
+    log_in(page, live_server.url, "vinje", "test-passord-123")
+    page.goto(live_server.url + "/rullering/vest-telemark/2026/")
+    assert serious_violations(page) == []
+    screenshot(page, "rullering-kommune")
+    assert page.get_by_role("link", name="Registrer vedtak").count() == 1
+    page.get_by_role("link", name="Registrer vedtak").click()
+
+    formannskap = page.get_by_role("group", name="Formannskap")
+    formannskap.get_by_label("Planlagt møte").fill("2026-06-04")
+    kommunestyre = page.get_by_role("group", name="Kommunestyre")
+    kommunestyre.get_by_label("Planlagt møte").fill("2026-06-18")
+    kommunestyre.get_by_label("Vedteke").fill("2026-06-18")
+    kommunestyre.get_by_label("Vedtak", exact=True).select_option("approved")
+    kommunestyre.get_by_label("Saksnummer").fill("26/41")
+    assert serious_violations(page) == []
+    screenshot(page, "vedtak-skjema")
+    page.get_by_role("button", name="Registrer vedtaket").click()
+
+    page.get_by_text("Vedtaket for Vinje kommune er registrert.").wait_for()
+    row = page.locator("tr", has_text="26/41")
+    assert "18.06.2026" in row.inner_text() and "Godkjent" in row.inner_text()
+    assert serious_violations(page) == []

@@ -1,0 +1,349 @@
+"""The yearly revision from start to KDD's approval, and the rules that guard it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import yaml
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from budget.models import Amount
+from measures.models import Measure, Organisation, Role
+from reporting.models import Approval, ImmutableRevisionError, MeasureNote, Revision
+from reporting.plan_file import PlanFileError, import_plan, parse_plan
+from tests.conftest import SEED_FILE, make_user
+from tests.measures.test_editing import measure_form_data
+from tests.reporting.test_plan_file import dump_database
+
+SLUG = "vest-telemark"
+MUNICIPALITIES = ["fyresdal", "kviteseid", "nissedal", "seljord", "tokke", "vinje"]
+
+
+@pytest.fixture
+def people(seed):
+    """One user per role, with e-mail addresses, as demo_users would make them."""
+    users = {"prosjektleiar": make_user("prosjektleiar", seed, Role.Kind.EDITOR)}
+    for name in MUNICIPALITIES:
+        org = Organisation.objects.get(key=f"{name}-kommune")
+        users[name] = make_user(name, seed, Role.Kind.APPROVER, org)
+    county = Organisation.objects.get(key="telemark-fylkeskommune")
+    users["fylkeskommunen"] = make_user("fylkeskommunen", seed, Role.Kind.APPROVER, county)
+    users["kdd"] = make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))
+    for user in users.values():
+        user.email = f"{user.username}@example.no"
+        user.save()
+    return users
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"reporting:{name}", args=[SLUG, *args])
+
+
+def decide(client, user, org_key: str, bodies: list[str], decision: str = "approved"):
+    data = {}
+    for body in bodies:
+        data.update(
+            {
+                f"{body}-planned_on": "2026-06-10",
+                f"{body}-decided_on": "2026-06-18",
+                f"{body}-decision": decision,
+                f"{body}-case_reference": "26/12",
+                f"{body}-comment": "",
+            }
+        )
+    return as_user(client, user).post(url("decision", 2026, org_key), data)
+
+
+def edit_the_living_plan(client, editor, seed):
+    """Add a measure, change two, close one, change a budget amount."""
+    as_user(client, editor)
+    goal = seed.sub_goals.get(number=2)
+    client.post(
+        reverse("measures:measure-create", args=[SLUG]),
+        {
+            "sub_goal": goal.pk,
+            "number": 5,
+            "title": "Lokal matproduksjon",
+            "start_year": 2026,
+            "end_year": 2028,
+            "priority": "now",
+        },
+    )
+    first = seed.measures.get(key="innsikt-bustadstrategi")
+    client.post(
+        reverse("measures:measure-edit", args=[SLUG, first.key]),
+        measure_form_data(first, end_year=2027),
+    )
+    second = seed.measures.get(key="smb-utvikling")
+    client.post(
+        reverse("measures:measure-title", args=[SLUG, second.key]),
+        {"title": "SMB-utvikling i alle seks kommunane", "version": second.version},
+    )
+    client.post(
+        reverse("measures:measure-close", args=[SLUG, "vandrande-seminar"]),
+        {"closed_on": "2026-03-01"},
+    )
+    amount = Amount.objects.get(line__key="delmal-2", year=2026, source__key="kdd-1350-post-66")
+    amount.kroner = 1_800_000
+    amount.save()
+
+
+def test_the_whole_year(client, seed, people):
+    edit_the_living_plan(client, people["prosjektleiar"], seed)
+
+    as_user(client, people["prosjektleiar"])
+    assert client.post(url("revision-start"), {"year": 2026}).status_code == 302
+    page = client.get(url("revision", 2026)).text
+    assert "Tiltak 2.5 Lokal matproduksjon" in page.split("Nye tiltak")[1].split("</ul>")[0]
+    changed = page.split("Endra tiltak")[1].split("Avslutta tiltak")[0]
+    assert (
+        "Tiltak 1.1 Samarbeid om innsiktsarbeid" in changed
+        and '2025–2028</span> → <span class="new">2025–2027' in changed
+    )
+    assert "Tiltak 2.1 SMB-utvikling i alle seks kommunane" in changed
+    closed = page.split("Avslutta tiltak")[1].split("Endringar i budsjett")[0]
+    assert "Tiltak 1.5 Vandrande bygdevekstseminar" in closed
+    assert "Korleis få fleire arbeidsplassar i privat sektor, 2026, KDD 13.50 post 66" in page
+    assert '2\xa0000\xa0000 kr</span> → <span class="new">1\xa0800\xa0000 kr' in page
+
+    refused = client.post(url("revision-submit", 2026), follow=True)
+    assert "Skriv grunngjeving eller vurdering for 1.1 Samarbeid om innsiktsarbeid" in refused.text
+    assert Revision.objects.get(year=2026).is_draft
+
+    notes = {
+        "note-innsikt-bustadstrategi": "Kartlegginga blir ferdig eit år før.",
+        "note-smb-utvikling": "Alle kommunane er med.",
+        "note-vandrande-seminar": "Seminaret vart slått saman med tiltak 1.4.",
+        "state-gott-nokk": "delayed",
+        "progress-gott-nokk": "Ventar på utlysing.",
+    }
+    assert client.post(url("revision-notes", 2026), notes).status_code == 302
+    client.post(url("revision-due", 2026), {"due_on": "2026-06-30"})
+    assert client.post(url("revision-submit", 2026)).status_code == 302
+    revision = Revision.objects.get(year=2026)
+    assert (
+        revision.status == "submitted"
+        and revision.snapshot["snapshot_format"] == "bygdevekst-snapshot/1"
+    )
+    assert len(mail.outbox) == 1 and "fyresdal@example.no" in mail.outbox[0].to
+    assert "/rullering/vest-telemark/2026/" in mail.outbox[0].body
+
+    assert as_user(client, people["kdd"]).post(url("revision-approve", 2026)).status_code == 302
+    assert Revision.objects.get(year=2026).status == "submitted"  # not before every party
+
+    for name in MUNICIPALITIES:
+        response = decide(client, people[name], f"{name}-kommune", ["formannskap", "kommunestyre"])
+        assert response.status_code == 302, name
+    assert (
+        decide(
+            client, people["fylkeskommunen"], "telemark-fylkeskommune", ["fylkesting"]
+        ).status_code
+        == 302
+    )
+    page = as_user(client, people["kdd"]).get(url("revision", 2026)).text
+    assert "Godkjenn handlingsplan 2026" in page
+    client.post(url("revision-approve", 2026))
+    revision.refresh_from_db()
+    assert revision.is_approved
+    assert revision.approvals.filter(body="kdd", decision="approved").exists()
+
+    with pytest.raises(ImmutableRevisionError):
+        revision.save()
+    note = MeasureNote.objects.get(revision=revision, measure_key="smb-utvikling")
+    note.text = "Endra i etterkant"
+    with pytest.raises(ImmutableRevisionError):
+        note.save()
+
+
+def submitted_2026(client, people, seed) -> Revision:
+    as_user(client, people["prosjektleiar"])
+    client.post(url("revision-start"), {"year": 2026})
+    client.post(url("revision-submit", 2026))
+    return Revision.objects.get(year=2026)
+
+
+def test_a_municipality_cannot_record_another_municipalitys_decision(client, seed, people):
+    revision = submitted_2026(client, people, seed)
+    before = dump_database()
+    response = decide(client, people["vinje"], "tokke-kommune", ["formannskap", "kommunestyre"])
+    assert response.status_code == 403
+    assert dump_database() == before
+    assert not revision.approvals.exclude(decision="pending").exists()
+    assert (
+        as_user(client, people["vinje"]).get(url("decision", 2026, "tokke-kommune")).status_code
+        == 403
+    )
+    assert (
+        decide(client, people["prosjektleiar"], "vinje-kommune", ["kommunestyre"]).status_code
+        == 403
+    )
+
+
+def test_a_decision_needs_a_date_and_a_date_needs_a_decision(client, seed, people):
+    submitted_2026(client, people, seed)
+    as_user(client, people["vinje"])
+    data = {
+        "formannskap-decision": "approved",
+        "formannskap-decided_on": "",
+        "kommunestyre-decision": "pending",
+        "kommunestyre-decided_on": "2026-06-01",
+    }
+    response = client.post(url("decision", 2026, "vinje-kommune"), data)
+    assert "Skriv datoen vedtaket vart gjort." in response.text
+    assert "Vel vedtaket (godkjent eller ikkje godkjent)." in response.text
+    assert not Approval.objects.filter(revision__year=2026).exclude(decision="pending").exists()
+
+
+def test_kdd_cannot_approve_before_every_party_and_others_cannot_approve_at_all(
+    client, seed, people
+):
+    revision = submitted_2026(client, people, seed)
+    for name in MUNICIPALITIES:
+        decide(client, people[name], f"{name}-kommune", ["formannskap", "kommunestyre"])
+    response = as_user(client, people["kdd"]).post(url("revision-approve", 2026), follow=True)
+    assert "Alle partane må ha godkjent handlingsplanen" in response.text
+    revision.refresh_from_db()
+    assert revision.status == "submitted"
+    assert as_user(client, people["vinje"]).post(url("revision-approve", 2026)).status_code == 403
+    assert (
+        as_user(client, people["prosjektleiar"]).post(url("revision-approve", 2026)).status_code
+        == 403
+    )
+
+
+def test_kdd_sends_back_and_the_next_submission_is_a_new_snapshot(client, seed, people):
+    revision = submitted_2026(client, people, seed)
+    first_snapshot = revision.snapshot
+    as_user(client, people["kdd"])
+    assert (
+        "Skriv kvifor"
+        in client.post(url("revision-send-back", 2026), {"comment": ""}, follow=True).text
+    )
+    client.post(url("revision-send-back", 2026), {"comment": "Budsjettet for 2027 må forklarast."})
+    revision.refresh_from_db()
+    assert revision.is_draft and revision.snapshot is None
+    event = revision.events.get(kind="sent_back")
+    assert (
+        event.comment == "Budsjettet for 2027 må forklarast." and event.snapshot == first_snapshot
+    )
+    as_user(client, people["prosjektleiar"]).post(url("revision-submit", 2026))
+    revision.refresh_from_db()
+    assert revision.status == "submitted" and revision.events.filter(kind="submitted").count() == 2
+
+
+def test_only_the_editor_starts_and_submits(client, seed, people):
+    as_user(client, people["vinje"])
+    assert client.post(url("revision-start"), {"year": 2026}).status_code == 403
+    assert not Revision.objects.filter(year=2026).exists()
+    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2026})
+    assert as_user(client, people["kdd"]).post(url("revision-submit", 2026)).status_code == 403
+    assert Revision.objects.get(year=2026).is_draft
+
+
+def test_a_year_outside_the_period_or_taken_cannot_be_started(client, seed, people):
+    as_user(client, people["prosjektleiar"])
+    client.post(url("revision-start"), {"year": 2031})
+    client.post(url("revision-start"), {"year": 2025})
+    assert list(Revision.objects.values_list("year", flat=True)) == [2025]
+
+
+# --- an approved revision cannot be changed by any path -----------------------------------
+
+
+def test_the_seed_revision_is_approved_with_a_snapshot_of_the_plan(seed):
+    revision = Revision.objects.get(year=2025)
+    assert revision.is_approved
+    titles = [m["title"] for g in revision.snapshot["plan"]["sub_goals"] for m in g["measures"]]
+    assert len(titles) == 14 and "Pilot: «Gøtt nøkk»" in titles
+
+
+def test_no_model_save_or_delete_changes_an_approved_revision(seed):
+    revision = Revision.objects.get(year=2025)
+    approval = revision.approvals.first()
+    approval.case_reference = "endra"
+    for attempt in (revision.save, revision.delete, approval.save, approval.delete):
+        with pytest.raises(ImmutableRevisionError, match="Handlingsplan 2025 er godkjend"):
+            attempt()
+    with pytest.raises(ImmutableRevisionError):
+        Approval.objects.filter(revision=revision).delete()
+    with pytest.raises(TypeError):
+        Approval.objects.filter(revision=revision).update(case_reference="x")
+    with pytest.raises(ImmutableRevisionError):
+        MeasureNote.objects.create(revision=revision, measure_key="x", kind="reason", text="y")
+    assert Approval.objects.filter(revision=revision, case_reference="endra").count() == 0
+
+
+def test_the_admin_cannot_change_an_approved_revision(client, seed):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("drift", password="x-drift-12345"))
+    revision = Revision.objects.get(year=2025)
+    approval = revision.approvals.first()
+    change = reverse("admin:reporting_approval_change", args=[approval.pk])
+    response = client.post(change, {"decision": "rejected"})
+    assert response.status_code == 403
+    assert (
+        client.post(
+            reverse("admin:reporting_revision_delete", args=[revision.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    approval.refresh_from_db()
+    assert approval.decision != "rejected"
+
+
+def test_a_plan_file_that_would_change_an_approved_revision_is_refused(seed):
+    data = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8"))
+    data["revisions"][0]["approvals"][1]["decided_on"] = datetime.date(2025, 6, 20)
+    before = dump_database()
+    with pytest.raises(
+        PlanFileError, match="handlingsplan 2025 er godkjend av KDD og kan ikkje endrast"
+    ):
+        import_plan(parse_plan(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    assert dump_database() == before
+    del data["revisions"]
+    data["revisions"] = []
+    with pytest.raises(PlanFileError):
+        import_plan(parse_plan(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+
+
+def test_importing_the_living_plan_leaves_the_approved_snapshot_alone(seed):
+    snapshot = Revision.objects.get(year=2025).snapshot
+    data = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8"))
+    data["sub_goals"][0]["measures"][0]["title"] = "Ny tittel i den levande planen"
+    import_plan(parse_plan(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    assert (
+        Measure.objects.get(key="innsikt-bustadstrategi").title == "Ny tittel i den levande planen"
+    )
+    assert Revision.objects.get(year=2025).snapshot == snapshot
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def test_late_parties_are_shown_and_reminded(client, seed, people, time_machine):
+    revision = submitted_2026(client, people, seed)
+    revision.due_on = datetime.date(2026, 6, 30)
+    revision.save()
+    decide(client, people["vinje"], "vinje-kommune", ["formannskap", "kommunestyre"])
+    mail.outbox.clear()
+    time_machine.move_to("2026-06-29 12:00+02:00")
+    call_command("send_reminders")
+    assert mail.outbox == []
+    time_machine.move_to("2026-07-02 12:00+02:00")
+    call_command("send_reminders")
+    reminded = sorted(address for message in mail.outbox for address in message.to)
+    assert reminded == sorted(
+        f"{n}@example.no" for n in [*MUNICIPALITIES, "fylkeskommunen"] if n != "vinje"
+    )
+    page = as_user(client, people["prosjektleiar"]).get(url("revision", 2026)).text
+    assert "Fristen er ute, og desse har ikkje registrert vedtak: Fyresdal kommune" in page
+    assert "Vinje kommune" not in page.split("Fristen er ute")[1].split("</p>")[0]
