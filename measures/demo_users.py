@@ -19,14 +19,15 @@ class DemoUser:
 
 
 def demo_users_for(agreement: Agreement) -> list[DemoUser]:
-    """The project leader, an approver per municipality, the county as partner, and KDD."""
+    """The project leader, an approver per municipality and for the county, and KDD."""
     users = [DemoUser("prosjektleiar", Role.Kind.EDITOR, None, "Prosjektleiar")]
     for municipality in agreement.municipalities():
         username = (municipality.short_name or municipality.name.split()[0]).lower()
         users.append(DemoUser(username, Role.Kind.APPROVER, municipality, municipality.name))
     for party in agreement.ordered_parties():
         if party.kind == Organisation.Kind.COUNTY:
-            users.append(DemoUser("fylkeskommunen", Role.Kind.PARTNER, party, party.name))
+            # The county approves the plan in its fylkesting, as the municipalities do.
+            users.append(DemoUser("fylkeskommunen", Role.Kind.APPROVER, party, party.name))
         elif party.kind == Organisation.Kind.MINISTRY:
             users.append(DemoUser("kdd", Role.Kind.MINISTRY, party, party.name))
     return users

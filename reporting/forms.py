@@ -50,18 +50,19 @@ class NotesForm(StyledForm, forms.Form):
             key = measure["key"]
             existing = progress.get(key)
             self.fields[f"state-{key}"] = forms.ChoiceField(
-                label=f"Status for tiltak {measure['code']} {measure['title']}",
+                label="Status",
                 choices=[("", "Ikkje registrert"), *MeasureProgress.State.choices],
                 required=False,
                 initial=existing.state if existing else "",
             )
             self.fields[f"progress-{key}"] = forms.CharField(
-                label=f"Framdrift for tiltak {measure['code']}",
+                label="Framdrift",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=existing.text if existing else "",
             )
             self.progress_rows.append((measure, self[f"state-{key}"], self[f"progress-{key}"]))
+        self.style_fields()
 
     def note_fields(self) -> list:
         return [self[name] for _, _, name in self.note_rows]

@@ -24,7 +24,7 @@ def test_it_creates_a_user_per_role_with_the_given_password(seed, monkeypatch, c
         "seljord": ("approver", "Seljord kommune"),
         "tokke": ("approver", "Tokke kommune"),
         "vinje": ("approver", "Vinje kommune"),
-        "fylkeskommunen": ("partner", "Telemark fylkeskommune"),
+        "fylkeskommunen": ("approver", "Telemark fylkeskommune"),
         "kdd": ("ministry", "Kommunal- og distriktsdepartementet"),
     }
     assert get_user_model().objects.get(username="vinje").check_password("vest-telemark-demo-2025")

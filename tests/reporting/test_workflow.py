@@ -162,6 +162,16 @@ def test_the_whole_year(client, seed, people):
     with pytest.raises(ImmutableRevisionError):
         note.save()
 
+    # The living plan stays editable, and 2027 compares with the plan approved for 2026.
+    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2027})
+    assert (
+        "Ingen endringar i tiltaka, delmåla eller budsjettet."
+        in client.get(url("revision", 2027)).text
+    )
+    client.post(reverse("measures:measure-reopen", args=[SLUG, "vandrande-seminar"]))
+    page = client.get(url("revision", 2027)).text
+    assert "Tiltak 1.5 Vandrande bygdevekstseminar" in page.split("Endra tiltak")[1]
+
 
 def submitted_2026(client, people, seed) -> Revision:
     as_user(client, people["prosjektleiar"])
