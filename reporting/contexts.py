@@ -1,0 +1,297 @@
+"""Everything the annual report shows, gathered once from a frozen plan.
+
+The report is built from a snapshot (an approved revision's) or from the living plan taken as
+one (a draft), never from the live tables, so an approved report can be rendered again years
+later with the same content. The HTML preview, the PDF and the Excel workbook share this.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from budget.tables import Row, Table
+from measures.markdown import render_markdown
+from measures.models import Agreement, Section, join_parts
+
+from .changes import ChangeList, compare
+from .models import Approval, Revision
+from .plan_file import take_snapshot
+from .process import PoliticalProcess
+
+PRIORITY_LATER = "later"
+
+
+@dataclass
+class ReportSection:
+    heading: str
+    html: str
+
+
+@dataclass
+class ReportMeasure:
+    key: str
+    code: str
+    number: int
+    title: str
+    tagline: str
+    leads: str
+    partners: str
+    timeframe: str
+    later: bool
+    closed_on: str | None
+    sections: list[ReportSection]
+    progress: object | None = None
+
+
+@dataclass
+class ReportSubGoal:
+    number: int
+    title: str
+    main_goal: str
+    weight: int
+    introduction: str
+    remark: str
+    measures: list[ReportMeasure] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """The annual action-plan update of one agreement for one year."""
+
+    agreement_name: str
+    pilot_name: str
+    slug: str
+    year: int
+    status: str
+    is_draft: bool
+    dated: datetime.date
+    period: str
+    signed_on: str | None
+    parties: list[str]
+    texts: dict[str, str]
+    sub_goals: list[ReportSubGoal]
+    changes: ChangeList
+    base_year: int | None
+    notes: dict
+    allocation: Table
+    financing: Table
+    process: PoliticalProcess | None
+    approvals: list[Approval]
+
+    @property
+    def title(self) -> str:
+        return f"Handlingsplan {self.year} – {self.agreement_name}"
+
+    @property
+    def filename(self) -> str:
+        return f"handlingsplan-{self.slug}-{self.year}.pdf"
+
+    def measures(self) -> list[ReportMeasure]:
+        return [m for goal in self.sub_goals for m in goal.measures]
+
+    @classmethod
+    def from_revision(cls, revision: Revision) -> Report:
+        """A revision's report: from its snapshot once submitted, from the living plan before."""
+        if revision.snapshot and not revision.is_draft:
+            plan = revision.snapshot["plan"]
+        else:
+            plan = take_snapshot(revision.agreement)["plan"]
+        base = _base(revision.agreement, revision.year)
+        process = PoliticalProcess.from_revision(revision)
+        approvals = [a for row in process.rows for a in row.all]
+        dated = (revision.approved_at or revision.submitted_at or timezone.now()).date()
+        return cls._build(
+            plan,
+            revision.year,
+            revision.get_status_display(),
+            not revision.is_approved,
+            dated,
+            base,
+            revision,
+            process,
+            approvals,
+        )
+
+    @classmethod
+    def draft(cls, agreement: Agreement, year: int) -> Report:
+        """The living plan as the draft for `year`, before any revision exists for it."""
+        plan = take_snapshot(agreement)["plan"]
+        base = _base(agreement, year)
+        return cls._build(plan, year, "Utkast", True, timezone.localdate(), base, None, None, [])
+
+    @classmethod
+    def _build(
+        cls, plan, year, status, is_draft, dated, base, revision, process, approvals
+    ) -> Report:
+        old = base.snapshot["plan"] if base and base.snapshot else None
+        names = {org["key"]: org["name"] for org in plan.get("organisations", [])}
+        agreement = plan["agreement"]
+        progress = {p.measure_key: p for p in revision.progress.all()} if revision else {}
+        return cls(
+            agreement_name=agreement["name"],
+            pilot_name=agreement["pilot_name"],
+            slug=agreement["slug"],
+            year=year,
+            status=status,
+            is_draft=is_draft,
+            dated=dated if isinstance(dated, datetime.date) else timezone.localdate(),
+            period=f"{agreement['first_year']}–{agreement['last_year']}",
+            signed_on=agreement.get("signed_on"),
+            parties=[names.get(key, key) for key in agreement.get("parties", [])],
+            texts={
+                name: render_markdown(agreement.get(name, ""))
+                for name in (
+                    "introduction",
+                    "framework",
+                    "priorities",
+                    "organisation_text",
+                    "anchoring_text",
+                )
+            },
+            sub_goals=[_sub_goal(goal, names, progress) for goal in plan.get("sub_goals", [])],
+            changes=compare(old, plan),
+            base_year=base.year if base else None,
+            notes={n.measure_key: n for n in revision.notes.all()} if revision else {},
+            allocation=_allocation(plan),
+            financing=_financing(plan, year),
+            process=process,
+            approvals=approvals,
+        )
+
+
+def _base(agreement: Agreement, year: int) -> Revision | None:
+    return (
+        Revision.objects.filter(agreement=agreement, year__lt=year, status=Revision.Status.APPROVED)
+        .order_by("-year")
+        .first()
+    )
+
+
+def _sub_goal(goal: dict, names: dict, progress: dict) -> ReportSubGoal:
+    return ReportSubGoal(
+        number=goal["number"],
+        title=goal["title"],
+        main_goal=goal["main_goal"],
+        weight=goal["weight"],
+        introduction=render_markdown(goal.get("introduction", "")),
+        remark=render_markdown(goal.get("remark", "")),
+        measures=[_measure(goal["number"], m, names, progress) for m in goal.get("measures", [])],
+    )
+
+
+def _measure(goal_number: int, measure: dict, names: dict, progress: dict) -> ReportMeasure:
+    frame = measure.get("timeframe")
+    if isinstance(frame, dict):
+        timeframe = (
+            f"{frame['start']}–{frame['end']}"
+            if frame["start"] != frame["end"]
+            else str(frame["start"])
+        )
+    else:
+        timeframe = "Mogleg å følge opp ved neste rullering"
+    return ReportMeasure(
+        key=measure["key"],
+        code=f"{goal_number}.{measure['number']}",
+        number=measure["number"],
+        title=measure["title"],
+        tagline=measure.get("tagline", ""),
+        leads=_people(measure, "leads", names),
+        partners=_people(measure, "partners", names),
+        timeframe=timeframe,
+        later=measure.get("priority") == PRIORITY_LATER,
+        closed_on=measure.get("closed_on"),
+        sections=[
+            ReportSection(
+                section.get("heading") or Section.Kind(section.get("kind", "other")).label
+                if section.get("heading") or section.get("kind", "other") != "other"
+                else "",
+                render_markdown(section["body"]),
+            )
+            for section in measure.get("sections", [])
+        ],
+        progress=progress.get(measure["key"]),
+    )
+
+
+def _people(measure: dict, role: str, names: dict) -> str:
+    items = [names.get(key, key) for key in measure.get(role, [])]
+    return "".join(
+        f"{sep}{item}" for sep, item in join_parts(items, measure.get(f"{role}_more", ""))
+    )
+
+
+def _budget_parts(plan: dict):
+    budget = plan.get("budget", {})
+    lines = budget.get("lines", [])
+    sources = budget.get("sources", [])
+    amounts = budget.get("amounts", {})
+    return budget, lines, sources, amounts
+
+
+def _footnotes(budget: dict, lines: list[dict], table: str, year: int | None) -> list:
+    """Footnotes shaped like the model rows Table expects (line, line_id, column, marker, text)."""
+    numbers = {line["key"]: line["number"] for line in lines}
+    notes = []
+    for note in budget.get("footnotes", []):
+        if note["table"] != table or (year is not None and note.get("year") != year):
+            continue
+        line = SimpleNamespace(number=numbers[note["line"]]) if note.get("line") else None
+        notes.append(
+            SimpleNamespace(
+                line=line,
+                line_id=bool(line),
+                column=str(note["column"]),
+                marker=note.get("marker", "*"),
+                text=note["text"],
+            )
+        )
+    return notes
+
+
+def _allocation(plan: dict) -> Table:
+    budget, lines, sources, amounts = _budget_parts(plan)
+    agreement = plan["agreement"]
+    years = [str(y) for y in range(agreement["first_year"], agreement["last_year"] + 1)]
+    state = next((s for s in sources if s.get("state_cofinancing")), None)
+    rows = [
+        Row(
+            line["number"],
+            line["title"],
+            [
+                amounts.get(line["key"], {}).get(y, {}).get(state["key"]) if state else None
+                for y in years
+            ],
+        )
+        for line in lines
+    ]
+    name = f", {state['name']}" if state else ""
+    return Table(
+        f"Fordeling av budsjett for heile avtaleperioden (statleg medfinansiering{name})",
+        years,
+        years,
+        rows,
+        _footnotes(budget, lines, "allocation", None),
+    )
+
+
+def _financing(plan: dict, year: int) -> Table:
+    budget, lines, sources, amounts = _budget_parts(plan)
+    rows = [
+        Row(
+            line["number"],
+            line["title"],
+            [amounts.get(line["key"], {}).get(str(year), {}).get(s["key"]) for s in sources],
+        )
+        for line in lines
+    ]
+    return Table(
+        f"Samla budsjett og finansiering for {year}",
+        [s["key"] for s in sources],
+        [s["name"] for s in sources],
+        rows,
+        _footnotes(budget, lines, "financing", year),
+    )
