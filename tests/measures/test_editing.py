@@ -513,3 +513,15 @@ def test_deleted_sections_stay_in_the_history(owner_client, seed):
 
 def test_involvement_rows_keep_their_history_when_the_measure_is_renumbered(owner_client, seed):
     assert Involvement.history.filter(measure_id=seed.measures.get(key=KEY).pk).count() == 4
+
+
+def test_large_ids_are_written_without_thousand_separators(owner_client, seed):
+    """Norwegian number formatting must never reach ids and form values (1 234 breaks them)."""
+    big = Organisation.objects.create(pk=12345, key="stor", name="Stor organisasjon", kind="ngo")
+    section = Section.objects.create(
+        pk=23456, measure=seed.measures.get(key=KEY), body="x", position=9
+    )
+    page = owner_client.get(reverse("measures:measure-organisations", args=[SLUG, KEY])).text
+    assert f'value="{big.pk}"' in page
+    detail = owner_client.get(reverse("measures:measure-detail", args=[SLUG, KEY])).text
+    assert f'id="seksjon-{section.pk}"' in detail and f'hx-target="#seksjon-{section.pk}"' in detail
