@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from .contexts import Report
+from .models import Revision, StoredReport
 
 # The print stylesheet and fonts are read from static/, never fetched.
 STATIC_BASE = settings.BASE_DIR / "static"
@@ -24,3 +27,24 @@ def html_to_pdf(html: str) -> bytes:
 
 def render_report(report: Report) -> bytes:
     return html_to_pdf(report_html(report))
+
+
+def revision_pdf(revision: Revision) -> tuple[bytes, str]:
+    """The revision's report and its file name: stored once approved, rendered fresh before."""
+    report_name = f"handlingsplan-{revision.agreement.slug}-{revision.year}.pdf"
+    if not revision.is_approved:
+        return render_report(Report.from_revision(revision)), report_name
+    stored = StoredReport.objects.filter(revision=revision).first()
+    if stored is None:
+        stored = _store(revision, report_name)
+    with stored.pdf.open("rb") as file:
+        return file.read(), report_name
+
+
+@transaction.atomic
+def _store(revision: Revision, report_name: str) -> StoredReport:
+    pdf = render_report(Report.from_revision(revision))
+    stored = StoredReport(revision=revision)
+    stored.pdf.save(report_name, ContentFile(pdf), save=False)
+    stored.save()
+    return stored

@@ -15,4 +15,6 @@ urlpatterns = [
         "<slug:slug>/<int:year>/send-tilbake/", views.revision_send_back, name="revision-send-back"
     ),
     path("<slug:slug>/<int:year>/vedtak/<slug:org_key>/", views.decision_edit, name="decision"),
+    path("<slug:slug>/<int:year>/handlingsplan.pdf", views.revision_report, name="report-pdf"),
+    path("<slug:slug>/<int:year>/handlingsplan.xlsx", views.revision_workbook, name="report-xlsx"),
 ]

@@ -19,9 +19,14 @@ from measures.rules import (
 )
 
 from . import workflow
+from .contexts import Report
 from .forms import DecisionForm, DueDateForm, NotesForm, SendBackForm, StartRevisionForm
 from .models import Approval, Revision
+from .pdfs import revision_pdf
 from .process import PoliticalProcess
+from .xlsx import report_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -226,3 +231,23 @@ def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpRespon
         return redirect(revision)
     messages.success(request, f"Handlingsplan {year} er send tilbake til prosjektleiaren.")
     return redirect(revision)
+
+
+def revision_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The annual report as PDF, for everyone who may read the agreement."""
+    agreement = get_agreement_for_user(request, slug)
+    revision = _revision(agreement, year)
+    pdf, filename = revision_pdf(revision)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def revision_workbook(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The revision's tables as an Excel workbook."""
+    agreement = get_agreement_for_user(request, slug)
+    revision = _revision(agreement, year)
+    workbook = report_workbook(Report.from_revision(revision))
+    response = HttpResponse(workbook, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="handlingsplan-{slug}-{year}.xlsx"'
+    return response
