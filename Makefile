@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= true
 
-.PHONY: run test lint format seed users clean
+.PHONY: run test lint format bench clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV)
@@ -32,6 +32,12 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# Not a test: prints how long the annual report takes (see reporting/.../bench_report.py).
+bench: $(VENV)/.dev
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py import_plan fixtures/vest-telemark-2025.yaml
+	$(PY) manage.py bench_report
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
