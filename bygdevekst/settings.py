@@ -201,5 +201,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Axes logs every login attempt at INFO; failures still reach the log as warnings.
+        "axes": {"level": "WARNING"},
     },
 }
