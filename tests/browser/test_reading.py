@@ -44,6 +44,10 @@ def test_the_project_leader_reads_overview_measure_and_budget(
         "/budsjett/vest-telemark/",
         "/rullering/vest-telemark/",
         "/avtale/vest-telemark/organisasjonar/",
+        "/rullering/vest-telemark/2025/",
+        "/budsjett/vest-telemark/last-opp/",
+        "/budsjett/vest-telemark/endre/?ar=2025",
+        "/avtale/vest-telemark/tiltak/gott-nokk/organisasjonar/",
     ],
 )
 def test_pages_fit_a_phone_screen(transactional_db, live_server, browser, owner, screenshot, path):
