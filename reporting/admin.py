@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from measures.admin import OperatorOnlyAdmin, OperatorOnlyInline
 
-from .models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
+from .models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent, StoredReport
 
 
 def _frozen(obj) -> bool:
@@ -65,3 +65,17 @@ class RevisionEventAdmin(FrozenWhenApproved, OperatorOnlyAdmin):
     list_filter = ["revision__agreement", "kind"]
     list_select_related = ["revision__agreement", "user"]
     readonly_fields = ["snapshot"]
+
+
+@admin.register(StoredReport)
+class StoredReportAdmin(OperatorOnlyAdmin):
+    """Stored reports can be removed (to render again), never edited."""
+
+    list_display = ["revision", "created_at"]
+    readonly_fields = ["revision", "pdf", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
