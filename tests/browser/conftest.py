@@ -48,10 +48,19 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A desktop page; any Content-Security-Policy violation on it fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nn-NO")
     page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == [], violations
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def test_editing_in_place_with_htmx(transactional_db, live_server, page, owner, 
     page.goto(base + "/budsjett/vest-telemark/endre/?ar=2025")
     assert text_of(page.locator("#grand-total")) == "2 700 000"
     page.get_by_label(BUDGET_CELL).fill("600 000")
-    page.wait_for_function("document.getElementById('grand-total').textContent.includes('800')")
+    page.locator("#grand-total").filter(has_text=re.compile("800")).wait_for()
     assert text_of(page.locator("#grand-total")) == "2 800 000"
     assert text_of(page.locator("#row-total-1")) == "700 000"
     assert serious_violations(page) == []
