@@ -1,6 +1,7 @@
 """Root URLs: the apps, the admin and login."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .health import health
@@ -14,6 +15,14 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("budsjett/", include("budget.urls")),
     path("rullering/", include("reporting.urls")),
-    path("konto/", include("django.contrib.auth.urls")),
+    # Only the account views we use: password reset by e-mail is left to the operator.
+    path("konto/login/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/passord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "konto/passord/endra/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("admin/", admin.site.urls),
 ]

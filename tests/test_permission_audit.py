@@ -1,0 +1,212 @@
+"""The permission audit: every URL pattern, as every role, gets exactly the expected answer.
+
+A new URL pattern without an entry in POLICY fails `test_every_url_pattern_has_a_policy`, so no
+view can be added without deciding who may use it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from measures.models import Organisation, Role
+from reporting import workflow
+from tests.conftest import make_agreement, make_user
+
+ROLES = ["anonymous", "outsider", "partner", "approver", "ministry", "editor", "operator"]
+LOGIN = 302  # anonymous users are sent to the login page
+
+
+def expect(**statuses) -> dict[str, set[int]]:
+    return {role: set(s) if isinstance(s, tuple) else {s} for role, s in statuses.items()}
+
+
+READ = expect(
+    anonymous=LOGIN, outsider=404, partner=200, approver=200, ministry=200, editor=200, operator=200
+)
+EDIT = expect(
+    anonymous=LOGIN,
+    outsider=404,
+    partner=403,
+    approver=403,
+    ministry=403,
+    editor=(200, 302),
+    operator=(200, 302),
+)
+MINISTRY = expect(
+    anonymous=LOGIN, outsider=404, partner=403, approver=403, ministry=302, editor=403, operator=403
+)
+DECISION = expect(
+    anonymous=LOGIN, outsider=404, partner=403, approver=200, ministry=403, editor=403, operator=403
+)
+ANY_USER = expect(
+    anonymous=LOGIN, outsider=200, partner=200, approver=200, ministry=200, editor=200, operator=200
+)
+PUBLIC = {role: {200} for role in ROLES}
+OPERATOR = expect(
+    anonymous=LOGIN,
+    outsider=LOGIN,
+    partner=LOGIN,
+    approver=LOGIN,
+    ministry=LOGIN,
+    editor=LOGIN,
+    operator=200,
+)
+
+S = "vest-telemark"
+
+
+def _measure(seed):
+    return seed.measures.get(key="gott-nokk")
+
+
+def _draft(seed, owner):
+    workflow.start_revision(agreement=seed, year=2026, user=owner)
+    return 2026
+
+
+def _submitted(seed, owner):
+    revision = workflow.start_revision(agreement=seed, year=2026, user=owner)
+    workflow.submit(revision=revision, user=owner)
+    return 2026
+
+
+# name: (method, policy, setup(seed, owner) -> (args, data))
+POLICY = {
+    "health": ("get", PUBLIC, lambda s, o: ([], {})),
+    "login": ("get", PUBLIC, lambda s, o: ([], {})),
+    "logout": ("post", expect(**{r: 302 for r in ROLES}), lambda s, o: ([], {})),
+    "password_change": ("get", ANY_USER, lambda s, o: ([], {})),
+    "password_change_done": ("get", ANY_USER, lambda s, o: ([], {})),
+    "admin:index": ("get", OPERATOR, lambda s, o: ([], {})),
+    "measures:home": ("get", ANY_USER, lambda s, o: ([], {})),
+    "measures:agreement-detail": ("get", READ, lambda s, o: ([S], {})),
+    "measures:measure-detail": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),
+    "measures:measure-history": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),
+    "measures:organisation-list": ("get", READ, lambda s, o: ([S], {})),
+    "measures:organisation-detail": ("get", READ, lambda s, o: ([S, "husbanken"], {})),
+    "measures:agreement-edit": ("get", EDIT, lambda s, o: ([S], {})),
+    "measures:markdown-preview": ("post", EDIT, lambda s, o: ([S], {"body": "x"})),
+    "measures:sub-goal-edit": ("get", EDIT, lambda s, o: ([S, 1], {})),
+    "measures:measure-create": ("get", EDIT, lambda s, o: ([S], {})),
+    "measures:measure-edit": ("get", EDIT, lambda s, o: ([S, "gott-nokk"], {})),
+    "measures:measure-title": ("get", EDIT, lambda s, o: ([S, "gott-nokk"], {})),
+    "measures:measure-move": ("post", EDIT, lambda s, o: ([S, "gott-nokk"], {"retning": "opp"})),
+    "measures:measure-close": (
+        "post",
+        EDIT,
+        lambda s, o: ([S, "gott-nokk"], {"closed_on": "2026-01-01"}),
+    ),
+    "measures:measure-reopen": ("post", EDIT, lambda s, o: ([S, "gott-nokk"], {})),
+    "measures:measure-organisations": ("get", EDIT, lambda s, o: ([S, "gott-nokk"], {})),
+    "measures:organisation-create": (
+        "post",
+        EDIT,
+        lambda s, o: ([S, "gott-nokk"], {"name": "Ny org", "kind": "ngo", "role": "partner"}),
+    ),
+    "measures:involvement-remove": (
+        "post",
+        EDIT,
+        lambda s, o: ([S, "gott-nokk", _measure(s).involvements.first().pk], {}),
+    ),
+    "measures:section-create": ("get", EDIT, lambda s, o: ([S, "gott-nokk"], {})),
+    "measures:section-edit": (
+        "get",
+        EDIT,
+        lambda s, o: ([S, "gott-nokk", _measure(s).sections.first().pk], {}),
+    ),
+    "measures:section-move": (
+        "post",
+        EDIT,
+        lambda s, o: ([S, "gott-nokk", _measure(s).sections.first().pk], {"retning": "ned"}),
+    ),
+    "measures:section-delete": (
+        "post",
+        EDIT,
+        lambda s, o: ([S, "gott-nokk", _measure(s).sections.first().pk], {}),
+    ),
+    "budget:detail": ("get", READ, lambda s, o: ([S], {})),
+    "budget:edit": ("get", EDIT, lambda s, o: ([S], {})),
+    "budget:recompute": ("post", EDIT, lambda s, o: ([S], {})),
+    "budget:upload": ("get", EDIT, lambda s, o: ([S], {})),
+    "budget:upload-apply": ("post", EDIT, lambda s, o: ([S], {})),
+    "reporting:process": ("get", READ, lambda s, o: ([S], {})),
+    "reporting:revision": ("get", READ, lambda s, o: ([S, 2025], {})),
+    "reporting:report-pdf": ("get", READ, lambda s, o: ([S, 2025], {})),
+    "reporting:report-xlsx": ("get", READ, lambda s, o: ([S, 2025], {})),
+    "reporting:revision-start": ("post", EDIT, lambda s, o: ([S], {"year": 2026})),
+    "reporting:revision-notes": ("get", EDIT, lambda s, o: ([S, _draft(s, o)], {})),
+    "reporting:revision-due": (
+        "post",
+        EDIT,
+        lambda s, o: ([S, _draft(s, o)], {"due_on": "2026-06-01"}),
+    ),
+    "reporting:revision-submit": ("post", EDIT, lambda s, o: ([S, _draft(s, o)], {})),
+    "reporting:revision-approve": ("post", MINISTRY, lambda s, o: ([S, _submitted(s, o)], {})),
+    "reporting:revision-send-back": (
+        "post",
+        MINISTRY,
+        lambda s, o: ([S, _submitted(s, o)], {"comment": "Ver så snill og rett."}),
+    ),
+    "reporting:decision": (
+        "get",
+        DECISION,
+        lambda s, o: ([S, _submitted(s, o), "vinje-kommune"], {}),
+    ),
+}
+
+
+def url_names(resolver=None, namespace: str = "") -> set[str]:
+    """Every named URL pattern of the project, with its namespace."""
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace == "admin":
+                names.add("admin:index")  # the admin is one operator-only area
+                continue
+            names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_pattern_has_a_policy():
+    assert url_names() == set(POLICY)
+
+
+@pytest.fixture
+def users(seed):
+    other = make_agreement("nordfjord", "Bygdevekstavtale for Nordfjord")
+    return {
+        "anonymous": None,
+        "outsider": make_user("utanfor", other, Role.Kind.EDITOR),
+        "partner": make_user(
+            "partnar", seed, Role.Kind.PARTNER, Organisation.objects.get(key="husbanken")
+        ),
+        "approver": make_user(
+            "vinje", seed, Role.Kind.APPROVER, Organisation.objects.get(key="vinje-kommune")
+        ),
+        "ministry": make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd")),
+        "editor": make_user("prosjektleiar", seed, Role.Kind.EDITOR),
+        "operator": get_user_model().objects.create_superuser("drift", password="x-drift-12345"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_each_role_gets_the_expected_answer(client, seed, users, name):
+    method, policy, setup = POLICY[name]
+    wrong = []
+    for role in ROLES:
+        with transaction.atomic():
+            args, data = setup(seed, users["editor"])
+            client.logout()
+            if users[role] is not None:
+                client.force_login(users[role])
+            response = getattr(client, method)(reverse(name, args=args), data)
+            if response.status_code not in policy[role]:
+                wrong.append(f"{role}: {response.status_code}, expected {sorted(policy[role])}")
+            transaction.set_rollback(True)
+    assert wrong == [], name
