@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "bygdevekst.apps.BygdevekstConfig",
     "django_htmx",
     "simple_history",
     "axes",
@@ -99,6 +100,8 @@ MIDDLEWARE = [
     # Last, so that it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
 ]
+if envbool("LOG_REQUESTS", "true"):
+    MIDDLEWARE.insert(1, "bygdevekst.logs.RequestLogMiddleware")
 
 ROOT_URLCONF = "bygdevekst.urls"
 WSGI_APPLICATION = "bygdevekst.wsgi.application"
@@ -220,14 +223,25 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "bygdevekst.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if envbool("LOG_JSON", "true") else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint and fontTools narrate every layout step at INFO.
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        # Axes logs every login attempt at INFO; failures still reach the log as warnings.
+        # Axes logs every login attempt at INFO; our own audit log records them instead.
         "axes": {"level": "WARNING"},
+        # runserver prints its own request lines; ours are in bygdevekst.requests.
+        "django.server": {"level": "WARNING"},
     },
 }

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bygdevekst.logs import audit
 from measures.models import Organisation
 from measures.rules import (
     acts_for_ministry,
@@ -155,6 +156,7 @@ def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         return redirect(revision)
+    audit("submitted", request, agreement=slug, year=year, notified=len(sent))
     messages.success(
         request, f"Handlingsplan {year} er send til godkjenning ({len(sent)} e-postar sende)."
     )
@@ -211,6 +213,7 @@ def revision_approve(request: HttpRequest, slug: str, year: int) -> HttpResponse
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         return redirect(revision)
+    audit("kdd_approved", request, agreement=slug, year=year)
     messages.success(request, f"Handlingsplan {year} er godkjend av KDD.")
     return redirect(revision)
 
@@ -229,6 +232,7 @@ def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpRespon
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         return redirect(revision)
+    audit("sent_back", request, agreement=slug, year=year)
     messages.success(request, f"Handlingsplan {year} er send tilbake til prosjektleiaren.")
     return redirect(revision)
 
@@ -238,6 +242,7 @@ def revision_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, slug)
     revision = _revision(agreement, year)
     pdf, filename = revision_pdf(revision)
+    audit("report_download", request, agreement=slug, year=year, format="pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -248,6 +253,7 @@ def revision_workbook(request: HttpRequest, slug: str, year: int) -> HttpRespons
     agreement = get_agreement_for_user(request, slug)
     revision = _revision(agreement, year)
     workbook = report_workbook(Report.from_revision(revision))
+    audit("report_download", request, agreement=slug, year=year, format="xlsx")
     response = HttpResponse(workbook, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="handlingsplan-{slug}-{year}.xlsx"'
     return response

@@ -1,0 +1,19 @@
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from .accounts import deactivate
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class BygdevekstUserAdmin(UserAdmin):
+    actions = ["deactivate_users"]
+
+    @admin.action(description="Steng ute valde brukarar (og logg dei ut)")
+    def deactivate_users(self, request, queryset) -> None:
+        for user in queryset:
+            deactivate(user, by=request.user.username)
+        messages.success(request, f"{queryset.count()} brukarar er stengde ute.")
