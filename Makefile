@@ -33,11 +33,10 @@ test: $(VENV)/.dev lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
-# Not a test: prints how long the annual report takes (see reporting/.../bench_report.py).
+# Not a test: prints report render times, page query counts and times at 1×/10×/50× the seed,
+# and a load run against gunicorn (reporting/management/commands/bench_*.py).
 bench: $(VENV)/.dev
-	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py import_plan fixtures/vest-telemark-2025.yaml
-	$(PY) manage.py bench_report
+	scripts/bench
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -40,7 +40,8 @@ def envlist(name: str, default: str) -> list[str]:
 def database_from_url(url: str | None) -> dict:
     """SQLite in the project folder when DATABASE_URL is unset, else PostgreSQL from the URL."""
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+        path = os.environ.get("SQLITE_PATH") or BASE_DIR / "db.sqlite3"
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ImproperlyConfigured(f"DATABASE_URL must be postgresql://..., not {parts.scheme}://")

@@ -391,10 +391,35 @@ class Measure(Versioned):
         return join_parts(self.partners(), self.partners_more)
 
     def leads_display(self) -> str:
-        return "".join(f"{sep}{item}" for sep, item in self.lead_parts())
+        return _prose(self._names(Involvement.Role.LEAD), self.leads_more)
 
     def partners_display(self) -> str:
-        return "".join(f"{sep}{item}" for sep, item in self.partner_parts())
+        return _prose(self._names(Involvement.Role.PARTNER), self.partners_more)
+
+    def _names(self, role: str) -> list[str]:
+        """Organisation names in order: from `organisation_names` when a list page set it."""
+        if hasattr(self, "organisation_names"):
+            return self.organisation_names.get(role, [])
+        involved = self.leads() if role == Involvement.Role.LEAD else self.partners()
+        return [organisation.name for organisation in involved]
+
+
+def attach_organisation_names(measures: list[Measure]) -> None:
+    """Give each measure the names of its leads and partners in one light query (list pages)."""
+    names: dict[int, dict[str, list[str]]] = {m.pk: {} for m in measures}
+    rows = (
+        Involvement.objects.filter(measure__in=measures)
+        .order_by("measure_id", "role", "position")
+        .values_list("measure_id", "role", "organisation__name")
+    )
+    for measure_id, role, name in rows:
+        names[measure_id].setdefault(role, []).append(name)
+    for measure in measures:
+        measure.organisation_names = names[measure.pk]
+
+
+def _prose(names: list[str], more: str) -> str:
+    return "".join(f"{sep}{item}" for sep, item in join_parts(names, more))
 
 
 def unique_key(text: str, taken: models.QuerySet, fallback: str, max_length: int = 70) -> str:

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from . import rules
 from .changelog import measure_changelog
-from .models import Involvement, Measure, Organisation
+from .models import Involvement, Measure, Organisation, attach_organisation_names
 from .rules import get_agreement_for_user
 
 CHANGELOG_ON_PAGE = 10
@@ -22,7 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole plan at a glance: parties, period, sub-goals and their measure tables."""
     agreement = get_agreement_for_user(request, slug)
-    measures = agreement.measures.select_related("sub_goal").with_organisations()
+    measures = list(agreement.measures.select_related("sub_goal"))
+    attach_organisation_names(measures)
     sub_goals = list(agreement.sub_goals.all())
     for goal in sub_goals:
         goal.measure_list = [m for m in measures if m.sub_goal_id == goal.pk]

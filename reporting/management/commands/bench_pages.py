@@ -1,0 +1,208 @@
+"""python manage.py bench_pages: query counts and server times of the main pages as data grows,
+and a load run against gunicorn. A benchmark, not a test: run it through `make bench`, which
+gives it a database of its own.
+
+Scale S means S agreements (copies of the seed, each with a revision and some history), the
+first of which has 14 × S measures: pages are measured on that one, so both the installation
+and the page grow.
+"""
+
+from __future__ import annotations
+
+import copy
+import http.cookiejar
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from measures.models import Agreement, Measure, Role
+from reporting.management.commands.bench_report import synthetic_plan
+from reporting.plan_file import import_plan, parse_plan
+
+SEED = Path(settings.BASE_DIR) / "fixtures" / "vest-telemark-2025.yaml"
+PASSWORD = "Bench-passord-2026"
+PAGES = {
+    "oversikt": "/avtale/{slug}/",
+    "tiltak": "/avtale/{slug}/tiltak/gott-nokk-0/",
+    "organisasjon": "/avtale/{slug}/organisasjonar/husbanken/",
+    "budsjett": "/budsjett/{slug}/",
+    "rullering": "/rullering/{slug}/2025/",
+}
+
+
+def build_scale(scale: int) -> str:
+    """Load `scale` agreements; return the slug of the big one (14 × scale measures)."""
+    seed = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    for index in range(scale):
+        plan = copy.deepcopy(seed)
+        slug = f"bench-{scale}-{index}"
+        plan["agreement"]["slug"], plan["agreement"]["name"] = slug, f"Benchavtale {scale}-{index}"
+        if index == 0:
+            plan["sub_goals"] = synthetic_plan(plan, scale)["sub_goals"]
+        import_plan(parse_plan(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False)))
+        agreement = Agreement.objects.get(slug=slug)
+        for measure in Measure.objects.filter(agreement=agreement)[:5]:  # some history
+            measure.title += " (endra)"
+            measure.version += 1
+            measure.save()
+    return f"bench-{scale}-0"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class Command(BaseCommand):
+    help = (
+        "Mål spørjingar og tid for hovudsidene ved 1×, 10× og 50× seed-planen, og ei lastkøyring."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--scales", default="1,10,50")
+        parser.add_argument("--runs", type=int, default=20)
+        parser.add_argument("--load-seconds", type=int, default=10)
+        parser.add_argument("--clients", type=int, default=8)
+
+    def handle(
+        self, *args, scales: str, runs: int, load_seconds: int, clients: int, **options
+    ) -> None:
+        user = get_user_model().objects.create_user("bench", password=PASSWORD)
+        self.stdout.write(
+            f"{'skala':>6} {'side':<14}{'spørjingar':>11}{'median ms':>11}{'p95 ms':>9}"
+        )
+        load_slug = None
+        for scale in [int(s) for s in scales.split(",")]:
+            slug = build_scale(scale)
+            Role.objects.create(
+                user=user, agreement=Agreement.objects.get(slug=slug), kind=Role.Kind.EDITOR
+            )
+            client = Client(HTTP_HOST="localhost")
+            client.force_login(user)
+            for name, path in PAGES.items():
+                self._page(client, scale, name, path.format(slug=slug), runs)
+            if scale == 10:
+                load_slug = slug
+        if load_slug and load_seconds:
+            self._load(load_slug, load_seconds, clients)
+
+    def _page(self, client: Client, scale: int, name: str, url: str, runs: int) -> None:
+        client.get(url)  # warm up
+        timings = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        self.stdout.write(
+            f"{scale:>5}× {name:<14}{len(queries):>11}{statistics.median(timings):>11.1f}"
+            f"{percentile(timings, 0.95):>9.1f}"
+        )
+
+    def _load(self, slug: str, seconds: int, clients: int) -> None:
+        """Concurrent logged-in clients against gunicorn (2 workers), page and floor."""
+        port = 8799
+        env = {**os.environ, "LOG_REQUESTS": "false", "ALLOWED_HOSTS": "127.0.0.1"}
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "bygdevekst.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(60):
+                try:
+                    urllib.request.urlopen(base + "/helse/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.25)
+            self.stdout.write(
+                f"\nLast i {seconds} s med {clients} innlogga klientar mot gunicorn (2 arbeidarar):"
+            )
+            self.stdout.write(
+                f"{'endepunkt':<22}{'førespurnader/s':>16}"
+                f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'feil':>6}"
+            )
+            floor = self._run(base, "/helse/", seconds, clients, "golv (/helse/)")
+            page = self._run(base, f"/avtale/{slug}/", seconds, clients, "oversikt (10×)")
+            self.stdout.write(f"Oversikta når {page / floor:.0%} av golvet.")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    def _run(self, base: str, path: str, seconds: int, clients: int, label: str) -> float:
+        timings: list[float] = []
+        errors = [0]
+        deadline = time.perf_counter() + seconds
+
+        def worker() -> None:
+            opener = _logged_in(base)
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                try:
+                    with opener.open(base + path, timeout=30) as response:
+                        response.read()
+                        ok = response.status == 200 and response.url.endswith(path)
+                except OSError:
+                    ok = False
+                timings.append((time.perf_counter() - started) * 1000)
+                if not ok:
+                    errors[0] += 1
+
+        threads = [threading.Thread(target=worker) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        rate = len(timings) / seconds
+        self.stdout.write(
+            f"{label:<22}{rate:>16.0f}{percentile(timings, 0.5):>8.1f}"
+            f"{percentile(timings, 0.95):>8.1f}{percentile(timings, 0.99):>8.1f}{errors[0]:>6}"
+        )
+        return rate
+
+
+def _logged_in(base: str):
+    """An opener with a session cookie of the bench user."""
+    import re
+    import urllib.parse
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    page = opener.open(base + "/konto/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    data = urllib.parse.urlencode(
+        {"username": "bench", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    ).encode()
+    opener.open(
+        urllib.request.Request(
+            base + "/konto/login/", data=data, headers={"Referer": base + "/konto/login/"}
+        )
+    )
+    return opener
