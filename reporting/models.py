@@ -133,13 +133,6 @@ class Revision(models.Model):
         )
 
 
-class ApprovalQuerySet(RevisionPartQuerySet):
-    def for_process_page(self) -> ApprovalQuerySet:
-        return self.select_related("organisation", "revision").order_by(
-            "organisation__name", "planned_on", "body"
-        )
-
-
 class Approval(RevisionPart):
     """One body's treatment of a revision: planned meeting, decision date, decision."""
 
@@ -175,8 +168,6 @@ class Approval(RevisionPart):
         related_name="+",
         verbose_name="registrert av",
     )
-
-    objects = ApprovalQuerySet.as_manager()
 
     class Meta:
         ordering = ["revision", "organisation__name", "body"]

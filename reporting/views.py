@@ -89,7 +89,6 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     context = {
         "agreement": agreement,
         "revision": revision,
-        "revisions": list(agreement.revisions.order_by("-year")),
         "process": PoliticalProcess.from_revision(revision),
         "changes": changes,
         "notes": {n.measure_key: n for n in revision.notes.all()},
