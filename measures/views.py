@@ -7,7 +7,8 @@ from django.shortcuts import render
 
 from . import rules
 from .changelog import measure_changelog
-from .models import Involvement, Measure, Organisation, attach_organisation_names
+from .models import Involvement, Measure, Organisation
+from .overview import Overview, plan_stamp
 from .rules import get_agreement_for_user
 
 CHANGELOG_ON_PAGE = 10
@@ -22,16 +23,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole plan at a glance: parties, period, sub-goals and their measure tables."""
     agreement = get_agreement_for_user(request, slug)
-    measures = list(agreement.measures.select_related("sub_goal"))
-    attach_organisation_names(measures)
-    sub_goals = list(agreement.sub_goals.all())
-    for goal in sub_goals:
-        goal.measure_list = [m for m in measures if m.sub_goal_id == goal.pk]
     context = {
         "agreement": agreement,
-        "parties": agreement.ordered_parties(),
-        "sub_goals": sub_goals,
-        "weight_total": sum(goal.weight for goal in sub_goals),
+        "overview": Overview(agreement),
+        "stamp": plan_stamp(),
         "may": rules.permissions_for(request.user, agreement),
         "section": "plan",
     }

@@ -201,3 +201,33 @@ def test_query_count_does_not_grow_with_the_plan(
         assert owner_client.get(url).status_code == 200
     with django_assert_max_num_queries(25):
         owner_client.get(url)
+
+
+def test_readers_get_the_overview_from_the_cache_until_the_plan_changes(client, collaborator, seed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(collaborator)
+    url = reverse("measures:agreement-detail", args=[SLUG])
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        page = client.get(url).text
+    assert not any("measures_involvement" in q["sql"] for q in cached)
+    assert "Pilot: «Gøtt nøkk»" in page
+    measure = seed.measures.get(key="gott-nokk")
+    measure.title = "Gøtt nøkk – ny tittel"
+    measure.save()
+    assert "Gøtt nøkk – ny tittel" in client.get(url).text
+    organisation = Organisation.objects.get(key="husbanken")
+    organisation.name = "Husbanken (Noreg)"
+    organisation.save()
+    assert "Husbanken (Noreg)" in client.get(url).text
+
+
+def test_editors_never_get_a_cached_overview(client, owner, collaborator):
+    url = reverse("measures:agreement-detail", args=[SLUG])
+    client.force_login(collaborator)
+    client.get(url)
+    client.force_login(owner)
+    page = client.get(url).text
+    assert "Endre delmål 1" in page and "Flytt tiltak 1.2 opp" in page

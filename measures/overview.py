@@ -1,0 +1,58 @@
+"""The agreement overview's data, gathered only when the page is not already cached.
+
+The overview is the page everyone opens first and the heaviest to render (every measure with
+its leads and partners). Readers get it from the cache, keyed by `plan_stamp()`, which moves
+whenever any tracked part of any plan changes; editors always get it fresh, because their copy
+carries forms with their own CSRF tokens.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.utils.functional import cached_property
+
+from .models import (
+    Agreement,
+    Involvement,
+    Measure,
+    Organisation,
+    Party,
+    Section,
+    SubGoal,
+    attach_organisation_names,
+)
+
+STAMPED_MODELS = [Organisation, Agreement, Party, SubGoal, Measure, Involvement, Section]
+
+
+def plan_stamp() -> str:
+    """The newest history row of every tracked plan model, in one query."""
+    tables = [model.history.model._meta.db_table for model in STAMPED_MODELS]
+    columns = ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return "-".join(str(value or 0) for value in cursor.fetchone())
+
+
+class Overview:
+    """Parties, sub-goals and their measures, queried on first use only."""
+
+    def __init__(self, agreement: Agreement) -> None:
+        self.agreement = agreement
+
+    @cached_property
+    def parties(self) -> list[Organisation]:
+        return self.agreement.ordered_parties()
+
+    @cached_property
+    def sub_goals(self) -> list[SubGoal]:
+        measures = list(self.agreement.measures.select_related("sub_goal"))
+        attach_organisation_names(measures)
+        goals = list(self.agreement.sub_goals.all())
+        for goal in goals:
+            goal.measure_list = [m for m in measures if m.sub_goal_id == goal.pk]
+        return goals
+
+    @cached_property
+    def weight_total(self) -> int:
+        return sum(goal.weight for goal in self.sub_goals)
