@@ -202,7 +202,7 @@ def _logged_in(base: str, username: str):
     page = opener.open(base + "/konto/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
     data = urllib.parse.urlencode(
-        {"username": "bench", "password": PASSWORD, "csrfmiddlewaretoken": token}
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
     ).encode()
     opener.open(
         urllib.request.Request(
