@@ -1,6 +1,8 @@
-"""The absolute session limit: a login ends after SESSION_ABSOLUTE_HOURS, however active.
+"""Session limits: idle (SESSION_COOKIE_AGE, renewed while the person is active) and absolute
+(SESSION_ABSOLUTE_HOURS after login, however active).
 
-The idle limit is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
+Renewing the idle limit means saving the session. Saving it on every request would cost a
+database write per page view, so it is renewed at most once a minute instead.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 
 STARTED_KEY = "bygdevekst_login_started"
+TOUCHED_KEY = "bygdevekst_touched"
+RENEW_AFTER_SECONDS = 60
 
 
 class AbsoluteSessionLimitMiddleware:
@@ -23,10 +27,13 @@ class AbsoluteSessionLimitMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
+            now = int(time.time())
             # Login cycles the session, so a session without a start time has just begun.
-            started = request.session.setdefault(STARTED_KEY, int(time.time()))
-            if time.time() - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
+            started = request.session.setdefault(STARTED_KEY, now)
+            if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
                 logout(request)
                 messages.info(request, "Du var logga inn for lenge og må logge inn på nytt.")
                 return redirect_to_login(request.get_full_path())
+            if now - request.session.get(TOUCHED_KEY, 0) > RENEW_AFTER_SECONDS:
+                request.session[TOUCHED_KEY] = now  # saved, with the idle limit counted afresh
         return self.get_response(request)

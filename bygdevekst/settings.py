@@ -166,9 +166,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Idle limit: the session lasts SESSION_IDLE_MINUTES after the last request.
+# Idle limit: the session lasts SESSION_IDLE_MINUTES after the last request (renewed at most
+# once a minute by bygdevekst.sessions, to spare a database write per page view).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 # Absolute limit: however active, a login lasts at most this long (bygdevekst.sessions).
 SESSION_ABSOLUTE_HOURS = envint("SESSION_ABSOLUTE_HOURS", 12)
 SESSION_COOKIE_HTTPONLY = True
