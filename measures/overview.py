@@ -8,6 +8,8 @@ carries forms with their own CSRF tokens.
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import connection
 from django.utils.functional import cached_property
 
@@ -25,12 +27,17 @@ from .models import (
 STAMPED_MODELS = [Organisation, Agreement, Party, SubGoal, Measure, Involvement, Section]
 
 
+@cache
+def _stamp_query() -> str:
+    # Built once: each `Model.history` access makes a new manager class, which is not cheap.
+    tables = [model.history.model._meta.db_table for model in STAMPED_MODELS]
+    return "SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables)
+
+
 def plan_stamp() -> str:
     """The newest history row of every tracked plan model, in one query."""
-    tables = [model.history.model._meta.db_table for model in STAMPED_MODELS]
-    columns = ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}")
+        cursor.execute(_stamp_query())
         return "-".join(str(value or 0) for value in cursor.fetchone())
 
 
