@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from measures.models import Agreement
 from reporting.contexts import Report
+from reporting.management.lookup import agreement_for
 from reporting.xlsx import report_workbook
 
 
@@ -20,11 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", type=Path, required=True)
 
     def handle(self, *args, slug: str, year: int, output: Path, **options) -> None:
-        agreement = Agreement.objects.filter(slug=slug).first()
-        if agreement is None:
-            raise CommandError(f"Fann inga avtale {slug!r}.")
-        if year not in agreement.years:
-            raise CommandError(f"{year} er utanfor avtaleperioden {agreement.period}.")
+        agreement = agreement_for(slug, year)
         revision = agreement.revisions.filter(year=year).first()
         report = Report.from_revision(revision) if revision else Report.draft(agreement, year)
         output.write_bytes(report_workbook(report))

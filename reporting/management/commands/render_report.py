@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from measures.models import Agreement
 from reporting.contexts import Report
+from reporting.management.lookup import agreement_for
 from reporting.pdfs import render_report, revision_pdf
 
 
@@ -25,11 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, slug: str, year: int, output: Path, draft: bool, **options) -> None:
-        agreement = Agreement.objects.filter(slug=slug).first()
-        if agreement is None:
-            raise CommandError(f"Fann inga avtale {slug!r}.")
-        if year not in agreement.years:
-            raise CommandError(f"{year} er utanfor avtaleperioden {agreement.period}.")
+        agreement = agreement_for(slug, year)
         revision = agreement.revisions.filter(year=year).first()
         if draft:
             pdf = render_report(Report.draft(agreement, year))
