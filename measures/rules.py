@@ -23,7 +23,7 @@ def _roles(user) -> list[Role]:
     if not user.is_authenticated:
         return []
     if not hasattr(user, "_bygdevekst_roles"):
-        user._bygdevekst_roles = list(Role.objects.filter(user=user))
+        user._bygdevekst_roles = list(Role.objects.filter(user=user).select_related("agreement"))
     return user._bygdevekst_roles
 
 
@@ -91,7 +91,10 @@ def permissions_for(user, agreement: Agreement) -> Permissions:
 
 def get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
     """The agreement, if the user may read it; someone else's agreement is a 404."""
-    agreement = Agreement.objects.filter(slug=slug).first()
+    # Usually one of the user's own agreements, already loaded with their roles.
+    agreement = next((r.agreement for r in _roles(request.user) if r.agreement.slug == slug), None)
+    if agreement is None and reads_everything(request.user):
+        agreement = Agreement.objects.filter(slug=slug).first()
     if agreement is None or not can_view(request.user, agreement):
         raise Http404("Fann inga slik avtale.")
     return agreement
