@@ -173,7 +173,7 @@ def _kr(value: int) -> str:
 
 
 def _checks(agreement, lines, allocation: Table, financing: Table, state, year: int) -> list[Check]:
-    checks = [_sum_check(allocation), _sum_check(financing), _weight_total_check(agreement, lines)]
+    checks = [_sum_check(allocation), _sum_check(financing), _weight_total_check(agreement)]
     checks += _share_checks(lines, allocation)
     if state is not None and str(year) in allocation.column_keys:
         kdd_in_financing = financing.column_total(state.key)
@@ -199,7 +199,7 @@ def _sum_check(table: Table) -> Check:
     )
 
 
-def _weight_total_check(agreement: Agreement, lines: list[BudgetLine]) -> Check:
+def _weight_total_check(agreement: Agreement) -> Check:
     total = sum(goal.weight for goal in agreement.sub_goals.all())
     return Check("Vektinga av delmåla er til saman 100 %", total == 100, f"{total} %")
 

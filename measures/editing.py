@@ -38,7 +38,7 @@ def _measure(agreement: Agreement, key: str) -> Measure:
     return measure
 
 
-def _conflict(request: HttpRequest, form, stale: StaleVersion) -> dict:
+def _conflict(form, stale: StaleVersion) -> dict:
     """Keep what this person typed; show what the other person saved; allow saving over it."""
     current = stale.current
     latest = current.history.select_related("history_user").first()
@@ -56,7 +56,7 @@ def _conflict(request: HttpRequest, form, stale: StaleVersion) -> dict:
     return {"who": who, "when": latest.history_date if latest else None, "theirs": theirs}
 
 
-def _save_form(request: HttpRequest, form) -> dict | None:
+def _save_form(form) -> dict | None:
     """Save a versioned form; on a stale version, return the conflict to show instead."""
     try:
         with transaction.atomic():
@@ -67,7 +67,7 @@ def _save_form(request: HttpRequest, form) -> dict | None:
                 obj.save()
             form.save_m2m()
     except StaleVersion as stale:
-        return _conflict(request, form, stale)
+        return _conflict(form, stale)
     return None
 
 
@@ -78,7 +78,7 @@ def agreement_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = AgreementTextsForm(request.POST or None, instance=agreement)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        conflict = _save_form(request, form)
+        conflict = _save_form(form)
         if conflict is None:
             messages.success(request, "Avtaletekstane er lagra.")
             return redirect(agreement)
@@ -100,7 +100,7 @@ def sub_goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     form = SubGoalForm(request.POST or None, instance=goal)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        conflict = _save_form(request, form)
+        conflict = _save_form(form)
         if conflict is None:
             total = agreement.weight_total()
             messages.success(request, f"Delmål {goal.number} er lagra.")
@@ -151,7 +151,7 @@ def measure_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     form = MeasureForm(request.POST or None, instance=measure, agreement=agreement)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        conflict = _save_form(request, form)
+        conflict = _save_form(form)
         if conflict is None:
             messages.success(request, f"Tiltak {measure.code} er lagra.")
             return redirect(measure)
@@ -174,7 +174,7 @@ def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpRespons
     form = MeasureTitleForm(request.POST or None, instance=measure)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        conflict = _save_form(request, form)
+        conflict = _save_form(form)
         if conflict is None:
             if request.htmx:
                 return render(
@@ -364,7 +364,7 @@ def section_edit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResp
     conflict = None
     previewing = "forehandsvis" in request.POST
     if request.method == "POST" and not previewing and form.is_valid():
-        conflict = _save_form(request, form)
+        conflict = _save_form(form)
         if conflict is None:
             if request.htmx:
                 context = {

@@ -201,14 +201,8 @@ def revision_approve(request: HttpRequest, slug: str, year: int) -> HttpResponse
     if not acts_for_ministry(request.user):
         raise PermissionDenied("Berre departementet kan godkjenne handlingsplanen.")
     revision = _revision(agreement, year)
-    ministry = next(
-        (o for o in agreement.ordered_parties() if o.kind == Organisation.Kind.MINISTRY), None
-    )
-    if ministry is None:
-        messages.error(request, "Avtala har ikkje departementet som part.")
-        return redirect(revision)
     try:
-        workflow.kdd_approve(revision=revision, user=request.user, ministry=ministry)
+        workflow.kdd_approve(revision=revision, user=request.user)
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         return redirect(revision)

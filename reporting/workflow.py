@@ -203,8 +203,12 @@ def all_parties_approved(revision: Revision) -> bool:
 
 
 @transaction.atomic
-def kdd_approve(*, revision: Revision, user, ministry: Organisation) -> Revision:
+def kdd_approve(*, revision: Revision, user) -> Revision:
     """KDD approves once every party has; from then on the revision is immutable."""
+    parties = revision.agreement.ordered_parties()
+    ministry = next((o for o in parties if o.kind == Organisation.Kind.MINISTRY), None)
+    if ministry is None:
+        raise WorkflowError("Avtala har ikkje departementet som part.")
     if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError("Berre ein handlingsplan som er til handsaming kan godkjennast.")
     if not all_parties_approved(revision):

@@ -357,3 +357,14 @@ def test_late_parties_are_shown_and_reminded(client, seed, people, time_machine)
     page = as_user(client, people["prosjektleiar"]).get(url("revision", 2026)).text
     assert "Fristen er ute, og desse har ikkje registrert vedtak: Fyresdal kommune" in page
     assert "Vinje kommune" not in page.split("Fristen er ute")[1].split("</p>")[0]
+
+
+def test_kdd_cannot_approve_for_an_agreement_without_the_ministry_as_party(client, seed, people):
+    from reporting import workflow
+
+    revision = submitted_2026(client, people, seed)
+    seed.party_set.get(organisation__key="kdd").delete()
+    with pytest.raises(workflow.WorkflowError, match="departementet som part"):
+        workflow.kdd_approve(revision=revision, user=people["kdd"])
+    revision.refresh_from_db()
+    assert revision.status == "submitted"
