@@ -2,7 +2,7 @@
 
 The overview is the page everyone opens first and the heaviest to render (every measure with
 its leads and partners). Readers get it from the cache, keyed by `plan_stamp()`, which moves
-whenever any tracked part of any plan changes; editors always get it fresh, because their copy
+whenever anything the overview shows changes, in any plan; editors always get it fresh, because their copy
 carries forms with their own CSRF tokens.
 """
 
@@ -19,12 +19,13 @@ from .models import (
     Measure,
     Organisation,
     Party,
-    Section,
     SubGoal,
     attach_organisation_names,
 )
 
-STAMPED_MODELS = [Organisation, Agreement, Party, SubGoal, Measure, Involvement, Section]
+# What the overview shows. Not Section: a measure's texts are on its own page, and editing them
+# (the most frequent change) then leaves the readers' copy of the overview in place.
+STAMPED_MODELS = [Organisation, Agreement, Party, SubGoal, Measure, Involvement]
 
 
 @cache

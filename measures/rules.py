@@ -23,7 +23,9 @@ def _roles(user) -> list[Role]:
     if not user.is_authenticated:
         return []
     if not hasattr(user, "_bygdevekst_roles"):
-        user._bygdevekst_roles = list(Role.objects.filter(user=user).select_related("agreement"))
+        # Unordered: no rule depends on the order, and Role's default ordering joins two tables.
+        roles = Role.objects.filter(user=user).select_related("agreement").order_by()
+        user._bygdevekst_roles = list(roles)
     return user._bygdevekst_roles
 
 

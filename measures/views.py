@@ -26,7 +26,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "agreement": agreement,
         "overview": Overview(agreement),
-        "stamp": plan_stamp(),
+        "stamp": plan_stamp,  # a callable: queried only where the template caches (readers)
         "may": rules.permissions_for(request.user, agreement),
         "section": "plan",
     }

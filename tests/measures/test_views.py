@@ -222,10 +222,30 @@ def test_readers_get_the_overview_from_the_cache_until_the_plan_changes(client, 
     assert "Husbanken (Noreg)" in client.get(url).text
 
 
+def test_editing_a_measure_text_keeps_the_cached_overview(client, collaborator, seed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(collaborator)
+    url = reverse("measures:agreement-detail", args=[SLUG])
+    client.get(url)
+    section = seed.measures.get(key="gott-nokk").sections.first()
+    section.body += " Endra."
+    section.save()
+    with CaptureQueriesContext(connection) as after_edit:
+        assert client.get(url).status_code == 200
+    assert not any("measures_involvement" in q["sql"] for q in after_edit)
+
+
 def test_editors_never_get_a_cached_overview(client, owner, collaborator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     url = reverse("measures:agreement-detail", args=[SLUG])
     client.force_login(collaborator)
     client.get(url)
     client.force_login(owner)
-    page = client.get(url).text
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).text
     assert "Endre delmål 1" in page and "Flytt tiltak 1.2 opp" in page
+    assert not any("MAX(history_id)" in q["sql"] for q in queries)  # no cache, no stamp

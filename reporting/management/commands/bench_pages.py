@@ -12,12 +12,15 @@ from __future__ import annotations
 import copy
 import http.cookiejar
 import os
+import re
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -118,9 +121,18 @@ class Command(BaseCommand):
         )
 
     def _load(self, slug: str, seconds: int, clients: int) -> None:
-        """Concurrent logged-in clients against gunicorn (2 workers), page and floor."""
+        """Concurrent logged-in clients against gunicorn (2 workers), page and floor.
+
+        The two endpoints take turns in rounds of ROUND_SECONDS, so that whatever else the
+        machine is doing weighs on both alike; a short warm-up round comes first.
+        """
         port = 8799
-        env = {**os.environ, "LOG_REQUESTS": "false", "ALLOWED_HOSTS": "127.0.0.1"}
+        env = {
+            **os.environ,
+            "LOG_REQUESTS": "false",
+            "LOG_LEVEL": "WARNING",  # not a login line per client
+            "ALLOWED_HOSTS": "127.0.0.1",
+        }
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -139,63 +151,90 @@ class Command(BaseCommand):
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(60):
-                try:
-                    urllib.request.urlopen(base + "/helse/", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.25)
+            _wait_until_up(base + "/helse/")
+            openers = [_logged_in(base, "bench-lesar") for _ in range(clients)]
+            endpoints = {"golv (/helse/)": "/helse/", "oversikt (10×)": f"/avtale/{slug}/"}
+            results: dict[str, LoadResult] = {label: LoadResult() for label in endpoints}
+            for path in endpoints.values():
+                _hammer(base + path, openers, 1.0, LoadResult())  # warm-up, not counted
+            for _ in range(max(1, round(seconds / ROUND_SECONDS))):
+                for label, path in endpoints.items():
+                    _hammer(base + path, openers, ROUND_SECONDS, results[label])
             self.stdout.write(
-                f"\nLast i {seconds} s med {clients} innlogga klientar mot gunicorn (2 arbeidarar):"
+                f"\nLast i {seconds} s per endepunkt med {clients} innlogga klientar mot gunicorn "
+                f"(2 arbeidarar), i vekslande rundar på {ROUND_SECONDS:g} s:"
             )
             self.stdout.write(
                 f"{'endepunkt':<22}{'førespurnader/s':>16}"
                 f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'feil':>6}"
             )
-            floor = self._run(base, "/helse/", seconds, clients, "golv (/helse/)")
-            page = self._run(base, f"/avtale/{slug}/", seconds, clients, "oversikt (10×)")
-            self.stdout.write(f"Oversikta (lesar) når {page / floor:.0%} av golvet.")
+            for label, result in results.items():
+                self.stdout.write(
+                    f"{label:<22}{result.rate:>16.0f}{percentile(result.timings, 0.5):>8.1f}"
+                    f"{percentile(result.timings, 0.95):>8.1f}"
+                    f"{percentile(result.timings, 0.99):>8.1f}{result.errors:>6}"
+                )
+            floor, page = results.values()
+            self.stdout.write(f"Oversikta (lesar) når {page.rate / floor.rate:.0%} av golvet.")
         finally:
             server.terminate()
             server.wait(timeout=10)
 
-    def _run(self, base: str, path: str, seconds: int, clients: int, label: str) -> float:
-        timings: list[float] = []
-        errors = [0]
-        deadline = time.perf_counter() + seconds
 
-        def worker() -> None:
-            opener = _logged_in(base, "bench-lesar")
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                try:
-                    with opener.open(base + path, timeout=30) as response:
-                        response.read()
-                        ok = response.status == 200 and response.url.endswith(path)
-                except OSError:
-                    ok = False
-                timings.append((time.perf_counter() - started) * 1000)
-                if not ok:
-                    errors[0] += 1
+ROUND_SECONDS = 2.0
 
-        threads = [threading.Thread(target=worker) for _ in range(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        rate = len(timings) / seconds
-        self.stdout.write(
-            f"{label:<22}{rate:>16.0f}{percentile(timings, 0.5):>8.1f}"
-            f"{percentile(timings, 0.95):>8.1f}{percentile(timings, 0.99):>8.1f}{errors[0]:>6}"
-        )
-        return rate
+
+@dataclass
+class LoadResult:
+    timings: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # appended to from several threads
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return len(self.failures)
+
+    @property
+    def rate(self) -> float:
+        return len(self.timings) / self.seconds
+
+
+def _hammer(url: str, openers: list, seconds: float, result: LoadResult) -> None:
+    """Each opener requests `url` in its own thread, back to back, for `seconds`."""
+    deadline = time.perf_counter() + seconds
+
+    def worker(opener) -> None:
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                with opener.open(url, timeout=30) as response:
+                    response.read()
+                    ok = response.status == 200 and response.url == url
+            except OSError:
+                ok = False
+            result.timings.append((time.perf_counter() - started) * 1000)
+            if not ok:
+                result.failures.append(url)
+
+    threads = [threading.Thread(target=worker, args=(opener,)) for opener in openers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds += seconds
+
+
+def _wait_until_up(url: str) -> None:
+    for _ in range(60):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.25)
 
 
 def _logged_in(base: str, username: str):
     """An opener with a session cookie of the given bench user."""
-    import re
-    import urllib.parse
-
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
