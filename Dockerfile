@@ -1,9 +1,9 @@
-# The Bygdevekst web app under gunicorn. Pango and fonts for WeasyPrint's PDFs.
+# The Bygdevekst web app under gunicorn. Pango, HarfBuzz-Subset and fonts for WeasyPrint's PDFs.
 FROM python:3.13-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-inter fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-inter fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

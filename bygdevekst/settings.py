@@ -54,7 +54,21 @@ def database_from_url(url: str | None) -> dict:
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": prepared_statements(envbool("DATABASE_PREPARED_STATEMENTS", "true")),
     }
+
+
+def prepared_statements(enabled: bool) -> dict:
+    """psycopg options: with prepared statements PostgreSQL plans each repeated query once per
+    connection (the session, user and role lookups of every request), not on every run.
+
+    Django leaves them off for connection poolers in transaction mode (PgBouncer), which cannot
+    keep a statement between transactions: set DATABASE_PREPARED_STATEMENTS=false behind one.
+    """
+    if not enabled:
+        return {}
+    # Prepared statements need server-side parameter binding; prepare from the 5th run on.
+    return {"server_side_binding": True, "prepare_threshold": 5}
 
 
 DEBUG = envbool("DEBUG", "false")

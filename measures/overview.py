@@ -2,8 +2,8 @@
 
 The overview is the page everyone opens first and the heaviest to render (every measure with
 its leads and partners). Readers get it from the cache, keyed by `plan_stamp()`, which moves
-whenever anything the overview shows changes, in any plan; editors always get it fresh, because their copy
-carries forms with their own CSRF tokens.
+whenever anything the overview shows changes, in any plan; editors always get it fresh,
+because their copy carries forms with their own CSRF tokens.
 """
 
 from __future__ import annotations

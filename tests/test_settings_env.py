@@ -49,3 +49,26 @@ def test_the_missing_django_messages_are_translated_to_nynorsk():
     with translation.override("nn"):
         assert translation.gettext("Enter a valid domain name.") != "Enter a valid domain name."
         assert translation.gettext("This field is required.") == "Feltet er påkravd."
+
+
+def test_postgres_prepares_repeated_queries_unless_a_pooler_forbids_it(monkeypatch):
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    options = database_from_url("postgresql://x@db/bygdevekst")["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "false")
+    assert database_from_url("postgresql://x@db/bygdevekst")["OPTIONS"] == {}
+
+
+@pytest.mark.django_db
+def test_a_query_run_again_and_again_is_prepared_on_postgres():
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"]:
+        pytest.skip("prepared statements are PostgreSQL's, and on unless turned off")
+    for _ in range(10):
+        get_user_model().objects.filter(username="ingen").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('WHERE "auth_user"."username" = $' in statement for statement in prepared)
