@@ -24,7 +24,7 @@ def _roles(user) -> list[Role]:
         return []
     if not hasattr(user, "_bygdevekst_roles"):
         # Unordered: no rule depends on the order, and Role's default ordering joins two tables.
-        roles = Role.objects.filter(user=user).select_related("agreement").order_by()
+        roles = Role.objects.filter(user_id=user.pk).select_related("agreement").order_by()
         user._bygdevekst_roles = list(roles)
     return user._bygdevekst_roles
 
