@@ -17,6 +17,8 @@ def test_the_project_leader_reads_overview_measure_and_budget(
     assert page.get_by_role("heading", level=1).inner_text() == "Bygdevekstavtale for Vest-Telemark"
     assert page.get_by_role("table", name="Tabell 1: tiltak under delmål 1").is_visible()
     assert serious_violations(page) == []
+    icon = page.locator("link[rel=icon]").evaluate("link => link.href")
+    assert page.request.get(icon).headers["content-type"] == "image/svg+xml"
     screenshot(page, "oversikt")
 
     page.get_by_role("link", name="Pilot: «Gøtt nøkk»").click()
