@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -232,6 +232,7 @@ def _wait_until_up(url: str) -> None:
             return
         except OSError:
             time.sleep(0.25)
+    raise CommandError(f"gunicorn svarte ikkje på {url} innan 15 sekund.")
 
 
 def _logged_in(base: str, username: str):
