@@ -1,37 +1,42 @@
-"""Shared fixtures: the seed plan, the three personas, and small builders."""
+"""Shared fixtures: the seed plan (imported once per test session), the three personas.
+
+The seed is imported into the test database once; each test runs in a transaction that is
+rolled back, so it sees the seed as imported. Transactional tests (the browser's live server)
+empty the database when they end; they run last, and the next one imports the seed again.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.contrib.auth import get_user_model
 
-from measures.models import Agreement, Organisation, Role, SubGoal
+from measures.models import Agreement, Organisation, Role
 from reporting.plan_file import import_plan, parse_plan
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_FILE = ROOT / "fixtures" / "vest-telemark-2025.yaml"
-SOURCE_DOCUMENT = ROOT / "fixtures" / "handlingsplan-2025-kjelde.txt"
+from .factories import make_agreement, make_user
+from .support import SEED_SLUG, empty_database, seed_text
+
+
+def import_seed() -> Agreement:
+    return import_plan(parse_plan(seed_text()))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the seed plan in it, for every test of the session."""
+    with django_db_blocker.unblock():
+        import_seed()
 
 
 @pytest.fixture
 def seed(db) -> Agreement:
-    """The approved Handlingsplan 2025 for Vest-Telemark, imported from the fixture."""
-    return import_plan(parse_plan(SEED_FILE.read_text(encoding="utf-8")))
+    """The approved Handlingsplan 2025 for Vest-Telemark, as imported from the fixture."""
+    return Agreement.objects.filter(slug=SEED_SLUG).first() or import_seed()
 
 
-def make_user(
-    username: str,
-    agreement: Agreement | None = None,
-    kind: str = Role.Kind.PARTNER,
-    organisation: Organisation | None = None,
-):
-    """A user, with a role in the agreement when one is given."""
-    user = get_user_model().objects.create_user(username=username, password="test-passord-123")
-    if agreement is not None:
-        Role.objects.create(user=user, agreement=agreement, kind=kind, organisation=organisation)
-    return user
+@pytest.fixture
+def empty_db(db) -> None:
+    """A database without the seed, for tests of what happens to an empty installation."""
+    empty_database()
 
 
 @pytest.fixture
@@ -52,28 +57,6 @@ def outsider(seed):
     """A user with a role in another agreement only."""
     other = make_agreement("nordfjord", "Bygdevekstavtale for Nordfjord")
     return make_user("utanforståande", other, Role.Kind.EDITOR)
-
-
-def make_agreement(
-    slug: str = "testavtale",
-    name: str = "Testavtale",
-    first: int = 2025,
-    last: int = 2028,
-    goals: int = 0,
-) -> Agreement:
-    """A bare agreement, optionally with sub-goals of equal weight."""
-    agreement = Agreement.objects.create(
-        slug=slug, name=name, pilot_name=f"{name}piloten", first_year=first, last_year=last
-    )
-    for number in range(1, goals + 1):
-        SubGoal.objects.create(
-            agreement=agreement,
-            number=number,
-            title=f"Delmål {number}",
-            main_goal="Eit mål.",
-            weight=100 // goals,
-        )
-    return agreement
 
 
 @pytest.fixture

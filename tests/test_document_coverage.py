@@ -19,15 +19,12 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DOCUMENT = ROOT / "fixtures" / "handlingsplan-2025-kjelde.txt"
-SEED_FILE = ROOT / "fixtures" / "vest-telemark-2025.yaml"
+from tests.support import SEED_FILE, SOURCE_DOCUMENT
 
 # ---------------------------------------------------------------------------------------------
 # The crawler

@@ -10,7 +10,7 @@ from django.urls import reverse
 from bygdevekst.sessions import STARTED_KEY
 from measures.history import UntrackedChangeError
 from measures.models import Measure, Role
-from tests.conftest import make_agreement, make_user
+from tests.factories import make_agreement, make_user
 
 PASSWORD = "test-passord-123"
 

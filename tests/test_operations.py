@@ -13,7 +13,7 @@ from django.urls import reverse
 from bygdevekst.logs import JsonFormatter
 from measures.models import Agreement, Measure, Organisation
 from reporting.plan_file import export_plan, import_plan, parse_plan
-from tests.reporting.test_plan_file import ALL_MODELS
+from tests.support import PLAN_MODELS, empty_database
 
 
 def test_logs_are_json_lines_with_their_fields():
@@ -80,11 +80,11 @@ def test_the_admin_action_deactivates_users(client, owner):
     assert not owner.is_active
 
 
-def test_backup_restored_into_an_empty_database_reproduces_the_plan(transactional_db, seed):
+def test_backup_restored_into_an_empty_database_reproduces_the_plan(seed):
     """export_plan of every agreement is the plan's backup (see docs/operations.md)."""
     backups = {a.slug: export_plan(a) for a in Agreement.objects.all()}
-    call_command("flush", interactive=False, verbosity=0)  # the empty database of a restore
-    assert all(model.objects.count() == 0 for model in ALL_MODELS)
+    empty_database()  # the empty database of a restore
+    assert all(model.objects.count() == 0 for model in PLAN_MODELS)
     for slug, text in backups.items():
         import_plan(parse_plan(text))
         assert export_plan(Agreement.objects.get(slug=slug)) == text

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from measures.models import Organisation, Role
 from reporting import workflow
-from tests.conftest import make_agreement, make_user
+from tests.factories import make_agreement, make_user
 
 ROLES = ["anonymous", "outsider", "partner", "approver", "ministry", "editor", "operator"]
 LOGIN = 302  # anonymous users are sent to the login page

@@ -74,23 +74,3 @@ def screenshot():
         return path
 
     return take
-
-
-def log_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/konto/login/")
-    page.get_by_label("Brukarnamn").fill(username)
-    page.get_by_label("Passord").fill(password)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url(f"{base_url}/")
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical accessibility violations on the page, readable."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]

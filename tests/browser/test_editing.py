@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import log_in, serious_violations
+from tests.support import log_in, serious_violations
 
 pytestmark = pytest.mark.browser
 

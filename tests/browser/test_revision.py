@@ -6,8 +6,8 @@ import pytest
 
 from measures.models import Organisation, Role
 from reporting import workflow
-from tests.browser.conftest import log_in, serious_violations
-from tests.conftest import make_user
+from tests.factories import make_user
+from tests.support import log_in, serious_violations
 
 pytestmark = pytest.mark.browser
 

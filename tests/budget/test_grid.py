@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from budget.models import Amount, BudgetLine, FundingSource
-from tests.reporting.test_plan_file import dump_database
+from tests.support import dump_database
 
 URL = reverse("budget:edit", args=["vest-telemark"]) + "?ar=2025"
 RECOMPUTE = reverse("budget:recompute", args=["vest-telemark"]) + "?ar=2025"

@@ -14,7 +14,7 @@ from budget.models import Amount
 from reporting.contexts import Report
 from reporting.models import Revision
 from reporting.xlsx import report_workbook
-from tests.reporting.test_plan_file import dump_database
+from tests.support import dump_database
 
 UPLOAD = reverse("budget:upload", args=["vest-telemark"]) + "?ar=2025"
 APPLY = reverse("budget:upload-apply", args=["vest-telemark"]) + "?ar=2025"

@@ -7,31 +7,11 @@ from django.urls import reverse
 
 from budget.models import Amount
 from measures.models import Involvement, Measure, Organisation, Role, Section, SubGoal
-from tests.conftest import make_user
-from tests.reporting.test_plan_file import dump_database
+from tests.factories import make_user
+from tests.support import dump_database, measure_form_data
 
 SLUG = "vest-telemark"
 KEY = "gott-nokk"
-
-
-def measure_form_data(measure: Measure, **changes) -> dict:
-    """The measure form as the browser would post it, with some fields changed."""
-    data = {
-        "sub_goal": measure.sub_goal_id,
-        "number": measure.number,
-        "title": measure.title,
-        "tagline": measure.tagline,
-        "start_year": measure.start_year or "",
-        "end_year": measure.end_year or "",
-        "priority": measure.priority,
-        "leads_more": measure.leads_more,
-        "partners_more": measure.partners_more,
-        "version": measure.version,
-    }
-    if measure.at_next_revision:
-        data["at_next_revision"] = "on"
-    data.update(changes)
-    return data
 
 
 def editing_requests(seed) -> list[tuple[str, str, dict]]:

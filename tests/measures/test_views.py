@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from measures.models import Involvement, Measure, Organisation, Section
-from tests.conftest import make_user
+from tests.factories import make_user
 
 SLUG = "vest-telemark"
 PAGES = [

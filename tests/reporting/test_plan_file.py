@@ -3,47 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from budget.models import Amount, BudgetLine, Footnote, FundingSource
-from measures.models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
-from reporting.models import Approval, Revision
+from budget.models import Amount, Footnote
+from measures.models import Agreement, Measure, Organisation
 from reporting.plan_file import PlanFileError, export_plan, import_plan, parse_plan
-from tests.conftest import SEED_FILE
-
-ALL_MODELS = [
-    Organisation,
-    Agreement,
-    SubGoal,
-    Measure,
-    Involvement,
-    Section,
-    BudgetLine,
-    FundingSource,
-    Amount,
-    Footnote,
-    Revision,
-    Approval,
-]
-
-
-def seed_text() -> str:
-    return SEED_FILE.read_text(encoding="utf-8")
-
-
-def dump_database() -> dict:
-    """Every row of every plan table, for comparing before and after."""
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in ALL_MODELS}
-
-
-def edited_seed(change) -> str:
-    """The seed file after `change(data)` has edited its parsed YAML."""
-    data = yaml.safe_load(seed_text())
-    change(data)
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+from tests.support import PLAN_MODELS, SEED_FILE, dump_database, edited_seed, seed_text
 
 
 def test_the_seed_holds_the_whole_document(seed):
@@ -89,7 +56,7 @@ def test_export_import_export_is_identical_after_edits(seed):
     assert export_plan(Agreement.objects.get(slug="vest-telemark")) == first
 
 
-def test_import_creates_everything_from_an_empty_database(db):
+def test_import_creates_everything_from_an_empty_database(empty_db):
     call_command("import_plan", str(SEED_FILE))
     assert Measure.objects.count() == 14
     assert Organisation.objects.filter(kind="municipality").count() == 6
@@ -205,7 +172,7 @@ def test_bad_yaml_names_the_line(db):
     assert "(linje 4)" in problems[0] or "(linje 5)" in problems[0]
 
 
-def test_a_broken_file_saves_nothing_in_an_empty_database(db, tmp_path):
+def test_a_broken_file_saves_nothing_in_an_empty_database(empty_db, tmp_path):
     broken = tmp_path / "plan.yaml"
     broken.write_text(
         edited_seed(lambda d: d["sub_goals"][0]["measures"][0]["leads"].append("nope")),
@@ -213,7 +180,7 @@ def test_a_broken_file_saves_nothing_in_an_empty_database(db, tmp_path):
     )
     with pytest.raises(CommandError, match="ingenting er lagra"):
         call_command("import_plan", str(broken))
-    assert all(model.objects.count() == 0 for model in ALL_MODELS)
+    assert all(model.objects.count() == 0 for model in PLAN_MODELS)
 
 
 def test_a_broken_file_leaves_an_existing_plan_untouched(seed, tmp_path):

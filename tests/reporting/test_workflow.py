@@ -14,9 +14,8 @@ from budget.models import Amount
 from measures.models import Measure, Organisation, Role
 from reporting.models import Approval, ImmutableRevisionError, MeasureNote, Revision
 from reporting.plan_file import PlanFileError, import_plan, parse_plan
-from tests.conftest import SEED_FILE, make_user
-from tests.measures.test_editing import measure_form_data
-from tests.reporting.test_plan_file import dump_database
+from tests.factories import make_user
+from tests.support import SEED_FILE, dump_database, measure_form_data
 
 SLUG = "vest-telemark"
 MUNICIPALITIES = ["fyresdal", "kviteseid", "nissedal", "seljord", "tokke", "vinje"]

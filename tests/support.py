@@ -1,0 +1,105 @@
+"""Helpers the test modules share: the seed file, database dumps, form data, browser steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from django.apps import apps
+from django.db import connection
+
+from budget.models import Amount, BudgetLine, Footnote, FundingSource
+from measures.models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
+from reporting.models import Approval, Revision
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_FILE = ROOT / "fixtures" / "vest-telemark-2025.yaml"
+SOURCE_DOCUMENT = ROOT / "fixtures" / "handlingsplan-2025-kjelde.txt"
+SEED_SLUG = "vest-telemark"
+PASSWORD = "test-passord-123"
+
+# Every table a plan file writes, in the order an import fills them.
+PLAN_MODELS = [
+    Organisation,
+    Agreement,
+    SubGoal,
+    Measure,
+    Involvement,
+    Section,
+    BudgetLine,
+    FundingSource,
+    Amount,
+    Footnote,
+    Revision,
+    Approval,
+]
+
+
+def seed_text() -> str:
+    return SEED_FILE.read_text(encoding="utf-8")
+
+
+def edited_seed(change) -> str:
+    """The seed file after `change(data)` has edited its parsed YAML."""
+    data = yaml.safe_load(seed_text())
+    change(data)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def dump_database() -> dict:
+    """Every row of every plan table, for comparing before and after."""
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in PLAN_MODELS}
+
+
+def measure_form_data(measure: Measure, **changes) -> dict:
+    """The measure form as the browser would post it, with some fields changed."""
+    data = {
+        "sub_goal": measure.sub_goal_id,
+        "number": measure.number,
+        "title": measure.title,
+        "tagline": measure.tagline,
+        "start_year": measure.start_year or "",
+        "end_year": measure.end_year or "",
+        "priority": measure.priority,
+        "leads_more": measure.leads_more,
+        "partners_more": measure.partners_more,
+        "version": measure.version,
+    }
+    if measure.at_next_revision:
+        data["at_next_revision"] = "on"
+    data.update(changes)
+    return data
+
+
+def empty_database() -> None:
+    """Delete every row of the plan's apps inside the test's transaction (rolled back after)."""
+    tables = [
+        model._meta.db_table
+        for config in apps.get_app_configs()
+        if config.label in {"measures", "budget", "reporting"}
+        for model in config.get_models(include_auto_created=True)
+    ]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+
+
+def log_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto(f"{base_url}/konto/login/")
+    page.get_by_label("Brukarnamn").fill(username)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical accessibility violations on the page, readable."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
