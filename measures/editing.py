@@ -269,8 +269,7 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
 
 def _bump(measure: Measure) -> None:
     """A change to a measure's parts is a change to the measure: others' open forms go stale."""
-    measure.version += 1
-    measure.save(update_fields=["version"])
+    measure.mark_changed()
 
 
 @require_POST

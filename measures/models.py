@@ -348,12 +348,10 @@ class Measure(Versioned):
     def close(self, on) -> None:
         """Mark the measure closed on the given date (its history keeps what it was)."""
         self.status, self.closed_on = self.Status.CLOSED, on
-        self.version += 1
         self.save()
 
     def reopen(self) -> None:
         self.status, self.closed_on = self.Status.ACTIVE, None
-        self.version += 1
         self.save()
 
     @property

@@ -24,11 +24,9 @@ def move_measure(measure: Measure, *, up: bool) -> Measure | None:
     mine, theirs = measure.number, neighbour.number
     park(measure, _PARKING_NUMBER)
     neighbour.number = mine
-    neighbour.version += 1
-    neighbour.save(update_fields=["number", "version"])
+    neighbour.save(update_fields=["number"])
     measure.number = theirs
-    measure.version += 1
-    measure.save(update_fields=["number", "version"])
+    measure.save(update_fields=["number"])
     return neighbour
 
 

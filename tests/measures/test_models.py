@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -115,3 +117,35 @@ def test_the_period_cannot_shrink_away_from_a_measure(seed):
         measure.save()
     seed.last_year = 2027
     seed.save()
+
+
+def test_every_save_of_a_plan_row_makes_exactly_one_new_version(seed):
+    """Forms opened before any change go stale, whichever path changed the row."""
+    from measures.plan_order import move_measure
+
+    measure = seed.measures.get(key="gott-nokk")
+    start = measure.version
+    measure.title = "Ny tittel"
+    measure.save()
+    assert Measure.objects.get(pk=measure.pk).version == start + 1
+    measure.close(on=datetime.date(2026, 3, 1))
+    assert Measure.objects.get(pk=measure.pk).version == start + 2
+    measure.mark_changed()
+    assert Measure.objects.get(pk=measure.pk).version == start + 3
+    neighbour = move_measure(measure, up=True)
+    assert Measure.objects.get(pk=measure.pk).version > start + 3
+    assert neighbour.version == Measure.objects.get(pk=neighbour.pk).version > 1
+
+
+def test_a_new_row_starts_at_version_one(seed):
+    goal = seed.sub_goals.get(number=1)
+    measure = Measure.objects.create(
+        agreement=seed,
+        sub_goal=goal,
+        key="nytt",
+        number=99,
+        title="Nytt",
+        start_year=2026,
+        end_year=2026,
+    )
+    assert Measure.objects.get(pk=measure.pk).version == 1
