@@ -7,12 +7,15 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# The locked dependency tree (hash-checked) in a layer of its own, then the app without resolving again.
+COPY requirements.txt ./
+RUN pip install -r requirements.txt
 COPY pyproject.toml README.md ./
 COPY bygdevekst bygdevekst
 COPY measures measures
 COPY budget budget
 COPY reporting reporting
-RUN pip install .
+RUN pip install --no-deps .
 COPY . .
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
     && useradd --system --home /app bygdevekst

@@ -1,22 +1,32 @@
 # Two commands do all set-up: `make run` serves the app, `make test` runs the whole suite.
 # DATABASE_URL unset: SQLite file db.sqlite3; set (postgresql://...): PostgreSQL.
+# Dependencies come from the lock files (requirements.txt, requirements-dev.txt), which
+# `make lock` compiles from pyproject.toml; the venv is brought up to date when they change.
 
 VENV := .venv
 PY := $(VENV)/bin/python
+# The tool that writes the lock files; only `make lock` installs it.
+UV_VERSION := 0.13.9
+# Universal (any OS, Python 3.12 and newer) and with hashes, so pip checks every download.
+COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal --python-version 3.12 \
+	--generate-hashes --custom-compile-command "make lock"$(if $(UPGRADE), --upgrade)
 export DEBUG ?= true
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench lock clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# The locked tree first (hash-checked), then the project itself, editable, without resolving again.
+$(VENV)/.runtime: requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.dev: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(VENV)/.dev: requirements-dev.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime
@@ -45,6 +55,14 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# After changing a pin in pyproject.toml. Other packages keep their locked versions where they
+# still fit; `make lock UPGRADE=1` moves them all to the newest releases allowed. The dev lock is
+# compiled against the runtime lock, so both hold the same version of every package they share.
+lock: | $(PY)
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(COMPILE) --output-file requirements.txt
+	$(COMPILE) --extra dev --constraint requirements.txt --output-file requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
