@@ -86,6 +86,7 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     changes = workflow.change_list(revision, plan)
     progress = {p.measure_key: p for p in revision.progress.all()}
     may = permissions_for(request.user, agreement)
+    events = list(revision.events.select_related("user"))
     context = {
         "agreement": agreement,
         "revision": revision,
@@ -98,7 +99,8 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "missing": workflow.missing_notes(revision, changes) if revision.is_draft else [],
         "late": workflow.late_parties(revision),
         "all_approved": workflow.all_parties_approved(revision),
-        "events": revision.events.select_related("user"),
+        "events": events,
+        "unreached": _unreached_since_submitted(revision, events),
         "base": workflow.previous_approved(revision),
         "due_form": DueDateForm(instance=revision),
         "send_back_form": SendBackForm(),
@@ -106,6 +108,13 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "section": "process",
     }
     return render(request, "reporting/revision_detail.html", context)
+
+
+def _unreached_since_submitted(revision: Revision, events: list) -> list:
+    """The e-mails about this submission that could not be sent, while it awaits decisions."""
+    if revision.status != Revision.Status.SUBMITTED:
+        return []
+    return [e for e in events if e.kind == e.Kind.NOT_REACHED and e.at >= revision.submitted_at]
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,9 +165,8 @@ def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect(revision)
     audit("submitted", request, agreement=slug, year=year, notified=len(sent))
-    messages.success(
-        request, f"Handlingsplan {year} er send til godkjenning ({len(sent)} e-postar sende)."
-    )
+    # The e-mail goes after the commit; the revision page says if it could not be sent.
+    messages.success(request, f"Handlingsplan {year} er send til godkjenning.")
     return redirect(revision)
 
 
