@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +23,7 @@ from measures.rules import (
 from . import workflow
 from .contexts import Report
 from .forms import DecisionForm, DueDateForm, NotesForm, SendBackForm, StartRevisionForm
-from .models import Approval, Revision
+from .models import Approval, ImmutableRevisionError, Revision
 from .pdfs import revision_pdf
 from .process import PoliticalProcess
 from .xlsx import report_workbook
@@ -187,10 +188,15 @@ def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> H
         raise PermissionDenied("Handlingsplanen er ikkje til handsaming no.")
     forms = [DecisionForm(request.POST or None, instance=a, prefix=a.body) for a in approvals]
     if request.method == "POST" and all(form.is_valid() for form in forms):
-        for form in forms:
-            workflow.record_decision(
-                approval=form.instance, user=request.user, values=form.cleaned_data
-            )
+        try:
+            with transaction.atomic():  # every body's decision, or none
+                for form in forms:
+                    workflow.record_decision(
+                        approval=form.instance, user=request.user, values=form.cleaned_data
+                    )
+        except (workflow.WorkflowError, ImmutableRevisionError) as error:
+            messages.error(request, str(error))
+            return redirect(revision)
         messages.success(request, f"Vedtaket for {organisation} er registrert.")
         return redirect(revision)
     context = {

@@ -217,6 +217,32 @@ def test_a_decision_needs_a_date_and_a_date_needs_a_decision(client, seed, peopl
     assert not Approval.objects.filter(revision__year=2026).exclude(decision="pending").exists()
 
 
+def test_a_decision_is_saved_for_both_bodies_or_for_neither(client, seed, people, monkeypatch):
+    """KDD approves between the formannskap row and the kommunestyre row: neither is kept."""
+    from reporting import workflow
+
+    submitted_2026(client, people, seed)
+    record_decision = workflow.record_decision
+
+    def kdd_approves_after_the_first_row(*, approval, user, values):
+        recorded = record_decision(approval=approval, user=user, values=values)
+        revision = Revision.objects.get(pk=approval.revision_id)
+        if not revision.is_approved:
+            revision.status = Revision.Status.APPROVED
+            revision.save()
+        return recorded
+
+    monkeypatch.setattr(workflow, "record_decision", kdd_approves_after_the_first_row)
+    response = decide(client, people["vinje"], "vinje-kommune", ["formannskap", "kommunestyre"])
+    page = client.get(response["Location"]).text
+    assert "Handlingsplan 2026 er godkjend av KDD og kan ikkje endrast lenger." in page
+    vinje = Approval.objects.filter(revision__year=2026, organisation__key="vinje-kommune")
+    assert [(a.body, a.decision) for a in vinje] == [
+        ("formannskap", "pending"),
+        ("kommunestyre", "pending"),
+    ]
+
+
 def test_kdd_cannot_approve_before_every_party_and_others_cannot_approve_at_all(
     client, seed, people
 ):
