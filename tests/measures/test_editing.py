@@ -202,6 +202,60 @@ def test_a_new_measure_gets_a_stable_key_from_its_title(owner_client, seed):
     assert measure.key == "rekruttering-av-laerarar" and measure.code == "3.5"
 
 
+def another_editor_meanwhile(monkeypatch, take) -> None:
+    """Between choosing the new measure's key and saving it, `take(key)` runs: another editor."""
+    from measures import editing
+
+    choose = editing.unique_key
+
+    def chosen_then_taken(*args, **kwargs) -> str:
+        key = choose(*args, **kwargs)
+        if not Measure.objects.filter(title="Det andre tiltaket").exists():
+            take(key)
+        return key
+
+    monkeypatch.setattr(editing, "unique_key", chosen_then_taken)
+
+
+YEARS = {"start_year": 2026, "end_year": 2027}
+NEW_MEASURE = {"number": 5, "priority": "later", **YEARS}
+
+
+def test_a_new_measure_whose_key_is_taken_meanwhile_gets_the_next_free_key(
+    owner_client, seed, monkeypatch
+):
+    goal = seed.sub_goals.get(number=3)
+    another_editor_meanwhile(
+        monkeypatch,
+        lambda key: Measure.objects.create(
+            agreement=seed, sub_goal=goal, number=6, key=key, title="Det andre tiltaket", **YEARS
+        ),
+    )
+    data = dict(NEW_MEASURE, sub_goal=goal.pk, title="Rekruttering av lærarar")
+    page = owner_client.post(
+        reverse("measures:measure-create", args=[SLUG]), data, follow=True
+    ).text
+    assert "Tiltak 3.5 er oppretta." in page
+    assert Measure.objects.get(title="Rekruttering av lærarar").key == "rekruttering-av-laerarar-2"
+
+
+def test_a_new_measure_whose_number_is_taken_meanwhile_is_refused_beside_the_field(
+    owner_client, seed, monkeypatch
+):
+    goal = seed.sub_goals.get(number=3)
+    another_editor_meanwhile(
+        monkeypatch,
+        lambda key: Measure.objects.create(
+            agreement=seed, sub_goal=goal, number=5, key="anna", title="Det andre tiltaket", **YEARS
+        ),
+    )
+    data = dict(NEW_MEASURE, sub_goal=goal.pk, title="Rekruttering av lærarar")
+    response = owner_client.post(reverse("measures:measure-create", args=[SLUG]), data)
+    assert "Delmål 3 har alt tiltak 5: «Det andre tiltaket»." in response.text
+    assert 'value="Rekruttering av lærarar"' in response.text
+    assert not Measure.objects.filter(title="Rekruttering av lærarar").exists()
+
+
 def test_moving_a_measure_up_swaps_numbers_with_its_neighbour(owner_client, seed):
     third, second = seed.measures.get(key=KEY), seed.measures.get(key="risikoreduserande-tiltak")
     owner_client.post(reverse("measures:measure-move", args=[SLUG, KEY]), {"retning": "opp"})
