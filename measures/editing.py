@@ -49,11 +49,21 @@ def _conflict(form, stale: StaleVersion) -> dict:
         if name == "version" or not hasattr(current, name):
             continue
         value = getattr(current, name)
-        if str(form.data.get(name, "")) != str(value if value is not None else ""):
+        if not _same(form.cleaned_data.get(name), value):
             theirs.append((bound.label, value))
     form.data = form.data.copy()
     form.data["version"] = current.version
     return {"who": who, "when": latest.history_date if latest else None, "theirs": theirs}
+
+
+def _same(typed, saved) -> bool:
+    """Whether what was typed, as the form cleaned it, is what is saved.
+
+    Browsers send a text area's line ends as CRLF, whatever the saved text has.
+    """
+    if isinstance(typed, str) and isinstance(saved, str):
+        return typed.replace("\r\n", "\n") == saved.replace("\r\n", "\n")
+    return typed == saved
 
 
 def _save_form(form) -> dict | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -510,6 +512,38 @@ def test_a_stale_section_save_is_refused(owner_client, seed):
     assert "lagra endringar medan du skreiv" in response.text
     section.refresh_from_db()
     assert section.body == "Fersk"
+
+
+def conflict_labels(html: str) -> list[str]:
+    """The fields the conflict box says the other person saved differently."""
+    box = html.split('<dl class="conflict__theirs">')[1].split("</dl>")[0]
+    return re.findall(r"<dt>(.*?)</dt>", box)
+
+
+def test_the_conflict_box_lists_only_the_fields_that_differ(owner_client, seed):
+    measure = seed.measures.get(key=KEY)
+    stale = measure_form_data(measure)  # sub-goal posted as an id, the checkbox unticked
+    owner_client.post(
+        reverse("measures:measure-title", args=[SLUG, KEY]),
+        {"title": "Gøtt nøkk – ny tittel", "version": measure.version},
+    )
+    response = owner_client.post(reverse("measures:measure-edit", args=[SLUG, KEY]), stale)
+    assert "lagra endringar medan du skreiv" in response.text
+    assert conflict_labels(response.text) == ["Tittel"]
+
+
+def test_the_conflict_box_ignores_the_line_ends_browsers_send(owner_client, seed):
+    section = next(s for s in seed.measures.get(key=KEY).sections.all() if "\n" in s.body)
+    url = reverse("measures:section-edit", args=[SLUG, KEY, section.pk])
+    stale = {
+        "kind": section.kind,
+        "heading": section.heading,
+        "body": section.body.replace("\n", "\r\n"),
+        "version": section.version,
+    }
+    owner_client.post(url, dict(stale, heading="Utfordringa", body=section.body))
+    response = owner_client.post(url, stale)
+    assert conflict_labels(response.text) == ["Overskrift"]
 
 
 # --- history ---------------------------------------------------------------------------------
