@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from budget.models import Amount
-from measures.models import Involvement, Measure, Organisation, Role, Section, SubGoal
+from measures.models import Measure, Organisation, Role, Section, SubGoal
 from tests.conftest import make_user
 from tests.reporting.test_plan_file import dump_database
 
@@ -599,8 +599,21 @@ def test_deleted_sections_stay_in_the_history(owner_client, seed):
     assert "sletta seksjonen «Moglege målgrupper»" in text
 
 
+ORGANISATION_ENTRY = r"oppretta ([^<]+? som (?:hovudansvarleg|samarbeidspart))"
+
+
 def test_involvement_rows_keep_their_history_when_the_measure_is_renumbered(owner_client, seed):
-    assert Involvement.history.filter(measure_id=seed.measures.get(key=KEY).pk).count() == 4
+    measure = seed.measures.get(key=KEY)
+    history = reverse("measures:measure-history", args=[SLUG, KEY])
+    organisations = re.findall(ORGANISATION_ENTRY, owner_client.get(history).text)
+    assert len(organisations) == 4 and "Husbanken som samarbeidspart" in organisations
+    owner_client.post(
+        reverse("measures:measure-edit", args=[SLUG, KEY]), measure_form_data(measure, number=9)
+    )
+    after = owner_client.get(history).text
+    assert "Endringslogg for tiltak 1.9 Pilot: «Gøtt nøkk»" in after
+    assert re.search(r"<dt>Nummer</dt>\s*<dd><span class=\"old\">3</span> → <span", after)
+    assert re.findall(ORGANISATION_ENTRY, after) == organisations
 
 
 def test_large_ids_are_written_without_thousand_separators(owner_client, seed):
