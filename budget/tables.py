@@ -119,7 +119,7 @@ class BudgetOverview:
             year = _default_financing_year(amounts, state, agreement)
         allocation = _allocation_table(agreement, lines, state, cells, footnotes)
         financing = _financing_table(year, lines, sources, cells, footnotes)
-        checks = _checks(agreement, lines, allocation, financing, state, year)
+        checks = _checks(agreement, lines, allocation, financing, state, year, cells)
         financing_years = [y for y in agreement.years if y in years_with_data or y == year]
         return cls(agreement, allocation, financing, year, financing_years, checks, lines, sources)
 
@@ -172,30 +172,43 @@ def _kr(value: int) -> str:
     return f"{value:,}".replace(",", "\xa0") + " kr"
 
 
-def _checks(agreement, lines, allocation: Table, financing: Table, state, year: int) -> list[Check]:
-    checks = [_sum_check(allocation), _sum_check(financing), _weight_total_check(agreement)]
+def _checks(
+    agreement, lines, allocation: Table, financing: Table, state, year: int, cells: dict
+) -> list[Check]:
+    # What each table should hold, summed straight from the amounts, not from the table.
+    state_money = sum(kr for (_, _, source), kr in cells.items() if state and source == state.pk)
+    year_money = sum(kr for (_, y, _), kr in cells.items() if y == year)
+    checks = [
+        _sum_check(allocation, state_money),
+        _sum_check(financing, year_money),
+        _weight_total_check(agreement),
+    ]
     checks += _share_checks(lines, allocation)
     if state is not None and str(year) in allocation.column_keys:
-        kdd_in_financing = financing.column_total(state.key)
-        kdd_in_allocation = allocation.column_total(str(year))
-        checks.append(
-            Check(
-                f"{state.name} i finansieringa for {year} er lik {year}-kolonna "
-                "i budsjettet for heile perioden",
-                kdd_in_financing == kdd_in_allocation,
-                f"{_kr(kdd_in_financing)} mot {_kr(kdd_in_allocation)}",
-            )
-        )
+        checks.append(_state_check(state.name, state.key, year, allocation, financing))
     return checks
 
 
-def _sum_check(table: Table) -> Check:
+def _sum_check(table: Table, amounts: int) -> Check:
+    """The table's row totals and column totals each add up to every amount it should show."""
     by_rows = sum(row.total for row in table.rows)
     by_columns = sum(table.sum_row.cells)
     return Check(
-        f"Radene og kolonnane i «{table.caption}» gir same sum",
-        by_rows == by_columns,
-        f"sum av rader {_kr(by_rows)}, sum av kolonnar {_kr(by_columns)}",
+        f"Radene og kolonnane i «{table.caption}» gir same sum som beløpa",
+        by_rows == by_columns == amounts,
+        f"sum av rader {_kr(by_rows)}, sum av kolonnar {_kr(by_columns)}, "
+        f"sum av beløpa {_kr(amounts)}",
+    )
+
+
+def _state_check(name: str, key: str, year: int, allocation: Table, financing: Table) -> Check:
+    """The state's column of the year's financing table is the year's column of the period's."""
+    in_financing = financing.column_total(key)
+    in_allocation = allocation.column_total(str(year))
+    return Check(
+        f"{name} i finansieringa for {year} er lik {year}-kolonna i budsjettet for heile perioden",
+        in_financing == in_allocation,
+        f"{_kr(in_financing)} mot {_kr(in_allocation)}",
     )
 
 

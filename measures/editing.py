@@ -8,7 +8,7 @@ request with the fragment to swap in. Only the agreement's editor gets past
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -49,11 +49,21 @@ def _conflict(form, stale: StaleVersion) -> dict:
         if name == "version" or not hasattr(current, name):
             continue
         value = getattr(current, name)
-        if str(form.data.get(name, "")) != str(value if value is not None else ""):
+        if not _same(form.cleaned_data.get(name), value):
             theirs.append((bound.label, value))
     form.data = form.data.copy()
     form.data["version"] = current.version
     return {"who": who, "when": latest.history_date if latest else None, "theirs": theirs}
+
+
+def _same(typed, saved) -> bool:
+    """Whether what was typed, as the form cleaned it, is what is saved.
+
+    Browsers send a text area's line ends as CRLF, whatever the saved text has.
+    """
+    if isinstance(typed, str) and isinstance(saved, str):
+        return typed.replace("\r\n", "\n") == saved.replace("\r\n", "\n")
+    return typed == saved
 
 
 def _save_form(form) -> dict | None:
@@ -131,16 +141,39 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
         "end_year": agreement.last_year,
     }
     form = MeasureForm(request.POST or None, agreement=agreement, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        measure = form.save(commit=False)
-        measure.key = unique_key(measure.title, agreement.measures, "tiltak", 60)
-        measure.save()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (measure := _create_measure(form, agreement))
+    ):
         messages.success(
             request, f"Tiltak {measure.code} er oppretta. Legg til organisasjonar og tekst."
         )
         return redirect(measure)
     context = {"agreement": agreement, "form": form, "section": "plan", "title": "Nytt tiltak"}
     return render(request, "measures/measure_form.html", context)
+
+
+def _create_measure(form: MeasureForm, agreement: Agreement) -> Measure | None:
+    """Save the new measure under a free key; None, with the form's errors, if it cannot be.
+
+    Another editor may take the key or the number between the checks and the insert.
+    """
+    measure = form.save(commit=False)
+    for _attempt in range(3):
+        measure.key = unique_key(measure.title, agreement.measures, "tiltak", 60)
+        try:
+            with transaction.atomic():
+                measure.save()
+            return measure
+        except IntegrityError:
+            if agreement.measures.filter(key=measure.key).exists():
+                continue  # taken meanwhile: the next free key
+            form.full_clean()  # the number, taken meanwhile: said beside the field
+            if form.is_valid():
+                raise
+            return None
+    raise IntegrityError(f"No free key for the measure «{measure.title}» after three tries.")
 
 
 @require_http_methods(["GET", "POST"])

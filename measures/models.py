@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -60,7 +61,14 @@ class Organisation(Versioned):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("measures:organisation-detail", args=[self.key])
+        """Its page in the first agreement that names it: organisation pages live in one."""
+        agreement = (
+            self.agreements.order_by("name").first()
+            or Agreement.objects.filter(measures__organisations=self).order_by("name").first()
+        )
+        if agreement is None:
+            raise Http404(f"{self.name} er ikkje med i nokon avtale, og har inga side.")
+        return reverse("measures:organisation-detail", args=[agreement.slug, self.key])
 
     @property
     def is_municipality(self) -> bool:

@@ -252,6 +252,7 @@ class RevisionEvent(RevisionPart):
         SUBMITTED = "submitted", "Send til godkjenning"
         SENT_BACK = "sent_back", "Send tilbake av KDD"
         APPROVED = "approved", "Godkjend av KDD"
+        NOT_REACHED = "not_reached", "E-post kunne ikkje sendast"
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("hending", max_length=20, choices=Kind.choices)

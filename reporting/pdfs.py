@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
@@ -36,15 +36,20 @@ def revision_pdf(revision: Revision) -> tuple[bytes, str]:
         return render_report(Report.from_revision(revision)), report_name
     stored = StoredReport.objects.filter(revision=revision).first()
     if stored is None:
-        stored = _store(revision, report_name)
+        # Rendering takes seconds: never inside a transaction, holding locks meanwhile.
+        stored = _store(revision, report_name, render_report(Report.from_revision(revision)))
     with stored.pdf.open("rb") as file:
         return file.read(), report_name
 
 
-@transaction.atomic
-def _store(revision: Revision, report_name: str) -> StoredReport:
-    pdf = render_report(Report.from_revision(revision))
+def _store(revision: Revision, report_name: str, pdf: bytes) -> StoredReport:
+    """Keep the PDF, unless a download at the same time stored one first: then that one."""
     stored = StoredReport(revision=revision)
     stored.pdf.save(report_name, ContentFile(pdf), save=False)
-    stored.save()
+    try:
+        with transaction.atomic():
+            stored.save()
+    except IntegrityError:
+        stored.pdf.delete(save=False)  # no file without its row
+        stored = StoredReport.objects.get(revision=revision)
     return stored

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +23,7 @@ from measures.rules import (
 from . import workflow
 from .contexts import Report
 from .forms import DecisionForm, DueDateForm, NotesForm, SendBackForm, StartRevisionForm
-from .models import Approval, Revision
+from .models import Approval, ImmutableRevisionError, Revision
 from .pdfs import revision_pdf
 from .process import PoliticalProcess
 from .xlsx import report_workbook
@@ -86,6 +87,7 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     changes = workflow.change_list(revision, plan)
     progress = {p.measure_key: p for p in revision.progress.all()}
     may = permissions_for(request.user, agreement)
+    events = list(revision.events.select_related("user"))
     context = {
         "agreement": agreement,
         "revision": revision,
@@ -98,7 +100,8 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "missing": workflow.missing_notes(revision, changes) if revision.is_draft else [],
         "late": workflow.late_parties(revision),
         "all_approved": workflow.all_parties_approved(revision),
-        "events": revision.events.select_related("user"),
+        "events": events,
+        "unreached": _unreached_since_submitted(revision, events),
         "base": workflow.previous_approved(revision),
         "due_form": DueDateForm(instance=revision),
         "send_back_form": SendBackForm(),
@@ -106,6 +109,13 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "section": "process",
     }
     return render(request, "reporting/revision_detail.html", context)
+
+
+def _unreached_since_submitted(revision: Revision, events: list) -> list:
+    """The e-mails about this submission that could not be sent, while it awaits decisions."""
+    if revision.status != Revision.Status.SUBMITTED:
+        return []
+    return [e for e in events if e.kind == e.Kind.NOT_REACHED and e.at >= revision.submitted_at]
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,9 +166,8 @@ def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect(revision)
     audit("submitted", request, agreement=slug, year=year, notified=len(sent))
-    messages.success(
-        request, f"Handlingsplan {year} er send til godkjenning ({len(sent)} e-postar sende)."
-    )
+    # The e-mail goes after the commit; the revision page says if it could not be sent.
+    messages.success(request, f"Handlingsplan {year} er send til godkjenning.")
     return redirect(revision)
 
 
@@ -179,10 +188,15 @@ def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> H
         raise PermissionDenied("Handlingsplanen er ikkje til handsaming no.")
     forms = [DecisionForm(request.POST or None, instance=a, prefix=a.body) for a in approvals]
     if request.method == "POST" and all(form.is_valid() for form in forms):
-        for form in forms:
-            workflow.record_decision(
-                approval=form.instance, user=request.user, values=form.cleaned_data
-            )
+        try:
+            with transaction.atomic():  # every body's decision, or none
+                for form in forms:
+                    workflow.record_decision(
+                        approval=form.instance, user=request.user, values=form.cleaned_data
+                    )
+        except (workflow.WorkflowError, ImmutableRevisionError) as error:
+            messages.error(request, str(error))
+            return redirect(revision)
         messages.success(request, f"Vedtaket for {organisation} er registrert.")
         return redirect(revision)
     context = {

@@ -7,6 +7,7 @@ why it refuses. Views only call these.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,6 +20,8 @@ from measures.models import Agreement, Organisation, Role
 from .changes import ChangeList, compare
 from .models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
 from .plan_file import take_snapshot
+
+logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
@@ -127,7 +130,7 @@ def parties_to_approve(agreement: Agreement) -> list[tuple[Organisation, list[st
 
 @transaction.atomic
 def submit(*, revision: Revision, user, site_url: str = "") -> list[str]:
-    """Freeze the plan into the revision and ask the parties to decide; returns e-mails sent."""
+    """Freeze the plan into the revision and ask the parties to decide; returns who is mailed."""
     if not revision.is_draft:
         raise WorkflowError("Berre eit utkast kan sendast til godkjenning.")
     changes = change_list(revision)
@@ -161,11 +164,11 @@ def _notify_approvers(revision: Revision, site_url: str) -> list[str]:
         link = site_url + reverse(
             "reporting:revision", args=[revision.agreement.slug, revision.year]
         )
-        send_mail(
+        _mail_after_commit(
+            revision,
             f"Handlingsplan {revision.year} for {revision.agreement.name} er klar til handsaming",
             f"Handlingsplan {revision.year} er send til politisk handsaming.\n\n"
             f"Les han og registrer vedtaket for kommunen din her:\n{link}\n",
-            settings.DEFAULT_FROM_EMAIL,
             recipients,
         )
     return recipients
@@ -287,12 +290,32 @@ def send_reminders(today: datetime.date | None = None, site_url: str = "") -> li
             link = site_url + reverse(
                 "reporting:revision", args=[revision.agreement.slug, revision.year]
             )
-            send_mail(
+            _mail_after_commit(
+                revision,
                 f"Påminning: vedtak om handlingsplan {revision.year} manglar",
                 f"Fristen for å registrere vedtaket til {organisation} om handlingsplan "
                 f"{revision.year} var {revision.due_on:%d.%m.%Y}.\n\nRegistrer det her:\n{link}\n",
-                settings.DEFAULT_FROM_EMAIL,
                 emails,
             )
             sent += emails
     return sent
+
+
+def _mail_after_commit(revision: Revision, subject: str, body: str, to: list[str]) -> None:
+    """Send once the transaction has committed, so a failing mail server cannot undo the step.
+
+    Who could not be reached is recorded on the revision, whose page shows it.
+    """
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+        except OSError:  # smtplib.SMTPException, and a server that cannot be reached at all
+            logger.warning("E-mail «%s» to %s failed", subject, to, exc_info=True)
+            RevisionEvent.objects.create(
+                revision=revision,
+                kind=RevisionEvent.Kind.NOT_REACHED,
+                comment=f"E-posten «{subject}» kunne ikkje sendast til {', '.join(to)}.",
+            )
+
+    transaction.on_commit(send)

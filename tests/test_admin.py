@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from budget import models as budget_models
 from measures import models as measures_models
-from reporting import models as reporting_models
 from reporting.models import StoredReport
 
 DOMAIN_MODELS = [
     model
-    for module in (measures_models, budget_models, reporting_models)
-    for model in vars(module).values()
-    if isinstance(model, type)
-    and issubclass(model, measures_models.models.Model)
-    and model.__module__ == module.__name__
-    and not model._meta.abstract
-    and not model._meta.model_name.startswith("historical")
+    for label in ("measures", "budget", "reporting")
+    for model in apps.get_app_config(label).get_models()
+    if not model._meta.model_name.startswith("historical")
 ]
 
 
-def test_every_domain_model_is_registered():
-    assert len(DOMAIN_MODELS) == 18
-    assert [m.__name__ for m in DOMAIN_MODELS if not admin.site.is_registered(m)] == []
+def changelist_url(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def test_the_admin_index_offers_every_domain_model(client, db):
+    client.force_login(get_user_model().objects.create_superuser("drift", password="x-drift-12345"))
+    page = client.get(reverse("admin:index")).text
+    assert [m.__name__ for m in DOMAIN_MODELS if f'href="{changelist_url(m)}"' not in page] == []
+    assert {"Organisation", "Measure", "Amount", "Revision", "StoredReport"} <= {
+        m.__name__ for m in DOMAIN_MODELS
+    }
 
 
 @pytest.mark.parametrize("model", DOMAIN_MODELS, ids=lambda m: m.__name__)
@@ -48,3 +53,32 @@ def test_the_admin_is_refused_to_ordinary_users(client, owner):
     response = client.get(reverse("admin:measures_measure_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_view_on_site_opens_the_objects_page(client, seed):
+    """The admin's «Vis på nettstaden» link of every model that has a page leads to that page."""
+    client.force_login(get_user_model().objects.create_superuser("drift", password="x-drift-12345"))
+    checked = []
+    for model, model_admin in admin.site._registry.items():
+        if not hasattr(model, "get_absolute_url"):
+            continue
+        obj = model.objects.first()
+        link = model_admin.get_view_on_site_url(obj)
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        change_page = client.get(reverse(f"admin:{info}_change", args=[obj.pk])).text
+        assert f'href="{link}"' in change_page, model.__name__
+        page = client.get(link, follow=True)
+        assert page.status_code == 200, model.__name__
+        landed = urlsplit(page.redirect_chain[-1][0])
+        assert landed.path == urlsplit(obj.get_absolute_url()).path, model.__name__
+        name = getattr(obj, "name", None) or getattr(obj, "title", None) or f"{obj.year}"
+        assert name in page.text, model.__name__
+        checked.append(model.__name__)
+    assert {"Agreement", "SubGoal", "Measure", "Organisation", "Revision"} <= set(checked)
+
+
+def test_an_organisation_no_agreement_names_has_no_page(client, db):
+    client.force_login(get_user_model().objects.create_superuser("drift", password="x-drift-12345"))
+    lonely = measures_models.Organisation.objects.create(key="einsam", name="Einsam", kind="ngo")
+    link = admin.site._registry[measures_models.Organisation].get_view_on_site_url(lonely)
+    assert client.get(link).status_code == 404

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from budget.models import Amount, BudgetLine, FundingSource
-from budget.tables import BudgetOverview
+from budget.tables import BudgetOverview, Row, Table, _state_check
+from measures.models import Agreement
 
 
 def test_the_whole_period_table_matches_section_6(seed):
@@ -120,3 +123,50 @@ def test_the_period_cannot_shrink_away_from_planned_money(seed):
     seed.last_year = 2027
     with pytest.raises(IntegrityError), transaction.atomic():
         seed.save()
+
+
+def failed_checks(checks: list) -> dict[str, str]:
+    return {check.label: check.detail.replace("\xa0", " ") for check in checks if not check.ok}
+
+
+def test_money_the_financing_table_leaves_out_fails_its_check(owner_client, seed):
+    """An amount from another agreement's source: the admin refuses it, the database does not."""
+    other = Agreement.objects.create(
+        slug="nordfjord", name="Nordfjord", pilot_name="P", first_year=2025, last_year=2028
+    )
+    source = FundingSource.objects.create(agreement=other, key="anna", name="Anna")
+    line = BudgetLine.objects.get(agreement=seed, key="prosjektleiing")
+    Amount.objects.create(line=line, source=source, year=2025, kroner=10)
+    text = owner_client.get(reverse("budget:detail", args=["vest-telemark"])).text
+    assert (
+        "Stemmer ikkje: Radene og kolonnane i «Samla budsjett og finansiering for 2025» gir "
+        "same sum som beløpa (sum av rader 2 700 000 kr, sum av kolonnar 2 700 000 kr, "
+        "sum av beløpa 2 700 010 kr)"
+    ) in re.sub(r"<[^>]+>", "", re.sub(r"\s+", " ", text))
+    assert text.count("Stemmer ikkje:") == 1
+
+
+def test_money_the_whole_period_table_leaves_out_fails_its_check(seed):
+    """State money typed for a year outside the period (the database refuses to store it)."""
+    line = BudgetLine.objects.get(agreement=seed, key="prosjektleiing")
+    state = FundingSource.objects.get(agreement=seed, is_state_cofinancing=True)
+    overview = BudgetOverview.from_agreement(seed, 2029, typed={(line.pk, state.pk): 10})
+    assert failed_checks(overview.checks) == {
+        "Radene og kolonnane i «Fordeling av budsjett for heile avtaleperioden (statleg "
+        "medfinansiering, KDD 13.50 post 66)» gir same sum som beløpa": "sum av rader "
+        "22 000 000 kr, sum av kolonnar 22 000 000 kr, sum av beløpa 22 000 010 kr"
+    }
+
+
+def test_the_state_column_check_fails_when_the_two_tables_disagree():
+    allocation = Table("Heile perioden", ["2025"], ["2025"], [Row(1, "Delmål 1", [500_000])], [])
+    financing = Table(
+        "2025", ["kdd", "kommunal"], ["KDD", "Kommunal"], [Row(1, "Delmål 1", [400_000, 1])], []
+    )
+    check = _state_check("KDD 13.50 post 66", "kdd", 2025, allocation, financing)
+    assert not check.ok
+    assert check.label == (
+        "KDD 13.50 post 66 i finansieringa for 2025 er lik 2025-kolonna i budsjettet for heile "
+        "perioden"
+    )
+    assert check.detail.replace("\xa0", " ") == "400 000 kr mot 500 000 kr"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from budget.models import Amount
-from measures.models import Involvement, Measure, Organisation, Role, Section, SubGoal
+from measures.models import Measure, Organisation, Role, Section, SubGoal
 from tests.factories import make_user
 from tests.support import dump_database, measure_form_data
 
@@ -76,9 +78,19 @@ def editing_requests(seed) -> list[tuple[str, str, dict]]:
         ("post", reverse("measures:section-delete", args=[*m, section.pk]), {}),
         ("post", reverse("measures:markdown-preview", args=[SLUG]), {"body": "**x**"}),
         ("get", reverse("budget:edit", args=[SLUG]) + "?ar=2025", {}),
-        ("post", reverse("budget:edit", args=[SLUG]) + "?ar=2025", {}),
-        ("post", reverse("budget:recompute", args=[SLUG]) + "?ar=2025", {}),
+        ("post", reverse("budget:edit", args=[SLUG]) + "?ar=2025", budget_grid_2025(seed)),
+        ("post", reverse("budget:recompute", args=[SLUG]) + "?ar=2025", budget_grid_2025(seed)),
     ]
+
+
+def budget_grid_2025(seed) -> dict:
+    """The 2025 budget grid as shown, with the municipalities' share of sub-goal 1 raised."""
+    data = {}
+    for (line_id, source_id), kroner in Amount.objects.cells(seed, 2025).items():
+        data[f"o-{line_id}-{source_id}"] = data[f"c-{line_id}-{source_id}"] = kroner
+    own = Amount.objects.get(year=2025, line__key="delmal-1", source__key="kommunal-eigendel")
+    data[f"c-{own.line_id}-{own.source_id}"] = own.kroner + 1000
+    return data
 
 
 def user_with(kind: str, seed):
@@ -115,9 +127,22 @@ def test_every_editing_url_sends_anonymous_users_to_login(client, seed):
 
 
 def test_the_editor_may_use_every_editing_url(owner_client, seed):
-    for method, url, data in editing_requests(seed):
+    """Every post is saved and redirects; every page and fragment shows no error."""
+    fragments = {
+        reverse("measures:markdown-preview", args=[SLUG]): "<strong>x</strong>",
+        reverse("budget:recompute", args=[SLUG]) + "?ar=2025": "Stemmer:",
+    }
+    for index in range(len(editing_requests(seed))):
+        # Built afresh: each post carries the versions the editor's page would now hold.
+        method, url, data = editing_requests(seed)[index]
         response = getattr(owner_client, method)(url, data)
-        assert response.status_code in (200, 302), (url, response.status_code)
+        errors = re.findall(r'class="ds-validation-message"[^>]*>([^<]*)', response.text)
+        assert "lagra endringar medan du skreiv" not in response.text, url
+        if method == "post" and url not in fragments:
+            assert response.status_code == 302, (url, response.status_code, errors)
+        else:
+            assert response.status_code == 200 and errors == [], (url, errors)
+            assert fragments.get(url, "</form>") in response.text, url
 
 
 def test_readers_see_no_editing_buttons(client, collaborator, owner):
@@ -180,6 +205,60 @@ def test_a_new_measure_gets_a_stable_key_from_its_title(owner_client, seed):
     measure = Measure.objects.get(title="Rekruttering av lærarar")
     assert response["Location"] == measure.get_absolute_url()
     assert measure.key == "rekruttering-av-laerarar" and measure.code == "3.5"
+
+
+def another_editor_meanwhile(monkeypatch, take) -> None:
+    """Between choosing the new measure's key and saving it, `take(key)` runs: another editor."""
+    from measures import editing
+
+    choose = editing.unique_key
+
+    def chosen_then_taken(*args, **kwargs) -> str:
+        key = choose(*args, **kwargs)
+        if not Measure.objects.filter(title="Det andre tiltaket").exists():
+            take(key)
+        return key
+
+    monkeypatch.setattr(editing, "unique_key", chosen_then_taken)
+
+
+YEARS = {"start_year": 2026, "end_year": 2027}
+NEW_MEASURE = {"number": 5, "priority": "later", **YEARS}
+
+
+def test_a_new_measure_whose_key_is_taken_meanwhile_gets_the_next_free_key(
+    owner_client, seed, monkeypatch
+):
+    goal = seed.sub_goals.get(number=3)
+    another_editor_meanwhile(
+        monkeypatch,
+        lambda key: Measure.objects.create(
+            agreement=seed, sub_goal=goal, number=6, key=key, title="Det andre tiltaket", **YEARS
+        ),
+    )
+    data = dict(NEW_MEASURE, sub_goal=goal.pk, title="Rekruttering av lærarar")
+    page = owner_client.post(
+        reverse("measures:measure-create", args=[SLUG]), data, follow=True
+    ).text
+    assert "Tiltak 3.5 er oppretta." in page
+    assert Measure.objects.get(title="Rekruttering av lærarar").key == "rekruttering-av-laerarar-2"
+
+
+def test_a_new_measure_whose_number_is_taken_meanwhile_is_refused_beside_the_field(
+    owner_client, seed, monkeypatch
+):
+    goal = seed.sub_goals.get(number=3)
+    another_editor_meanwhile(
+        monkeypatch,
+        lambda key: Measure.objects.create(
+            agreement=seed, sub_goal=goal, number=5, key="anna", title="Det andre tiltaket", **YEARS
+        ),
+    )
+    data = dict(NEW_MEASURE, sub_goal=goal.pk, title="Rekruttering av lærarar")
+    response = owner_client.post(reverse("measures:measure-create", args=[SLUG]), data)
+    assert "Delmål 3 har alt tiltak 5: «Det andre tiltaket»." in response.text
+    assert 'value="Rekruttering av lærarar"' in response.text
+    assert not Measure.objects.filter(title="Rekruttering av lærarar").exists()
 
 
 def test_moving_a_measure_up_swaps_numbers_with_its_neighbour(owner_client, seed):
@@ -438,6 +517,38 @@ def test_a_stale_section_save_is_refused(owner_client, seed):
     assert section.body == "Fersk"
 
 
+def conflict_labels(html: str) -> list[str]:
+    """The fields the conflict box says the other person saved differently."""
+    box = html.split('<dl class="conflict__theirs">')[1].split("</dl>")[0]
+    return re.findall(r"<dt>(.*?)</dt>", box)
+
+
+def test_the_conflict_box_lists_only_the_fields_that_differ(owner_client, seed):
+    measure = seed.measures.get(key=KEY)
+    stale = measure_form_data(measure)  # sub-goal posted as an id, the checkbox unticked
+    owner_client.post(
+        reverse("measures:measure-title", args=[SLUG, KEY]),
+        {"title": "Gøtt nøkk – ny tittel", "version": measure.version},
+    )
+    response = owner_client.post(reverse("measures:measure-edit", args=[SLUG, KEY]), stale)
+    assert "lagra endringar medan du skreiv" in response.text
+    assert conflict_labels(response.text) == ["Tittel"]
+
+
+def test_the_conflict_box_ignores_the_line_ends_browsers_send(owner_client, seed):
+    section = next(s for s in seed.measures.get(key=KEY).sections.all() if "\n" in s.body)
+    url = reverse("measures:section-edit", args=[SLUG, KEY, section.pk])
+    stale = {
+        "kind": section.kind,
+        "heading": section.heading,
+        "body": section.body.replace("\n", "\r\n"),
+        "version": section.version,
+    }
+    owner_client.post(url, dict(stale, heading="Utfordringa", body=section.body))
+    response = owner_client.post(url, stale)
+    assert conflict_labels(response.text) == ["Overskrift"]
+
+
 # --- history ---------------------------------------------------------------------------------
 
 
@@ -491,8 +602,21 @@ def test_deleted_sections_stay_in_the_history(owner_client, seed):
     assert "sletta seksjonen «Moglege målgrupper»" in text
 
 
+ORGANISATION_ENTRY = r"oppretta ([^<]+? som (?:hovudansvarleg|samarbeidspart))"
+
+
 def test_involvement_rows_keep_their_history_when_the_measure_is_renumbered(owner_client, seed):
-    assert Involvement.history.filter(measure_id=seed.measures.get(key=KEY).pk).count() == 4
+    measure = seed.measures.get(key=KEY)
+    history = reverse("measures:measure-history", args=[SLUG, KEY])
+    organisations = re.findall(ORGANISATION_ENTRY, owner_client.get(history).text)
+    assert len(organisations) == 4 and "Husbanken som samarbeidspart" in organisations
+    owner_client.post(
+        reverse("measures:measure-edit", args=[SLUG, KEY]), measure_form_data(measure, number=9)
+    )
+    after = owner_client.get(history).text
+    assert "Endringslogg for tiltak 1.9 Pilot: «Gøtt nøkk»" in after
+    assert re.search(r"<dt>Nummer</dt>\s*<dd><span class=\"old\">3</span> → <span", after)
+    assert re.findall(ORGANISATION_ENTRY, after) == organisations
 
 
 def test_large_ids_are_written_without_thousand_separators(owner_client, seed):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import smtplib
+from io import StringIO
 
 import pytest
 import yaml
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from budget.models import Amount
@@ -95,7 +99,7 @@ def edit_the_living_plan(client, editor, seed):
     amount.save()
 
 
-def test_the_whole_year(client, seed, people):
+def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks):
     edit_the_living_plan(client, people["prosjektleiar"], seed)
 
     as_user(client, people["prosjektleiar"])
@@ -126,7 +130,8 @@ def test_the_whole_year(client, seed, people):
     }
     assert client.post(url("revision-notes", 2026), notes).status_code == 302
     client.post(url("revision-due", 2026), {"due_on": "2026-06-30"})
-    assert client.post(url("revision-submit", 2026)).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url("revision-submit", 2026)).status_code == 302
     revision = Revision.objects.get(year=2026)
     assert (
         revision.status == "submitted"
@@ -209,6 +214,32 @@ def test_a_decision_needs_a_date_and_a_date_needs_a_decision(client, seed, peopl
     assert "Skriv datoen vedtaket vart gjort." in response.text
     assert "Vel vedtaket (godkjent eller ikkje godkjent)." in response.text
     assert not Approval.objects.filter(revision__year=2026).exclude(decision="pending").exists()
+
+
+def test_a_decision_is_saved_for_both_bodies_or_for_neither(client, seed, people, monkeypatch):
+    """KDD approves between the formannskap row and the kommunestyre row: neither is kept."""
+    from reporting import workflow
+
+    submitted_2026(client, people, seed)
+    record_decision = workflow.record_decision
+
+    def kdd_approves_after_the_first_row(*, approval, user, values):
+        recorded = record_decision(approval=approval, user=user, values=values)
+        revision = Revision.objects.get(pk=approval.revision_id)
+        if not revision.is_approved:
+            revision.status = Revision.Status.APPROVED
+            revision.save()
+        return recorded
+
+    monkeypatch.setattr(workflow, "record_decision", kdd_approves_after_the_first_row)
+    response = decide(client, people["vinje"], "vinje-kommune", ["formannskap", "kommunestyre"])
+    page = client.get(response["Location"]).text
+    assert "Handlingsplan 2026 er godkjend av KDD og kan ikkje endrast lenger." in page
+    vinje = Approval.objects.filter(revision__year=2026, organisation__key="vinje-kommune")
+    assert [(a.body, a.decision) for a in vinje] == [
+        ("formannskap", "pending"),
+        ("kommunestyre", "pending"),
+    ]
 
 
 def test_kdd_cannot_approve_before_every_party_and_others_cannot_approve_at_all(
@@ -338,7 +369,9 @@ def test_importing_the_living_plan_leaves_the_approved_snapshot_alone(seed):
 # --- reminders -----------------------------------------------------------------------------
 
 
-def test_late_parties_are_shown_and_reminded(client, seed, people, time_machine):
+def test_late_parties_are_shown_and_reminded(
+    client, seed, people, time_machine, django_capture_on_commit_callbacks
+):
     revision = submitted_2026(client, people, seed)
     revision.due_on = datetime.date(2026, 6, 30)
     revision.save()
@@ -348,7 +381,8 @@ def test_late_parties_are_shown_and_reminded(client, seed, people, time_machine)
     call_command("send_reminders")
     assert mail.outbox == []
     time_machine.move_to("2026-07-02 12:00+02:00")
-    call_command("send_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders")
     reminded = sorted(address for message in mail.outbox for address in message.to)
     assert reminded == sorted(
         f"{n}@example.no" for n in [*MUNICIPALITIES, "fylkeskommunen"] if n != "vinje"
@@ -367,3 +401,71 @@ def test_kdd_cannot_approve_for_an_agreement_without_the_ministry_as_party(clien
         workflow.kdd_approve(revision=revision, user=people["kdd"])
     revision.refresh_from_db()
     assert revision.status == "submitted"
+
+
+# --- e-mail goes after the commit, and a failing mail server loses nothing ---------------------
+
+
+class RefusingMailServer(locmem.EmailBackend):
+    """Delivers to mail.outbox, but refuses every message that has fyresdal@example.no in it."""
+
+    def send_messages(self, messages):
+        if any("fyresdal@example.no" in message.recipients() for message in messages):
+            raise smtplib.SMTPRecipientsRefused({"fyresdal@example.no": (550, b"No such user")})
+        return super().send_messages(messages)
+
+
+def test_no_approver_is_told_of_a_submission_that_was_rolled_back(
+    seed, people, django_capture_on_commit_callbacks
+):
+    from reporting import workflow
+
+    revision = workflow.start_revision(agreement=seed, year=2026, user=people["prosjektleiar"])
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        workflow.submit(revision=revision, user=people["prosjektleiar"])
+        raise RuntimeError("something after the submission failed")
+    assert mail.outbox == []
+    assert Revision.objects.get(year=2026).is_draft
+
+
+def test_a_failing_mail_server_keeps_the_submission_and_says_who_was_not_reached(
+    client, seed, people, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingMailServer"}}
+    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2026})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("revision-submit", 2026))
+    assert Revision.objects.get(year=2026).status == "submitted"
+    assert mail.outbox == []
+    page = client.get(response["Location"]).text
+    assert "Handlingsplan 2026 er send til godkjenning." in page
+    notice = page.split('<div class="ds-alert" data-color="danger" role="alert">')[1]
+    notice = notice.split("</div>")[0]
+    assert "Handlingsplan 2026 for Bygdevekstavtale for Vest-Telemark er klar til" in notice
+    assert "kunne ikkje sendast til fylkeskommunen@example.no, fyresdal@example.no," in notice
+    assert "vinje@example.no." in notice
+
+
+def test_a_reminder_that_cannot_be_sent_does_not_stop_the_others(
+    client, seed, people, settings, time_machine, django_capture_on_commit_callbacks
+):
+    revision = submitted_2026(client, people, seed)
+    revision.due_on = datetime.date(2026, 6, 30)
+    revision.save()
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingMailServer"}}
+    time_machine.move_to("2026-07-02 12:00+02:00")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", stdout=StringIO())
+    reminded = sorted(address for message in mail.outbox for address in message.to)
+    assert reminded == sorted(
+        f"{n}@example.no" for n in [*MUNICIPALITIES, "fylkeskommunen"] if n != "fyresdal"
+    )
+    page = as_user(client, people["prosjektleiar"]).get(url("revision", 2026)).text
+    assert (
+        "E-posten «Påminning: vedtak om handlingsplan 2026 manglar» kunne ikkje sendast til "
+        "fyresdal@example.no." in page
+    )
