@@ -16,11 +16,11 @@ from django.utils import timezone
 from budget.tables import Row, Table
 from measures.markdown import render_markdown
 from measures.models import Agreement, Section, join_parts
+from reporting.revision.changes import ChangeList, compare
+from reporting.revision.process import PoliticalProcess
 
-from .changes import ChangeList, compare
 from .models import Approval, Revision
 from .plan_file import take_snapshot
-from .process import PoliticalProcess
 
 PRIORITY_LATER = "later"
 

@@ -6,9 +6,9 @@ from django import forms
 
 from measures.forms import StyledForm
 
-from .changes import ChangeList
 from .models import Approval, MeasureNote, MeasureProgress, Revision
-from .workflow import required_notes
+from .revision.changes import ChangeList
+from .revision.workflow import required_notes
 
 
 class StartRevisionForm(StyledForm, forms.Form):

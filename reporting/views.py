@@ -19,12 +19,12 @@ from measures.rules import (
     permissions_for,
 )
 
-from . import workflow
 from .contexts import Report
 from .forms import DecisionForm, DueDateForm, NotesForm, SendBackForm, StartRevisionForm
 from .models import Approval, Revision
 from .pdfs import revision_pdf
-from .process import PoliticalProcess
+from .revision import workflow
+from .revision.process import PoliticalProcess
 from .xlsx import report_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

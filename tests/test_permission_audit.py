@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from measures.models import Organisation, Role
-from reporting import workflow
+from reporting.revision import workflow
 from tests.conftest import make_agreement, make_user
 
 ROLES = ["anonymous", "outsider", "partner", "approver", "ministry", "editor", "operator"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from measures.models import Organisation, Role
-from reporting import workflow
+from reporting.revision import workflow
 from tests.browser.conftest import log_in, serious_violations
 from tests.conftest import make_user
 

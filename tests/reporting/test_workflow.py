@@ -360,7 +360,7 @@ def test_late_parties_are_shown_and_reminded(client, seed, people, time_machine)
 
 
 def test_kdd_cannot_approve_for_an_agreement_without_the_ministry_as_party(client, seed, people):
-    from reporting import workflow
+    from reporting.revision import workflow
 
     revision = submitted_2026(client, people, seed)
     seed.party_set.get(organisation__key="kdd").delete()
