@@ -16,11 +16,10 @@ from django.utils import timezone
 from budget.tables import Row, Table
 from measures.markdown import render_markdown
 from measures.models import Agreement, Section, join_parts
+from reporting.plan_file import take_snapshot
 from reporting.revision.changes import ChangeList, compare
+from reporting.revision.models import Approval, Revision
 from reporting.revision.process import PoliticalProcess
-
-from .models import Approval, Revision
-from .plan_file import take_snapshot
 
 PRIORITY_LATER = "later"
 

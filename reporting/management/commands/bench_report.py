@@ -20,8 +20,8 @@ from django.urls import reverse
 from weasyprint import HTML
 
 from measures.models import Agreement, Role
-from reporting.contexts import Report
-from reporting.pdfs import STATIC_BASE, report_html, revision_pdf
+from reporting.outputs.context import Report
+from reporting.outputs.pdf import STATIC_BASE, report_html, revision_pdf
 
 
 def synthetic_plan(plan: dict, factor: int) -> dict:
