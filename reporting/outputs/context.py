@@ -123,6 +123,17 @@ class Report:
         return cls._build(plan, year, "Utkast", True, timezone.localdate(), base, None, None, [])
 
     @classmethod
+    def from_plan(
+        cls, plan: dict, *, year: int, status: str, dated: datetime.date, revision: Revision
+    ) -> Report:
+        """The revision's final report with other plan data (a snapshot's "plan") as content.
+
+        No change list and no political process: scripts/bench_report.py renders plans larger
+        than the seed this way.
+        """
+        return cls._build(plan, year, status, False, dated, None, revision, None, [])
+
+    @classmethod
     def _build(
         cls, plan, year, status, is_draft, dated, base, revision, process, approvals
     ) -> Report:
