@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from budget.tables import Row, Table
 from measures.markdown import render_markdown
-from measures.models import Agreement, Section, join_parts
+from measures.models import Agreement, Section
+from measures.prose import join_parts
 from reporting.plan_file import take_snapshot
 from reporting.revision.changes import ChangeList, compare
 from reporting.revision.models import Approval, Revision
