@@ -18,7 +18,7 @@ DOMAIN_MODELS = [
     for model in vars(module).values()
     if isinstance(model, type)
     and issubclass(model, measures_models.models.Model)
-    and model.__module__ == module.__name__
+    and model._meta.app_label == module.__name__.split(".")[0]  # also re-exported models
     and not model._meta.abstract
     and not model._meta.model_name.startswith("historical")
 ]
