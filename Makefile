@@ -44,7 +44,7 @@ test: $(VENV)/.dev lint
 	$(PY) -m pytest
 
 # Not a test: prints report render times, page query counts and times at 1×/10×/50× the seed,
-# and a load run against gunicorn (reporting/management/commands/bench_*.py).
+# and a load run against gunicorn (scripts/bench_report.py and scripts/bench_pages.py).
 bench: $(VENV)/.dev
 	scripts/bench
 

@@ -125,36 +125,3 @@ class BudgetGridForm(StyledForm, forms.Form):
                 continue
             changed += 1
         return changed
-
-
-class WorkbookUploadForm(StyledForm, forms.Form):
-    """The budget and financing sheets of a downloaded workbook, edited and sent back."""
-
-    workbook = forms.FileField(
-        label="Excel-fil (.xlsx)",
-        help_text="Arka «Budsjett» og «Finansiering ÅÅÅÅ» frå ei nedlasta fil, med endringane.",
-    )
-
-
-class ApplyUploadForm(forms.Form):
-    """The previewed changes, posted back to be applied: line:year:source:old:new."""
-
-    change = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
-
-    def changes(self, lines: dict, sources: dict) -> list[tuple] | None:
-        """The changes as (line, year, source, old, new), or None if any is malformed."""
-        parsed = []
-        for item in self.data.getlist("change"):
-            parts = item.split(":")
-            if len(parts) != 5:
-                return None
-            try:
-                line_id, year, source_id = int(parts[0]), int(parts[1]), int(parts[2])
-                old = int(parts[3]) if parts[3] else None
-                new = int(parts[4]) if parts[4] else None
-            except ValueError:
-                return None
-            if line_id not in lines or source_id not in sources or (new is not None and new < 0):
-                return None
-            parsed.append((lines[line_id], year, sources[source_id], old, new))
-        return parsed

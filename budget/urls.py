@@ -7,6 +7,4 @@ urlpatterns = [
     path("<slug:slug>/", views.budget_detail, name="detail"),
     path("<slug:slug>/endre/", views.budget_edit, name="edit"),
     path("<slug:slug>/rekn-ut/", views.budget_recompute, name="recompute"),
-    path("<slug:slug>/last-opp/", views.workbook_upload, name="upload"),
-    path("<slug:slug>/last-opp/bruk/", views.workbook_apply, name="upload-apply"),
 ]

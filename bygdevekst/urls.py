@@ -14,7 +14,7 @@ urlpatterns = [
     path("helse/", health, name="health"),
     path("", include("measures.urls")),
     path("budsjett/", include("budget.urls")),
-    path("rullering/", include("reporting.urls")),
+    path("", include("reporting.urls")),
     # Only the account views we use: password reset by e-mail is left to the operator.
     path("konto/login/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -24,8 +24,9 @@ from .forms import (
     SectionForm,
     SubGoalForm,
 )
+from .keys import unique_key
 from .markdown import render_markdown
-from .models import Agreement, Involvement, Measure, Organisation, unique_key
+from .models import Agreement, Involvement, Measure, Organisation
 from .plan_order import move_measure, move_section
 from .rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 from .versioning import StaleVersion, save_if_current

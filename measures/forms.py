@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Agreement, Involvement, Measure, Organisation, Section, SubGoal, unique_key
+from .keys import unique_key
+from .models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
 
 
 class StyledForm:

@@ -2,77 +2,24 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.urls import reverse
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .history import TrackedQuerySet
 from .markdown import render_markdown
+from .organisations import Organisation
+from .prose import _prose, join_parts
+from .roles import Role  # noqa: F401 - Django finds the app's models here, in models.py
 from .versioning import Versioned
 
 # Years outside this range are typing errors, whatever the agreement says.
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 year_validators = [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)]
-
-
-class OrganisationQuerySet(TrackedQuerySet):
-    def search(self, query: str) -> OrganisationQuerySet:
-        """Organisations whose name or short name contains the query (all when it is empty)."""
-        if not query:
-            return self.all()
-        return self.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
-
-
-class Organisation(Versioned):
-    """A party, lead or partner: a municipality, an agency, a company, a group."""
-
-    class Kind(models.TextChoices):
-        MUNICIPALITY = "municipality", "Kommune"
-        COUNTY = "county", "Fylkeskommune"
-        STATE_AGENCY = "state_agency", "Statleg etat"
-        MINISTRY = "ministry", "Departement"
-        REGIONAL_COUNCIL = "regional_council", "Regionråd"
-        EDUCATION = "education", "Utdanning og forsking"
-        PRIVATE = "private", "Privat"
-        NGO = "ngo", "Organisasjon"
-        PILOT = "pilot", "Bygdevekstpiloten"
-
-    key = models.SlugField("nøkkel", max_length=80, unique=True)
-    name = models.CharField("namn", max_length=200, unique=True)
-    short_name = models.CharField("kortnamn", max_length=80, blank=True)
-    kind = models.CharField("type", max_length=20, choices=Kind.choices)
-
-    objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "organisasjon"
-        verbose_name_plural = "organisasjonar"
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        """Its page in the first agreement that names it: organisation pages live in one."""
-        agreement = (
-            self.agreements.order_by("name").first()
-            or Agreement.objects.filter(measures__organisations=self).order_by("name").first()
-        )
-        if agreement is None:
-            raise Http404(f"{self.name} er ikkje med i nokon avtale, og har inga side.")
-        return reverse("measures:organisation-detail", args=[agreement.slug, self.key])
-
-    @property
-    def is_municipality(self) -> bool:
-        return self.kind == self.Kind.MUNICIPALITY
 
 
 class Agreement(Versioned):
@@ -410,48 +357,6 @@ class Measure(Versioned):
         return [organisation.name for organisation in involved]
 
 
-def attach_organisation_names(measures: list[Measure]) -> None:
-    """Give each measure the names of its leads and partners in one light query (list pages)."""
-    names: dict[int, dict[str, list[str]]] = {m.pk: {} for m in measures}
-    rows = (
-        Involvement.objects.filter(measure__in=measures)
-        .order_by("measure_id", "role", "position")
-        .values_list("measure_id", "role", "organisation__name")
-    )
-    for measure_id, role, name in rows:
-        names[measure_id].setdefault(role, []).append(name)
-    for measure in measures:
-        measure.organisation_names = names[measure.pk]
-
-
-def _prose(names: list[str], more: str) -> str:
-    return "".join(f"{sep}{item}" for sep, item in join_parts(names, more))
-
-
-def unique_key(text: str, taken: models.QuerySet, fallback: str, max_length: int = 70) -> str:
-    """A slug of the text (æøå spelt out) that no row of `taken` has as its key."""
-    spelt = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    base = slugify(spelt)[:max_length] or fallback
-    key, suffix = base, 2
-    while taken.filter(key=key).exists():
-        key, suffix = f"{base}-{suffix}", suffix + 1
-    return key
-
-
-def join_parts(items: list, more: str = "") -> list[tuple[str, object]]:
-    """Pair each item with the separator before it, as Norwegian prose lists them.
-
-    "A, B og C" without a remainder; with one, "A, B, private utbyggjarar" or "A, B m.fl.".
-    """
-    parts: list[object] = [*items, more] if more else list(items)
-    separators = ["", *[", "] * (len(parts) - 1)][: len(parts)]
-    if more and items and more.startswith("m.fl."):
-        separators[-1] = " "
-    elif not more and len(parts) > 1:
-        separators[-1] = " og "
-    return list(zip(separators, parts, strict=True))
-
-
 class Involvement(models.Model):
     """An organisation leading or taking part in a measure."""
 
@@ -538,50 +443,3 @@ class Section(Versioned):
 
     def body_html(self) -> str:
         return render_markdown(self.body)
-
-
-class Role(models.Model):
-    """What a user may do within one agreement."""
-
-    class Kind(models.TextChoices):
-        EDITOR = "editor", "Redaktør (prosjektleiar)"
-        APPROVER = "approver", "Godkjennar for kommune"
-        PARTNER = "partner", "Samarbeidspart (lesetilgang)"
-        MINISTRY = "ministry", "Departement"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
-    )
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="roles")
-    kind = models.CharField("rolle", max_length=20, choices=Kind.choices)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        help_text="Kommunen ein godkjennar handlar for; organisasjonen til ein samarbeidspart.",
-    )
-
-    class Meta:
-        ordering = ["agreement", "kind", "user__username"]
-        verbose_name = "rolle"
-        verbose_name_plural = "roller"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "agreement", "kind", "organisation"], name="role_unique"
-            ),
-            models.UniqueConstraint(
-                fields=["user", "agreement", "kind"],
-                condition=Q(organisation__isnull=True),
-                name="role_unique_without_organisation",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind="approver") | Q(organisation__isnull=False),
-                name="approver_acts_for_an_organisation",
-                violation_error_message="Ein godkjennar må vere knytt til ein kommune.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        text = f"{self.user} – {self.get_kind_display()} – {self.agreement}"
-        return f"{text} ({self.organisation})" if self.organisation_id else text

@@ -13,15 +13,7 @@ from functools import cache
 from django.db import connection
 from django.utils.functional import cached_property
 
-from .models import (
-    Agreement,
-    Involvement,
-    Measure,
-    Organisation,
-    Party,
-    SubGoal,
-    attach_organisation_names,
-)
+from .models import Agreement, Involvement, Measure, Organisation, Party, SubGoal
 
 # What the overview shows. Not Section: a measure's texts are on its own page, and editing them
 # (the most frequent change) then leaves the readers' copy of the overview in place.
@@ -40,6 +32,20 @@ def plan_stamp() -> str:
     with connection.cursor() as cursor:
         cursor.execute(_stamp_query())
         return "-".join(str(value or 0) for value in cursor.fetchone())
+
+
+def attach_organisation_names(measures: list[Measure]) -> None:
+    """Give each measure the names of its leads and partners in one light query (list pages)."""
+    names: dict[int, dict[str, list[str]]] = {m.pk: {} for m in measures}
+    rows = (
+        Involvement.objects.filter(measure__in=measures)
+        .order_by("measure_id", "role", "position")
+        .values_list("measure_id", "role", "organisation__name")
+    )
+    for measure_id, role, name in rows:
+        names[measure_id].setdefault(role, []).append(name)
+    for measure in measures:
+        measure.organisation_names = names[measure.pk]
 
 
 class Overview:

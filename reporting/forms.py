@@ -1,4 +1,7 @@
-"""Forms of the yearly revision: starting it, the editor's texts, decisions, KDD's answer."""
+"""Forms of the yearly revision: starting it, the editor's texts, decisions, KDD's answer.
+
+Also the edited workbook uploaded back into the budget, and its previewed changes.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,9 @@ from django import forms
 
 from measures.forms import StyledForm
 
-from .changes import ChangeList
 from .models import Approval, MeasureNote, MeasureProgress, Revision
-from .workflow import required_notes
+from .revision.changes import ChangeList
+from .revision.workflow import required_notes
 
 
 class StartRevisionForm(StyledForm, forms.Form):
@@ -110,3 +113,36 @@ class SendBackForm(StyledForm, forms.Form):
     comment = forms.CharField(
         label="Kvifor blir handlingsplanen send tilbake?", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class WorkbookUploadForm(StyledForm, forms.Form):
+    """The budget and financing sheets of a downloaded workbook, edited and sent back."""
+
+    workbook = forms.FileField(
+        label="Excel-fil (.xlsx)",
+        help_text="Arka «Budsjett» og «Finansiering ÅÅÅÅ» frå ei nedlasta fil, med endringane.",
+    )
+
+
+class ApplyUploadForm(forms.Form):
+    """The previewed changes, posted back to be applied: line:year:source:old:new."""
+
+    change = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
+
+    def changes(self, lines: dict, sources: dict) -> list[tuple] | None:
+        """The changes as (line, year, source, old, new), or None if any is malformed."""
+        parsed = []
+        for item in self.data.getlist("change"):
+            parts = item.split(":")
+            if len(parts) != 5:
+                return None
+            try:
+                line_id, year, source_id = int(parts[0]), int(parts[1]), int(parts[2])
+                old = int(parts[3]) if parts[3] else None
+                new = int(parts[4]) if parts[4] else None
+            except ValueError:
+                return None
+            if line_id not in lines or source_id not in sources or (new is not None and new < 0):
+                return None
+            parsed.append((lines[line_id], year, sources[source_id], old, new))
+        return parsed

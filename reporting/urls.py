@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "reporting"
-urlpatterns = [
+revision_patterns = [
     path("<slug:slug>/", views.process_detail, name="process"),
     path("<slug:slug>/start/", views.revision_start, name="revision-start"),
     path("<slug:slug>/<int:year>/", views.revision_detail, name="revision"),
@@ -17,4 +17,11 @@ urlpatterns = [
     path("<slug:slug>/<int:year>/vedtak/<slug:org_key>/", views.decision_edit, name="decision"),
     path("<slug:slug>/<int:year>/handlingsplan.pdf", views.revision_report, name="report-pdf"),
     path("<slug:slug>/<int:year>/handlingsplan.xlsx", views.revision_workbook, name="report-xlsx"),
+]
+
+urlpatterns = [
+    path("rullering/", include(revision_patterns)),
+    # The workbook's reader lives here, but the upload keeps its address under the budget.
+    path("budsjett/<slug:slug>/last-opp/", views.workbook_upload, name="workbook-upload"),
+    path("budsjett/<slug:slug>/last-opp/bruk/", views.workbook_apply, name="workbook-apply"),
 ]

@@ -1,4 +1,7 @@
-"""The yearly revision: its status at a glance, its change list, and each party's step."""
+"""The yearly revision: its status at a glance, its change list, and each party's step.
+
+Also the report's downloads, and the edited workbook uploaded back into the budget.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from budget.models import Amount, BudgetLine, FundingSource
+from budget.views import requested_year
 from bygdevekst.logs import audit
 from measures.models import Organisation
 from measures.rules import (
@@ -20,13 +26,27 @@ from measures.rules import (
     permissions_for,
 )
 
-from . import workflow
-from .contexts import Report
-from .forms import DecisionForm, DueDateForm, NotesForm, SendBackForm, StartRevisionForm
+from .forms import (
+    ApplyUploadForm,
+    DecisionForm,
+    DueDateForm,
+    NotesForm,
+    SendBackForm,
+    StartRevisionForm,
+    WorkbookUploadForm,
+)
 from .models import Approval, ImmutableRevisionError, Revision
-from .pdfs import revision_pdf
-from .process import PoliticalProcess
-from .xlsx import report_workbook
+from .outputs.context import Report
+from .outputs.pdf import revision_pdf
+from .outputs.workbook.reader import (
+    CellChange,
+    WorkbookError,
+    apply_changes,
+    read_budget_workbook,
+)
+from .outputs.workbook.writer import report_workbook
+from .revision import workflow
+from .revision.process import PoliticalProcess
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -264,3 +284,53 @@ def revision_workbook(request: HttpRequest, slug: str, year: int) -> HttpRespons
     response = HttpResponse(workbook, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="handlingsplan-{slug}-{year}.xlsx"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def workbook_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload an edited workbook; see every change before anything is saved."""
+    agreement = get_agreement_for_editor(request, slug)
+    year = requested_year(request, agreement) or agreement.first_year
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    problems, changes = [], None
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = read_budget_workbook(agreement, form.cleaned_data["workbook"].read(), year)
+        except WorkbookError as error:
+            problems = error.problems
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "year": year,
+        "problems": problems,
+        "changes": changes,
+        "section": "budget",
+    }
+    return render(request, "reporting/workbook_upload.html", context)
+
+
+@require_POST
+def workbook_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    """Apply the previewed changes, if the budget still holds what the preview compared with."""
+    agreement = get_agreement_for_editor(request, slug)
+    year = requested_year(request, agreement) or agreement.first_year
+    lines = {line.pk: line for line in BudgetLine.objects.filter(agreement=agreement)}
+    sources = {source.pk: source for source in FundingSource.objects.filter(agreement=agreement)}
+    parsed = ApplyUploadForm(request.POST).changes(lines, sources)
+    upload_again = reverse("reporting:workbook-upload", args=[slug]) + f"?ar={year}"
+    if parsed is None:
+        messages.error(request, "Endringane kunne ikkje lesast. Last opp fila på nytt.")
+        return redirect(upload_again)
+    with transaction.atomic():
+        current = {
+            (a.line_id, a.year, a.source_id): a.kroner
+            for a in Amount.objects.select_for_update().filter(line__agreement=agreement)
+        }
+        if any(current.get((line.pk, y, source.pk)) != old for line, y, source, old, _ in parsed):
+            messages.error(
+                request, "Budsjettet er endra sidan du lasta opp fila. Last opp på nytt."
+            )
+            return redirect(upload_again)
+        apply_changes([CellChange(*change) for change in parsed])
+    messages.success(request, f"{len(parsed)} beløp frå Excel-fila er lagra.")
+    return redirect(reverse("budget:detail", args=[slug]) + f"?ar={year}")

@@ -7,7 +7,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from reporting import workflow
+from reporting.revision import workflow
 
 SLUG = "vest-telemark"
 
@@ -28,7 +28,7 @@ def main_pages(seed, owner) -> list[str]:
         reverse("measures:organisation-detail", args=[SLUG, "husbanken"]),
         reverse("budget:detail", args=[SLUG]),
         reverse("budget:edit", args=[SLUG]),
-        reverse("budget:upload", args=[SLUG]),
+        reverse("reporting:workbook-upload", args=[SLUG]),
         reverse("reporting:process", args=[SLUG]),
         reverse("reporting:revision", args=[SLUG, 2025]),
         reverse("reporting:revision", args=[SLUG, 2026]),

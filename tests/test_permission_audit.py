@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from measures.models import Organisation, Role
-from reporting import workflow
+from reporting.revision import workflow
 from tests.factories import make_agreement, make_user
 
 ROLES = ["anonymous", "outsider", "partner", "approver", "ministry", "editor", "operator"]
@@ -130,8 +130,8 @@ POLICY = {
     "budget:detail": ("get", READ, lambda s, o: ([S], {})),
     "budget:edit": ("get", EDIT, lambda s, o: ([S], {})),
     "budget:recompute": ("post", EDIT, lambda s, o: ([S], {})),
-    "budget:upload": ("get", EDIT, lambda s, o: ([S], {})),
-    "budget:upload-apply": ("post", EDIT, lambda s, o: ([S], {})),
+    "reporting:workbook-upload": ("get", EDIT, lambda s, o: ([S], {})),
+    "reporting:workbook-apply": ("post", EDIT, lambda s, o: ([S], {})),
     "reporting:process": ("get", READ, lambda s, o: ([S], {})),
     "reporting:revision": ("get", READ, lambda s, o: ([S, 2025], {})),
     "reporting:report-pdf": ("get", READ, lambda s, o: ([S, 2025], {})),

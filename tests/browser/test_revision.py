@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from measures.models import Organisation, Role
-from reporting import workflow
+from reporting.revision import workflow
 from tests.factories import make_user
 from tests.support import log_in, serious_violations
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from measures.markdown import render_markdown
-from measures.models import Measure, join_parts
+from measures.models import Measure
+from measures.prose import join_parts
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.changes import compare
+from reporting.revision.changes import compare
 
 words = (
     st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøå ", min_size=1, max_size=30)

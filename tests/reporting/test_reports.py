@@ -14,11 +14,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from budget.models import Amount
-from reporting import pdfs
-from reporting.contexts import Report
 from reporting.models import Revision, StoredReport
-from reporting.pdfs import render_report, revision_pdf
-from reporting.xlsx import report_workbook
+from reporting.outputs import pdf as pdfs
+from reporting.outputs.context import Report
+from reporting.outputs.pdf import render_report, revision_pdf
+from reporting.outputs.workbook.writer import report_workbook
 
 SLUG = "vest-telemark"
 

@@ -218,7 +218,7 @@ def test_a_decision_needs_a_date_and_a_date_needs_a_decision(client, seed, peopl
 
 def test_a_decision_is_saved_for_both_bodies_or_for_neither(client, seed, people, monkeypatch):
     """KDD approves between the formannskap row and the kommunestyre row: neither is kept."""
-    from reporting import workflow
+    from reporting.revision import workflow
 
     submitted_2026(client, people, seed)
     record_decision = workflow.record_decision
@@ -393,7 +393,7 @@ def test_late_parties_are_shown_and_reminded(
 
 
 def test_kdd_cannot_approve_for_an_agreement_without_the_ministry_as_party(client, seed, people):
-    from reporting import workflow
+    from reporting.revision import workflow
 
     revision = submitted_2026(client, people, seed)
     seed.party_set.get(organisation__key="kdd").delete()
@@ -418,7 +418,7 @@ class RefusingMailServer(locmem.EmailBackend):
 def test_no_approver_is_told_of_a_submission_that_was_rolled_back(
     seed, people, django_capture_on_commit_callbacks
 ):
-    from reporting import workflow
+    from reporting.revision import workflow
 
     revision = workflow.start_revision(agreement=seed, year=2026, user=people["prosjektleiar"])
     with (

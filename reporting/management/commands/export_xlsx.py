@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from reporting.contexts import Report
 from reporting.management.lookup import agreement_for
-from reporting.xlsx import report_workbook
+from reporting.outputs.context import Report
+from reporting.outputs.workbook.writer import report_workbook
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.contexts import Report
 from reporting.management.lookup import agreement_for
-from reporting.pdfs import render_report, revision_pdf
+from reporting.outputs.context import Report
+from reporting.outputs.pdf import render_report, revision_pdf
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from reporting.workflow import send_reminders
+from reporting.revision.workflow import send_reminders
 
 
 class Command(BaseCommand):

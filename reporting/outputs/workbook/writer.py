@@ -1,7 +1,7 @@
 """The plan's tables as an Excel workbook (openpyxl): measures, budget, financing, approvals.
 
 Built from the same Report context as the PDF. Totals are formulas, so they follow edits; the
-budget and financing sheets can be uploaded back (budget/xlsx.py reads them).
+budget and financing sheets can be uploaded back (reader.py reads them; layout.py is where).
 """
 
 from __future__ import annotations
@@ -14,19 +14,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budget.tables import Table
+from reporting.outputs.context import Report
 
-from .contexts import Report
+from .layout import (
+    APPROVALS_SHEET,
+    BUDGET_SHEET,
+    FIRST_VALUE_COLUMN,
+    MEASURES_SHEET,
+    financing_sheet_name,
+)
 
 KRONER = "#,##0"
 HEADER_FILL = PatternFill("solid", fgColor="DDEAF6")
 BOLD = Font(bold=True)
-MEASURES_SHEET = "Tiltak"
-BUDGET_SHEET = "Budsjett"
-APPROVALS_SHEET = "Godkjenningar"
-
-
-def financing_sheet_name(year: int) -> str:
-    return f"Finansiering {year}"
 
 
 def report_workbook(report: Report) -> bytes:
@@ -113,13 +113,13 @@ def _table_sheet(sheet: Worksheet, table: Table, total_label: str) -> None:
     _header(
         sheet, ["Nr.", "Delmål", total_label, *table.column_labels], [7, 45, 16, *[16] * columns]
     )
-    first_value = get_column_letter(4)
+    first_value = get_column_letter(FIRST_VALUE_COLUMN)
     last_value = get_column_letter(3 + columns)
     for index, row in enumerate(table.rows, start=2):
         _write_row(sheet, index, [row.number, row.title])
         sheet.cell(row=index, column=3, value=f"=SUM({first_value}{index}:{last_value}{index})")
         for offset, value in enumerate(row.cells):
-            sheet.cell(row=index, column=4 + offset, value=value)
+            sheet.cell(row=index, column=FIRST_VALUE_COLUMN + offset, value=value)
     sum_row = len(table.rows) + 2
     _write_row(sheet, sum_row, [None, "SUM"])
     for column in range(3, 4 + columns):

@@ -8,8 +8,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from .contexts import Report
-from .models import Revision, StoredReport
+from reporting.revision.models import Revision
+
+from .context import Report
+from .models import StoredReport
 
 # The print stylesheet and fonts are read from static/, never fetched.
 STATIC_BASE = settings.BASE_DIR / "static"

@@ -1,4 +1,4 @@
-"""python manage.py bench_pages: query counts and server times of the main pages as data grows,
+"""scripts/bench_pages.py: query counts and server times of the main pages as data grows,
 and a load run against gunicorn. A benchmark, not a test: run it through `make bench`, which
 gives it a database of its own.
 
@@ -23,7 +23,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import django
 import yaml
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bygdevekst.settings")
+django.setup()
+
+from bench_report import synthetic_plan  # scripts/bench_report.py, beside this file
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -32,7 +38,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from measures.models import Agreement, Measure, Role
-from reporting.management.commands.bench_report import synthetic_plan
 from reporting.plan_file import import_plan, parse_plan
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "vest-telemark-2025.yaml"
@@ -59,7 +64,6 @@ def build_scale(scale: int) -> str:
         agreement = Agreement.objects.get(slug=slug)
         for measure in Measure.objects.filter(agreement=agreement)[:5]:  # some history
             measure.title += " (endra)"
-            measure.version += 1
             measure.save()
     return f"bench-{scale}-0"
 
@@ -251,3 +255,7 @@ def _logged_in(base: str, username: str):
         )
     )
     return opener
+
+
+if __name__ == "__main__":
+    Command().run_from_argv([sys.argv[0], "bench_pages", *sys.argv[1:]])

@@ -1,8 +1,9 @@
 """Reading the budget and financing sheets of an uploaded workbook back into the plan.
 
-The workbook is the one reporting/xlsx.py writes: sheet "Budsjett" (the state co-financing per
-line and year) and "Finansiering ÅÅÅÅ" (every source per line for one year). Every problem is
-named by sheet, row and column, and nothing is applied unless the whole file is valid.
+The workbook is the one writer.py writes, laid out as layout.py says: sheet "Budsjett" (the
+state co-financing per line and year) and "Finansiering ÅÅÅÅ" (every source per line for one
+year). Every problem is named by sheet, row and column, and nothing is applied unless the whole
+file is valid.
 """
 
 from __future__ import annotations
@@ -14,17 +15,13 @@ from io import BytesIO
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from budget.models import Amount, BudgetLine, FundingSource
 from measures.models import Agreement
 
-from .models import Amount, BudgetLine, FundingSource
+from .layout import BUDGET_SHEET, FIRST_VALUE_COLUMN, financing_sheet_name
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
-BUDGET_SHEET = "Budsjett"
-
-
-def financing_sheet_name(year: int) -> str:
-    return f"Finansiering {year}"
 
 
 @dataclass(frozen=True)
@@ -119,7 +116,7 @@ def _read_budget_sheet(workbook, agreement, lines, state, wanted, problems) -> N
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0] if rows else ()
     years = {}
-    for column, value in enumerate(header[3:], start=4):
+    for column, value in enumerate(header[FIRST_VALUE_COLUMN - 1 :], start=FIRST_VALUE_COLUMN):
         if value is None:
             continue
         year = int(value) if isinstance(value, int | float) or str(value).isdigit() else None
@@ -149,7 +146,7 @@ def _read_financing_sheet(workbook, year, lines, sources, state, wanted, problem
     header = rows[0] if rows else ()
     by_name = {source.name: source for source in sources}
     columns = {}
-    for column, value in enumerate(header[3:], start=4):
+    for column, value in enumerate(header[FIRST_VALUE_COLUMN - 1 :], start=FIRST_VALUE_COLUMN):
         if value is None:
             continue
         if value not in by_name:

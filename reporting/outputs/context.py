@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from budget.tables import Row, Table
 from measures.markdown import render_markdown
-from measures.models import Agreement, Section, join_parts
-
-from .changes import ChangeList, compare
-from .models import Approval, Revision
-from .plan_file import take_snapshot
-from .process import PoliticalProcess
+from measures.models import Agreement, Section
+from measures.prose import join_parts
+from reporting.plan_file import take_snapshot
+from reporting.revision.changes import ChangeList, compare
+from reporting.revision.models import Approval, Revision
+from reporting.revision.process import PoliticalProcess
 
 PRIORITY_LATER = "later"
 
@@ -122,6 +122,17 @@ class Report:
         plan = take_snapshot(agreement)["plan"]
         base = _base(agreement, year)
         return cls._build(plan, year, "Utkast", True, timezone.localdate(), base, None, None, [])
+
+    @classmethod
+    def from_plan(
+        cls, plan: dict, *, year: int, status: str, dated: datetime.date, revision: Revision
+    ) -> Report:
+        """The revision's final report with other plan data (a snapshot's "plan") as content.
+
+        No change list and no political process: scripts/bench_report.py renders plans larger
+        than the seed this way.
+        """
+        return cls._build(plan, year, status, False, dated, None, revision, None, [])
 
     @classmethod
     def _build(

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.models import Agreement, Organisation, Role
+from reporting.plan_file import take_snapshot
 
 from .changes import ChangeList, compare
 from .models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
-from .plan_file import take_snapshot
 
 logger = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from budget.models import Amount
-from reporting.contexts import Report
 from reporting.models import Revision
-from reporting.xlsx import report_workbook
+from reporting.outputs.context import Report
+from reporting.outputs.workbook.writer import report_workbook
 from tests.support import dump_database
 
-UPLOAD = reverse("budget:upload", args=["vest-telemark"]) + "?ar=2025"
-APPLY = reverse("budget:upload-apply", args=["vest-telemark"]) + "?ar=2025"
+UPLOAD = reverse("reporting:workbook-upload", args=["vest-telemark"]) + "?ar=2025"
+APPLY = reverse("reporting:workbook-apply", args=["vest-telemark"]) + "?ar=2025"
 
 
 def exported(seed) -> openpyxl.Workbook:

@@ -1,4 +1,4 @@
-"""python manage.py bench_report: how long the annual report takes, and where the time goes.
+"""scripts/bench_report.py (run by make bench): how long the annual report takes, and where.
 
 Renders the seed's approved 2025 report and a synthetic plan ten times its size, several
 times each, and prints medians: pages, our own time (gathering the data and building the
@@ -9,8 +9,15 @@ times serving an approved report that is already stored. A benchmark, not a test
 from __future__ import annotations
 
 import copy
+import os
 import statistics
+import sys
 import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bygdevekst.settings")
+django.setup()
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -20,8 +27,8 @@ from django.urls import reverse
 from weasyprint import HTML
 
 from measures.models import Agreement, Role
-from reporting.contexts import Report
-from reporting.pdfs import STATIC_BASE, report_html, revision_pdf
+from reporting.outputs.context import Report
+from reporting.outputs.pdf import STATIC_BASE, report_html, revision_pdf
 
 
 def synthetic_plan(plan: dict, factor: int) -> dict:
@@ -68,16 +75,12 @@ class Command(BaseCommand):
 
         def synthetic_report() -> Report:
             plan = synthetic_plan(revision.snapshot["plan"], 10)
-            return Report._build(
+            return Report.from_plan(
                 plan,
-                revision.year,
-                "Godkjent",
-                False,
-                revision.approved_at.date(),
-                None,
-                revision,
-                None,
-                [],
+                year=revision.year,
+                status="Godkjent",
+                dated=revision.approved_at.date(),
+                revision=revision,
             )
 
         self.stdout.write(
@@ -130,3 +133,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{label:<22}{pages:>6}{own:>10.2f}{layout:>16.2f}{total:>11.2f}{own / total:>8.0%}"
         )
+
+
+if __name__ == "__main__":
+    Command().run_from_argv([sys.argv[0], "bench_report", *sys.argv[1:]])

@@ -1,0 +1,65 @@
+"""The organisations a plan names: parties, leads and partners."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .history import TrackedQuerySet
+from .versioning import Versioned
+
+
+class OrganisationQuerySet(TrackedQuerySet):
+    def search(self, query: str) -> OrganisationQuerySet:
+        """Organisations whose name or short name contains the query (all when it is empty)."""
+        if not query:
+            return self.all()
+        return self.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+
+
+class Organisation(Versioned):
+    """A party, lead or partner: a municipality, an agency, a company, a group."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", "Kommune"
+        COUNTY = "county", "Fylkeskommune"
+        STATE_AGENCY = "state_agency", "Statleg etat"
+        MINISTRY = "ministry", "Departement"
+        REGIONAL_COUNCIL = "regional_council", "Regionråd"
+        EDUCATION = "education", "Utdanning og forsking"
+        PRIVATE = "private", "Privat"
+        NGO = "ngo", "Organisasjon"
+        PILOT = "pilot", "Bygdevekstpiloten"
+
+    key = models.SlugField("nøkkel", max_length=80, unique=True)
+    name = models.CharField("namn", max_length=200, unique=True)
+    short_name = models.CharField("kortnamn", max_length=80, blank=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisasjon"
+        verbose_name_plural = "organisasjonar"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        """Its page in the first agreement that names it: organisation pages live in one."""
+        agreement = self.agreements.order_by("name").first()
+        if agreement is None:
+            measure = self.measures.select_related("agreement").order_by("agreement__name").first()
+            agreement = measure.agreement if measure else None
+        if agreement is None:
+            raise Http404(f"{self.name} er ikkje med i nokon avtale, og har inga side.")
+        return reverse("measures:organisation-detail", args=[agreement.slug, self.key])
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.kind == self.Kind.MUNICIPALITY

@@ -1,0 +1,24 @@
+"""Read and write a whole agreement as a YAML plan file (docs/plan-format.md).
+
+Reading happens in two steps: `parse_plan` checks the whole file and turns it into plain,
+normalised data (or raises `PlanFileError` listing every problem with its place), then
+`import_plan` writes that data in one transaction, touching only rows that differ.
+
+reader.py checks the file (problems.py records what is wrong, with its line), importer.py
+writes it to the database, exporter.py writes the plan back out as a file or a snapshot.
+"""
+
+from .exporter import export_plan, living_plan, take_snapshot
+from .importer import import_plan
+from .problems import PlanFileError, Problem
+from .reader import parse_plan
+
+__all__ = [
+    "PlanFileError",
+    "Problem",
+    "export_plan",
+    "import_plan",
+    "living_plan",
+    "parse_plan",
+    "take_snapshot",
+]

@@ -1,0 +1,286 @@
+"""Writing a parsed plan to the database: `import_plan`, all or nothing, idempotent."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from budget.models import Amount, BudgetLine, Footnote, FundingSource
+from measures.models import Agreement, Involvement, Measure, Organisation, Party, Section, SubGoal
+from measures.plan_order import park
+from reporting.models import Approval, Revision
+
+from .exporter import take_snapshot
+from .problems import PlanFileError, Problem
+from .reader import _PARKING_START
+
+
+def _sync(model: type[Model], lookup: dict, values: dict) -> Model:
+    """Get or create the row, and save it only if a value differs: a re-import writes nothing."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        # A versioned row gets a new version: an editor who opened it before this import
+        # must not overwrite it unawares.
+        obj.save(update_fields=changed)
+    return obj
+
+
+def _park_renumbered(rows: list[Model], wanted: dict[int, tuple], fields: tuple[str, ...]) -> None:
+    """Move rows whose unique number changes out of the way before the final numbers are set."""
+    for offset, row in enumerate(rows):
+        target = wanted.get(row.pk)
+        if target is not None and tuple(getattr(row, f) for f in fields) != target:
+            park(row, _PARKING_START + offset)
+
+
+@transaction.atomic
+def import_plan(plan: dict) -> Agreement:
+    """Make the database hold exactly the plan (from parse_plan); all or nothing."""
+    orgs = {
+        o["key"]: _sync(Organisation, {"key": o["key"]}, {k: v for k, v in o.items() if k != "key"})
+        for o in plan["organisations"]
+    }
+    agreement = _import_agreement(plan["agreement"], orgs)
+    goals = {
+        g["number"]: _sync(
+            SubGoal,
+            {"agreement": agreement, "number": g["number"]},
+            {k: g[k] for k in ("title", "main_goal", "weight", "introduction", "remark")},
+        )
+        for g in plan["sub_goals"]
+    }
+    _import_measures(agreement, plan["sub_goals"], goals, orgs)
+    _import_budget(agreement, plan["budget"], goals)
+    _import_revisions(agreement, plan["revisions"], orgs)
+    agreement.sub_goals.exclude(number__in=goals).delete()
+    return agreement
+
+
+def _import_agreement(data: dict, orgs: dict[str, Organisation]) -> Agreement:
+    values = {k: v for k, v in data.items() if k not in ("slug", "parties")}
+    agreement = _sync(Agreement, {"slug": data["slug"]}, values)
+    party_orgs = [orgs[key] for key in data["parties"]]
+    agreement.party_set.exclude(organisation__in=party_orgs).delete()
+    for position, org in enumerate(party_orgs):
+        _sync(Party, {"agreement": agreement, "organisation": org}, {"position": position})
+    return agreement
+
+
+def _import_measures(agreement: Agreement, goals_data: list[dict], goals: dict, orgs: dict) -> None:
+    wanted = {m["key"]: (goals[g["number"]], m) for g in goals_data for m in g["measures"]}
+    agreement.measures.exclude(key__in=wanted).delete()
+    existing = list(agreement.measures.all())
+    targets = {row.pk: (wanted[row.key][0].pk, wanted[row.key][1]["number"]) for row in existing}
+    _park_renumbered(existing, targets, ("sub_goal_id", "number"))
+    for key, (goal, data) in wanted.items():
+        values = {
+            k: data[k]
+            for k in (
+                "number",
+                "title",
+                "tagline",
+                "leads_more",
+                "partners_more",
+                "start_year",
+                "end_year",
+                "at_next_revision",
+                "priority",
+                "status",
+                "closed_on",
+            )
+        }
+        measure = _sync(Measure, {"agreement": agreement, "key": key}, {"sub_goal": goal, **values})
+        _replace_involvements(measure, data, orgs)
+        _replace_sections(measure, data["sections"])
+
+
+def _replace_involvements(measure: Measure, data: dict, orgs: dict) -> None:
+    desired = [(orgs[key].pk, Involvement.Role.LEAD, pos) for pos, key in enumerate(data["leads"])]
+    desired += [
+        (orgs[key].pk, Involvement.Role.PARTNER, pos) for pos, key in enumerate(data["partners"])
+    ]
+    current = list(
+        measure.involvements.order_by("role", "position").values_list(
+            "organisation_id", "role", "position"
+        )
+    )
+    if sorted(current) == sorted(desired):
+        return
+    measure.involvements.all().delete()
+    for org, role, pos in desired:
+        Involvement.objects.create(measure=measure, organisation_id=org, role=role, position=pos)
+
+
+def _replace_sections(measure: Measure, sections: list[dict]) -> None:
+    desired = [(s["kind"], s["heading"], s["body"]) for s in sections]
+    current = list(measure.sections.order_by("position").values_list("kind", "heading", "body"))
+    if current == desired:
+        return
+    measure.sections.all().delete()
+    for pos, (kind, heading, body) in enumerate(desired):
+        Section.objects.create(measure=measure, kind=kind, heading=heading, body=body, position=pos)
+
+
+def _import_budget(agreement: Agreement, budget: dict, goals: dict) -> None:
+    line_keys = [line["key"] for line in budget["lines"]]
+    agreement.budget_lines.exclude(key__in=line_keys).delete()
+    existing = list(agreement.budget_lines.all())
+    by_key = {line["key"]: line for line in budget["lines"]}
+    _park_renumbered(
+        existing, {row.pk: (by_key[row.key]["number"],) for row in existing}, ("number",)
+    )
+    # A sub-goal can fund only one line: free the links first, so that lines can swap sub-goals.
+    for row in existing:
+        goal = goals.get(by_key[row.key]["sub_goal"])
+        if row.sub_goal_id and row.sub_goal_id != (goal.pk if goal else None):
+            row.sub_goal = None
+            row.save(update_fields=["sub_goal"])
+    lines = {
+        line["key"]: _sync(
+            BudgetLine,
+            {"agreement": agreement, "key": line["key"]},
+            {
+                "number": line["number"],
+                "title": line["title"],
+                "sub_goal": goals.get(line["sub_goal"]),
+            },
+        )
+        for line in budget["lines"]
+    }
+    sources = _import_sources(agreement, budget["sources"])
+    _import_amounts(agreement, budget["amounts"], lines, sources)
+    _replace_footnotes(agreement, budget["footnotes"], lines)
+
+
+def _import_sources(agreement: Agreement, sources_data: list[dict]) -> dict[str, FundingSource]:
+    keys = [s["key"] for s in sources_data]
+    stale = agreement.funding_sources.exclude(key__in=keys)
+    Amount.objects.filter(source__in=stale).delete()
+    stale.delete()
+    # Only one source may be the state co-financing: clear the flag before moving it.
+    state_keys = [s["key"] for s in sources_data if s["state_cofinancing"]]
+    for source in agreement.funding_sources.filter(is_state_cofinancing=True).exclude(
+        key__in=state_keys
+    ):
+        source.is_state_cofinancing = False
+        source.save(update_fields=["is_state_cofinancing"])
+    return {
+        s["key"]: _sync(
+            FundingSource,
+            {"agreement": agreement, "key": s["key"]},
+            {"name": s["name"], "position": pos, "is_state_cofinancing": s["state_cofinancing"]},
+        )
+        for pos, s in enumerate(sources_data)
+    }
+
+
+def _import_amounts(agreement: Agreement, amounts: dict, lines: dict, sources: dict) -> None:
+    current = {
+        (a.line.key, a.year, a.source.key): a
+        for a in Amount.objects.filter(line__agreement=agreement).select_related("line", "source")
+    }
+    for cell, row in current.items():
+        if cell not in amounts:
+            row.delete()
+        elif row.kroner != amounts[cell]:
+            row.kroner = amounts[cell]
+            row.save(update_fields=["kroner"])
+    for (line, year, source), kroner in amounts.items():
+        if (line, year, source) not in current:
+            Amount.objects.create(
+                line=lines[line], year=year, source=sources[source], kroner=kroner
+            )
+
+
+def _replace_footnotes(agreement: Agreement, footnotes: list[dict], lines: dict) -> None:
+    desired = [
+        (f["table"], f["year"], f["marker"], f["line"], f["column"], f["text"]) for f in footnotes
+    ]
+    current = [
+        (f.table, f.year, f.marker, f.line.key if f.line else None, f.column, f.text)
+        for f in agreement.footnotes.select_related("line").order_by("pk")
+    ]
+    if current == desired:
+        return
+    agreement.footnotes.all().delete()
+    for table, year, marker, line, column, text in desired:
+        Footnote.objects.create(
+            agreement=agreement,
+            table=table,
+            year=year,
+            marker=marker,
+            line=lines[line] if line else None,
+            column=column,
+            text=text,
+        )
+
+
+def _import_revisions(agreement: Agreement, revisions: list[dict], orgs: dict) -> None:
+    """Create and update revisions; an approved one may only be confirmed, never changed."""
+    existing = {r.year: r for r in agreement.revisions.prefetch_related("approvals__organisation")}
+    wanted = {data["year"]: index for index, data in enumerate(revisions)}
+    for year, revision in existing.items():
+        if year not in wanted:
+            if revision.is_approved:
+                raise PlanFileError([_frozen_problem("revisions", year)])
+            revision.delete()
+    for index, data in enumerate(revisions):
+        revision = existing.get(data["year"])
+        if revision is not None and revision.is_approved:
+            if _approvals_of(revision) != _approvals_in(data) or data["status"] != revision.status:
+                raise PlanFileError([_frozen_problem(f"revisions[{index}]", revision.year)])
+            continue
+        revision = revision or Revision.objects.create(agreement=agreement, year=data["year"])
+        _import_approvals(revision, data["approvals"], orgs)
+        if revision.status != data["status"]:
+            revision.status = data["status"]
+            if revision.is_approved and not revision.snapshot:
+                # A plan file's approved revision is the plan it carries: freeze that.
+                revision.snapshot = take_snapshot(agreement)
+                revision.approved_at = timezone.now()
+            revision.save()
+
+
+def _frozen_problem(path: str, year: int) -> Problem:
+    return Problem(path, f"handlingsplan {year} er godkjend av KDD og kan ikkje endrast")
+
+
+def _approvals_of(revision: Revision) -> set[tuple]:
+    return {
+        (a.organisation.key, a.body, a.planned_on, a.decided_on, a.decision, a.case_reference)
+        for a in revision.approvals.all()
+        if a.body != Approval.Body.KDD
+    }
+
+
+def _approvals_in(data: dict) -> set[tuple]:
+    return {
+        (
+            a["organisation"],
+            a["body"],
+            a["planned_on"],
+            a["decided_on"],
+            a["decision"],
+            a["case_reference"],
+        )
+        for a in data["approvals"]
+        if a["body"] != Approval.Body.KDD
+    }
+
+
+def _import_approvals(revision: Revision, approvals: list[dict], orgs: dict) -> None:
+    wanted = {(a["organisation"], a["body"]): a for a in approvals}
+    for approval in revision.approvals.select_related("organisation"):
+        if (approval.organisation.key, approval.body) not in wanted:
+            approval.delete()
+    for (org_key, body), approval in wanted.items():
+        values = {
+            k: approval[k] for k in ("planned_on", "decided_on", "decision", "case_reference")
+        }
+        _sync(Approval, {"revision": revision, "organisation": orgs[org_key], "body": body}, values)

@@ -1,0 +1,277 @@
+"""The yearly cycle: a revision of the plan and its political approvals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from measures.models import Agreement, Organisation, year_validators
+
+
+class ImmutableRevisionError(Exception):
+    """An approved revision, and everything recorded with it, can no longer be changed."""
+
+    def __init__(self, revision: Revision) -> None:
+        self.revision = revision
+        super().__init__(
+            f"Handlingsplan {revision.year} er godkjend av KDD og kan ikkje endrast lenger."
+        )
+
+
+class RevisionPartQuerySet(models.QuerySet):
+    """Rows belonging to a revision: no bulk change may bypass the approved-revision guard."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"Change {self.model.__name__} rows one by one with save().")
+
+    def delete(self):
+        for row in self:
+            row.delete()
+        return len(self), {}
+
+
+class RevisionPart(models.Model):
+    """Something recorded with a revision: frozen once the revision is approved."""
+
+    objects = RevisionPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+    def _guard(self) -> None:
+        if Revision.objects.filter(pk=self.revision_id, status=Revision.Status.APPROVED).exists():
+            raise ImmutableRevisionError(self.revision)
+
+
+class Revision(models.Model):
+    """The handlingsplan of one year (rullering), on its way from draft to KDD's approval."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Utkast"
+        SUBMITTED = "submitted", "Send til godkjenning"
+        APPROVED_BY_PARTIES = "approved_by_parties", "Godkjent av partane"
+        APPROVED = "approved", "Godkjent"
+
+    # PROTECT: an agreement with revisions cannot be deleted, so approved ones cannot vanish.
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="revisions", verbose_name="avtale"
+    )
+    year = models.PositiveSmallIntegerField("år", validators=year_validators)
+    status = models.CharField("status", max_length=30, choices=Status.choices, default=Status.DRAFT)
+    snapshot = models.JSONField(
+        "frosen plan", null=True, blank=True, help_text="Heile planen slik han var ved innsending."
+    )
+    submitted_at = models.DateTimeField("sendt", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="sendt av",
+    )
+    approved_at = models.DateTimeField("godkjent", null=True, blank=True)
+    due_on = models.DateField(
+        "frist for vedtak",
+        null=True,
+        blank=True,
+        help_text="Partar utan vedtak innan fristen får påminning og blir viste som seine.",
+    )
+
+    objects = RevisionPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "-year"]
+        verbose_name = "handlingsplan (rullering)"
+        verbose_name_plural = "handlingsplanar (rulleringar)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "year"],
+                name="one_revision_per_year",
+                violation_error_message="Avtala har alt ein handlingsplan for dette året.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Handlingsplan {self.year} – {self.agreement}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._stored_as_approved():
+            raise ImmutableRevisionError(self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:revision", args=[self.agreement.slug, self.year])
+
+    def delete(self, *args, **kwargs):
+        if self._stored_as_approved():
+            raise ImmutableRevisionError(self)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def _stored_as_approved(self) -> bool:
+        return (
+            bool(self.pk)
+            and Revision.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists()
+        )
+
+
+class Approval(RevisionPart):
+    """One body's treatment of a revision: planned meeting, decision date, decision."""
+
+    class Body(models.TextChoices):
+        FORMANNSKAP = "formannskap", "Formannskap"
+        KOMMUNESTYRE = "kommunestyre", "Kommunestyre"
+        FYLKESTING = "fylkesting", "Fylkesting"
+        KDD = "kdd", "Kommunal- og distriktsdepartementet"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Ikkje registrert"
+        APPROVED = "approved", "Godkjent"
+        REJECTED = "rejected", "Ikkje godkjent"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="approvals")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="approvals"
+    )
+    body = models.CharField("organ", max_length=20, choices=Body.choices)
+    planned_on = models.DateField("planlagt møte", null=True, blank=True)
+    decided_on = models.DateField("vedteke", null=True, blank=True)
+    decision = models.CharField(
+        "vedtak", max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    case_reference = models.CharField("saksnummer", max_length=100, blank=True)
+    comment = models.TextField("merknad", blank=True)
+    recorded_at = models.DateTimeField("registrert", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="registrert av",
+    )
+
+    class Meta:
+        ordering = ["revision", "organisation__name", "body"]
+        verbose_name = "godkjenning"
+        verbose_name_plural = "godkjenningar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "organisation", "body"], name="one_approval_per_body"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending", decided_on__isnull=True)
+                | (~Q(decision="pending") & Q(decided_on__isnull=False)),
+                name="decision_has_a_date",
+                violation_error_message="Eit vedtak må ha ein dato, og berre eit vedtak har dato.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.get_body_display()} – {self.revision.year}"
+
+
+class MeasureNote(RevisionPart):
+    """The editor's text for a measure in the change list: why it changed, or what it achieved."""
+
+    class Kind(models.TextChoices):
+        REASON = "reason", "Grunngjeving for endringa"
+        ASSESSMENT = "assessment", "Vurdering av kva tiltaket har bidrege til"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="notes")
+    # By key, not foreign key: a closed measure may since have left the living plan.
+    measure_key = models.SlugField("tiltak", max_length=80)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    text = models.TextField("tekst")
+
+    class Meta:
+        ordering = ["revision", "measure_key"]
+        verbose_name = "grunngjeving eller vurdering"
+        verbose_name_plural = "grunngjevingar og vurderingar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "measure_key"], name="one_note_per_measure"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.measure_key}"
+
+
+class MeasureProgress(RevisionPart):
+    """How far a measure came in the revision year."""
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", "Ikkje starta"
+        IN_PROGRESS = "in_progress", "I gang"
+        DELAYED = "delayed", "Forseinka"
+        COMPLETED = "completed", "Fullført"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="progress")
+    measure_key = models.SlugField("tiltak", max_length=80)
+    state = models.CharField("status", max_length=20, choices=State.choices)
+    text = models.TextField("framdrift", blank=True)
+
+    class Meta:
+        ordering = ["revision", "measure_key"]
+        verbose_name = "årsstatus for tiltak"
+        verbose_name_plural = "årsstatus for tiltak"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "measure_key"], name="one_progress_per_measure"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_key}: {self.get_state_display()}"
+
+
+class RevisionEvent(RevisionPart):
+    """A step of the revision: submitted (with its snapshot), sent back (with a comment), ..."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", "Starta"
+        SUBMITTED = "submitted", "Send til godkjenning"
+        SENT_BACK = "sent_back", "Send tilbake av KDD"
+        APPROVED = "approved", "Godkjend av KDD"
+        NOT_REACHED = "not_reached", "E-post kunne ikkje sendast"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("hending", max_length=20, choices=Kind.choices)
+    at = models.DateTimeField("tid", auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="brukar",
+    )
+    comment = models.TextField("merknad", blank=True)
+    snapshot = models.JSONField("frosen plan", null=True, blank=True)
+
+    class Meta:
+        ordering = ["revision", "at", "pk"]
+        verbose_name = "hending i rulleringa"
+        verbose_name_plural = "hendingar i rulleringa"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d.%m.%Y}"
