@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from .history import TrackedQuerySet
 from .markdown import render_markdown
 from .organisations import Organisation
-from .prose import _prose, join_parts
+from .prose import as_prose, join_parts
 from .roles import Role  # noqa: F401 - Django finds the app's models here, in models.py
 from .versioning import Versioned
 
@@ -344,10 +344,10 @@ class Measure(Versioned):
         return join_parts(self.partners(), self.partners_more)
 
     def leads_display(self) -> str:
-        return _prose(self._names(Involvement.Role.LEAD), self.leads_more)
+        return as_prose(self._names(Involvement.Role.LEAD), self.leads_more)
 
     def partners_display(self) -> str:
-        return _prose(self._names(Involvement.Role.PARTNER), self.partners_more)
+        return as_prose(self._names(Involvement.Role.PARTNER), self.partners_more)
 
     def _names(self, role: str) -> list[str]:
         """Organisation names in order: from `organisation_names` when a list page set it."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 
-def _prose(names: list[str], more: str) -> str:
+def as_prose(names: list[str], more: str = "") -> str:
+    """Names and a free-text remainder as one line of prose: "A, B og C", "A, B m.fl."."""
     return "".join(f"{sep}{item}" for sep, item in join_parts(names, more))
 
 

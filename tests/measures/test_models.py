@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from measures.markdown import render_markdown
 from measures.models import Measure
-from measures.prose import join_parts
+from measures.prose import as_prose, join_parts
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,7 @@ from measures.prose import join_parts
     ],
 )
 def test_names_are_joined_as_norwegian_prose(names, more, expected):
+    assert as_prose(names, more) == expected
     assert "".join(sep + item for sep, item in join_parts(names, more)) == expected
 
 
