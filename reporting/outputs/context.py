@@ -15,14 +15,12 @@ from django.utils import timezone
 
 from budget.tables import Row, Table
 from measures.markdown import render_markdown
-from measures.models import Agreement, Section
-from measures.prose import join_parts
+from measures.models import Agreement
 from reporting.plan_file import take_snapshot
+from reporting.plan_file.labels import people, section_heading, unsaved_measure
 from reporting.revision.changes import ChangeList, compare
 from reporting.revision.models import Approval, Revision
 from reporting.revision.process import PoliticalProcess
-
-PRIORITY_LATER = "later"
 
 
 @dataclass
@@ -42,6 +40,8 @@ class ReportMeasure:
     partners: str
     timeframe: str
     later: bool
+    priority_label: str
+    status_label: str
     closed_on: str | None
     sections: list[ReportSection]
     progress: object | None = None
@@ -195,43 +195,25 @@ def _sub_goal(goal: dict, names: dict, progress: dict) -> ReportSubGoal:
 
 
 def _measure(goal_number: int, measure: dict, names: dict, progress: dict) -> ReportMeasure:
-    frame = measure.get("timeframe")
-    if isinstance(frame, dict):
-        timeframe = (
-            f"{frame['start']}–{frame['end']}"
-            if frame["start"] != frame["end"]
-            else str(frame["start"])
-        )
-    else:
-        timeframe = "Mogleg å følge opp ved neste rullering"
+    labelled = unsaved_measure(measure)
     return ReportMeasure(
         key=measure["key"],
         code=f"{goal_number}.{measure['number']}",
         number=measure["number"],
         title=measure["title"],
         tagline=measure.get("tagline", ""),
-        leads=_people(measure, "leads", names),
-        partners=_people(measure, "partners", names),
-        timeframe=timeframe,
-        later=measure.get("priority") == PRIORITY_LATER,
+        leads=people(measure, "leads", names),
+        partners=people(measure, "partners", names),
+        timeframe=labelled.timeframe,
+        later=labelled.is_later,
+        priority_label=labelled.get_priority_display(),
+        status_label=labelled.get_status_display(),
         closed_on=measure.get("closed_on"),
         sections=[
-            ReportSection(
-                section.get("heading") or Section.Kind(section.get("kind", "other")).label
-                if section.get("heading") or section.get("kind", "other") != "other"
-                else "",
-                render_markdown(section["body"]),
-            )
+            ReportSection(section_heading(section), render_markdown(section["body"]))
             for section in measure.get("sections", [])
         ],
         progress=progress.get(measure["key"]),
-    )
-
-
-def _people(measure: dict, role: str, names: dict) -> str:
-    items = [names.get(key, key) for key in measure.get(role, [])]
-    return "".join(
-        f"{sep}{item}" for sep, item in join_parts(items, measure.get(f"{role}_more", ""))
     )
 
 

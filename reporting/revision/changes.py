@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-PRIORITIES = {"now": "Prioritert no", "later": "Prioritert seinare i perioden"}
-SECTION_KINDS = {
-    "challenge": "Utfordring",
-    "description": "Skildring av tiltaket",
-    "first_steps": "Første steg",
-    "contributors": "Kven bidreg – og korleis?",
-}
+from reporting.plan_file.labels import people, section_heading, unsaved_measure
+
 SUB_GOAL_FIELDS = {
     "title": "Tittel",
     "main_goal": "Hovudmål",
@@ -103,6 +98,7 @@ def _entry(measure: dict, changes: list | None = None, removed: bool = False) ->
 
 
 def _measure_changes(old: dict, new: dict, old_names: dict, new_names: dict) -> list[FieldChange]:
+    before, after = unsaved_measure(old), unsaved_measure(new)
     pairs = [
         (
             "Delmål",
@@ -112,39 +108,18 @@ def _measure_changes(old: dict, new: dict, old_names: dict, new_names: dict) -> 
         ("Nummer", str(old["number"]), str(new["number"])),
         ("Tittel", old["title"], new["title"]),
         ("Undertittel", old.get("tagline", ""), new.get("tagline", "")),
-        ("Tidsramme", _timeframe(old), _timeframe(new)),
-        (
-            "Prioritet",
-            PRIORITIES[old.get("priority", "now")],
-            PRIORITIES[new.get("priority", "now")],
-        ),
-        ("Status", _status(old), _status(new)),
-        ("Hovudansvarleg", _people(old, "leads", old_names), _people(new, "leads", new_names)),
+        ("Tidsramme", before.timeframe, after.timeframe),
+        ("Prioritet", before.get_priority_display(), after.get_priority_display()),
+        ("Status", before.get_status_display(), after.get_status_display()),
+        ("Hovudansvarleg", people(old, "leads", old_names), people(new, "leads", new_names)),
         (
             "Samarbeidspartar",
-            _people(old, "partners", old_names),
-            _people(new, "partners", new_names),
+            people(old, "partners", old_names),
+            people(new, "partners", new_names),
         ),
     ]
     changes = [FieldChange(label, a, b) for label, a, b in pairs if a != b]
     return changes + _section_changes(old.get("sections", []), new.get("sections", []))
-
-
-def _timeframe(measure: dict) -> str:
-    frame = measure.get("timeframe")
-    if frame == "next_revision" or not isinstance(frame, dict):
-        return "Mogleg å følge opp ved neste rullering"
-    return f"{frame['start']}–{frame['end']}"
-
-
-def _status(measure: dict) -> str:
-    return "Avslutta" if measure.get("status") == "closed" else "Aktivt"
-
-
-def _people(measure: dict, role: str, names: dict) -> str:
-    parts = [names.get(key, key) for key in measure.get(role, [])]
-    more = measure.get(f"{role}_more", "")
-    return ", ".join([*parts, more] if more else parts)
 
 
 def _section_changes(old: list[dict], new: list[dict]) -> list[FieldChange]:
@@ -161,8 +136,7 @@ def _sections_by_name(sections: list[dict]) -> dict[str, str]:
     """Sections by the name a reader knows them by: the heading, or the standard kind's."""
     named: dict[str, str] = {}
     for index, section in enumerate(sections):
-        kind = section.get("kind", "other")
-        name = section.get("heading") or SECTION_KINDS.get(kind) or f"Avsnitt {index + 1}"
+        name = section_heading(section) or f"Avsnitt {index + 1}"
         while name in named:
             name = f"{name} (fleire)"
         named[name] = section["body"]

@@ -174,3 +174,24 @@ def test_without_an_approved_plan_every_measure_is_new():
         ]
     }
     assert [m.code for m in compare(None, plan).new] == ["1.1"]
+
+
+def test_a_changed_measure_is_worded_as_the_plan_and_the_report_word_it():
+    """Timeframe, people and priority: "2026" for one year, "A, B og C" for three names."""
+
+    def plan(measure: dict) -> dict:
+        return {
+            "organisations": [{"key": k, "name": f"Org {k.upper()}"} for k in ORGS],
+            "sub_goals": [{"number": 1, "title": "T", "measures": [measure]}],
+        }
+
+    before = {"key": "x", "number": 1, "title": "X", "leads": ["a"]}
+    before["timeframe"] = {"start": 2025, "end": 2028}
+    after = before | {"leads": ["a", "b", "c"], "timeframe": {"start": 2026, "end": 2026}}
+    after["priority"] = "later"
+    found = compare(plan(before), plan(after)).changed[0].changes
+    assert {c.label: (c.old, c.new) for c in found} == {
+        "Tidsramme": ("2025–2028", "2026"),
+        "Prioritet": ("Prioritert no", "Prioritert seinare i perioden"),
+        "Hovudansvarleg": ("Org A", "Org A, Org B og Org C"),
+    }

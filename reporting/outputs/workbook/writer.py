@@ -96,8 +96,8 @@ def _measures_sheet(sheet: Worksheet, report: Report) -> None:
                     measure.leads,
                     measure.partners,
                     measure.timeframe,
-                    "Prioritert seinare i perioden" if measure.later else "Prioritert no",
-                    "Avslutta" if measure.closed_on else "Aktivt",
+                    measure.priority_label,
+                    measure.status_label,
                 ],
             )
             for column in range(1, 9):
