@@ -6,6 +6,7 @@ from measures.changelog import Entry, entries_for, newest_first
 from measures.models import Agreement
 
 from .models import Amount, BudgetLine, FundingSource
+from .money import as_kroner
 
 
 def budget_changelog(agreement: Agreement) -> list[Entry]:
@@ -19,6 +20,8 @@ def budget_changelog(agreement: Agreement) -> list[Entry]:
         return f"{line}, {record.year}, {sources.get(record.source_id, 'kjelde')}"
 
     def display(name: str, value) -> str:
+        if name == "kroner":
+            return as_kroner(value)
         return {"line": lines, "source": sources}.get(name, {}).get(value, str(value))
 
     return newest_first(entries_for(records, subject, display))

@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 from measures.history import TrackedQuerySet
 from measures.models import Agreement, SubGoal, year_validators
 
+from .money import as_kroner
+
 
 class BudgetLine(models.Model):
     """A row of the budget tables: a sub-goal, or a line such as "Prosjektleiing"."""
@@ -132,7 +134,7 @@ class Amount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.line.title} {self.year} {self.source.name}: {self.kroner} kr"
+        return f"{self.line.title} {self.year} {self.source.name}: {as_kroner(self.kroner)}"
 
     def clean(self) -> None:
         # The period lives on the agreement, another table, so SQL cannot check it.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from measures.models import Agreement
 
 from .models import Amount, BudgetLine, Footnote, FundingSource
+from .money import as_kroner
 
 
 @dataclass
@@ -168,10 +169,6 @@ def _financing_table(year, lines, sources, cells, footnotes) -> Table:
     )
 
 
-def _kr(value: int) -> str:
-    return f"{value:,}".replace(",", "\xa0") + " kr"
-
-
 def _checks(
     agreement, lines, allocation: Table, financing: Table, state, year: int, cells: dict
 ) -> list[Check]:
@@ -196,8 +193,8 @@ def _sum_check(table: Table, amounts: int) -> Check:
     return Check(
         f"Radene og kolonnane i «{table.caption}» gir same sum som beløpa",
         by_rows == by_columns == amounts,
-        f"sum av rader {_kr(by_rows)}, sum av kolonnar {_kr(by_columns)}, "
-        f"sum av beløpa {_kr(amounts)}",
+        f"sum av rader {as_kroner(by_rows)}, sum av kolonnar {as_kroner(by_columns)}, "
+        f"sum av beløpa {as_kroner(amounts)}",
     )
 
 
@@ -208,7 +205,7 @@ def _state_check(name: str, key: str, year: int, allocation: Table, financing: T
     return Check(
         f"{name} i finansieringa for {year} er lik {year}-kolonna i budsjettet for heile perioden",
         in_financing == in_allocation,
-        f"{_kr(in_financing)} mot {_kr(in_allocation)}",
+        f"{as_kroner(in_financing)} mot {as_kroner(in_allocation)}",
     )
 
 
@@ -226,12 +223,13 @@ def _share_checks(lines: list[BudgetLine], allocation: Table) -> list[Check]:
     checks = []
     for line, row in goal_rows:
         share = 100 * row.total / goal_total if goal_total else 0
+        percent = f"{share:.1f}".replace(".", ",")
         checks.append(
             Check(
                 f"Delmål {line.sub_goal.number} har {line.sub_goal.weight} % "
                 "av midlane til delmåla",
                 round(share, 1) == line.sub_goal.weight,
-                f"{_kr(row.total)} av {_kr(goal_total)} = {share:.1f} %".replace(".", ","),
+                f"{as_kroner(row.total)} av {as_kroner(goal_total)} = {percent} %",
             )
         )
     return checks

@@ -13,7 +13,6 @@ from datetime import datetime
 from itertools import groupby
 
 from django.db import models
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 
 # Fields shown as a word diff rather than as old → new.
@@ -60,7 +59,11 @@ class Entry:
 
 
 def entries_for(records: list[models.Model], subject, display=None) -> list[Entry]:
-    """Turn history rows of one model into entries; `subject(record)` names the object."""
+    """Turn history rows of one model into entries; `subject(record)` names the object.
+
+    `display(field name, value)`, if given, shows a value the field alone cannot: a related
+    row's name, an amount of money (which only the budget knows how to write).
+    """
     entries = []
     ordered = sorted(records, key=lambda r: (_object_id(r), r.history_date, r.history_id))
     for _, rows in groupby(ordered, key=_object_id):
@@ -143,9 +146,7 @@ def _shown(model_field, value, display) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "ja" if value else "nei"
-    if model_field.name == "kroner":
-        return number_format(value, force_grouping=True) + " kr"
-    if display and model_field.is_relation:
+    if display:
         return display(model_field.name, value)
     return str(value)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from budget.money import as_kroner
 from reporting.plan_file.labels import people, section_heading, unsaved_measure
 
 SUB_GOAL_FIELDS = {
@@ -164,7 +165,8 @@ def _budget_changes(old: dict, new: dict) -> list[FieldChange]:
     for cell in sorted(set(before) | set(after)):
         if before.get(cell) != after.get(cell):
             label = f"{cell[0]}, {cell[1]}, {cell[2]}"
-            changes.append(FieldChange(label, _kroner(before.get(cell)), _kroner(after.get(cell))))
+            old, new = as_kroner(before.get(cell)), as_kroner(after.get(cell))
+            changes.append(FieldChange(label, old, new))
     return changes
 
 
@@ -178,7 +180,3 @@ def _amounts(plan: dict) -> dict[tuple[str, str, str], int]:
         for year, cells in years.items()
         for source, kroner in cells.items()
     }
-
-
-def _kroner(value: int | None) -> str:
-    return "–" if value is None else f"{value:,} kr".replace(",", "\xa0")
