@@ -39,8 +39,13 @@ HIDDEN_FIELDS = {
 ACTIONS = {"+": "oppretta", "~": "endra", "-": "sletta"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class FieldChange:
+    """One field's value before and after, as a reader knows them; `diff` marks words in texts.
+
+    The change logs (history rows) and a revision's change list (two snapshots) both use it.
+    """
+
     label: str
     old: str
     new: str

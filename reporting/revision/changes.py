@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from budget.money import as_kroner
+from measures.changelog import FieldChange
 from reporting.plan_file.labels import people, section_heading, unsaved_measure
 
 SUB_GOAL_FIELDS = {
@@ -19,13 +20,6 @@ SUB_GOAL_FIELDS = {
     "introduction": "Innleiing",
     "remark": "Merknad",
 }
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
 
 
 @dataclass
