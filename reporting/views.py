@@ -119,7 +119,7 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         ],
         "missing": workflow.missing_notes(revision, changes) if revision.is_draft else [],
         "late": workflow.late_parties(revision),
-        "all_approved": workflow.all_parties_approved(revision),
+        "all_approved": revision.approved_by_every_party(),
         "events": events,
         "unreached": _unreached_since_submitted(revision, events),
         "base": workflow.previous_approved(revision),

@@ -126,6 +126,28 @@ class Revision(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def deciding_parties(self) -> list[tuple[Organisation, list[str]]]:
+        """The parties that decide before KDD, each with the bodies that treat the plan for it."""
+        parties = [
+            (org, Approval.Body.treating(org.kind)) for org in self.agreement.ordered_parties()
+        ]
+        return [
+            (org, bodies) for org, bodies in parties if bodies and Approval.Body.KDD not in bodies
+        ]
+
+    def final_decisions(self) -> dict[int, Approval | None]:
+        """Each deciding party's final approval (kommunestyre, fylkesting), by organisation id."""
+        result: dict[int, Approval | None] = {org.pk: None for org, _ in self.deciding_parties()}
+        for approval in self.approvals.select_related("organisation"):
+            if approval.organisation_id in result and approval.is_final:
+                result[approval.organisation_id] = approval
+        return result
+
+    def approved_by_every_party(self) -> bool:
+        """Every deciding party's final body has approved the plan, so KDD may approve it."""
+        decisions = self.final_decisions()
+        return bool(decisions) and all(a is not None and a.is_approved for a in decisions.values())
+
     def _stored_as_approved(self) -> bool:
         return (
             bool(self.pk)
@@ -141,6 +163,26 @@ class Approval(RevisionPart):
         KOMMUNESTYRE = "kommunestyre", "Kommunestyre"
         FYLKESTING = "fylkesting", "Fylkesting"
         KDD = "kdd", "Kommunal- og distriktsdepartementet"
+
+        @classmethod
+        def treating(cls, kind: str) -> list[Approval.Body]:
+            """The bodies that treat the plan for an organisation of this kind, the final last.
+
+            The state's parties (agencies, the ministry) are decided for by KDD; other kinds of
+            organisation take no decision.
+            """
+            return {
+                Organisation.Kind.MUNICIPALITY: [cls.FORMANNSKAP, cls.KOMMUNESTYRE],
+                Organisation.Kind.COUNTY: [cls.FYLKESTING],
+                Organisation.Kind.STATE_AGENCY: [cls.KDD],
+                Organisation.Kind.MINISTRY: [cls.KDD],
+            }.get(kind, [])
+
+        @classmethod
+        def final_for(cls, kind: str) -> Approval.Body | None:
+            """The body whose decision is the organisation's: kommunestyre, fylkesting or KDD."""
+            bodies = cls.treating(kind)
+            return bodies[-1] if bodies else None
 
     class Decision(models.TextChoices):
         PENDING = "pending", "Ikkje registrert"
@@ -187,6 +229,15 @@ class Approval(RevisionPart):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.get_body_display()} – {self.revision.year}"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether this body's decision is its organisation's (a formannskap's never is)."""
+        return self.body == self.Body.final_for(self.organisation.kind)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.decision == self.Decision.APPROVED
 
 
 class MeasureNote(RevisionPart):

@@ -22,11 +22,8 @@ class MeetingRow:
 
     @property
     def final(self) -> Approval | None:
-        """The decision that counts as the organisation's approval: the highest body's."""
-        decided = [
-            a for a in (self.kommunestyre, *self.others, self.formannskap) if a and a.decided_on
-        ]
-        return decided[0] if decided else None
+        """The organisation's own decision: its final body's (Approval.is_final), if any."""
+        return next((a for a in self.all if a.is_final), None)
 
 
 @dataclass
@@ -65,11 +62,7 @@ class PoliticalProcess:
 
     @property
     def approved_rows(self) -> list[MeetingRow]:
-        return [
-            row
-            for row in self.rows
-            if row.final and row.final.decision == Approval.Decision.APPROVED
-        ]
+        return [row for row in self.rows if row.final and row.final.is_approved]
 
 
 def _body(group: list[Approval], body: str) -> Approval | None:

@@ -119,15 +119,6 @@ def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progres
             row.save()
 
 
-def parties_to_approve(agreement: Agreement) -> list[tuple[Organisation, list[str]]]:
-    """Every party but the ministry, with the bodies that decide for it."""
-    bodies = {
-        Organisation.Kind.MUNICIPALITY: [Approval.Body.FORMANNSKAP, Approval.Body.KOMMUNESTYRE],
-        Organisation.Kind.COUNTY: [Approval.Body.FYLKESTING],
-    }
-    return [(org, bodies[org.kind]) for org in agreement.ordered_parties() if org.kind in bodies]
-
-
 @transaction.atomic
 def submit(*, revision: Revision, user, site_url: str = "") -> list[str]:
     """Freeze the plan into the revision and ask the parties to decide; returns who is mailed."""
@@ -144,7 +135,7 @@ def submit(*, revision: Revision, user, site_url: str = "") -> list[str]:
     RevisionEvent.objects.create(
         revision=revision, kind=RevisionEvent.Kind.SUBMITTED, user=user, snapshot=revision.snapshot
     )
-    for organisation, bodies in parties_to_approve(revision.agreement):
+    for organisation, bodies in revision.deciding_parties():
         for body in bodies:
             Approval.objects.get_or_create(revision=revision, organisation=organisation, body=body)
     return _notify_approvers(revision, site_url)
@@ -188,23 +179,6 @@ def record_decision(*, approval: Approval, user, values: dict) -> Approval:
     return approval
 
 
-def final_decisions(revision: Revision) -> dict[int, Approval | None]:
-    """Each party's deciding approval (kommunestyre or fylkesting), by organisation id."""
-    deciding = {Approval.Body.KOMMUNESTYRE, Approval.Body.FYLKESTING}
-    result = {org.pk: None for org, _ in parties_to_approve(revision.agreement)}
-    for approval in revision.approvals.all():
-        if approval.body in deciding and approval.organisation_id in result:
-            result[approval.organisation_id] = approval
-    return result
-
-
-def all_parties_approved(revision: Revision) -> bool:
-    decisions = final_decisions(revision)
-    return bool(decisions) and all(
-        a is not None and a.decision == Approval.Decision.APPROVED for a in decisions.values()
-    )
-
-
 @transaction.atomic
 def kdd_approve(*, revision: Revision, user) -> Revision:
     """KDD approves once every party has; from then on the revision is immutable."""
@@ -214,7 +188,7 @@ def kdd_approve(*, revision: Revision, user) -> Revision:
         raise WorkflowError("Avtala har ikkje departementet som part.")
     if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError("Berre ein handlingsplan som er til handsaming kan godkjennast.")
-    if not all_parties_approved(revision):
+    if not revision.approved_by_every_party():
         raise WorkflowError(
             "Alle partane må ha godkjent handlingsplanen før KDD kan godkjenne han."
         )
@@ -265,8 +239,8 @@ def late_parties(revision: Revision, today: datetime.date | None = None) -> list
         or today <= revision.due_on
     ):
         return []
-    decisions = final_decisions(revision)
-    orgs = {org.pk: org for org, _ in parties_to_approve(revision.agreement)}
+    decisions = revision.final_decisions()
+    orgs = {org.pk: org for org, _ in revision.deciding_parties()}
     return [
         orgs[pk]
         for pk, a in decisions.items()

@@ -17,6 +17,8 @@ from django.urls import reverse
 from budget.models import Amount
 from measures.models import Measure, Organisation, Role
 from reporting.models import Approval, ImmutableRevisionError, MeasureNote, Revision
+from reporting.outputs.context import Report
+from reporting.outputs.pdf import report_html
 from reporting.plan_file import PlanFileError, import_plan, parse_plan
 from tests.factories import make_user
 from tests.support import SEED_FILE, dump_database, measure_form_data
@@ -469,3 +471,57 @@ def test_a_reminder_that_cannot_be_sent_does_not_stop_the_others(
         "E-posten «Påminning: vedtak om handlingsplan 2026 manglar» kunne ikkje sendast til "
         "fyresdal@example.no." in page
     )
+
+
+def test_a_municipality_whose_kommunestyre_has_not_decided_has_not_approved(client, seed, people):
+    """Formannskap approved, kommunestyre pending: not approved on the process page, not in
+    section 8 of the report, and KDD may not approve; once the kommunestyre approves, all do."""
+    revision = submitted_2026(client, people, seed)
+    for name in MUNICIPALITIES:
+        if name != "vinje":
+            decide(client, people[name], f"{name}-kommune", ["formannskap", "kommunestyre"])
+    decide(client, people["fylkeskommunen"], "telemark-fylkeskommune", ["fylkesting"])
+    data = {
+        "formannskap-decided_on": "2026-06-05",
+        "formannskap-decision": "approved",
+        "kommunestyre-planned_on": "2026-06-20",
+        "kommunestyre-decision": "pending",
+    }
+    as_user(client, people["vinje"]).post(url("decision", 2026, "vinje-kommune"), data)
+    vinje = Approval.objects.get(
+        revision=revision, organisation__key="vinje-kommune", body="formannskap"
+    )
+    assert vinje.is_approved and not vinje.is_final
+
+    page = as_user(client, people["kdd"]).get(reverse("reporting:process", args=[SLUG])).text
+    approved = page.split("8. Handlingsplanen er godkjent av")[-1]
+    assert "Tokke kommune" in approved and "Vinje kommune" not in approved
+    html = report_html(Report.from_revision(revision))
+    section_8 = html.split("8. Handlingsplanen er godkjent av")[-1]
+    assert "Tokke kommune" in section_8 and "Vinje kommune" not in section_8
+    assert not revision.approved_by_every_party()
+    response = client.post(url("revision-approve", 2026), follow=True)
+    assert "Alle partane må ha godkjent handlingsplanen" in response.text
+    revision.refresh_from_db()
+    assert revision.status == "submitted"
+
+    decide(client, people["vinje"], "vinje-kommune", ["formannskap", "kommunestyre"])
+    assert revision.approved_by_every_party()
+    as_user(client, people["kdd"]).post(url("revision-approve", 2026))
+    revision.refresh_from_db()
+    assert revision.status == "approved"
+
+
+@pytest.mark.parametrize(
+    "kind, bodies",
+    [
+        (Organisation.Kind.MUNICIPALITY, ["formannskap", "kommunestyre"]),
+        (Organisation.Kind.COUNTY, ["fylkesting"]),
+        (Organisation.Kind.STATE_AGENCY, ["kdd"]),
+        (Organisation.Kind.MINISTRY, ["kdd"]),
+        (Organisation.Kind.PRIVATE, []),
+    ],
+)
+def test_the_last_body_to_treat_the_plan_is_the_final_one(kind, bodies):
+    assert Approval.Body.treating(kind) == bodies
+    assert Approval.Body.final_for(kind) == (bodies[-1] if bodies else None)
