@@ -88,18 +88,10 @@ class MeasureForm(VersionedForm, forms.ModelForm):
         )
 
     def clean(self) -> dict:
+        """Drop the years when the box is ticked; Measure.clean judges the timeframe."""
         data = super().clean()
         if data.get("at_next_revision"):
             data["start_year"] = data["end_year"] = None
-        else:
-            for name in ("start_year", "end_year"):
-                if data.get(name) is None and name not in self.errors:
-                    self.add_error(
-                        name, "Skriv eit år, eller kryss av for «vurderast ved neste rullering»."
-                    )
-            start, end = data.get("start_year"), data.get("end_year")
-            if start and end and end < start:
-                self.add_error("end_year", "Sluttåret kan ikkje vere før startåret.")
         goal, number = data.get("sub_goal"), data.get("number")
         if goal and number:
             clash = goal.measures.filter(number=number).exclude(pk=self.instance.pk).first()
@@ -108,10 +100,6 @@ class MeasureForm(VersionedForm, forms.ModelForm):
                     "number", f"Delmål {goal.number} har alt tiltak {number}: «{clash.title}»."
                 )
         return data
-
-    def validate_constraints(self, exclude=None) -> None:
-        # clean() has said it beside the right field; the database still guards the rest.
-        pass
 
 
 class MeasureTitleForm(VersionedForm, forms.ModelForm):
@@ -151,9 +139,6 @@ class SectionForm(VersionedForm, forms.ModelForm):
                     f"Tiltaket har alt ein seksjon «{label}». Vel «Anna» for ein ny seksjon."
                 )
         return kind
-
-    def validate_constraints(self, exclude=None) -> None:
-        pass
 
 
 class InvolvementForm(StyledForm, forms.Form):

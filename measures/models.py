@@ -20,6 +20,7 @@ from .versioning import Versioned
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 year_validators = [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)]
+PERIOD_OUT_OF_ORDER = "Første år kan ikkje vere etter siste år."
 
 
 class Agreement(Versioned):
@@ -51,7 +52,7 @@ class Agreement(Versioned):
             models.CheckConstraint(
                 condition=Q(first_year__lte=models.F("last_year")),
                 name="agreement_period_in_order",
-                violation_error_message="Første år kan ikkje vere etter siste år.",
+                violation_error_message=PERIOD_OUT_OF_ORDER,
             ),
         ]
 
@@ -60,6 +61,11 @@ class Agreement(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("measures:agreement-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        """The period in order (agreement_period_in_order), said beside the first year."""
+        if self.first_year and self.last_year and self.first_year > self.last_year:
+            raise ValidationError({"first_year": PERIOD_OUT_OF_ORDER})
 
     @property
     def period(self) -> str:
@@ -290,15 +296,46 @@ class Measure(Versioned):
         return reverse("measures:measure-detail", args=[self.agreement.slug, self.key])
 
     def clean(self) -> None:
+        """The measure's rules, each said beside its field; forms, admin and plan files ask here."""
+        errors = self._timeframe_errors()
         if (
             self.sub_goal_id
             and self.agreement_id
             and self.sub_goal.agreement_id != self.agreement_id
         ):
-            raise ValidationError({"sub_goal": "Delmålet høyrer til ei anna avtale."})
-        if self.agreement_id:
-            self.agreement.check_year(self.start_year, "start_year")
-            self.agreement.check_year(self.end_year, "end_year")
+            errors["sub_goal"] = "Delmålet høyrer til ei anna avtale."
+        if errors:
+            raise ValidationError(errors)
+
+    def _timeframe_errors(self) -> dict[str, str]:
+        """Both years, within the agreement period, start first; or none, at the next revision.
+
+        The measure_timeframe_valid constraint (and the database's triggers for the period)
+        guard the same rule; this says what is wrong, beside the year it is about.
+        """
+        years = {"start_year": self.start_year, "end_year": self.end_year}
+        if self.at_next_revision:
+            return {
+                name: "Ta bort året, eller ta bort krysset for «vurderast ved neste rullering»."
+                for name, year in years.items()
+                if year is not None
+            }
+        errors = {
+            name: "Skriv eit år, eller kryss av for «vurderast ved neste rullering»."
+            for name, year in years.items()
+            if year is None
+        }
+        # Also an unsaved agreement: the plan-file reader checks a file before it is imported.
+        agreement = getattr(self, "agreement", None)
+        for name, year in years.items():
+            if agreement is not None and year is not None:
+                try:
+                    agreement.check_year(year, name)
+                except ValidationError as error:
+                    errors[name] = error.messages[0]
+        if not errors and self.start_year > self.end_year:
+            errors["end_year"] = "Sluttåret kan ikkje vere før startåret."
+        return errors
 
     def close(self, on) -> None:
         """Mark the measure closed on the given date (its history keeps what it was)."""

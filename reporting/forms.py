@@ -95,19 +95,6 @@ class DecisionForm(StyledForm, forms.ModelForm):
             "comment": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def clean(self) -> dict:
-        data = super().clean()
-        decision, decided_on = data.get("decision"), data.get("decided_on")
-        if decision and decision != Approval.Decision.PENDING and not decided_on:
-            self.add_error("decided_on", "Skriv datoen vedtaket vart gjort.")
-        if decided_on and decision == Approval.Decision.PENDING:
-            self.add_error("decision", "Vel vedtaket (godkjent eller ikkje godkjent).")
-        return data
-
-    def validate_constraints(self, exclude=None) -> None:
-        # clean() has said it beside the right field.
-        pass
-
 
 class SendBackForm(StyledForm, forms.Form):
     comment = forms.CharField(

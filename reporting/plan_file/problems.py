@@ -113,13 +113,9 @@ class _Reader:
             )
         return value
 
-    def year(
-        self, data: dict, key: str, path: str, period: range | None, *, required: bool = True
-    ) -> int | None:
-        value = self.field(data, key, path, int, required=required)
-        if value is not None and period is not None and value not in period:
-            self.problem(f"{path}.{key}", _outside_period(value, period))
-        return value
+    def year(self, data: dict, key: str, path: str, *, required: bool = True) -> int | None:
+        """A whole number; whether it lies in the agreement period is the models' rule."""
+        return self.field(data, key, path, int, required=required)
 
 
 def _kind_name(kind: type | tuple) -> str:
@@ -133,7 +129,3 @@ def _kind_name(kind: type | tuple) -> str:
     }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " eller ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _outside_period(year: int, period: range) -> str:
-    return f"året {year} er utanfor avtaleperioden {period.start}–{period.stop - 1}"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import yaml
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from budget.models import Footnote
-from measures.models import Measure, Organisation, Section
+from measures.models import Agreement, Measure, Organisation, Section
 from reporting.models import Approval, Revision
 
-from .problems import PlanFileError, Problem, _line_numbers, _outside_period, _Reader
+from .problems import PlanFileError, Problem, _line_numbers, _Reader
 
 FORMAT = "bygdevekst-plan/1"
 # Parking numbers for rows whose number changes, so that swapping two numbers never trips
@@ -59,8 +62,9 @@ def _read_plan(reader: _Reader, data: dict) -> dict:
     agreement = _read_agreement(
         reader, reader.mapping(data.get("agreement", {}), "agreement"), org_keys
     )
+    # An unsaved Agreement: the models' rules for years and timeframes ask it for the period.
     period = (
-        range(agreement["first_year"], agreement["last_year"] + 1)
+        Agreement(first_year=agreement["first_year"], last_year=agreement["last_year"])
         if agreement.get("first_year") and agreement.get("last_year")
         else None
     )
@@ -154,17 +158,16 @@ def _read_agreement(reader: _Reader, entry: dict, org_keys: set[str]) -> dict:
         "name": reader.field(entry, "name", path, str),
         "pilot_name": reader.field(entry, "pilot_name", path, str),
         "signed_on": reader.field(entry, "signed_on", path, datetime.date, required=False),
-        "first_year": reader.year(entry, "first_year", path, None),
-        "last_year": reader.year(entry, "last_year", path, None),
+        "first_year": reader.year(entry, "first_year", path),
+        "last_year": reader.year(entry, "last_year", path),
         "parties": _org_refs(reader, entry, "parties", path, org_keys, required=True),
     }
     for text_field in AGREEMENT_TEXTS:
         agreement[text_field] = reader.field(
             entry, text_field, path, str, required=False, default=""
         )
-    first, last = agreement["first_year"], agreement["last_year"]
-    if first and last and first > last:
-        reader.problem(f"{path}.last_year", "siste år kan ikkje vere før første år")
+    period = Agreement(first_year=agreement["first_year"], last_year=agreement["last_year"])
+    if not _check_model(reader, period.clean, path):
         agreement["last_year"] = None
     return agreement
 
@@ -172,8 +175,37 @@ def _read_agreement(reader: _Reader, entry: dict, org_keys: set[str]) -> dict:
 AGREEMENT_TEXTS = ["introduction", "framework", "priorities", "organisation_text", "anchoring_text"]
 
 
+def _check_model(
+    reader: _Reader, check: Callable[[], None], path: str, paths: dict[str, str] | None = None
+) -> bool:
+    """Ask a model's own rule (its clean() on an unsaved instance) about data from the file.
+
+    Each error becomes a problem at its field's place: `path`.field, or `paths[field]` where
+    the file names the field otherwise. True if the data keeps the rule.
+    """
+    try:
+        check()
+    except ValidationError as error:
+        by_field = ValidationError(error.update_error_dict({})).message_dict  # also for non-field
+        for name, messages in by_field.items():
+            where = (paths or {}).get(name) or (
+                path if name == NON_FIELD_ERRORS else f"{path}.{name}"
+            )
+            for message in messages:
+                # The models speak in sentences, beside a form field; problems in lower case.
+                reader.problem(where, message[:1].lower() + message[1:].rstrip("."))
+        return False
+    return True
+
+
+def _check_year(reader: _Reader, period: Agreement | None, year: Any, where: str) -> None:
+    """The year lies in the agreement period (Agreement.check_year)."""
+    if period is not None and year is not None:
+        _check_model(reader, partial(period.check_year, year), where, {"year": where})
+
+
 def _read_sub_goal(
-    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: range | None
+    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: Agreement | None
 ) -> dict:
     entry = reader.mapping(entry, path)
     weight = reader.field(entry, "weight", path, int)
@@ -202,7 +234,7 @@ def _positive(reader: _Reader, entry: dict, key: str, path: str) -> int | None:
 
 
 def _read_measure(
-    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: range | None
+    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: Agreement | None
 ) -> dict:
     entry = reader.mapping(entry, path)
     measure = {
@@ -236,7 +268,7 @@ def _read_measure(
     return measure
 
 
-def _read_timeframe(reader: _Reader, entry: dict, path: str, period: range | None) -> dict:
+def _read_timeframe(reader: _Reader, entry: dict, path: str, period: Agreement | None) -> dict:
     value = entry.get("timeframe") if isinstance(entry, dict) else None
     where = f"{path}.timeframe"
     if value == "next_revision":
@@ -244,11 +276,14 @@ def _read_timeframe(reader: _Reader, entry: dict, path: str, period: range | Non
     if not isinstance(value, dict):
         reader.problem(where, "skal vere {start: ÅR, end: ÅR} eller next_revision")
         return {"start_year": None, "end_year": None, "at_next_revision": False}
-    start = reader.year(value, "start", where, period)
-    end = reader.year(value, "end", where, period)
-    if start and end and start > end:
-        reader.problem(f"{where}.end", "sluttåret kan ikkje vere før startåret")
-    return {"start_year": start, "end_year": end, "at_next_revision": False}
+    start = reader.year(value, "start", where)
+    end = reader.year(value, "end", where)
+    frame = {"start_year": start, "end_year": end, "at_next_revision": False}
+    if start is not None and end is not None:  # else the reader has said what is missing
+        measure = Measure(agreement=period, **frame)
+        paths = {"start_year": f"{where}.start", "end_year": f"{where}.end"}
+        _check_model(reader, measure.clean, where, paths)
+    return frame
 
 
 def _read_section(reader: _Reader, entry: Any, path: str) -> dict:
@@ -260,7 +295,9 @@ def _read_section(reader: _Reader, entry: Any, path: str) -> dict:
     }
 
 
-def _read_budget(reader: _Reader, data: Any, goal_numbers: set[int], period: range | None) -> dict:
+def _read_budget(
+    reader: _Reader, data: Any, goal_numbers: set[int], period: Agreement | None
+) -> dict:
     if data is None:
         return {"lines": [], "sources": [], "amounts": {}, "footnotes": []}
     data = reader.mapping(data, "budget")
@@ -327,7 +364,7 @@ def _read_budget(reader: _Reader, data: Any, goal_numbers: set[int], period: ran
 
 
 def _read_amounts(
-    reader: _Reader, data: Any, line_keys: set, source_keys: set, period: range | None
+    reader: _Reader, data: Any, line_keys: set, source_keys: set, period: Agreement | None
 ) -> dict:
     amounts = {}
     for line_key, years in reader.mapping(data, "budget.amounts").items():
@@ -338,8 +375,8 @@ def _read_amounts(
             year_path = f"{line_path}.{year}"
             if not isinstance(year, int) or isinstance(year, bool):
                 reader.problem(year_path, f"{year!r} er ikkje eit årstal")
-            elif period is not None and year not in period:
-                reader.problem(year_path, _outside_period(year, period))
+            else:
+                _check_year(reader, period, year, year_path)
             for source_key, kroner in reader.mapping(cells, year_path).items():
                 cell_path = f"{year_path}.{source_key}"
                 if source_key not in source_keys:
@@ -354,11 +391,17 @@ def _read_amounts(
 
 
 def _read_footnote(
-    reader: _Reader, entry: Any, path: str, line_keys: set, source_keys: set, period: range | None
+    reader: _Reader,
+    entry: Any,
+    path: str,
+    line_keys: set,
+    source_keys: set,
+    period: Agreement | None,
 ) -> dict:
     entry = reader.mapping(entry, path)
     table = reader.choice(entry, "table", path, Footnote.Table)
-    year = reader.year(entry, "year", path, period, required=table == Footnote.Table.FINANCING)
+    year = reader.year(entry, "year", path, required=table == Footnote.Table.FINANCING)
+    _check_year(reader, period, year, f"{path}.year")
     if table == Footnote.Table.ALLOCATION and year is not None:
         reader.problem(f"{path}.year", "fotnotar til budsjettet for heile perioden har ikkje år")
     line = reader.field(entry, "line", path, str, required=False)
@@ -366,7 +409,9 @@ def _read_footnote(
         reader.problem(f"{path}.line", f"ukjend budsjettline {line!r}")
     column = str(reader.field(entry, "column", path, (str, int), default=""))
     allowed = {"total"} | (
-        {str(y) for y in period or []} if table == Footnote.Table.ALLOCATION else source_keys
+        {str(y) for y in (period.years if period else [])}
+        if table == Footnote.Table.ALLOCATION
+        else source_keys
     )
     if column and column not in allowed:
         reader.problem(
@@ -383,7 +428,7 @@ def _read_footnote(
 
 
 def _read_revision(
-    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: range | None
+    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: Agreement | None
 ) -> dict:
     entry = reader.mapping(entry, path)
     approvals = []
@@ -402,10 +447,9 @@ def _read_revision(
         decided_on = reader.field(
             approval, "decided_on", approval_path, datetime.date, required=False
         )
-        if (decision == Approval.Decision.PENDING) != (decided_on is None):
-            reader.problem(
-                f"{approval_path}.decided_on", "eit vedtak må ha dato, og berre eit vedtak har dato"
-            )
+        _check_model(
+            reader, Approval(decision=decision, decided_on=decided_on).clean, approval_path
+        )
         approvals.append(
             {
                 "organisation": organisation,
@@ -429,8 +473,10 @@ def _read_revision(
         "body",
         "organet for organisasjonen",
     )
+    year = reader.year(entry, "year", path)
+    _check_year(reader, period, year, f"{path}.year")
     return {
-        "year": reader.year(entry, "year", path, period),
+        "year": year,
         "status": reader.choice(entry, "status", path, Revision.Status),
         "approvals": approvals,
     }

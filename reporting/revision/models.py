@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -230,6 +231,13 @@ class Approval(RevisionPart):
     def __str__(self) -> str:
         return f"{self.organisation} – {self.get_body_display()} – {self.revision.year}"
 
+    def clean(self) -> None:
+        """A decision has a date, a date a decision (decision_has_a_date), beside the field."""
+        if self.decision != self.Decision.PENDING and not self.decided_on:
+            raise ValidationError({"decided_on": "Skriv datoen vedtaket vart gjort."})
+        if self.decided_on and self.decision == self.Decision.PENDING:
+            raise ValidationError({"decision": "Vel vedtaket (godkjent eller ikkje godkjent)."})
+
     @property
     def is_final(self) -> bool:
         """Whether this body's decision is its organisation's (a formannskap's never is)."""
@@ -237,6 +245,7 @@ class Approval(RevisionPart):
 
     @property
     def is_approved(self) -> bool:
+        """The body has decided to approve the plan."""
         return self.decision == self.Decision.APPROVED
 
 

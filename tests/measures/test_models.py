@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from measures.markdown import render_markdown
-from measures.models import Measure
+from measures.models import Agreement, Measure
 from measures.prose import as_prose, join_parts
 
 
@@ -81,6 +81,64 @@ def test_a_year_outside_the_period_fails_validation(seed):
     with pytest.raises(ValidationError) as caught:
         measure.full_clean()
     assert "Året 2030 er utanfor avtaleperioden 2025–2028." in caught.value.message_dict["end_year"]
+
+
+NEXT_REVISION = "«vurderast ved neste rullering»."
+MISSING = "Skriv eit år, eller kryss av for " + NEXT_REVISION
+
+
+@pytest.mark.parametrize(
+    "frame, errors, kept_by_the_constraint",
+    [
+        ({"start_year": 2026, "end_year": 2027}, {}, True),
+        ({"start_year": 2026, "end_year": 2026}, {}, True),
+        ({"at_next_revision": True}, {}, True),
+        (
+            {"start_year": 2027, "end_year": 2026},
+            {"end_year": "Sluttåret kan ikkje vere før startåret."},
+            False,
+        ),
+        ({"start_year": None, "end_year": 2026}, {"start_year": MISSING}, False),
+        ({}, {"start_year": MISSING, "end_year": MISSING}, False),
+        (
+            {"start_year": 2024, "end_year": 2031},
+            {
+                "start_year": "Året 2024 er utanfor avtaleperioden 2025–2028.",
+                "end_year": "Året 2031 er utanfor avtaleperioden 2025–2028.",
+            },
+            True,  # the period lives in another table: the database's triggers guard it
+        ),
+        (
+            {"at_next_revision": True, "end_year": 2026},
+            {"end_year": "Ta bort året, eller ta bort krysset for " + NEXT_REVISION},
+            False,
+        ),
+    ],
+)
+def test_the_timeframe_rule_is_said_beside_each_year_and_agrees_with_the_constraint(
+    db, frame, errors, kept_by_the_constraint
+):
+    measure = Measure(agreement=Agreement(first_year=2025, last_year=2028), **frame)
+    try:
+        measure.clean()
+        found = {}
+    except ValidationError as error:
+        found = {name: messages[0] for name, messages in error.message_dict.items()}
+    assert found == errors
+    constraint = next(c for c in Measure._meta.constraints if c.name == "measure_timeframe_valid")
+    try:
+        constraint.validate(Measure, measure)
+        kept = True
+    except ValidationError:
+        kept = False
+    assert kept == kept_by_the_constraint
+
+
+def test_an_agreement_period_out_of_order_is_said_beside_the_first_year():
+    with pytest.raises(ValidationError) as caught:
+        Agreement(first_year=2029, last_year=2028).clean()
+    assert caught.value.message_dict == {"first_year": ["Første år kan ikkje vere etter siste år."]}
+    Agreement(first_year=2028, last_year=2028).clean()
 
 
 def test_timeframes_read_as_in_the_document(seed):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -162,6 +164,53 @@ def test_end_before_start_and_duplicate_numbers_are_refused(db):
     problems = problems_of(edited_seed(broken))
     assert any("sluttåret kan ikkje vere før startåret" in p for p in problems)
     assert any("tiltaksnummeret i delmålet 3 er brukt før" in p for p in problems)
+
+
+def _set(path: list, value):
+    def change(data):
+        target = data
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (
+            _set(["sub_goals", 2, "measures", 0, "timeframe"], {"start": 2027, "end": 2026}),
+            "sub_goals[2].measures[0].timeframe.end (linje {}): "
+            "sluttåret kan ikkje vere før startåret",
+        ),
+        (
+            _set(["sub_goals", 0, "measures", 0, "timeframe", "start"], 2024),
+            "sub_goals[0].measures[0].timeframe.start (linje {}): "
+            "året 2024 er utanfor avtaleperioden 2025–2028",
+        ),
+        (
+            _set(["agreement", "first_year"], 2030),
+            "agreement.first_year (linje {}): første år kan ikkje vere etter siste år",
+        ),
+        (
+            _set(["revisions", 0, "approvals", 0, "decision"], "approved"),
+            "revisions[0].approvals[0].decided_on (linje {}): skriv datoen vedtaket vart gjort",
+        ),
+        (
+            _set(["revisions", 0, "approvals", 0, "decided_on"], datetime.date(2025, 6, 11)),
+            "revisions[0].approvals[0].decision (linje {}): "
+            "vel vedtaket (godkjent eller ikkje godkjent)",
+        ),
+    ],
+)
+def test_the_models_rules_are_asked_and_said_with_path_and_line(db, change, problem):
+    """The reader checks the file's shape; the domain rules are the models' own clean()."""
+    problems = problems_of(edited_seed(change))
+    assert len(problems) == 1, problems
+    line = problems[0].split("(linje ")[1].split(")")[0]
+    assert line.isdigit()
+    assert problems[0] == problem.format(line)
 
 
 @pytest.mark.parametrize(
