@@ -168,6 +168,21 @@ def test_the_operator_renders_again_from_the_admin_giving_a_reason(
     assert earlier.replaced_by == operator
     assert download(client, collaborator, 2025).content == b"%PDF-1.7 rendering 2 of 2025"
 
+    draft = workflow.start_revision(agreement=seed, year=2026, user=None)
+    client.force_login(operator)
+    refused = client.post(
+        REVISION_LIST,
+        {
+            "action": "rerender_reports",
+            "_selected_action": [draft.pk],
+            "apply": "yes",
+            "reason": "x",
+        },
+        follow=True,
+    )
+    assert "Berre godkjende handlingsplanar har ein rapport." in refused.text
+    assert renderer.calls == 2 and not StoredReport.objects.filter(revision=draft).exists()
+
 
 def test_the_admin_lists_every_rendering_downloads_each_and_never_edits_or_deletes(
     seed, client, collaborator, renderer, operator

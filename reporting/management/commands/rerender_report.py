@@ -50,10 +50,18 @@ class Command(BaseCommand):
             reason=stored.reason,
             stored_report=stored.pk,
             user=user,
-            os_user=getpass.getuser(),
+            os_user=_os_user(),
         )
         earlier = revision.stored_reports.count() - 1
         self.stdout.write(
             f"Handlingsplan {year} er laga på nytt ({len(stored.pdf) // 1024} kB) og blir "
             f"lasta ned frå no av; {earlier} tidlegare fil(er) er tekne vare på."
         )
+
+
+def _os_user() -> str | None:
+    """The server account the command runs under, for the log; None where it has no name."""
+    try:
+        return getpass.getuser()
+    except OSError:  # e.g. a container running under a numeric user id only
+        return None
