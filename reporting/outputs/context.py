@@ -81,6 +81,7 @@ class Report:
     financing: Table
     process: PoliticalProcess | None
     approvals: list[Approval]
+    state_source: str | None = None  # the funding source that is the state's co-financing
 
     @property
     def title(self) -> str:
@@ -171,6 +172,9 @@ class Report:
             financing=_financing(plan, year),
             process=process,
             approvals=approvals,
+            state_source=next(
+                (s["name"] for s in _budget_parts(plan)[2] if s.get("state_cofinancing")), None
+            ),
         )
 
 

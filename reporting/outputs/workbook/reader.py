@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from budget.models import Amount, BudgetLine, FundingSource
 from measures.models import Agreement
 
-from .layout import BUDGET_SHEET, FIRST_VALUE_COLUMN, financing_sheet_name
+from .layout import BUDGET_SHEET, FIRST_VALUE_COLUMN, HEADER_ROW, financing_sheet_name
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
@@ -114,7 +114,7 @@ def _read_budget_sheet(workbook, agreement, lines, state, wanted, problems) -> N
     if sheet is None:
         return
     rows = list(sheet.iter_rows(values_only=True))
-    header = rows[0] if rows else ()
+    header = rows[HEADER_ROW - 1] if len(rows) >= HEADER_ROW else ()
     years = {}
     for column, value in enumerate(header[FIRST_VALUE_COLUMN - 1 :], start=FIRST_VALUE_COLUMN):
         if value is None:
@@ -122,12 +122,12 @@ def _read_budget_sheet(workbook, agreement, lines, state, wanted, problems) -> N
         year = int(value) if isinstance(value, int | float) or str(value).isdigit() else None
         if year is None or year not in agreement.years:
             problems.append(
-                f"{_where(BUDGET_SHEET, 1, column)}: «{value}» er ikkje eit år i "
+                f"{_where(BUDGET_SHEET, HEADER_ROW, column)}: «{value}» er ikkje eit år i "
                 f"avtaleperioden {agreement.period}."
             )
             continue
         years[column] = year
-    for row_number, row in enumerate(rows[1:], start=2):
+    for row_number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
         line = _line_of(BUDGET_SHEET, row_number, row[0] if row else None, lines, problems)
         if line is None:
             continue
@@ -143,17 +143,19 @@ def _read_financing_sheet(workbook, year, lines, sources, state, wanted, problem
     if sheet is None:
         return
     rows = list(sheet.iter_rows(values_only=True))
-    header = rows[0] if rows else ()
+    header = rows[HEADER_ROW - 1] if len(rows) >= HEADER_ROW else ()
     by_name = {source.name: source for source in sources}
     columns = {}
     for column, value in enumerate(header[FIRST_VALUE_COLUMN - 1 :], start=FIRST_VALUE_COLUMN):
         if value is None:
             continue
         if value not in by_name:
-            problems.append(f"{_where(name, 1, column)}: ukjend finansieringskjelde «{value}».")
+            problems.append(
+                f"{_where(name, HEADER_ROW, column)}: ukjend finansieringskjelde «{value}»."
+            )
             continue
         columns[column] = by_name[value]
-    for row_number, row in enumerate(rows[1:], start=2):
+    for row_number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
         line = _line_of(name, row_number, row[0] if row else None, lines, problems)
         if line is None:
             continue
