@@ -10,12 +10,15 @@ living plan against the latest approved plan (`PlanMarks`).
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.functional import cached_property
 
-from measures.models import Agreement
+from measures.models import Agreement, Measure
 from reporting.plan_file import take_snapshot
+from reporting.plan_file.exporter import _export_measure
 
 from .changes import ChangeList, compare
 from .models import MeasureNote, Revision
@@ -56,7 +59,8 @@ class PlanMarks:
     """The living plan's marks against the latest approved plan, gathered on first use.
 
     `base_id` alone costs one query, so a cached page can key on it and compute the marks only
-    when it renders afresh.
+    when it renders afresh. `of_measure` compares one measure alone, from the rows its page
+    has loaded, instead of the whole plan.
     """
 
     def __init__(self, agreement: Agreement) -> None:
@@ -73,16 +77,52 @@ class PlanMarks:
         )
 
     @cached_property
+    def base_plan(self) -> dict | None:
+        """The latest approved revision's frozen plan, or None."""
+        if self.base_id is None:
+            return None
+        snapshot = Revision.objects.values_list("snapshot", flat=True).get(pk=self.base_id)
+        return snapshot["plan"] if snapshot else None
+
+    @cached_property
     def by_key(self) -> dict[str, list[Mark]]:
+        """Every measure's marks, the living plan compared whole."""
         plan = take_snapshot(self.agreement)["plan"]
-        snapshot = None
-        if self.base_id is not None:
-            snapshot = Revision.objects.values_list("snapshot", flat=True).get(pk=self.base_id)
-        changes = compare(snapshot["plan"], plan) if snapshot else None
-        return marks_by_key(plan, changes)
+        base = self.base_plan
+        return marks_by_key(plan, compare(base, plan) if base else None)
 
     def of(self, key: str) -> list[Mark]:
         return self.by_key.get(key, [])
+
+    def of_measure(self, measure: Measure) -> list[Mark]:
+        """One measure's marks, with its organisations, sections and sub-goal loaded."""
+        plan = _plan_of_one(measure)
+        base = self.base_plan
+        changes = compare(_only(base, measure.key), plan) if base else None
+        return marks_by_key(plan, changes).get(measure.key, [])
+
+
+def _plan_of_one(measure: Measure) -> dict:
+    """A plan holding only this measure, in the snapshot's own form of a measure."""
+    entry = json.loads(json.dumps(_export_measure(measure), cls=DjangoJSONEncoder))
+    involved = [*measure.leads(), *measure.partners()]
+    goal = measure.sub_goal
+    return {
+        "organisations": [{"key": org.key, "name": org.name} for org in involved],
+        "sub_goals": [{"number": goal.number, "title": goal.title, "measures": [entry]}],
+    }
+
+
+def _only(plan: dict, key: str) -> dict:
+    """The plan with no measure but the one with this key (and without its budget)."""
+    goals = [
+        {**goal, "measures": [m for m in goal.get("measures", []) if m["key"] == key]}
+        for goal in plan.get("sub_goals", [])
+    ]
+    return {
+        "organisations": plan.get("organisations", []),
+        "sub_goals": [goal for goal in goals if goal["measures"]],
+    }
 
 
 def closing_assessment(agreement: Agreement, key: str) -> MeasureNote | None:
