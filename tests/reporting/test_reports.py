@@ -5,21 +5,24 @@ from __future__ import annotations
 import datetime
 import re
 from io import BytesIO
+from pathlib import Path
 
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from budget.models import Amount
 from reporting.models import MeasureNote, MeasureProgress, Revision, StoredReport
 from reporting.outputs import pdf as pdfs
 from reporting.outputs.context import Report
-from reporting.outputs.pdf import render_report, revision_pdf
+from reporting.outputs.pdf import render_report, report_html, revision_pdf
 from reporting.outputs.workbook.writer import report_workbook
-from tests.factories import MeasureFactory
+from tests.factories import MeasureFactory, make_user
+from tests.support import ASSESSMENT_2026, PROGRESS_2026, REASON_2026, approve, revision_2026
 
 SLUG = "vest-telemark"
 
@@ -153,6 +156,126 @@ def test_render_report_command(seed, tmp_path):
         call_command("render_report", SLUG, "2027", "-o", str(target))
     with pytest.raises(CommandError, match="utanfor avtaleperioden"):
         call_command("render_report", SLUG, "2031", "--draft", "-o", str(target))
+
+
+# --- the yearly update: changes, marks, texts as written, dates ----------------------------
+
+
+def toc_page(reader: PdfReader, heading: str) -> int:
+    """The page number the table of contents (page 2) gives for a heading."""
+    contents = re.sub(r"\s+", " ", reader.pages[1].extract_text())
+    found = re.search(re.escape(heading) + r" ?\.* ?(\d+)", contents)
+    assert found, f"{heading!r} is not in the table of contents"
+    return int(found.group(1))
+
+
+def page_of(reader: PdfReader, text: str, after: int = 2) -> int:
+    """The number of the first page from `after` on whose text holds `text`."""
+    for number, page in enumerate(reader.pages[after:], start=after + 1):
+        if text in re.sub(r"\s+", " ", page.extract_text().replace("\xa0", " ")):
+            return number
+    raise AssertionError(f"{text!r} is on no page")
+
+
+def test_the_approved_2025_report_is_dated_by_section_8_and_says_it_is_the_first_plan(
+    approved_pdf,
+):
+    title_page = approved_pdf.pages[0].extract_text()
+    assert "Godkjend av partane 24.06.2025" in title_page  # Vinje's kommunestyre, the last
+    text = pdf_text(approved_pdf)
+    assert (
+        "Det finst ingen tidlegare godkjend handlingsplan i avtaleperioden 2025–2028 å "
+        "samanlikne med, så alle tiltaka i handlingsplan 2025 er nye." in text
+    )
+    assert " → " not in text and "Ingen nye tiltak" not in text
+    assert "Tiltak 1.1 Samarbeid" not in text  # no list of every measure as new
+    assert toc_page(approved_pdf, "2.1 Endringar i handlingsplanen") < toc_page(
+        approved_pdf, "3. Handlingsplan 2025 per delmål"
+    )
+
+
+def test_the_2026_report_shows_what_changed_where_the_reader_looks(seed, client, collaborator):
+    """Downloaded as KDD's case officer would: reasons and assessments as written, marks
+    beside the measures, the change section numbered before the measures."""
+    revision = revision_2026(seed)
+    client.force_login(collaborator)
+    reader = PdfReader(
+        BytesIO(client.get(reverse("reporting:report-pdf", args=[SLUG, 2026])).content)
+    )
+    text = pdf_text(reader)
+
+    assert REASON_2026 in text and ASSESSMENT_2026 in text and PROGRESS_2026 in text
+    for note in revision.notes.all():
+        assert str(note) not in text  # "Grunngjeving for endringa: kompetansesirkel"
+    assert "**" not in text and "<" not in text and ">" not in text
+    assert "Føremålet med dialogen er todelt: tredelt, og kommunane leier han:" in text
+
+    # Marks at the head of each measure's own section, and beside it in its sub-goal's table.
+    assert "Tiltak 4: Kompetansesirkel for planleggjarar Endra" in text
+    assert "Tiltak 5: Lokal matproduksjon Ny" in text
+    assert "Tiltak 5: Vandrande bygdevekstseminar Avslutta 01.03.2026" in text
+    for cell in [
+        "planleggjarar Endra",
+        "Lokal matproduksjon Ny",
+        "bygdevekstseminar Avslutta 01.03.2026",
+    ]:
+        assert text.count(cell) >= 2, cell  # the table and the measure's section
+    for unchanged in [
+        "Tiltak 1: Samarbeid om innsiktsarbeid og kartlegging for bustadstrategi",
+        "Tiltak 2: Verkemiddelapparatet – synleggjere moglegheitene",
+    ]:
+        assert unchanged + " Ny" not in text and unchanged + " Endra" not in text
+    assert "Tiltak 3: Pilot: «Gøtt nøkk» Prioritert seinare i perioden" in text
+
+    # 2.1 and 2.2 are in the contents, and the changes come before the first measure.
+    changes = toc_page(reader, "2.1 Endringar i handlingsplanen")
+    assert "2.1 Endringar i handlingsplanen" in reader.pages[changes - 1].extract_text()
+    assert toc_page(reader, "2.2 Årsstatus for tiltaka i 2026") >= changes
+    first_measure = page_of(reader, "Tiltak 1: Samarbeid om innsiktsarbeid")
+    assert changes <= toc_page(reader, "3. Handlingsplan 2026 per delmål") <= first_measure
+    section = text.split("Endringar sidan den godkjende handlingsplanen for 2025.")[1]
+    section = section.split("3. Handlingsplan 2026 per delmål")[0]
+    assert "Tiltak 2.5 Lokal matproduksjon" in section.split("Endra tiltak")[0]
+    assert "Eit nettverk for småskala matprodusentar i dei seks kommunane." in section
+    assert "Tiltak 1.5 Vandrande bygdevekstseminar (s. " in section
+    assert (
+        "Avslutta 01.03.2026 Vurdering av kva tiltaket har bidrege til " + ASSESSMENT_2026
+        in section
+    )
+    assert "Grunngjeving for endringa " + REASON_2026 in section
+    assert "2 000 000 kr 1 800 000 kr \u2212200 000 kr" in section
+    assert "Sum alle liner, 2026 10 500 000 kr 10 300 000 kr \u2212200 000 kr" in section
+    assert "1.3 Pilot: «Gøtt nøkk» Forseinka " + PROGRESS_2026 in section
+
+    assert f"Utkast per {timezone.localdate():%d.%m.%Y}" in reader.pages[0].extract_text()
+
+
+def test_the_2026_report_marks_removed_and_added_words_in_rendered_text(seed):
+    html = report_html(Report.from_revision(revision_2026(seed)))
+    changes = html.split('id="endringar"')[1].split('id="delmal"')[0]
+    assert "<del>todelt:</del> <ins>tredelt, og kommunane leier han:</ins>" in changes
+    assert "<del>«Kompetansesirkel»</del> <ins>Kompetansesirkel for planleggjarar</ins>" in changes
+    assert "**" not in changes and "&lt;b&gt;" not in changes
+
+
+def test_a_draft_from_the_command_carries_the_revisions_texts(seed, tmp_path):
+    revision_2026(seed)
+    target = tmp_path / "utkast.pdf"
+    call_command("render_report", SLUG, "2026", "--draft", "-o", str(target))
+    text = pdf_text(PdfReader(Path(target)))
+    assert REASON_2026 in text and ASSESSMENT_2026 in text
+    assert "Grunngjeving for endringa: kompetansesirkel" not in text
+
+
+def test_an_approved_2026_report_is_dated_by_kdds_approval(seed, time_machine):
+    revision = revision_2026(seed)
+    time_machine.move_to("2026-06-25 10:00+02:00")
+    approve(revision, make_user("kdd-saksbehandlar"))
+    time_machine.move_to("2026-09-01 10:00+02:00")
+    report = Report.from_revision(Revision.objects.get(year=2026))
+    assert (report.dated_as, report.dated.isoformat()) == ("Godkjend av KDD", "2026-06-25")
+    title = report_html(report).split('class="toc"')[0]
+    assert "Godkjend av KDD 25.06.2026" in title and "Utkast" not in title
 
 
 # --- Excel out -------------------------------------------------------------------------------
