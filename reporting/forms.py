@@ -13,6 +13,7 @@ from budget.models import MAX_KRONER
 from measures.forms import StyledForm
 
 from .models import Approval, MeasureNote, MeasureProgress, Revision
+from .outputs.workbook.reader import MAX_UPLOAD_BYTES
 from .revision.changes import ChangeList
 from .revision.workflow import required_notes
 
@@ -127,6 +128,17 @@ class WorkbookUploadForm(StyledForm, forms.Form):
         label="Excel-fil (.xlsx)",
         help_text="Arka «Budsjett» og «Finansiering ÅÅÅÅ» frå ei nedlasta fil, med endringane.",
     )
+
+    def clean_workbook(self):
+        """The file, if it is within the size limit: checked before anything reads it."""
+        upload = self.cleaned_data["workbook"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            size = f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")
+            raise forms.ValidationError(
+                f"Fila er for stor ({size} MB). "
+                f"Ho kan vere opp til {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+            )
+        return upload
 
 
 class ApplyUploadForm(forms.Form):
