@@ -24,10 +24,17 @@ ALLOWED_TAGS = {
     "code",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+LINK_SCHEMES = {"http", "https", "mailto"}
+# A link nh3 took the target from (relative, file:, javascript:, ...): <a> with nothing to go to.
+_TARGETLESS_LINK = re.compile(r'<a(?: title="[^"]*")? rel="noopener noreferrer">(.*?)</a>', re.S)
 
 
 def render_markdown(text: str) -> SafeString:
-    """Render Markdown, then keep only harmless tags: raw HTML and scripts are dropped."""
+    """Render Markdown, then keep only harmless tags: raw HTML and scripts are dropped.
+
+    Links go only to http, https or mailto addresses. Anything else, relative links included
+    (the PDF would resolve them against the install folder, as file:///…), is printed as text.
+    """
     if not text:
         return mark_safe("")
     html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
@@ -35,10 +42,11 @@ def render_markdown(text: str) -> SafeString:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=LINK_SCHEMES,
+        url_relative="deny",
         link_rel="noopener noreferrer",
     )
-    return mark_safe(cleaned)
+    return mark_safe(_TARGETLESS_LINK.sub(r"\1", cleaned))
 
 
 class _TextWriter(HTMLParser):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reporting.revision.models import Revision
 
@@ -20,13 +25,37 @@ ON_APPROVAL = "Godkjend av KDD"
 FIRST_DOWNLOAD = "Første nedlasting (ikkje laga ved godkjenninga)"
 
 
+class StaticFilesOnly(URLFetcher):
+    """WeasyPrint's fetcher, limited to the project's own static files (stylesheet, fonts).
+
+    Whatever else a report might name, a file elsewhere on the server or anything on the
+    network, is refused: WeasyPrint logs a warning and renders without it.
+    """
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        path = static_file(url)
+        if path is None:
+            raise ValueError(f"only the project's static files are read, not {url}")
+        return super().fetch(path.as_uri(), headers)
+
+
+def static_file(url: str) -> Path | None:
+    """The file under static/ that a file: URL names, or None for any other URL."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in {"", "localhost"}:
+        return None
+    path = Path(url2pathname(parts.path)).resolve()
+    root = STATIC_BASE.resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
 def report_html(report: Report) -> str:
     return render_to_string("reporting/report_pdf.html", {"report": report})
 
 
 def html_to_pdf(html: str) -> bytes:
     """PDF/A-2b, tagged for accessibility, with the title, author and language of the HTML."""
-    document = HTML(string=html, base_url=str(STATIC_BASE) + "/")
+    document = HTML(string=html, base_url=str(STATIC_BASE) + "/", url_fetcher=StaticFilesOnly())
     return document.write_pdf(pdf_variant="pdf/a-2b", pdf_tags=True)
 
 
