@@ -22,4 +22,5 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
 USER bygdevekst
 
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn bygdevekst.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
+# Threads, so that /helse/ and short pages are answered while a worker renders a PDF.
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn bygdevekst.wsgi --bind 0.0.0.0:8000 --workers 3 --worker-class gthread --threads 4 --access-logfile -"]

@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 
 from measures.forms import StyledForm
 
-from .models import Amount, BudgetLine, FundingSource
+from .models import MAX_KRONER, Amount, BudgetLine, FundingSource
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -29,7 +29,7 @@ class KronerField(forms.CharField):
         kroner = int(text)
         if kroner < 0:
             raise forms.ValidationError("Beløpet kan ikkje vere negativt.")
-        if kroner > 10**12:
+        if kroner > MAX_KRONER:
             raise forms.ValidationError("Beløpet er urimeleg stort.")
         return kroner
 

@@ -93,6 +93,10 @@ class FundingSource(models.Model):
         return self.name
 
 
+# The largest amount anyone may plan in one cell: larger is a typing mistake (or an attack).
+MAX_KRONER = 10**12
+
+
 class AmountQuerySet(TrackedQuerySet):
     def cells(self, agreement: Agreement, year: int) -> dict[tuple[int, int], int]:
         """One year's amounts of the agreement as (line id, source id) → kroner."""

@@ -8,3 +8,10 @@ def as_kroner(value: int | None) -> str:
     if value is None:
         return "–"
     return f"{value:,}".replace(",", "\xa0") + " kr"
+
+
+def as_kroner_change(value: int) -> str:
+    """A difference as "+200 000 kr" or "-200 000 kr" (with U+2212, the minus sign); "0 kr"."""
+    if value == 0:
+        return "0 kr"
+    return ("+" if value > 0 else "\u2212") + as_kroner(abs(value))

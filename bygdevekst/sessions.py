@@ -1,5 +1,5 @@
 """Session limits: idle (SESSION_COOKIE_AGE, renewed while the person is active) and absolute
-(SESSION_ABSOLUTE_HOURS after login, however active).
+(SESSION_ABSOLUTE_HOURS after login, however active); and no cache keeps a logged-in page.
 
 Renewing the idle limit means saving the session. Saving it on every request would cost a
 database write per page view, so it is renewed at most once a minute instead.
@@ -11,8 +11,9 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import patch_cache_control
 
 STARTED_KEY = "bygdevekst_login_started"
 TOUCHED_KEY = "bygdevekst_touched"
@@ -20,13 +21,18 @@ RENEW_AFTER_SECONDS = 60
 
 
 class AbsoluteSessionLimitMiddleware:
-    """Log out a session that began longer ago than the absolute limit."""
+    """Log out a session that began longer ago than the absolute limit, or whose user may no
+    longer log in."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        if not request.user.is_authenticated and SESSION_KEY in request.session:
+            # A deactivated user's session (ModelBackend gives no inactive user): end it now,
+            # so that reactivating the account later does not bring the session back.
+            request.session.flush()
+        elif request.user.is_authenticated:
             now = int(time.time())
             # Login cycles the session, so a session without a start time has just begun.
             started = request.session.setdefault(STARTED_KEY, now)
@@ -37,3 +43,17 @@ class AbsoluteSessionLimitMiddleware:
             if now - request.session.get(TOUCHED_KEY, 0) > RENEW_AFTER_SECONDS:
                 request.session[TOUCHED_KEY] = now  # saved, with the idle limit counted afresh
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Every answer to a logged-in person, pages and downloads alike, is `private, no-store`:
+    no proxy, shared computer's browser cache or back button keeps a plan, budget or report."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bygdevekst.sessions.AbsoluteSessionLimitMiddleware",
+    "bygdevekst.sessions.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -150,9 +151,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# A whole town hall shares one IP address: lock out a username from one address, not the address.
+# A whole town hall shares one IP address: lock out a username from one address, and the
+# address itself only at a far higher count across usernames (bygdevekst.lockout).
+AXES_HANDLER = "bygdevekst.lockout.AddressLockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 5
+LOCKOUT_ADDRESS_FAILURE_LIMIT = 30
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -170,6 +174,13 @@ TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+
+# The largest file anyone may upload (the budget workbook); more is dropped as it arrives.
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",  # up to 2.5 MB in all
+    "bygdevekst.uploads.LimitedUploadHandler",
+]
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STATIC_URL = "static/"
@@ -194,8 +205,11 @@ SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # A year or more of HSTS is a commitment to HTTPS; allow the browsers' preload list then.
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS >= 31536000
-if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+# Only when set to a true value: "false" must not turn on trust in X-Forwarded-Proto.
+if envbool("SECURE_PROXY_SSL_HEADER", "false"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health checks (the compose check, load balancers) ask over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^helse/$"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

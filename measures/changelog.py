@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
@@ -156,20 +157,41 @@ def _shown(model_field, value, display) -> str:
     return str(value)
 
 
-def word_diff(old: str, new: str) -> SafeString:
-    """Words removed as <del>, words added as <ins>; everything else escaped."""
-    old_words, new_words = old.split(" "), new.split(" ")
+def word_diff(old: str, new: str, context: int | None = None) -> SafeString:
+    """Words removed as <del>, words added as <ins>; everything else escaped.
+
+    Line breaks are words of their own (shown where the text is set `white-space: pre-line`).
+    With `context`, unchanged runs keep only that many words beside each change, "…" between.
+    """
+    old_words, new_words = _words(old), _words(new)
     parts = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(html.escape(" ".join(old_words[a1:a2])))
+            run = old_words[a1:a2]
+            if context is not None:
+                run = _shortened(run, context, first=a1 == 0, last=a2 == len(old_words))
+            parts.append(html.escape(" ".join(run)))
             continue
         if op in ("delete", "replace"):
             parts.append(f"<del>{html.escape(' '.join(old_words[a1:a2]))}</del>")
         if op in ("insert", "replace"):
             parts.append(f"<ins>{html.escape(' '.join(new_words[b1:b2]))}</ins>")
     return mark_safe(" ".join(parts))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\n+|[^ \n]+", text)
+
+
+def _shortened(run: list[str], context: int, *, first: bool, last: bool) -> list[str]:
+    """An unchanged run of words cut to `context` words beside the changes around it."""
+    keep_head = 0 if first else context
+    keep_tail = 0 if last else context
+    if len(run) <= keep_head + keep_tail + 1:
+        return run
+    head, tail = run[:keep_head], run[len(run) - keep_tail :] if keep_tail else []
+    return [*head, "…", *tail]
 
 
 def measure_changelog(measure) -> list[Entry]:

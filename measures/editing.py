@@ -7,7 +7,10 @@ request with the fragment to swap in. Only the agreement's editor gets past
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -134,7 +137,7 @@ def sub_goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = get_agreement_for_editor(request, slug)
-    goal = agreement.sub_goals.filter(number=request.GET.get("delmal") or 1).first()
+    goal = _requested_sub_goal(request, agreement)
     initial = {
         "sub_goal": goal,
         "number": (goal.measures.count() + 1) if goal else 1,
@@ -153,6 +156,19 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(measure)
     context = {"agreement": agreement, "form": form, "section": "plan", "title": "Nytt tiltak"}
     return render(request, "measures/measure_form.html", context)
+
+
+def _requested_sub_goal(request: HttpRequest, agreement: Agreement):
+    """The sub-goal ?delmal= names, for a new measure under it; the first one without it."""
+    number = request.GET.get("delmal")
+    if number is None:
+        return agreement.sub_goals.filter(number=1).first()
+    goal = None
+    if re.fullmatch(r"[0-9]{1,5}", number):
+        goal = agreement.sub_goals.filter(number=int(number)).first()
+    if goal is None:
+        raise Http404("Fann ikkje delmålet.")
+    return goal
 
 
 def _create_measure(form: MeasureForm, agreement: Agreement) -> Measure | None:
@@ -283,6 +299,8 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
         messages.success(request, f"{form.cleaned_data['organisation']} er lagd til.")
         return redirect("measures:measure-organisations", slug, key)
     query = request.GET.get("q", "").strip()
+    if "\x00" in query:  # PostgreSQL text cannot hold NUL; no one types it
+        raise BadRequest("NUL in the organisation search")
     found = Organisation.objects.search(query)
     context = {
         "agreement": agreement,

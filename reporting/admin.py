@@ -1,8 +1,21 @@
-from django.contrib import admin
+from __future__ import annotations
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Length
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from bygdevekst.logs import audit
 from measures.admin import OperatorOnlyAdmin, OperatorOnlyInline
 
 from .models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent, StoredReport
+from .outputs.pdf import store_report
 
 
 def _frozen(obj) -> bool:
@@ -30,12 +43,64 @@ class ApprovalInline(FrozenWhenApproved, OperatorOnlyInline, admin.TabularInline
         return super().has_add_permission(request, obj) and not (obj and _frozen(obj))
 
 
+class RerenderForm(forms.Form):
+    reason = forms.CharField(
+        label="Kvifor blir rapporten laga på nytt?",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Blir lagra med den nye fila og i loggen, t.d. «Rett feil i tabell 7».",
+    )
+
+
+@admin.action(description="Lag PDF-en på nytt frå den frosne planen")
+def rerender_reports(modeladmin, request: HttpRequest, queryset):
+    """Render the approved reports again (the revisions selected, or those of the reports)."""
+    if queryset.model is StoredReport:
+        queryset = Revision.objects.filter(stored_reports__in=queryset).distinct()
+    revisions = [r for r in queryset.select_related("agreement") if r.is_approved]
+    form = RerenderForm(request.POST if "apply" in request.POST else None)
+    if not revisions:
+        modeladmin.message_user(
+            request, "Berre godkjende handlingsplanar har ein rapport.", messages.WARNING
+        )
+        return None
+    if not form.is_valid():
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Lag rapporten på nytt",
+            "opts": modeladmin.model._meta,
+            "form": form,
+            "revisions": revisions,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/reporting/rerender_report.html", context)
+    for revision in revisions:
+        stored = store_report(
+            revision, reason=form.cleaned_data["reason"], user=request.user, replace=True
+        )
+        audit(
+            "report_rerendered",
+            request,
+            agreement=revision.agreement.slug,
+            year=revision.year,
+            reason=stored.reason,
+            stored_report=stored.pk,
+        )
+    modeladmin.message_user(
+        request,
+        f"{len(revisions)} rapport(ar) er laga på nytt; dei tidlegare filene er tekne vare på.",
+        messages.SUCCESS,
+    )
+    return None
+
+
 @admin.register(Revision)
 class RevisionAdmin(FrozenWhenApproved, OperatorOnlyAdmin):
     list_display = ["__str__", "year", "status", "due_on"]
     list_filter = ["agreement", "status"]
     readonly_fields = ["snapshot"]
     inlines = [ApprovalInline]
+    actions = [rerender_reports]
 
 
 @admin.register(Approval)
@@ -69,13 +134,69 @@ class RevisionEventAdmin(FrozenWhenApproved, OperatorOnlyAdmin):
 
 @admin.register(StoredReport)
 class StoredReportAdmin(OperatorOnlyAdmin):
-    """Stored reports can be removed (to render again), never edited."""
+    """Every rendering of every approved report: listed and downloadable, never changed."""
 
-    list_display = ["revision", "created_at"]
-    readonly_fields = ["revision", "pdf", "created_at"]
+    list_display = [
+        "revision",
+        "created_at",
+        "created_by",
+        "reason",
+        "replaced_at",
+        "replaced_by",
+        "size",
+        "download",
+    ]
+    list_filter = ["revision__agreement", "revision__year"]
+    list_select_related = ["revision__agreement", "created_by", "replaced_by"]
+    fields = readonly_fields = [
+        "revision",
+        "created_at",
+        "created_by",
+        "reason",
+        "replaced_at",
+        "replaced_by",
+        "size",
+        "download",
+    ]
+    actions = [rerender_reports]
+
+    def get_queryset(self, request):
+        # The list shows sizes, not bytes: a few hundred kB a row is never loaded here.
+        return super().get_queryset(request).defer("pdf").annotate(pdf_size=Length("pdf"))
+
+    @admin.display(description="storleik")
+    def size(self, obj: StoredReport) -> str:
+        return f"{obj.pdf_size // 1024} kB"
+
+    @admin.display(description="fil")
+    def download(self, obj: StoredReport) -> str:
+        url = reverse("admin:reporting_storedreport_pdf", args=[obj.pk])
+        return format_html('<a href="{}">Last ned PDF</a>', url)
+
+    def get_urls(self):
+        pdf = path(
+            "<int:pk>/pdf/",
+            self.admin_site.admin_view(self.pdf_view),
+            name="reporting_storedreport_pdf",
+        )
+        return [pdf, *super().get_urls()]
+
+    def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """One rendering's bytes, as they were stored."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        stored = get_object_or_404(
+            StoredReport.objects.select_related("revision__agreement"), pk=pk
+        )
+        response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{stored.filename}"'
+        return response
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -5,11 +5,15 @@ Also the edited workbook uploaded back into the budget, and its previewed change
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
+from budget.models import MAX_KRONER
 from measures.forms import StyledForm
 
 from .models import Approval, MeasureNote, MeasureProgress, Revision
+from .outputs.workbook.reader import MAX_UPLOAD_BYTES
 from .revision.changes import ChangeList
 from .revision.workflow import required_notes
 
@@ -98,7 +102,9 @@ class DecisionForm(StyledForm, forms.ModelForm):
 
 class SendBackForm(StyledForm, forms.Form):
     comment = forms.CharField(
-        label="Kvifor blir handlingsplanen send tilbake?", widget=forms.Textarea(attrs={"rows": 3})
+        label="Kvifor blir handlingsplanen send tilbake?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Skriv kvifor handlingsplanen blir send tilbake."},
     )
 
 
@@ -110,26 +116,48 @@ class WorkbookUploadForm(StyledForm, forms.Form):
         help_text="Arka «Budsjett» og «Finansiering ÅÅÅÅ» frå ei nedlasta fil, med endringane.",
     )
 
+    def clean_workbook(self):
+        """The file, if it is within the size limit: checked before anything reads it."""
+        upload = self.cleaned_data["workbook"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            size = f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")
+            raise forms.ValidationError(
+                f"Fila er for stor ({size} MB). "
+                f"Ho kan vere opp til {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+            )
+        return upload
+
 
 class ApplyUploadForm(forms.Form):
-    """The previewed changes, posted back to be applied: line:year:source:old:new."""
+    """The previewed changes, posted back to be applied: line:year:source:old:new.
+
+    Checked as the grid checks typed amounts, since anyone can post anything here.
+    """
 
     change = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
 
-    def changes(self, lines: dict, sources: dict) -> list[tuple] | None:
-        """The changes as (line, year, source, old, new), or None if any is malformed."""
-        parsed = []
-        for item in self.data.getlist("change"):
-            parts = item.split(":")
-            if len(parts) != 5:
-                return None
-            try:
-                line_id, year, source_id = int(parts[0]), int(parts[1]), int(parts[2])
-                old = int(parts[3]) if parts[3] else None
-                new = int(parts[4]) if parts[4] else None
-            except ValueError:
-                return None
-            if line_id not in lines or source_id not in sources or (new is not None and new < 0):
-                return None
-            parsed.append((lines[line_id], year, sources[source_id], old, new))
-        return parsed
+    def __init__(self, *args, agreement, lines: dict, sources: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreement, self.lines, self.sources = agreement, lines, sources
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["changes"] = [self._change(item) for item in self.data.getlist("change")]
+        return data
+
+    def _change(self, item: str) -> tuple:
+        """One change as (line, year, source, old, new), or a ValidationError saying why not."""
+        parts = item.split(":")
+        if len(parts) != 5 or not all(re.fullmatch(r"[0-9]{0,30}", part) for part in parts):
+            raise forms.ValidationError("Endringane kunne ikkje lesast. Last opp fila på nytt.")
+        line_id, year, source_id = (int(part or 0) for part in parts[:3])
+        old, new = (int(part) if part else None for part in parts[3:])
+        if line_id not in self.lines or source_id not in self.sources:
+            raise forms.ValidationError("Endringane kunne ikkje lesast. Last opp fila på nytt.")
+        if year not in self.agreement.years:
+            raise forms.ValidationError(
+                f"{year} er ikkje eit år i avtaleperioden {self.agreement.period}."
+            )
+        if new is not None and new > MAX_KRONER:
+            raise forms.ValidationError(f"Beløpet {new} kr er urimeleg stort.")
+        return (self.lines[line_id], year, self.sources[source_id], old, new)

@@ -252,9 +252,12 @@ def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpRespon
         raise PermissionDenied("Berre departementet kan sende handlingsplanen tilbake.")
     revision = _revision(agreement, year)
     form = SendBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect(revision)
     try:
         workflow.send_back(
-            revision=revision, user=request.user, comment=form.data.get("comment", "")
+            revision=revision, user=request.user, comment=form.cleaned_data["comment"]
         )
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
@@ -262,6 +265,10 @@ def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpRespon
     audit("sent_back", request, agreement=slug, year=year)
     messages.success(request, f"Handlingsplan {year} er send tilbake til prosjektleiaren.")
     return redirect(revision)
+
+
+def _first_error(form) -> str:
+    return next(iter(form.errors.values()))[0]
 
 
 def revision_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
@@ -316,11 +323,12 @@ def workbook_apply(request: HttpRequest, slug: str) -> HttpResponse:
     year = requested_year(request, agreement) or agreement.first_year
     lines = {line.pk: line for line in BudgetLine.objects.filter(agreement=agreement)}
     sources = {source.pk: source for source in FundingSource.objects.filter(agreement=agreement)}
-    parsed = ApplyUploadForm(request.POST).changes(lines, sources)
+    form = ApplyUploadForm(request.POST, agreement=agreement, lines=lines, sources=sources)
     upload_again = reverse("reporting:workbook-upload", args=[slug]) + f"?ar={year}"
-    if parsed is None:
-        messages.error(request, "Endringane kunne ikkje lesast. Last opp fila på nytt.")
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
         return redirect(upload_again)
+    parsed = form.cleaned_data["changes"]
     with transaction.atomic():
         current = {
             (a.line_id, a.year, a.source_id): a.kroner

@@ -39,6 +39,7 @@ from django.test.utils import CaptureQueriesContext
 
 from measures.models import Agreement, Measure, Role
 from reporting.plan_file import import_plan, parse_plan
+from reporting.revision import workflow
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "vest-telemark-2025.yaml"
 PASSWORD = "Bench-passord-2026"
@@ -83,9 +84,18 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=20)
         parser.add_argument("--load-seconds", type=int, default=10)
         parser.add_argument("--clients", type=int, default=8)
+        # As in production (Dockerfile); --threads 1 gives gunicorn's sync workers to compare.
+        parser.add_argument("--threads", type=int, default=4)
 
     def handle(
-        self, *args, scales: str, runs: int, load_seconds: int, clients: int, **options
+        self,
+        *args,
+        scales: str,
+        runs: int,
+        load_seconds: int,
+        clients: int,
+        threads: int,
+        **options,
     ) -> None:
         user = get_user_model().objects.create_user("bench", password=PASSWORD)
         self.stdout.write(
@@ -108,7 +118,11 @@ class Command(BaseCommand):
             reader = get_user_model().objects.create_user("bench-lesar", password=PASSWORD)
             agreement = Agreement.objects.get(slug=load_slug)
             Role.objects.create(user=reader, agreement=agreement, kind=Role.Kind.PARTNER)
-            self._load(load_slug, load_seconds, clients)
+            # A draft of seed size, whose PDF is rendered afresh at every download (seconds).
+            draft = Agreement.objects.get(slug=load_slug.removesuffix("-0") + "-1")
+            Role.objects.create(user=reader, agreement=draft, kind=Role.Kind.PARTNER)
+            workflow.start_revision(agreement=draft, year=2026, user=user)
+            self._load(load_slug, draft.slug, load_seconds, clients, threads)
 
     def _page(self, client: Client, scale: int, name: str, url: str, runs: int) -> None:
         client.get(url)  # warm up
@@ -124,13 +138,15 @@ class Command(BaseCommand):
             f"{percentile(timings, 0.95):>9.1f}"
         )
 
-    def _load(self, slug: str, seconds: int, clients: int) -> None:
+    def _load(self, slug: str, draft: str, seconds: int, clients: int, threads: int) -> None:
         """Concurrent logged-in clients against gunicorn (2 workers), page and floor.
 
         The two endpoints take turns in rounds of ROUND_SECONDS, so that whatever else the
-        machine is doing weighs on both alike; a short warm-up round comes first.
+        machine is doing weighs on both alike; a short warm-up round comes first. Then the
+        health endpoint is asked while every client reads the overview: what a load balancer
+        sees when the workers are busy.
         """
-        port = 8799
+        port = int(os.environ.get("BENCH_PORT", "8799"))  # another free port beside a running bench
         env = {
             **os.environ,
             "LOG_REQUESTS": "false",
@@ -147,6 +163,7 @@ class Command(BaseCommand):
                 f"127.0.0.1:{port}",
                 "--workers",
                 "2",
+                *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
                 "--log-level",
                 "warning",
             ],
@@ -180,9 +197,31 @@ class Command(BaseCommand):
                 )
             floor, page = results.values()
             self.stdout.write(f"Oversikta (lesar) når {page.rate / floor.rate:.0%} av golvet.")
+            workers = f"gthread, {threads} trådar" if threads > 1 else "sync"
+            # What a load balancer sees when the workers are busy: with many short requests
+            # (every client reading the overview), and with two draft PDFs of seconds each.
+            busy = {
+                f"{clients} klientar les oversikta": (endpoints["oversikt (10×)"], openers),
+                "2 klientar hentar utkast-PDF": (
+                    f"/rullering/{draft}/2026/handlingsplan.pdf",
+                    openers[:2],
+                ),
+            }
+            for label, (path, busy_openers) in busy.items():
+                health, load = _health_under_load(base, base + path, busy_openers, seconds)
+                self.stdout.write(
+                    f"/helse/ medan {label} (2 arbeidarar, {workers}): "
+                    f"p50 {percentile(health.timings, 0.5):.0f} ms, "
+                    f"p95 {percentile(health.timings, 0.95):.0f} ms, "
+                    f"maks {max(health.timings):.0f} ms ({len(health.timings)} svar, "
+                    f"{health.errors} feil; lasta: {len(load.timings)} svar, {load.errors} feil)."
+                )
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # workers still rendering
+                server.kill()
 
 
 ROUND_SECONDS = 2.0
@@ -227,6 +266,29 @@ def _hammer(url: str, openers: list, seconds: float, result: LoadResult) -> None
     for thread in threads:
         thread.join()
     result.seconds += time.perf_counter() - began  # with the requests still running at the end
+
+
+def _health_under_load(
+    base: str, page: str, openers: list, seconds: float
+) -> tuple[LoadResult, LoadResult]:
+    """/helse/ asked ten times a second while every opener requests `page` back to back."""
+    load = LoadResult()
+    loading = threading.Thread(target=_hammer, args=(page, openers, seconds, load))
+    loading.start()
+    time.sleep(0.5)  # the workers busy first
+    health = LoadResult()
+    while loading.is_alive():
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(base + "/helse/", timeout=30) as response:
+                ok = response.status == 200
+        except OSError:
+            ok = False
+        health.timings.append((time.perf_counter() - started) * 1000)
+        if not ok:
+            health.failures.append("/helse/")
+        time.sleep(0.1)
+    return health, load
 
 
 def _wait_until_up(url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import yaml
@@ -103,3 +104,73 @@ def serious_violations(page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+# --- a 2026 revision with every kind of change -------------------------------------------------
+
+REASON_2026 = "Sirkelen er no eit fast fagnettverk for planleggjarane i alle seks kommunane."
+ASSESSMENT_2026 = "Tre seminar samla 140 deltakarar; arbeidet held fram i kompetansesirkelen."
+PROGRESS_2026 = "Ventar på utlysinga av tilskot frå Husbanken hausten 2026."
+
+
+def revision_2026(agreement: Agreement) -> Revision:
+    """Handlingsplan 2026 as a draft: «Kompetansesirkel» (1.4) retitled and its description
+    rewritten (Markdown and an HTML tag in the new text), 2.5 «Lokal matproduksjon» new, 1.5
+    «Vandrande bygdevekstseminar» closed on 1 March 2026, 200 000 kr less from KDD for sub-goal
+    2 in 2026; the reason, the assessment and two yearly statuses written."""
+    from reporting.revision import workflow
+
+    circle = agreement.measures.get(key="kompetansesirkel")
+    circle.title = "Kompetansesirkel for planleggjarar"
+    circle.save()
+    description = circle.sections.get(kind="description")
+    description.body = description.body.replace(
+        "Føremålet med dialogen er todelt:",
+        "Føremålet med dialogen er **tredelt**, og <b>kommunane</b> leier han:",
+    )
+    description.save()
+    new = Measure.objects.create(
+        agreement=agreement,
+        sub_goal=agreement.sub_goals.get(number=2),
+        key="lokal-matproduksjon",
+        number=5,
+        title="Lokal matproduksjon",
+        start_year=2026,
+        end_year=2028,
+    )
+    Section.objects.create(
+        measure=new,
+        kind=Section.Kind.DESCRIPTION,
+        body="Eit **nettverk** for småskala matprodusentar i dei seks kommunane.",
+    )
+    agreement.measures.get(key="vandrande-seminar").close(datetime.date(2026, 3, 1))
+    amount = Amount.objects.get(line__key="delmal-2", year=2026, source__key="kdd-1350-post-66")
+    amount.kroner = 1_800_000
+    amount.save()
+    revision = workflow.start_revision(agreement=agreement, year=2026, user=None)
+    workflow.save_notes(
+        revision=revision,
+        notes={
+            "kompetansesirkel": ("reason", REASON_2026),
+            "vandrande-seminar": ("assessment", ASSESSMENT_2026),
+        },
+        progress={
+            "gott-nokk": ("delayed", PROGRESS_2026),
+            "innsikt-bustadstrategi": ("in_progress", ""),
+        },
+    )
+    return revision
+
+
+def approve(revision: Revision, user) -> Revision:
+    """Submit the revision, let every party approve it on 18 June, and KDD after them."""
+    from reporting.revision import workflow
+
+    workflow.submit(revision=revision, user=user)
+    for approval in revision.approvals.exclude(body=Approval.Body.KDD):
+        workflow.record_decision(
+            approval=approval,
+            user=user,
+            values={"decided_on": datetime.date(2026, 6, 18), "decision": "approved"},
+        )
+    return workflow.kdd_approve(revision=revision, user=user)

@@ -37,6 +37,26 @@ def test_the_lockout_spares_colleagues_behind_the_same_address(client, owner, co
     assert try_login(client, "fylkeskommunen", PASSWORD).status_code == 302
 
 
+def test_wrong_passwords_spread_over_many_accounts_lock_the_address(client, owner, seed):
+    """Password spraying: 48 wrong passwords over 12 accounts, 4 each, from one address."""
+    accounts = [make_user(f"kommune-{n}", seed) for n in range(12)]
+    for _ in range(4):
+        for account in accounts:
+            try_login(client, account.username, "Sommar2026!", address="192.0.2.7")
+    locked = try_login(client, "prosjektleiar", PASSWORD, address="192.0.2.7")
+    assert locked.status_code == 429 and "Vent 15 minutt" in locked.text
+    assert "_auth_user_id" not in client.session
+    assert try_login(client, "prosjektleiar", PASSWORD, address="198.51.100.3").status_code == 302
+
+
+def test_a_few_mistakes_by_colleagues_at_one_address_lock_no_one(client, owner, seed):
+    colleagues = [make_user(f"kollega-{n}", seed) for n in range(6)]
+    for colleague in colleagues:
+        for _ in range(3):
+            try_login(client, colleague.username, "feil")
+    assert try_login(client, "prosjektleiar", PASSWORD).status_code == 302
+
+
 def test_a_successful_login_resets_the_failures(client, owner):
     for _ in range(4):
         try_login(client, "prosjektleiar", "feil")

@@ -68,6 +68,28 @@ def test_a_deactivated_user_is_logged_out_and_cannot_log_in(client, owner):
         call_command("deactivate_user", "finst-ikkje")
 
 
+def test_deactivating_ends_every_session_of_the_user_without_reading_the_session_table(
+    owner, collaborator
+):
+    """Other people's sessions are not decoded: the work does not grow with the session table."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    laptop, phone, colleague = Client(), Client(), Client()
+    laptop.force_login(owner)
+    phone.force_login(owner)
+    colleague.force_login(collaborator)
+    with CaptureQueriesContext(connection) as queries:
+        call_command("deactivate_user", "prosjektleiar")
+    assert not [q["sql"] for q in queries if "django_session" in q["sql"]]
+    assert laptop.get("/").status_code == 302 and phone.get("/").status_code == 302
+    assert colleague.get("/").status_code == 200
+    owner.is_active = True  # reactivated: the ended sessions stay ended
+    owner.save(update_fields=["is_active"])
+    assert laptop.get("/").status_code == 302
+
+
 def test_the_admin_action_deactivates_users(client, owner):
     operator = get_user_model().objects.create_superuser("drift", password="x-drift-12345")
     client.force_login(operator)

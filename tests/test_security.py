@@ -106,3 +106,44 @@ def test_the_health_endpoint_needs_no_login_and_checks_the_database(client, db, 
 @override_settings(DEBUG=False)
 def test_a_post_to_health_is_refused(client, db):
     assert client.post(reverse("health")).status_code == 405
+
+
+def test_health_answers_over_plain_http_when_everything_else_is_redirected(client, db, settings):
+    """The compose health check asks http://127.0.0.1:8000/helse/ behind SECURE_SSL_REDIRECT."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("health")).status_code == 200
+    assert client.get(reverse("login")).status_code == 301
+
+
+def test_a_failing_health_check_logs_why(client, db, monkeypatch, caplog):
+    class Unreachable:
+        def cursor(self):
+            raise ConnectionRefusedError("connection to server at 10.0.0.5, port 5432 refused")
+
+    monkeypatch.setattr("bygdevekst.health.connection", Unreachable())
+    response = client.get(reverse("health"))
+    assert response.status_code == 503 and "10.0.0.5" not in response.text
+    logged = [r for r in caplog.records if r.name == "bygdevekst.health"]
+    assert logged and logged[0].levelname == "ERROR"
+    assert "port 5432 refused" in logged[0].getMessage()
+    assert logged[0].cause.startswith("ConnectionRefusedError")
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("measures:agreement-detail", ["vest-telemark"]),
+        ("budget:edit", ["vest-telemark"]),
+        ("reporting:report-pdf", ["vest-telemark", 2025]),
+        ("reporting:report-xlsx", ["vest-telemark", 2025]),
+    ],
+)
+def test_what_a_logged_in_person_sees_is_kept_by_no_cache(owner_client, name, args):
+    response = owner_client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+
+
+def test_the_login_page_is_not_cached_either(client, db):
+    assert "no-store" in client.get(reverse("login"))["Cache-Control"]

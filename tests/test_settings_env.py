@@ -72,3 +72,32 @@ def test_a_query_run_again_and_again_is_prepared_on_postgres():
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('WHERE "auth_user"."username" = $' in statement for statement in prepared)
+
+
+def settings_with(monkeypatch, **env) -> dict:
+    """The settings module run afresh with these environment variables."""
+    import runpy
+
+    from django.conf import settings
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(settings.BASE_DIR / "bygdevekst" / "settings.py"))
+
+
+@pytest.mark.parametrize("value", ["", "false", "0", "no", "off"])
+def test_a_false_proxy_header_setting_trusts_no_forwarded_header(monkeypatch, value):
+    assert "SECURE_PROXY_SSL_HEADER" not in settings_with(
+        monkeypatch, SECURE_PROXY_SSL_HEADER=value
+    )
+
+
+@pytest.mark.parametrize("value", ["true", "1", "yes"])
+def test_a_true_proxy_header_setting_trusts_x_forwarded_proto(monkeypatch, value):
+    found = settings_with(monkeypatch, SECURE_PROXY_SSL_HEADER=value)
+    assert found["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_a_nonsense_proxy_header_setting_stops_the_start(monkeypatch):
+    with pytest.raises(ImproperlyConfigured):
+        settings_with(monkeypatch, SECURE_PROXY_SSL_HEADER="https")

@@ -19,7 +19,8 @@ from measures.models import Agreement
 from reporting.plan_file import take_snapshot
 from reporting.plan_file.labels import people, section_heading, unsaved_measure
 from reporting.revision.changes import ChangeList, compare
-from reporting.revision.models import Approval, Revision
+from reporting.revision.marks import Mark, closed_label, marks_by_key
+from reporting.revision.models import Approval, MeasureNote, Revision
 from reporting.revision.process import PoliticalProcess
 
 
@@ -45,6 +46,12 @@ class ReportMeasure:
     closed_on: str | None
     sections: list[ReportSection]
     progress: object | None = None
+    marks: list[Mark] = field(default_factory=list)
+    note: MeasureNote | None = None  # the reason for a change, or a closed one's assessment
+
+    @property
+    def closed_label(self) -> str:
+        return closed_label(self.closed_on)
 
 
 @dataclass
@@ -69,6 +76,7 @@ class Report:
     status: str
     is_draft: bool
     dated: datetime.date
+    dated_as: str  # what the date is: "Utkast per", "Godkjend av KDD", ...
     period: str
     signed_on: str | None
     parties: list[str]
@@ -81,6 +89,7 @@ class Report:
     financing: Table
     process: PoliticalProcess | None
     approvals: list[Approval]
+    state_source: str | None = None  # the funding source that is the state's co-financing
 
     @property
     def title(self) -> str:
@@ -89,6 +98,17 @@ class Report:
     @property
     def filename(self) -> str:
         return f"handlingsplan-{self.slug}-{self.year}.pdf"
+
+    @property
+    def is_first_plan(self) -> bool:
+        """No approved plan before this one to compare with: the change list says so."""
+        return self.base_year is None
+
+    @property
+    def shows_progress(self) -> bool:
+        """Whether the report has its table of yearly statuses (not the period's first plan
+        without any)."""
+        return not self.is_first_plan or any(m.progress for m in self.measures())
 
     def measures(self) -> list[ReportMeasure]:
         return [m for goal in self.sub_goals for m in goal.measures]
@@ -103,13 +123,17 @@ class Report:
         base = _base(revision.agreement, revision.year)
         process = PoliticalProcess.from_revision(revision)
         approvals = [a for row in process.rows for a in row.all]
-        dated = (revision.approved_at or revision.submitted_at or timezone.now()).date()
+        if revision.is_approved:
+            dated_as, dated = _approval_date(revision, process)
+        else:
+            when = revision.submitted_at if revision.snapshot else None
+            dated_as, dated = "Utkast per", timezone.localdate(when or timezone.now())
         return cls._build(
             plan,
             revision.year,
             revision.get_status_display(),
             not revision.is_approved,
-            dated,
+            (dated_as, dated),
             base,
             revision,
             process,
@@ -118,10 +142,13 @@ class Report:
 
     @classmethod
     def draft(cls, agreement: Agreement, year: int) -> Report:
-        """The living plan as the draft for `year`, before any revision exists for it."""
+        """The living plan as the draft for `year`, with the texts of the year's revision (its
+        reasons, assessments and yearly statuses) if one is started."""
         plan = take_snapshot(agreement)["plan"]
         base = _base(agreement, year)
-        return cls._build(plan, year, "Utkast", True, timezone.localdate(), base, None, None, [])
+        revision = agreement.revisions.filter(year=year).first()
+        dated = ("Utkast per", timezone.localdate())
+        return cls._build(plan, year, "Utkast", True, dated, base, revision, None, [])
 
     @classmethod
     def from_plan(
@@ -132,7 +159,7 @@ class Report:
         No change list and no political process: scripts/bench_report.py renders plans larger
         than the seed this way.
         """
-        return cls._build(plan, year, status, False, dated, None, revision, None, [])
+        return cls._build(plan, year, status, False, ("Godkjend", dated), None, revision, None, [])
 
     @classmethod
     def _build(
@@ -141,7 +168,13 @@ class Report:
         old = base.snapshot["plan"] if base and base.snapshot else None
         names = {org["key"]: org["name"] for org in plan.get("organisations", [])}
         agreement = plan["agreement"]
-        progress = {p.measure_key: p for p in revision.progress.all()} if revision else {}
+        changes = compare(old, plan)
+        texts = {
+            "progress": {p.measure_key: p for p in revision.progress.all()} if revision else {},
+            "notes": {n.measure_key: n for n in revision.notes.all()} if revision else {},
+            "marks": marks_by_key(plan, changes if old else None),
+        }
+        dated_as, dated = dated
         return cls(
             agreement_name=agreement["name"],
             pilot_name=agreement["pilot_name"],
@@ -150,6 +183,7 @@ class Report:
             status=status,
             is_draft=is_draft,
             dated=dated if isinstance(dated, datetime.date) else timezone.localdate(),
+            dated_as=dated_as,
             period=f"{agreement['first_year']}–{agreement['last_year']}",
             signed_on=agreement.get("signed_on"),
             parties=[names.get(key, key) for key in agreement.get("parties", [])],
@@ -163,14 +197,17 @@ class Report:
                     "anchoring_text",
                 )
             },
-            sub_goals=[_sub_goal(goal, names, progress) for goal in plan.get("sub_goals", [])],
-            changes=compare(old, plan),
-            base_year=base.year if base else None,
-            notes={n.measure_key: n for n in revision.notes.all()} if revision else {},
+            sub_goals=[_sub_goal(goal, names, texts) for goal in plan.get("sub_goals", [])],
+            changes=changes,
+            base_year=base.year if base and old else None,
+            notes=texts["notes"],
             allocation=_allocation(plan),
             financing=_financing(plan, year),
             process=process,
             approvals=approvals,
+            state_source=next(
+                (s["name"] for s in _budget_parts(plan)[2] if s.get("state_cofinancing")), None
+            ),
         )
 
 
@@ -182,7 +219,19 @@ def _base(agreement: Agreement, year: int) -> Revision | None:
     )
 
 
-def _sub_goal(goal: dict, names: dict, progress: dict) -> ReportSubGoal:
+def _approval_date(revision: Revision, process: PoliticalProcess) -> tuple[str, datetime.date]:
+    """KDD's approval date; for a plan approved before the application (imported, without
+    KDD's row), the last decision of the parties (section 8)."""
+    decisions = [row.final for row in process.approved_rows]
+    kdd = [a.decided_on for a in decisions if a.body == Approval.Body.KDD]
+    if kdd:
+        return "Godkjend av KDD", kdd[0]
+    if decisions:
+        return "Godkjend av partane", max(a.decided_on for a in decisions)
+    return "Godkjend", timezone.localdate(revision.approved_at or timezone.now())
+
+
+def _sub_goal(goal: dict, names: dict, texts: dict) -> ReportSubGoal:
     return ReportSubGoal(
         number=goal["number"],
         title=goal["title"],
@@ -190,11 +239,11 @@ def _sub_goal(goal: dict, names: dict, progress: dict) -> ReportSubGoal:
         weight=goal["weight"],
         introduction=render_markdown(goal.get("introduction", "")),
         remark=render_markdown(goal.get("remark", "")),
-        measures=[_measure(goal["number"], m, names, progress) for m in goal.get("measures", [])],
+        measures=[_measure(goal["number"], m, names, texts) for m in goal.get("measures", [])],
     )
 
 
-def _measure(goal_number: int, measure: dict, names: dict, progress: dict) -> ReportMeasure:
+def _measure(goal_number: int, measure: dict, names: dict, texts: dict) -> ReportMeasure:
     labelled = unsaved_measure(measure)
     return ReportMeasure(
         key=measure["key"],
@@ -213,7 +262,9 @@ def _measure(goal_number: int, measure: dict, names: dict, progress: dict) -> Re
             ReportSection(section_heading(section), render_markdown(section["body"]))
             for section in measure.get("sections", [])
         ],
-        progress=progress.get(measure["key"]),
+        progress=texts["progress"].get(measure["key"]),
+        marks=texts["marks"].get(measure["key"], []),
+        note=texts["notes"].get(measure["key"]),
     )
 
 

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from budget.money import as_kroner
-from measures.changelog import FieldChange
+from budget.money import as_kroner, as_kroner_change
+from measures.changelog import FieldChange, word_diff
+from measures.markdown import markdown_text, render_markdown
 from reporting.plan_file.labels import people, section_heading, unsaved_measure
+
+# Unchanged words kept on each side of a change in a long text; the rest is cut to "…".
+DIFF_CONTEXT = 12
+# Sub-goal fields written in Markdown, compared as the text a reader reads.
+SUB_GOAL_TEXTS = {"main_goal", "introduction", "remark", "title"}
 
 SUB_GOAL_FIELDS = {
     "title": "Tittel",
@@ -24,13 +30,50 @@ SUB_GOAL_FIELDS = {
 
 @dataclass
 class MeasureChange:
-    """One measure in the change list; `changes` is empty for new and closed ones."""
+    """One measure in the change list; `changes` is empty for new and closed ones.
+
+    A new one carries its description (safe HTML), a closed one its closing date (ISO).
+    """
 
     key: str
     code: str
     title: str
     changes: list[FieldChange] = field(default_factory=list)
     removed: bool = False
+    description: str = ""
+    closed_on: str | None = None
+
+
+@dataclass(frozen=True)
+class AmountChange:
+    """A budget amount before and after (whole kroner), or a sum of amounts (no source)."""
+
+    label: str
+    old: int | None
+    new: int | None
+    line: str = ""
+    year: str = ""
+    source: str = ""
+
+    @property
+    def is_sum(self) -> bool:
+        return not self.source
+
+    @property
+    def difference(self) -> int:
+        return (self.new or 0) - (self.old or 0)
+
+    @property
+    def old_kroner(self) -> str:
+        return as_kroner(self.old)
+
+    @property
+    def new_kroner(self) -> str:
+        return as_kroner(self.new)
+
+    @property
+    def difference_kroner(self) -> str:
+        return as_kroner_change(self.difference)
 
 
 @dataclass
@@ -39,7 +82,14 @@ class ChangeList:
     changed: list[MeasureChange] = field(default_factory=list)
     closed: list[MeasureChange] = field(default_factory=list)
     sub_goals: list[tuple[str, list[FieldChange]]] = field(default_factory=list)
-    budget: list[FieldChange] = field(default_factory=list)
+    # Changed amounts in plan order (line, year, source), each line's sums after its amounts,
+    # then the sum of each changed year.
+    budget_rows: list[AmountChange] = field(default_factory=list)
+
+    @property
+    def budget(self) -> list[AmountChange]:
+        """The changed amounts themselves, without the sums."""
+        return [row for row in self.budget_rows if not row.is_sum]
 
     @property
     def is_empty(self) -> bool:
@@ -54,7 +104,7 @@ def compare(old: dict | None, new: dict) -> ChangeList:
     for key, measure in after.items():
         previous = before.get(key)
         if previous is None:
-            result.new.append(_entry(measure))
+            result.new.append(_entry(measure, description=_description(measure)))
         elif measure["status"] == "closed" and previous["status"] != "closed":
             result.closed.append(_entry(measure))
         else:
@@ -65,7 +115,7 @@ def compare(old: dict | None, new: dict) -> ChangeList:
         if key not in after and measure["status"] != "closed":
             result.closed.append(_entry(measure, removed=True))
     result.sub_goals = _sub_goal_changes(old, new)
-    result.budget = _budget_changes(old, new)
+    result.budget_rows = _budget_changes(old, new)
     return result
 
 
@@ -87,9 +137,37 @@ def _names(plan: dict) -> dict[str, str]:
     return {org["key"]: org["name"] for org in plan.get("organisations", [])}
 
 
-def _entry(measure: dict, changes: list | None = None, removed: bool = False) -> MeasureChange:
+def _entry(
+    measure: dict, changes: list | None = None, removed: bool = False, description: str = ""
+) -> MeasureChange:
     code = f"{measure['goal_number']}.{measure['number']}"
-    return MeasureChange(measure["key"], code, measure["title"], changes or [], removed)
+    return MeasureChange(
+        measure["key"],
+        code,
+        measure["title"],
+        changes or [],
+        removed,
+        description,
+        measure.get("closed_on") if measure["status"] == "closed" else None,
+    )
+
+
+def _description(measure: dict) -> str:
+    """A new measure's description as safe HTML: its "Skildring" section, else its tagline."""
+    for section in measure.get("sections", []):
+        if section.get("kind") == "description":
+            return render_markdown(section["body"])
+    return render_markdown(measure.get("tagline", ""))
+
+
+def text_change(label: str, old: str, new: str) -> FieldChange:
+    """A change of a Markdown text as the reader reads it: both sides rendered to text, the
+    words removed and added marked, long unchanged stretches cut."""
+    old_text, new_text = markdown_text(old), markdown_text(new)
+    if old_text == new_text:
+        note = "Berre formateringa er endra."
+        return FieldChange(label, old_text, new_text, word_diff(note, note))
+    return FieldChange(label, old_text, new_text, word_diff(old_text, new_text, DIFF_CONTEXT))
 
 
 def _measure_changes(old: dict, new: dict, old_names: dict, new_names: dict) -> list[FieldChange]:
@@ -113,7 +191,11 @@ def _measure_changes(old: dict, new: dict, old_names: dict, new_names: dict) -> 
             people(new, "partners", new_names),
         ),
     ]
-    changes = [FieldChange(label, a, b) for label, a, b in pairs if a != b]
+    changes = [
+        text_change(label, a, b) if label in ("Tittel", "Undertittel") else FieldChange(label, a, b)
+        for label, a, b in pairs
+        if a != b
+    ]
     return changes + _section_changes(old.get("sections", []), new.get("sections", []))
 
 
@@ -123,7 +205,7 @@ def _section_changes(old: list[dict], new: list[dict]) -> list[FieldChange]:
     for name in [*after, *(n for n in before if n not in after)]:
         old_body, new_body = before.get(name, ""), after.get(name, "")
         if old_body != new_body:
-            changes.append(FieldChange(f"Tekst: {name}", old_body, new_body))
+            changes.append(text_change(f"Tekst: {name}", old_body, new_body))
     return changes
 
 
@@ -144,7 +226,9 @@ def _sub_goal_changes(old: dict, new: dict) -> list[tuple[str, list[FieldChange]
     for goal in new.get("sub_goals", []):
         previous = before.get(goal["number"], {})
         changes = [
-            FieldChange(label, str(previous.get(name, "")), str(goal.get(name, "")))
+            (text_change if name in SUB_GOAL_TEXTS else FieldChange)(
+                label, str(previous.get(name, "")), str(goal.get(name, ""))
+            )
             for name, label in SUB_GOAL_FIELDS.items()
             if str(previous.get(name, "")) != str(goal.get(name, ""))
         ]
@@ -153,24 +237,67 @@ def _sub_goal_changes(old: dict, new: dict) -> list[tuple[str, list[FieldChange]
     return result
 
 
-def _budget_changes(old: dict, new: dict) -> list[FieldChange]:
+def _budget_changes(old: dict, new: dict) -> list[AmountChange]:
+    """Changed amounts in plan order, each changed line's sums (per changed year, and over the
+    whole period) after its amounts, then the sum of every line and source in each changed year.
+    """
     before, after = _amounts(old), _amounts(new)
-    changes = []
-    for cell in sorted(set(before) | set(after)):
-        if before.get(cell) != after.get(cell):
-            label = f"{cell[0]}, {cell[1]}, {cell[2]}"
-            old, new = as_kroner(before.get(cell)), as_kroner(after.get(cell))
-            changes.append(FieldChange(label, old, new))
-    return changes
+    lines, sources = _in_plan_order(old, new, "lines"), _in_plan_order(old, new, "sources")
+    for line, _, source in sorted(before.keys() | after.keys()):  # named nowhere: by key, last
+        lines.setdefault(line, line)
+        sources.setdefault(source, source)
+    years = sorted({year for _, year, _ in before.keys() | after.keys()}, key=int)
+    rows, changed_years = [], []
+    for line, title in lines.items():
+        line_years = []
+        for year in years:
+            for source, name in sources.items():
+                was, now = before.get((line, year, source)), after.get((line, year, source))
+                if was != now:
+                    label = f"{title}, {year}, {name}"
+                    rows.append(AmountChange(label, was, now, title, year, name))
+                    line_years += [year] if year not in line_years else []
+        for year in line_years:
+            rows.append(_sum(f"Sum {title}, {year}", before, after, (line, title), year))
+        if line_years:
+            rows.append(_sum(f"Sum {title}, heile perioden", before, after, (line, title)))
+        changed_years += [year for year in line_years if year not in changed_years]
+    for year in sorted(changed_years, key=int):
+        rows.append(_sum(f"Sum alle liner, {year}", before, after, ("", ""), year))
+    return rows
+
+
+def _sum(
+    label: str, before: dict, after: dict, line: tuple[str, str], year: str = ""
+) -> AmountChange:
+    """The sum of one line's amounts (key, title; or every line's), in one year or all."""
+    key, title = line
+
+    def total(cells: dict) -> int:
+        return sum(
+            kroner
+            for (cell_line, cell_year, _), kroner in cells.items()
+            if key in ("", cell_line) and year in ("", cell_year)
+        )
+
+    return AmountChange(label, total(before), total(after), title, year)
+
+
+def _in_plan_order(old: dict, new: dict, part: str) -> dict[str, str]:
+    """The budget's lines or sources by key, with their names: the new plan's order first,
+    then any the new plan no longer has."""
+    found: dict[str, str] = {}
+    for plan in (new, old):
+        for row in plan.get("budget", {}).get(part, []):
+            found.setdefault(row["key"], row.get("title") or row.get("name") or row["key"])
+    return found
 
 
 def _amounts(plan: dict) -> dict[tuple[str, str, str], int]:
-    budget = plan.get("budget", {})
-    lines = {line["key"]: line["title"] for line in budget.get("lines", [])}
-    sources = {source["key"]: source["name"] for source in budget.get("sources", [])}
+    """Every amount of the plan by (line key, year, source key)."""
     return {
-        (lines.get(line, line), str(year), sources.get(source, source)): kroner
-        for line, years in budget.get("amounts", {}).items()
+        (line, str(year), source): kroner
+        for line, years in plan.get("budget", {}).get("amounts", {}).items()
         for year, cells in years.items()
         for source, kroner in cells.items()
     }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from measures.models import Involvement, Measure, Organisation, Section
 from tests.factories import make_user
+from tests.support import ASSESSMENT_2026, approve, revision_2026
 
 SLUG = "vest-telemark"
 PAGES = [
@@ -251,3 +254,68 @@ def test_editors_never_get_a_cached_overview(client, owner, collaborator):
     page = client.get(url).text
     assert "Endre delmål 1" in page and "Flytt tiltak 1.2 opp" in page
     assert "Husbanken (usett)" in page
+
+
+# --- marks against the latest approved plan ----------------------------------------------------
+
+
+def overview_row(page: str, key: str) -> str:
+    """The overview table's row of the measure with this key."""
+    before, after = page.split(f'href="/avtale/{SLUG}/tiltak/{key}/"')
+    return before.rsplit("<tr", 1)[1] + after.split("</tr>")[0]
+
+
+def marks_on(html: str) -> list[str]:
+    return re.findall(r'<span class="ds-tag mark"[^>]*>([^<]+)</span>', html)
+
+
+def test_the_overview_marks_new_changed_and_closed_measures_beside_them(client, collaborator, seed):
+    revision_2026(seed)
+    client.force_login(collaborator)
+    page = client.get(reverse("measures:agreement-detail", args=[SLUG])).text
+    assert marks_on(overview_row(page, "kompetansesirkel")) == ["Endra"]
+    assert marks_on(overview_row(page, "lokal-matproduksjon")) == ["Ny"]
+    assert marks_on(overview_row(page, "vandrande-seminar")) == ["Avslutta 01.03.2026"]
+    assert marks_on(overview_row(page, "innsikt-bustadstrategi")) == []
+
+
+def test_a_measure_page_carries_its_marks_and_a_closed_one_its_date_and_assessment(
+    client, collaborator, seed
+):
+    revision_2026(seed)
+    client.force_login(collaborator)
+
+    def page(key: str) -> str:
+        return client.get(reverse("measures:measure-detail", args=[SLUG, key])).text
+
+    assert marks_on(page("kompetansesirkel")) == ["Endra"]
+    assert marks_on(page("lokal-matproduksjon")) == ["Ny"]
+    assert marks_on(page("gott-nokk")) == []
+    closed = page("vandrande-seminar")
+    assert marks_on(closed) == ["Avslutta 01.03.2026"]
+    assert "<dt>Avslutta</dt><dd>01.03.2026</dd>" in closed
+    assessment = closed.split("<dt>Vurdering av kva tiltaket har bidrege til</dt>")[1]
+    assert assessment.startswith(f"<dd>{ASSESSMENT_2026} ")
+    assert "(handlingsplan 2026, utkast)" in assessment.split("</dd>")[0]
+
+
+def test_one_measures_marks_are_those_of_the_whole_plan(seed):
+    from reporting.revision.marks import PlanMarks
+
+    revision_2026(seed)
+    marks = PlanMarks(seed)
+    measures = seed.measures.select_related("sub_goal").with_organisations().with_sections()
+    for measure in measures:
+        assert marks.of_measure(measure) == marks.of(measure.key), measure.key
+
+
+def test_once_the_update_is_approved_its_changes_are_no_longer_marked(client, collaborator, seed):
+    """Readers' cached overview included: the marks follow the latest approved plan."""
+    revision = revision_2026(seed)
+    client.force_login(collaborator)
+    url = reverse("measures:agreement-detail", args=[SLUG])
+    assert marks_on(overview_row(client.get(url).text, "kompetansesirkel")) == ["Endra"]
+    approve(revision, make_user("kdd-saksbehandlar"))
+    page = client.get(url).text
+    assert marks_on(overview_row(page, "kompetansesirkel")) == []
+    assert marks_on(overview_row(page, "vandrande-seminar")) == ["Avslutta 01.03.2026"]

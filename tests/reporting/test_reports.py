@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from io import BytesIO
+from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from budget.models import Amount
-from reporting.models import Revision, StoredReport
+from reporting.models import MeasureNote, MeasureProgress, Revision, StoredReport
 from reporting.outputs import pdf as pdfs
 from reporting.outputs.context import Report
-from reporting.outputs.pdf import render_report, revision_pdf
+from reporting.outputs.pdf import render_report, report_html, revision_pdf
 from reporting.outputs.workbook.writer import report_workbook
+from tests.factories import MeasureFactory, make_user
+from tests.support import ASSESSMENT_2026, PROGRESS_2026, REASON_2026, approve, revision_2026
 
 SLUG = "vest-telemark"
 
@@ -110,22 +114,14 @@ def test_an_approved_report_is_rendered_once_and_then_served_from_storage(
     measure.save()
     second = client.get(url)
     assert second.content == first.content
-    assert StoredReport.objects.count() == 1 and stored.pdf.name.endswith(".pdf")
+    assert StoredReport.objects.count() == 1 and bytes(stored.pdf) == first.content
 
 
-def stored_files() -> set[str]:
-    """The report files in storage (which lives as long as the test process)."""
-    if not default_storage.exists("rapportar"):
-        return set()
-    return set(default_storage.listdir("rapportar")[1])
-
-
-def test_two_first_downloads_at_once_keep_one_file_and_serve_the_same_bytes(
+def test_two_first_downloads_at_once_keep_one_report_and_serve_the_same_bytes(
     seed, client, collaborator, monkeypatch
 ):
     """The slower of two first downloads finds the other's report stored, and serves that."""
     revision = Revision.objects.get(year=2025)
-    files_before = stored_files()
     depth = len(connection.atomic_blocks)  # the test's own transaction
     renders = []
 
@@ -140,7 +136,7 @@ def test_two_first_downloads_at_once_keep_one_file_and_serve_the_same_bytes(
     served, _ = revision_pdf(revision)
 
     assert served == b"%PDF-1.7 rendering 2"
-    assert len(stored_files() - files_before) == 1
+    assert StoredReport.objects.filter(revision=revision).count() == 1
     client.force_login(collaborator)
     download = client.get(reverse("reporting:report-pdf", args=[SLUG, 2025]))
     assert download.content == served and len(renders) == 2
@@ -162,6 +158,126 @@ def test_render_report_command(seed, tmp_path):
         call_command("render_report", SLUG, "2031", "--draft", "-o", str(target))
 
 
+# --- the yearly update: changes, marks, texts as written, dates ----------------------------
+
+
+def toc_page(reader: PdfReader, heading: str) -> int:
+    """The page number the table of contents (page 2) gives for a heading."""
+    contents = re.sub(r"\s+", " ", reader.pages[1].extract_text())
+    found = re.search(re.escape(heading) + r" ?\.* ?(\d+)", contents)
+    assert found, f"{heading!r} is not in the table of contents"
+    return int(found.group(1))
+
+
+def page_of(reader: PdfReader, text: str, after: int = 2) -> int:
+    """The number of the first page from `after` on whose text holds `text`."""
+    for number, page in enumerate(reader.pages[after:], start=after + 1):
+        if text in re.sub(r"\s+", " ", page.extract_text().replace("\xa0", " ")):
+            return number
+    raise AssertionError(f"{text!r} is on no page")
+
+
+def test_the_approved_2025_report_is_dated_by_section_8_and_says_it_is_the_first_plan(
+    approved_pdf,
+):
+    title_page = approved_pdf.pages[0].extract_text()
+    assert "Godkjend av partane 24.06.2025" in title_page  # Vinje's kommunestyre, the last
+    text = pdf_text(approved_pdf)
+    assert (
+        "Det finst ingen tidlegare godkjend handlingsplan i avtaleperioden 2025–2028 å "
+        "samanlikne med, så alle tiltaka i handlingsplan 2025 er nye." in text
+    )
+    assert " → " not in text and "Ingen nye tiltak" not in text
+    assert "Tiltak 1.1 Samarbeid" not in text  # no list of every measure as new
+    assert toc_page(approved_pdf, "2.1 Endringar i handlingsplanen") < toc_page(
+        approved_pdf, "3. Handlingsplan 2025 per delmål"
+    )
+
+
+def test_the_2026_report_shows_what_changed_where_the_reader_looks(seed, client, collaborator):
+    """Downloaded as KDD's case officer would: reasons and assessments as written, marks
+    beside the measures, the change section numbered before the measures."""
+    revision = revision_2026(seed)
+    client.force_login(collaborator)
+    reader = PdfReader(
+        BytesIO(client.get(reverse("reporting:report-pdf", args=[SLUG, 2026])).content)
+    )
+    text = pdf_text(reader)
+
+    assert REASON_2026 in text and ASSESSMENT_2026 in text and PROGRESS_2026 in text
+    for note in revision.notes.all():
+        assert str(note) not in text  # "Grunngjeving for endringa: kompetansesirkel"
+    assert "**" not in text and "<" not in text and ">" not in text
+    assert "Føremålet med dialogen er todelt: tredelt, og kommunane leier han:" in text
+
+    # Marks at the head of each measure's own section, and beside it in its sub-goal's table.
+    assert "Tiltak 4: Kompetansesirkel for planleggjarar Endra" in text
+    assert "Tiltak 5: Lokal matproduksjon Ny" in text
+    assert "Tiltak 5: Vandrande bygdevekstseminar Avslutta 01.03.2026" in text
+    for cell in [
+        "planleggjarar Endra",
+        "Lokal matproduksjon Ny",
+        "bygdevekstseminar Avslutta 01.03.2026",
+    ]:
+        assert text.count(cell) >= 2, cell  # the table and the measure's section
+    for unchanged in [
+        "Tiltak 1: Samarbeid om innsiktsarbeid og kartlegging for bustadstrategi",
+        "Tiltak 2: Verkemiddelapparatet – synleggjere moglegheitene",
+    ]:
+        assert unchanged + " Ny" not in text and unchanged + " Endra" not in text
+    assert "Tiltak 3: Pilot: «Gøtt nøkk» Prioritert seinare i perioden" in text
+
+    # 2.1 and 2.2 are in the contents, and the changes come before the first measure.
+    changes = toc_page(reader, "2.1 Endringar i handlingsplanen")
+    assert "2.1 Endringar i handlingsplanen" in reader.pages[changes - 1].extract_text()
+    assert toc_page(reader, "2.2 Årsstatus for tiltaka i 2026") >= changes
+    first_measure = page_of(reader, "Tiltak 1: Samarbeid om innsiktsarbeid")
+    assert changes <= toc_page(reader, "3. Handlingsplan 2026 per delmål") <= first_measure
+    section = text.split("Endringar sidan den godkjende handlingsplanen for 2025.")[1]
+    section = section.split("3. Handlingsplan 2026 per delmål")[0]
+    assert "Tiltak 2.5 Lokal matproduksjon" in section.split("Endra tiltak")[0]
+    assert "Eit nettverk for småskala matprodusentar i dei seks kommunane." in section
+    assert "Tiltak 1.5 Vandrande bygdevekstseminar (s. " in section
+    assert (
+        "Avslutta 01.03.2026 Vurdering av kva tiltaket har bidrege til " + ASSESSMENT_2026
+        in section
+    )
+    assert "Grunngjeving for endringa " + REASON_2026 in section
+    assert "2 000 000 kr 1 800 000 kr \u2212200 000 kr" in section
+    assert "Sum alle liner, 2026 10 500 000 kr 10 300 000 kr \u2212200 000 kr" in section
+    assert "1.3 Pilot: «Gøtt nøkk» Forseinka " + PROGRESS_2026 in section
+
+    assert f"Utkast per {timezone.localdate():%d.%m.%Y}" in reader.pages[0].extract_text()
+
+
+def test_the_2026_report_marks_removed_and_added_words_in_rendered_text(seed):
+    html = report_html(Report.from_revision(revision_2026(seed)))
+    changes = html.split('id="endringar"')[1].split('id="delmal"')[0]
+    assert "<del>todelt:</del> <ins>tredelt, og kommunane leier han:</ins>" in changes
+    assert "<del>«Kompetansesirkel»</del> <ins>Kompetansesirkel for planleggjarar</ins>" in changes
+    assert "**" not in changes and "&lt;b&gt;" not in changes
+
+
+def test_a_draft_from_the_command_carries_the_revisions_texts(seed, tmp_path):
+    revision_2026(seed)
+    target = tmp_path / "utkast.pdf"
+    call_command("render_report", SLUG, "2026", "--draft", "-o", str(target))
+    text = pdf_text(PdfReader(Path(target)))
+    assert REASON_2026 in text and ASSESSMENT_2026 in text
+    assert "Grunngjeving for endringa: kompetansesirkel" not in text
+
+
+def test_an_approved_2026_report_is_dated_by_kdds_approval(seed, time_machine):
+    revision = revision_2026(seed)
+    time_machine.move_to("2026-06-25 10:00+02:00")
+    approve(revision, make_user("kdd-saksbehandlar"))
+    time_machine.move_to("2026-09-01 10:00+02:00")
+    report = Report.from_revision(Revision.objects.get(year=2026))
+    assert (report.dated_as, report.dated.isoformat()) == ("Godkjend av KDD", "2026-06-25")
+    title = report_html(report).split('class="toc"')[0]
+    assert "Godkjend av KDD 25.06.2026" in title and "Utkast" not in title
+
+
 # --- Excel out -------------------------------------------------------------------------------
 
 
@@ -172,21 +288,27 @@ def workbook(seed) -> openpyxl.Workbook:
 
 
 def test_the_workbook_has_the_sheets_and_the_numbers_of_the_database(workbook, seed):
-    assert workbook.sheetnames == ["Tiltak", "Budsjett", "Finansiering 2025", "Godkjenningar"]
+    assert workbook.sheetnames == [
+        "Tiltak",
+        "Endringar",
+        "Budsjett",
+        "Finansiering 2025",
+        "Godkjenningar",
+    ]
     measures = workbook["Tiltak"]
-    assert measures.freeze_panes == "A2"
-    assert [row[0] for row in measures.iter_rows(min_row=2, values_only=True)] == [
+    assert measures.freeze_panes == "A6"  # below the title block and the header row
+    assert [row[0] for row in measures.iter_rows(min_row=6, values_only=True)] == [
         m.code for m in seed.measures.select_related("sub_goal")
     ]
     budget = workbook["Budsjett"]
     for amount in Amount.objects.filter(line__agreement=seed, source__key="kdd-1350-post-66"):
-        row = amount.line.number + 1
+        row = amount.line.number + 5
         column = 4 + amount.year - 2025
         assert budget.cell(row=row, column=column).value == amount.kroner
-    assert budget["C2"].value == "=SUM(D2:G2)" and budget["C6"].value == "=SUM(C2:C5)"
-    assert budget["D2"].number_format == "#,##0"
+    assert budget["C6"].value == "=SUM(D6:G6)" and budget["C10"].value == "=SUM(C6:C9)"
+    assert budget["D6"].number_format == "#,##0"
     financing = workbook["Finansiering 2025"]
-    assert financing["E2"].value == 100_000 and financing["B6"].value == "SUM"
+    assert financing["E6"].value == 100_000 and financing["B10"].value == "SUM"
     approvals = workbook["Godkjenningar"]
     assert ("Vinje kommune", "Kommunestyre") in [
         r[:2] for r in approvals.iter_rows(values_only=True)
@@ -213,3 +335,119 @@ def test_export_xlsx_command_and_download(seed, tmp_path, owner_client):
         response["Content-Disposition"]
         == 'attachment; filename="handlingsplan-vest-telemark-2025.xlsx"'
     )
+
+
+def stored_values(report: Report) -> openpyxl.Workbook:
+    """The workbook as a previewer or pandas reads it: each formula's stored result, not itself."""
+    return openpyxl.load_workbook(BytesIO(report_workbook(report)), data_only=True)
+
+
+def test_every_total_is_stored_with_its_value_and_numbers_are_numbers(seed):
+    report = Report.from_revision(Revision.objects.get(year=2025))
+    values = stored_values(report)
+    for sheet, table in [("Budsjett", report.allocation), ("Finansiering 2025", report.financing)]:
+        rows = list(
+            values[sheet].iter_rows(min_row=6, max_row=6 + len(table.rows), values_only=True)
+        )
+        *lines, total = rows
+        assert [line[:3] for line in lines] == [(r.number, r.title, r.total) for r in table.rows]
+        assert [line[3:] for line in lines] == [tuple(r.cells) for r in table.rows]
+        assert total[1:] == ("SUM", table.total, *table.sum_row.cells)
+    assert values["Budsjett"]["C10"].value == 22_000_000
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_each_page(workbook):
+    for sheet in workbook:
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        # One page wide (1 is the attribute's default, so it may be left out), any pages long.
+        assert ((setup.fitToWidth or 1), setup.fitToHeight) == (1, 0), sheet.title
+        assert sheet.print_title_rows == "$5:$5", sheet.title
+
+
+def test_every_sheet_names_the_agreement_year_status_and_unit(workbook):
+    for sheet in workbook:
+        assert sheet["A1"].value == "Handlingsplan 2025 – Bygdevekstavtale for Vest-Telemark"
+        assert sheet["A3"].value.startswith("Godkjent "), sheet.title
+    assert "(statleg medfinansiering, KDD 13.50 post 66)" in workbook["Budsjett"]["A2"].value
+    assert workbook["Budsjett"]["A3"].value.endswith("Alle beløp i kr.")
+    financing = workbook["Finansiering 2025"]["A3"].value
+    assert "Statleg medfinansiering: KDD 13.50 post 66. Alle beløp i kr." in financing
+    agreement = Revision.objects.get(year=2025).agreement
+    draft = openpyxl.load_workbook(BytesIO(report_workbook(Report.draft(agreement, 2026))))
+    assert draft["Tiltak"]["A3"].value.startswith("Utkast per ")
+
+
+def test_footnote_markers_sit_on_their_cells_which_stay_numbers(seed):
+    values = stored_values(Report.from_revision(Revision.objects.get(year=2025)))
+    budget, financing = values["Budsjett"], values["Finansiering 2025"]
+    # Line 1's total in the period's table; the column total of the municipalities' share.
+    for cell, kroner in [(budget["C6"], 10_800_000), (financing["E10"], 300_000)]:
+        assert cell.value == kroner and cell.number_format == '#,##0"*"'
+    unmarked = [budget["C7"], budget["D6"], financing["E6"], financing["D10"]]
+    assert all(cell.number_format == "#,##0" for cell in unmarked)
+    assert budget["B12"].value.startswith("*Vest-Telemark prioriterer delmål 1 med 60 %")
+    assert financing["B12"].value == "*Kommunal eigeninnsats – ikkje heilårsverknad i 2025."
+
+
+def test_rows_are_as_high_as_their_wrapped_text(workbook):
+    measures = workbook["Tiltak"]
+    short, long = measures.row_dimensions[9], measures.row_dimensions[12]  # 1.4, 2.1
+    assert measures["A12"].value == "2.1" and len(measures["E12"].value) > 3 * 36
+    assert measures["E12"].alignment.wrap_text
+    assert long.height >= 4 * 15 > short.height >= 2 * 15
+
+
+def test_the_changes_sheet_shows_every_change_with_its_reason_and_every_status(seed):
+    """What the editor wrote, word for word, beside the measure it is about."""
+    revision = Revision.objects.create(agreement=seed, year=2026)
+    changed = seed.measures.get(key="smb-utvikling")
+    changed.title = "SMB-utvikling i alle seks kommunane"
+    changed.save()
+    seed.measures.get(key="vandrande-seminar").close(datetime.date(2026, 3, 1))
+    MeasureFactory(sub_goal=changed.sub_goal, key="lokal-mat", number=9, title="Lokal mat")
+    seed.measures.get(key="interkommunal-bustadutviklar").delete()
+    reason = "Alle seks kommunane er med frå 2026, etter vedtak i Vest-Telemarkrådet."
+    assessment = "Seminaret vart slått saman med tiltak 1.4 og gav tre nye samarbeid."
+    MeasureNote.objects.create(
+        revision=revision, measure_key=changed.key, kind="reason", text=reason
+    )
+    MeasureNote.objects.create(
+        revision=revision, measure_key="vandrande-seminar", kind="assessment", text=assessment
+    )
+    MeasureNote.objects.create(
+        revision=revision,
+        measure_key="interkommunal-bustadutviklar",
+        kind="assessment",
+        text="Ordninga vart ikkje prøvd; kommunane valde tiltak 1.4.",
+    )
+    MeasureProgress.objects.create(
+        revision=revision, measure_key="gott-nokk", state="delayed", text="Ventar på utlysing."
+    )
+
+    sheet = stored_values(Report.from_revision(revision))["Endringar"]
+    assert sheet["A2"].value.startswith("Endringar sidan handlingsplan 2025")
+    assert sheet["F5"].value == "Status 2026"
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=6, values_only=True) if row[0]}
+    assert rows["2.1"][:4] == (
+        "SMB-utvikling i alle seks kommunane",
+        "Endra",
+        "Tittel: SMB-utvikling (små og mellomstore bedrifter) → "
+        "SMB-utvikling i alle seks kommunane",
+        reason,
+    )
+    assert rows["1.5"][1:4] == ("Avslutta 01.03.2026", None, assessment)
+    assert rows["2.9"][:2] == ("Lokal mat", "Ny")
+    assert rows["1.3"][1:] == (None, None, None, "Forseinka", "Ventar på utlysing.")
+    assert rows["1.6"] == (
+        "«Interkommunal bustadutviklar»",
+        "Avslutta",
+        "Teke ut av planen",
+        "Ordninga vart ikkje prøvd; kommunane valde tiltak 1.4.",
+        None,
+        None,
+    )
+    assert len(rows) == seed.measures.count() + 1  # every measure, and the one taken out
+    text = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v)
+    assert "Grunngjeving for endringa" not in text  # the note's label is not its text

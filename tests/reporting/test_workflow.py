@@ -111,13 +111,16 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
     changed = page.split("Endra tiltak")[1].split("Avslutta tiltak")[0]
     assert (
         "Tiltak 1.1 Samarbeid om innsiktsarbeid" in changed
-        and '2025–2028</span> → <span class="new">2025–2027' in changed
+        and "<del>2025–2028</del> → <ins>2025–2027</ins>" in changed
     )
     assert "Tiltak 2.1 SMB-utvikling i alle seks kommunane" in changed
     closed = page.split("Avslutta tiltak")[1].split("Endringar i budsjett")[0]
     assert "Tiltak 1.5 Vandrande bygdevekstseminar" in closed
     assert "Korleis få fleire arbeidsplassar i privat sektor, 2026, KDD 13.50 post 66" in page
-    assert '2\xa0000\xa0000 kr</span> → <span class="new">1\xa0800\xa0000 kr' in page
+    assert (
+        '<td class="num">2\xa0000\xa0000 kr</td><td class="num">1\xa0800\xa0000 kr</td>'
+        '<td class="num">\u2212200\xa0000 kr</td>' in page
+    )
 
     refused = client.post(url("revision-submit", 2026), follow=True)
     assert "Skriv grunngjeving eller vurdering for 1.1 Samarbeid om innsiktsarbeid" in refused.text

@@ -18,5 +18,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Fann ingen brukar {username!r}.")
-        ended = deactivate(user)
-        self.stdout.write(f"{username} kan ikkje logge inn lenger ({ended} økter avslutta).")
+        deactivate(user)
+        self.stdout.write(
+            f"{username} kan ikkje logge inn lenger, og opne økter gjeld ikkje lenger."
+        )

@@ -21,7 +21,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--draft",
             action="store_true",
-            help="utkast av den levande planen, med endringane sidan sist godkjende handlingsplan",
+            help=(
+                "utkast av den levande planen, med endringane sidan sist godkjende handlingsplan "
+                "og grunngjevingane, vurderingane og årsstatusane i rulleringa for året"
+            ),
         )
 
     def handle(self, *args, slug: str, year: int, output: Path, draft: bool, **options) -> None:

@@ -1,17 +1,23 @@
 """The workbook's layout: what the writer puts where, and so where the reader looks for it.
 
-Every sheet has its header in row 1 and one row per item below it. The budget and financing
-sheets have one row per budget line: column A holds the line's number (the reader finds the
-line by it), B its title, C its total (a formula), and from FIRST_VALUE_COLUMN on one column
-per year (budget, headed by the year) or per funding source (financing, headed by its name),
-then a SUM row with no number in column A.
+Every sheet opens with a title block (agreement and year, what the sheet shows, status and
+unit) of TITLE_ROWS rows; its table's header is in HEADER_ROW and one row per item follows.
+The budget and financing sheets have one row per budget line: column A holds the line's
+number (the reader finds the line by it), B its title, C its total (a formula), and from
+FIRST_VALUE_COLUMN on one column per year (budget, headed by the year) or per funding source
+(financing, headed by its name), then a SUM row with no number in column A, then footnotes.
+Rows and columns count from 1, as a person reading the sheet does.
 """
 
 from __future__ import annotations
 
 MEASURES_SHEET = "Tiltak"
+CHANGES_SHEET = "Endringar"
 BUDGET_SHEET = "Budsjett"
 APPROVALS_SHEET = "Godkjenningar"
+TITLE_ROWS = 4  # title, what the sheet shows, status and unit, a blank row
+HEADER_ROW = TITLE_ROWS + 1
+FIRST_ROW = HEADER_ROW + 1
 FIRST_VALUE_COLUMN = 4  # D, after number, title and total
 
 

@@ -1,157 +1,363 @@
-"""The plan's tables as an Excel workbook (openpyxl): measures, budget, financing, approvals.
+"""The plan's tables as an Excel workbook (XlsxWriter): measures, changes, budget, financing,
+approvals.
 
-Built from the same Report context as the PDF. Totals are formulas, so they follow edits; the
-budget and financing sheets can be uploaded back (reader.py reads them; layout.py is where).
+Built from the same Report context as the PDF, for a case officer who reads it on screen or
+prints it: every sheet names the agreement, the year and the unit, prints landscape one page
+wide with its header row on every page, and its rows are as high as their wrapped text.
+Totals are formulas stored together with their values, so every reader sees the numbers and
+Excel recomputes them after an edit. The budget and financing sheets can be uploaded back
+(reader.py reads them; layout.py says where everything is).
 """
 
 from __future__ import annotations
 
+import datetime
+import textwrap
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
-from budget.tables import Table
-from reporting.outputs.context import Report
+from budget.tables import Row, Table
+from reporting.outputs.context import Report, ReportMeasure
+from reporting.revision.changes import FieldChange
 
 from .layout import (
     APPROVALS_SHEET,
     BUDGET_SHEET,
+    CHANGES_SHEET,
+    FIRST_ROW,
     FIRST_VALUE_COLUMN,
+    HEADER_ROW,
     MEASURES_SHEET,
     financing_sheet_name,
 )
 
 KRONER = "#,##0"
-HEADER_FILL = PatternFill("solid", fgColor="DDEAF6")
-BOLD = Font(bold=True)
+DATE = "dd.mm.yyyy"
+A4 = 9
+LINE_POINTS = 15  # the height of one line of 11-point text
+# A changed text longer than this is named, not quoted: the report shows it in full.
+QUOTED_CHANGE = 80
+
+
+class Formats:
+    """The workbook's cell formats, made once; kroner formats carry their footnote marker."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self._workbook = workbook
+        cell = {"valign": "top", "border": 1, "border_color": "#BFBFBF"}
+        self.title = workbook.add_format({"bold": True, "font_size": 14})
+        self.subject = workbook.add_format({"bold": True})
+        self.note = workbook.add_format({"italic": True, "font_color": "#404040"})
+        self.header = workbook.add_format(
+            {**cell, "bold": True, "bg_color": "#DDEAF6", "text_wrap": True}
+        )
+        self.text = workbook.add_format({**cell, "text_wrap": True})
+        self.bold_text = workbook.add_format({**cell, "text_wrap": True, "bold": True})
+        self.date = workbook.add_format({**cell, "num_format": DATE})
+        self.footnote = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self._cell = cell
+        self._kroner: dict[tuple[str, bool], Format] = {}
+
+    def kroner(self, marker: str = "", bold: bool = False) -> Format:
+        """Whole kroner; a footnote marker is shown after the number and the cell stays a number."""
+        key = (marker, bold)
+        if key not in self._kroner:
+            shown = KRONER + (f'"{marker.replace(chr(34), "")}"' if marker else "")
+            self._kroner[key] = self._workbook.add_format(
+                {**self._cell, "num_format": shown, "bold": bold}
+            )
+        return self._kroner[key]
 
 
 def report_workbook(report: Report) -> bytes:
     """The workbook for one agreement and year, as .xlsx bytes."""
-    workbook = Workbook()
-    _measures_sheet(workbook.active, report)
-    _table_sheet(workbook.create_sheet(BUDGET_SHEET), report.allocation, "Totalbudsjett")
-    _table_sheet(
-        workbook.create_sheet(financing_sheet_name(report.year)), report.financing, "Totalbudsjett"
-    )
-    _approvals_sheet(workbook.create_sheet(APPROVALS_SHEET), report)
-    workbook.properties.title = report.title
-    workbook.properties.creator = "Bygdevekst"
     buffer = BytesIO()
-    workbook.save(buffer)
+    # Text is always written as text: "=..." typed by a user never becomes a formula or link.
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    with Workbook(buffer, options) as workbook:
+        workbook.set_properties({"title": report.title, "author": "Bygdevekst"})
+        formats = Formats(workbook)
+        _measures_sheet(workbook.add_worksheet(MEASURES_SHEET), formats, report)
+        _changes_sheet(workbook.add_worksheet(CHANGES_SHEET), formats, report)
+        _table_sheet(workbook.add_worksheet(BUDGET_SHEET), formats, report, report.allocation, None)
+        _table_sheet(
+            workbook.add_worksheet(financing_sheet_name(report.year)),
+            formats,
+            report,
+            report.financing,
+            report.state_source,
+        )
+        _approvals_sheet(workbook.add_worksheet(APPROVALS_SHEET), formats, report)
     return buffer.getvalue()
 
 
-def _text(value) -> str | None:
-    return None if value in (None, "") else str(value)
+# --- what every sheet has ----------------------------------------------------------------------
 
 
-def _write_row(sheet: Worksheet, row: int, values: list) -> None:
-    """Write a row; text is always text, so "=..." typed by a user never becomes a formula."""
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"
+def _start(
+    sheet: Worksheet,
+    formats: Formats,
+    report: Report,
+    subject: str,
+    headers: list,
+    widths: list[int],
+    unit: str = "",
+) -> None:
+    """Title block, header row, column widths, and the print set-up."""
+    dated = f"{report.dated:%d.%m.%Y}"
+    state = f"Utkast per {dated}" if report.is_draft else f"{report.status} {dated}"
+    sheet.write_string(0, 0, report.title, formats.title)
+    sheet.write_string(1, 0, subject, formats.subject)
+    sheet.write_string(2, 0, f"{state}.{' ' + unit if unit else ''}", formats.note)
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, width)
+    _write_row(sheet, formats, HEADER_ROW - 1, headers, widths, formats.header)
+    sheet.freeze_panes(HEADER_ROW, 0)
+    sheet.set_landscape()
+    sheet.set_paper(A4)
+    sheet.fit_to_pages(1, 0)  # one page wide, as many pages long as it takes
+    sheet.repeat_rows(HEADER_ROW - 1)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    name = sheet.get_name().replace("&", "&&")
+    title = report.title.replace("&", "&&")
+    sheet.set_footer(f"&L{title} – {name}&RSide &P av &N")
 
 
-def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
-    _write_row(sheet, 1, titles)
-    for column, width in enumerate(widths, start=1):
-        cell = sheet.cell(row=1, column=column)
-        cell.font, cell.fill = BOLD, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "A2"
+def _write_row(
+    sheet: Worksheet, formats: Formats, row: int, values: list, widths: list[int], style: Format
+) -> None:
+    """A row of text, numbers, dates and blanks, as high as its most wrapped cell."""
+    for column, value in enumerate(values):
+        if value is None or value == "":
+            sheet.write_blank(row, column, None, style)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            sheet.write_number(row, column, value, style)
+        elif isinstance(value, datetime.date):
+            sheet.write_datetime(row, column, value, formats.date)
+        else:
+            sheet.write_string(row, column, str(value), style)
+    texts = [(str(v), w) for v, w in zip(values, widths, strict=False) if isinstance(v, str)]
+    sheet.set_row(row, _height(texts))
 
 
-def _measures_sheet(sheet: Worksheet, report: Report) -> None:
-    sheet.title = MEASURES_SHEET
-    _header(
-        sheet,
-        [
-            "Nr.",
-            "Tiltak",
-            "Delmål",
-            "Hovudansvarleg",
-            "Samarbeidspartar",
-            "Tidsramme",
-            "Prioritet",
-            "Status",
-        ],
-        [7, 45, 40, 40, 50, 22, 26, 12],
-    )
-    row = 2
+def _height(texts: list[tuple[str, float]]) -> float:
+    """Points for the tallest of these texts wrapped in columns of these widths.
+
+    An estimate on the safe side: a column width counts digits ("0") of the default font, and
+    average text is some 15 % narrower in Calibri (Excel) and its metric twin Carlito
+    (LibreOffice); a line is taken to hold 10 % more characters than the width, less one.
+    """
+    lines = 1
+    for text, width in texts:
+        per_line = max(int(width * 1.1) - 1, 1)
+        wrapped = sum(
+            max(len(textwrap.wrap(part, per_line, break_long_words=True)), 1)
+            for part in text.splitlines() or [""]
+        )
+        lines = max(lines, wrapped)
+    return lines * LINE_POINTS + 2
+
+
+def _day(value) -> str:
+    """A date of the snapshot (ISO text) or a date, as dd.mm.åååå."""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    return f"{value:%d.%m.%Y}"
+
+
+# --- the sheets ----------------------------------------------------------------------------------
+
+
+def _measures_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
+    headers = [
+        "Nr.",
+        "Tiltak",
+        "Delmål",
+        "Hovudansvarleg",
+        "Samarbeidspartar",
+        "Tidsramme",
+        "Prioritet",
+        "Status",
+    ]
+    widths = [6, 40, 28, 28, 36, 13, 15, 13]
+    _start(sheet, formats, report, "Tiltak i handlingsplanen", headers, widths)
+    row = FIRST_ROW - 1
     for goal in report.sub_goals:
         for measure in goal.measures:
-            _write_row(
-                sheet,
-                row,
-                [
-                    measure.code,
-                    measure.title,
-                    f"{goal.number}. {goal.title}",
-                    measure.leads,
-                    measure.partners,
-                    measure.timeframe,
-                    measure.priority_label,
-                    measure.status_label,
-                ],
-            )
-            for column in range(1, 9):
-                sheet.cell(row=row, column=column).alignment = Alignment(
-                    wrap_text=True, vertical="top"
-                )
+            values = [
+                measure.code,
+                measure.title,
+                f"{goal.number}. {goal.title}",
+                measure.leads,
+                measure.partners,
+                measure.timeframe,
+                measure.priority_label,
+                (
+                    f"{measure.status_label} {_day(measure.closed_on)}"
+                    if measure.closed_on
+                    else measure.status_label
+                ),
+            ]
+            _write_row(sheet, formats, row, values, widths, formats.text)
             row += 1
 
 
-def _table_sheet(sheet: Worksheet, table: Table, total_label: str) -> None:
-    """Nr., title, total (a formula), then one column per year or source; a SUM row of formulas."""
-    columns = len(table.column_labels)
-    _header(
-        sheet, ["Nr.", "Delmål", total_label, *table.column_labels], [7, 45, 16, *[16] * columns]
-    )
-    first_value = get_column_letter(FIRST_VALUE_COLUMN)
-    last_value = get_column_letter(3 + columns)
-    for index, row in enumerate(table.rows, start=2):
-        _write_row(sheet, index, [row.number, row.title])
-        sheet.cell(row=index, column=3, value=f"=SUM({first_value}{index}:{last_value}{index})")
-        for offset, value in enumerate(row.cells):
-            sheet.cell(row=index, column=FIRST_VALUE_COLUMN + offset, value=value)
-    sum_row = len(table.rows) + 2
-    _write_row(sheet, sum_row, [None, "SUM"])
-    for column in range(3, 4 + columns):
-        letter = get_column_letter(column)
-        sheet.cell(row=sum_row, column=column, value=f"=SUM({letter}2:{letter}{sum_row - 1})")
-        sheet.cell(row=sum_row, column=column).font = BOLD
-    sheet.cell(row=sum_row, column=2).font = BOLD
-    for line in sheet.iter_rows(min_row=2, max_row=sum_row, min_col=3, max_col=3 + columns):
-        for cell in line:
-            cell.number_format = KRONER
-    for offset, note in enumerate(table.footnotes, start=2):
-        _write_row(sheet, sum_row + offset, [None, f"{note.marker}{note.text}"])
-
-
-def _approvals_sheet(sheet: Worksheet, report: Report) -> None:
-    _header(
-        sheet,
-        ["Samarbeidspart", "Organ", "Planlagt møte", "Vedtak", "Vedteke", "Saksnummer"],
-        [36, 20, 14, 18, 14, 16],
-    )
-    for row, approval in enumerate(report.approvals, start=2):
-        _write_row(
-            sheet,
-            row,
-            [
-                approval.organisation.name,
-                approval.get_body_display(),
-                approval.planned_on,
-                approval.get_decision_display(),
-                approval.decided_on,
-                _text(approval.case_reference),
-            ],
+def _changes_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
+    """Every measure: what changed since the last approved plan, why, and its yearly status."""
+    headers = [
+        "Nr.",
+        "Tiltak",
+        "Endring",
+        "Kva er endra",
+        "Grunngjeving eller vurdering",
+        f"Status {report.year}",
+        "Framdrift",
+    ]
+    widths = [6, 32, 14, 40, 45, 13, 35]
+    if report.base_year is None:
+        subject = "Første handlingsplan i avtaleperioden: ingen endringar å gjere greie for"
+    else:
+        subject = (
+            f"Endringar sidan handlingsplan {report.base_year}, med grunngjevingar og "
+            f"vurderingar slik dei er skrivne, og status {report.year} for kvart tiltak"
         )
-        for column in (3, 5):
-            sheet.cell(row=row, column=column).number_format = "DD.MM.YYYY"
+    _start(sheet, formats, report, subject, headers, widths)
+    row = FIRST_ROW - 1
+    for values in _measure_changes(report):
+        _write_row(sheet, formats, row, values, widths, formats.text)
+        row += 1
+    if report.base_year is None:
+        return
+    goals = [
+        ["", title, "", _described(change)]
+        for title, fields in report.changes.sub_goals
+        for change in fields
+    ]
+    budget = [["", c.label, "", f"{c.old} → {c.new}"] for c in report.changes.budget]
+    for heading, rows in (("Endringar i delmåla", goals), ("Endringar i budsjettet", budget)):
+        if rows:
+            sheet.write_string(row + 1, 1, heading, formats.subject)
+            row += 2
+            for values in rows:
+                _write_row(sheet, formats, row, values, widths, formats.text)
+                row += 1
+
+
+def _measure_changes(report: Report) -> list[list]:
+    """One row per measure of the plan, then the closed ones that have left it."""
+    if report.base_year is None:  # the first plan: nothing to compare with
+        return [_measure_change(report, m, ("", "")) for m in report.measures()]
+    changes = report.changes
+    marks = {m.key: ("Ny", "") for m in changes.new}
+    marks |= {
+        m.key: ("Endra", "\n".join(_described(c) for c in m.changes)) for m in changes.changed
+    }
+    marks |= {m.key: ("Avslutta", "") for m in changes.closed}
+    rows = [_measure_change(report, m, marks.get(m.key, ("", ""))) for m in report.measures()]
+    for gone in changes.closed:
+        if gone.removed:
+            note = report.notes.get(gone.key)
+            rows.append(
+                [gone.code, gone.title, "Avslutta", "Teke ut av planen", note and note.text]
+            )
+    return rows
+
+
+def _measure_change(report: Report, measure: ReportMeasure, mark: tuple[str, str]) -> list:
+    """The measure's change, the reason or assessment as written, and its yearly status."""
+    kind, what = mark
+    if kind == "Avslutta" and measure.closed_on:
+        kind = f"Avslutta {_day(measure.closed_on)}"
+    note = report.notes.get(measure.key) if kind else None
+    progress = measure.progress
+    return [
+        measure.code,
+        measure.title,
+        kind,
+        what,
+        note.text if note else "",
+        progress.get_state_display() if progress else "",
+        progress.text if progress else "",
+    ]
+
+
+def _described(change: FieldChange) -> str:
+    """A changed field as "label: old → new"; a long text is only named as changed."""
+    if max(len(change.old), len(change.new)) > QUOTED_CHANGE or "\n" in change.old + change.new:
+        return f"{change.label}: endra (sjå rapporten)"
+    return f"{change.label}: {change.old or '–'} → {change.new or '–'}"
+
+
+def _table_sheet(
+    sheet: Worksheet, formats: Formats, report: Report, table: Table, state: str | None
+) -> None:
+    """Nr., title, total, one column per year or source; a SUM row; footnotes below."""
+    labels = [int(label) if label.isdigit() else label for label in table.column_labels]
+    headers = ["Nr.", "Delmål", "Totalbudsjett", *labels]
+    widths = [6, 45, 16, *[16] * len(labels)]
+    unit = "Alle beløp i kr."
+    if state:
+        unit = f"Statleg medfinansiering: {state}. {unit}"
+    _start(sheet, formats, report, table.caption, headers, widths, unit)
+    for row, line in enumerate(table.rows, start=FIRST_ROW - 1):
+        sheet.write_number(row, 0, line.number, formats.text)
+        sheet.write_string(row, 1, line.title, formats.text)
+        _line_amounts(sheet, formats, row, line)
+        sheet.set_row(row, _height([(line.title, widths[1])]))
+    sum_row = FIRST_ROW - 1 + len(table.rows)
+    _sum_row(sheet, formats, sum_row, table)
+    for row, note in enumerate(table.footnotes, start=sum_row + 2):
+        text = f"{note.marker}{note.text.strip()}"
+        sheet.merge_range(row, 1, row, len(widths) - 1, text, formats.footnote)
+        sheet.set_row(row, _height([(text, sum(widths[1:]))]))
+
+
+def _line_amounts(sheet: Worksheet, formats: Formats, row: int, line: Row) -> None:
+    """A line's total (a formula across its cells, with its value) and its cells."""
+    first = xl_col_to_name(FIRST_VALUE_COLUMN - 1)
+    last = xl_col_to_name(FIRST_VALUE_COLUMN - 2 + len(line.cells))
+    total = f"=SUM({first}{row + 1}:{last}{row + 1})"
+    sheet.write_formula(row, 2, total, formats.kroner(line.markers.get("total", "")), line.total)
+    cells = zip(line.cells, line.column_keys, strict=True)
+    for column, (cell, key) in enumerate(cells, start=FIRST_VALUE_COLUMN - 1):
+        style = formats.kroner(line.markers.get(key, ""))
+        if cell is None:
+            sheet.write_blank(row, column, None, style)
+        else:
+            sheet.write_number(row, column, cell, style)
+
+
+def _sum_row(sheet: Worksheet, formats: Formats, row: int, table: Table) -> None:
+    """SUM: each column's formula down the lines, with its value (zeros without lines)."""
+    sheet.write_blank(row, 0, None, formats.bold_text)
+    sheet.write_string(row, 1, "SUM", formats.bold_text)
+    values = [table.total, *table.sum_row.cells]
+    keys = ["total", *table.column_keys]
+    for column, (value, key) in enumerate(zip(values, keys, strict=True), start=2):
+        style = formats.kroner(table.sum_row.markers.get(key, ""), bold=True)
+        if not table.rows:
+            sheet.write_number(row, column, 0, style)
+            continue
+        letter = xl_col_to_name(column)
+        formula = f"=SUM({letter}{FIRST_ROW}:{letter}{row})"
+        sheet.write_formula(row, column, formula, style, value)
+
+
+def _approvals_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
+    headers = ["Samarbeidspart", "Organ", "Planlagt møte", "Vedtak", "Vedteke", "Saksnummer"]
+    widths = [36, 30, 14, 18, 14, 16]
+    _start(sheet, formats, report, "Politisk handsaming", headers, widths)
+    for row, approval in enumerate(report.approvals, start=FIRST_ROW - 1):
+        values = [
+            approval.organisation.name,
+            approval.get_body_display(),
+            approval.planned_on,
+            approval.get_decision_display(),
+            approval.decided_on,
+            approval.case_reference,
+        ]
+        _write_row(sheet, formats, row, values, widths, formats.text)

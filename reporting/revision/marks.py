@@ -1,0 +1,137 @@
+"""The marks beside a measure where readers look: "Ny", "Endra", "Avslutta dd.mm.åååå".
+
+A measure is marked against the last approved plan: new when that plan does not have it,
+changed when the change list says so, closed (with its date) whenever it is closed. Without
+an approved plan to compare with (the first plan of a period) nothing is new or changed. The
+report marks its plan against the plan approved before its year; the web pages mark the
+living plan against the latest approved plan (`PlanMarks`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.functional import cached_property
+
+from measures.models import Agreement, Measure
+from reporting.plan_file import take_snapshot
+from reporting.plan_file.exporter import _export_measure
+
+from .changes import ChangeList, compare
+from .models import MeasureNote, Revision
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One mark: its kind ("new", "changed", "closed") for styling, and its words."""
+
+    kind: str
+    label: str
+
+
+def closed_label(closed_on: datetime.date | str | None) -> str:
+    """ "Avslutta 01.03.2026" (a snapshot's ISO date or a date), or "Avslutta" without one."""
+    if isinstance(closed_on, str):
+        closed_on = datetime.date.fromisoformat(closed_on)
+    return f"Avslutta {closed_on:%d.%m.%Y}" if closed_on else "Avslutta"
+
+
+def marks_by_key(plan: dict, changes: ChangeList | None) -> dict[str, list[Mark]]:
+    """Every measure of `plan` by key with its marks; `changes` None: nothing to compare with."""
+    new = {m.key for m in changes.new} if changes else set()
+    changed = {m.key for m in changes.changed} if changes else set()
+    marks = {}
+    for goal in plan.get("sub_goals", []):
+        for measure in goal.get("measures", []):
+            key = measure["key"]
+            found = [Mark("new", "Ny")] if key in new else []
+            found += [Mark("changed", "Endra")] if key in changed else []
+            if measure.get("status") == "closed":
+                found.append(Mark("closed", closed_label(measure.get("closed_on"))))
+            marks[key] = found
+    return marks
+
+
+class PlanMarks:
+    """The living plan's marks against the latest approved plan, gathered on first use.
+
+    `base_id` alone costs one query, so a cached page can key on it and compute the marks only
+    when it renders afresh. `of_measure` compares one measure alone, from the rows its page
+    has loaded, instead of the whole plan.
+    """
+
+    def __init__(self, agreement: Agreement) -> None:
+        self.agreement = agreement
+
+    @cached_property
+    def base_id(self) -> int | None:
+        """The latest approved revision's id, or None."""
+        return (
+            Revision.objects.filter(agreement=self.agreement, status=Revision.Status.APPROVED)
+            .order_by("-year")
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    @cached_property
+    def base_plan(self) -> dict | None:
+        """The latest approved revision's frozen plan, or None."""
+        if self.base_id is None:
+            return None
+        snapshot = Revision.objects.values_list("snapshot", flat=True).get(pk=self.base_id)
+        return snapshot["plan"] if snapshot else None
+
+    @cached_property
+    def by_key(self) -> dict[str, list[Mark]]:
+        """Every measure's marks, the living plan compared whole."""
+        plan = take_snapshot(self.agreement)["plan"]
+        base = self.base_plan
+        return marks_by_key(plan, compare(base, plan) if base else None)
+
+    def of(self, key: str) -> list[Mark]:
+        return self.by_key.get(key, [])
+
+    def of_measure(self, measure: Measure) -> list[Mark]:
+        """One measure's marks, with its organisations, sections and sub-goal loaded."""
+        plan = _plan_of_one(measure)
+        base = self.base_plan
+        changes = compare(_only(base, measure.key), plan) if base else None
+        return marks_by_key(plan, changes).get(measure.key, [])
+
+
+def _plan_of_one(measure: Measure) -> dict:
+    """A plan holding only this measure, in the snapshot's own form of a measure."""
+    entry = json.loads(json.dumps(_export_measure(measure), cls=DjangoJSONEncoder))
+    involved = [*measure.leads(), *measure.partners()]
+    goal = measure.sub_goal
+    return {
+        "organisations": [{"key": org.key, "name": org.name} for org in involved],
+        "sub_goals": [{"number": goal.number, "title": goal.title, "measures": [entry]}],
+    }
+
+
+def _only(plan: dict, key: str) -> dict:
+    """The plan with no measure but the one with this key (and without its budget)."""
+    goals = [
+        {**goal, "measures": [m for m in goal.get("measures", []) if m["key"] == key]}
+        for goal in plan.get("sub_goals", [])
+    ]
+    return {
+        "organisations": plan.get("organisations", []),
+        "sub_goals": [goal for goal in goals if goal["measures"]],
+    }
+
+
+def closing_assessment(agreement: Agreement, key: str) -> MeasureNote | None:
+    """What a closed measure achieved, as written in the newest revision that assessed it."""
+    return (
+        MeasureNote.objects.filter(
+            revision__agreement=agreement, measure_key=key, kind=MeasureNote.Kind.ASSESSMENT
+        )
+        .select_related("revision")
+        .order_by("-revision__year")
+        .first()
+    )
