@@ -337,8 +337,13 @@ def prose_by_place() -> list[tuple[str, tuple[int, int] | None]]:
 
 
 def sub_goal_titles() -> list[str]:
-    """The three sub-goals as the numbered list of section 1 names them."""
-    return [re.sub(r"^\d+\. ", "", line) for line in sections()[1] if re.match(r"\d+\. ", line)]
+    """The three sub-goals as the headings of section 3 name them.
+
+    Section 1's numbered list names them too, but drops the question mark of delmål 2's
+    heading ("Korleis få fleire arbeidsplassar i privat sektor?"); the title is the heading's.
+    """
+    headings = [re.match(r"Delmål \d+: (.*)", line) for line in sections()[3]]
+    return [heading[1].strip() for heading in headings if heading]
 
 
 def main_goals() -> dict[int, str]:

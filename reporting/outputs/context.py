@@ -16,6 +16,7 @@ from django.utils import timezone
 from budget.tables import Row, Table
 from measures.markdown import render_markdown
 from measures.models import Agreement
+from measures.prose import as_prose
 from reporting.plan_file import take_snapshot
 from reporting.plan_file.labels import people, section_heading, unsaved_measure
 from reporting.revision.changes import ChangeList, compare
@@ -80,6 +81,7 @@ class Report:
     period: str
     signed_on: str | None
     parties: list[str]
+    municipalities: str  # the municipalities among the parties, as prose: "A, B og C"
     texts: dict[str, str]
     sub_goals: list[ReportSubGoal]
     changes: ChangeList
@@ -187,6 +189,7 @@ class Report:
             period=f"{agreement['first_year']}–{agreement['last_year']}",
             signed_on=agreement.get("signed_on"),
             parties=[names.get(key, key) for key in agreement.get("parties", [])],
+            municipalities=as_prose(_municipalities(plan)),
             texts={
                 name: render_markdown(agreement.get(name, ""))
                 for name in (
@@ -339,3 +342,10 @@ def _financing(plan: dict, year: int) -> Table:
         rows,
         _footnotes(budget, lines, "financing", year),
     )
+
+
+def _municipalities(plan: dict) -> list[str]:
+    """The names of the municipalities among the plan's parties, in party order."""
+    kinds = {org["key"]: org for org in plan.get("organisations", [])}
+    parties = [kinds.get(key, {}) for key in plan["agreement"].get("parties", [])]
+    return [org["name"] for org in parties if org.get("kind") == "municipality"]

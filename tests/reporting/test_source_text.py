@@ -54,9 +54,20 @@ def sentences() -> list[str]:
     return [part for line in running_text_lines() for part in SENTENCE_END.split(line) if part]
 
 
+def page_body(page_text: str) -> str:
+    """A page's text without its running header and footer, which pypdf gives last."""
+    lines = page_text.rstrip().split("\n")
+    if lines and re.fullmatch(r"Side \d+ av \d+", lines[-1].strip()):
+        lines = lines[:-1]
+        if lines and lines[-1].startswith("Handlingsplan 2025"):
+            lines = lines[:-1]
+    return "\n".join(lines)
+
+
 def report_text(pdf: bytes) -> str:
     """The report's text as a reader sees it, joined across lines and pages."""
-    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    pages = PdfReader(BytesIO(pdf)).pages
+    text = "\n".join(page_body(page.extract_text()) for page in pages)
     # A line broken after a hyphen ("Vest-\nTelemark") is one word again.
     return collapse(re.sub(r"(?<=\w)-\n(?=\w)", "-", text))
 
