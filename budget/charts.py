@@ -61,12 +61,16 @@ def _percent(value: float) -> str:
 
 
 def _scale(largest: int) -> tuple[int, list[int]]:
-    """A round top for the axis and the ticks up to it: at most five steps of 1, 2, 2.5 or 5."""
+    """A round top for the axis and the ticks up to it: at most five steps of 1, 2, 2.5 or 5.
+
+    No money at all: an axis of one krone with a single tick at 0, and no bars.
+    """
     if largest <= 0:
         return 1, [0]
     rough = largest / 4
     magnitude = 10 ** math.floor(math.log10(rough))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
+    # Whole kroner: a step of at least one, whatever the amounts.
+    step = max(next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough), 1)
     steps = math.ceil(largest / step)
     return int(steps * step), [int(i * step) for i in range(steps + 1)]
 
