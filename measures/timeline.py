@@ -146,6 +146,7 @@ class Layout:
     bar: float
     gap: float
     small: float = 11
+    title: str = "accent-text-subtle"  # the colour token of the titles: links on screen
     page: float | None = None
     first_page: float | None = None
     max_lines: int = 3
@@ -153,11 +154,20 @@ class Layout:
 
 # A phone: each label above its bar. Wider screens (charts.css switches at 48rem, where the
 # label column is 280 px wide at least): labels on the left.
-NARROW = Layout(label_share=0, wrap=46, font=13, line=17, bar=14, gap=12)
+NARROW = Layout(label_share=0, wrap=44, font=13, line=17, bar=14, gap=12)
 WIDE = Layout(label_share=38, wrap=40, font=13, line=17, bar=14, gap=9)
 # A4 with the report's margins is 168 mm wide: the label column holds about 44 characters.
 PRINT = Layout(
-    label_share=40, wrap=44, font=10, line=12.5, bar=11, gap=7, small=8, page=900, first_page=800
+    label_share=40,
+    wrap=44,
+    font=10,
+    line=12.5,
+    bar=11,
+    gap=7,
+    small=8,
+    title="neutral-text-default",
+    page=900,
+    first_page=700,
 )
 
 
@@ -212,13 +222,14 @@ class Bar:
 
 @dataclass
 class Row:
-    """A measure (with its bar) or a sub-goal heading (`entry` None)."""
+    """A measure (with its bar), a sub-goal heading, or the years again (`axis_y` set)."""
 
     top: float
     height: float
     lines: list[TextLine]
     entry: Entry | None = None
     bar: Bar | None = None
+    axis_y: float | None = None
 
 
 @dataclass
@@ -364,6 +375,8 @@ class _Painter:
         self.layout = layout
         self.prefix = prefix
         self.share = (100 - layout.label_share) / len(timeline.years)
+        # A long timeline on screen, far from the years at its top, has them under each heading.
+        self.repeats_years = layout.page is None and len(timeline.entries) > 24
 
     def x(self, when: float) -> float:
         """Where a moment (a year with a fraction) lies, in percent of the width."""
@@ -383,6 +396,8 @@ class _Painter:
                     title = group.heading if index == 0 else f"{group.heading} " + _("(framhald)")
                 if title:
                     self._add(picture, self._heading(title, picture.height))
+                    if self.repeats_years and len(picture.rows) > 1:
+                        self._add(picture, self._axis(picture.height))
                 if entry:
                     self._add(picture, self._row(entry, picture.height))
         for number, picture in enumerate(pictures, 1):
@@ -439,14 +454,17 @@ class _Painter:
 
     def _heading(self, text: str, top: float) -> Row:
         layout = self.layout
-        # A heading runs across the whole width, the label column's and the years'.
-        width = int(layout.wrap * 100 / (layout.label_share or 100))
-        lines = _wrap([Span(text, token("accent-text-default"), 600, keep=False)], width, 2)
+        # In the label column, clear of the bars; its bolder letters take a little more room.
+        span = Span(text, token("accent-text-default"), 600, keep=False)
+        lines = _wrap([span], layout.wrap - 2, layout.max_lines)
         return Row(
             top,
             len(lines) * layout.line + 8,
             [self._line(top + 6, i, spans) for i, spans in enumerate(lines)],
         )
+
+    def _axis(self, top: float) -> Row:
+        return Row(top, self.layout.line + 2, [], axis_y=top + self.layout.font)
 
     def _line(self, top: float, index: int, spans: list[Span]) -> TextLine:
         """The `index`th line of text below `top`, its baseline set in its line's height."""
@@ -473,7 +491,7 @@ class _Painter:
         if entry.new:
             spans.append(Span(_("NY"), token("success-text-subtle"), 700))
         spans.append(Span(entry.code, token("neutral-text-default"), 600))
-        spans.append(Span(entry.title, token("accent-text-subtle"), keep=False))
+        spans.append(Span(entry.title, token(self.layout.title), keep=False))
         notes = [_("seinare")] if entry.later else []
         if entry.closed:
             notes.append(entry.closed_label)

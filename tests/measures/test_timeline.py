@@ -142,7 +142,7 @@ def test_a_long_timeline_is_cut_into_pages_each_with_the_years():
         assert page.height <= PRINT.page + 10
         assert page.title.endswith(f"(del {number} av {len(pages)})")
         assert page.rows[0].entry is None  # a page starts with its sub-goal's heading
-    continued = [p.rows[0].lines[0].spans[0].text for p in pages[1:]]
+    continued = [" ".join(s.text for ln in p.rows[0].lines for s in ln.spans) for p in pages[1:]]
     assert any("(framhald)" in text for text in continued)
 
 
