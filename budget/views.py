@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from measures.rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 
 from .changelog import budget_changelog
+from .charts import MoneyCharts
 from .forms import BudgetGridForm
 from .models import Amount
 from .tables import BudgetOverview
@@ -26,6 +27,9 @@ def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "agreement": agreement,
         "overview": overview,
+        "charts": MoneyCharts.from_tables(
+            overview.allocation, overview.financing, overview.financing_year
+        ),
         "section": "budget",
         "may": permissions_for(request.user, agreement),
         "entries": entries[:CHANGELOG_ON_PAGE],

@@ -37,7 +37,9 @@ def main_pages(seed, owner) -> list[str]:
 
 
 def page_title(html: str) -> str:
-    found = re.findall(r"<title>(.*?)</title>", html, re.DOTALL)
+    # The document's title, not the titles of the pictures (SVG) in its body.
+    head = html.split("</head>", 1)[0]
+    found = re.findall(r"<title>(.*?)</title>", head, re.DOTALL)
     assert len(found) == 1, found
     return found[0]
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import SimpleNamespace
 
 from django.utils import timezone
 
+from budget.charts import MoneyCharts
 from budget.tables import Row, Table
 from measures.markdown import render_markdown
 from measures.models import Agreement
 from measures.prose import as_prose
+from measures.timeline import Timeline
+from reporting.outputs.figures import plan_timeline
 from reporting.plan_file import take_snapshot
 from reporting.plan_file.labels import people, section_heading, unsaved_measure
 from reporting.revision.changes import ChangeList, compare
@@ -92,6 +96,12 @@ class Report:
     process: PoliticalProcess | None
     approvals: list[Approval]
     state_source: str | None = None  # the funding source that is the state's co-financing
+    timeline: Timeline | None = None  # the measures over the years, new ones marked
+
+    @cached_property
+    def money(self) -> MoneyCharts:
+        """The allocation and financing tables as charts."""
+        return MoneyCharts.from_tables(self.allocation, self.financing, self.year)
 
     @property
     def title(self) -> str:
@@ -211,6 +221,7 @@ class Report:
             state_source=next(
                 (s["name"] for s in _budget_parts(plan)[2] if s.get("state_cofinancing")), None
             ),
+            timeline=plan_timeline(plan, old),
         )
 
 
