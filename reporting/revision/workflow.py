@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,13 +20,31 @@ from measures.models import Agreement, Organisation, Role
 from reporting.plan_file import take_snapshot
 
 from .changes import ChangeList, compare
-from .models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
+from .models import (
+    Approval,
+    ApprovalRound,
+    ImmutableRevisionError,
+    MeasureNote,
+    MeasureProgress,
+    Revision,
+    RevisionEvent,
+)
 
 logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
     """A step of the revision cannot be taken now; the message says why, in Nynorsk."""
+
+
+def _lock(revision: Revision) -> None:
+    """Lock the revision's row for the rest of the transaction, and read it afresh.
+
+    Every step takes this lock first, so steps on one revision happen one after the other and
+    each judges the revision (and its approvals) as the step before it left them: a party's
+    decision and KDD's approval cannot cross.
+    """
+    revision.refresh_from_db(from_queryset=Revision.objects.select_for_update())
 
 
 def plan_of(revision: Revision) -> dict:
@@ -81,6 +100,8 @@ def missing_notes(revision: Revision, changes: ChangeList) -> list[str]:
 @transaction.atomic
 def start_revision(*, agreement: Agreement, year: int, user) -> Revision:
     """A draft "Handlingsplan YEAR" of the living plan."""
+    # Two starts at once would both pass the checks below: the agreement's row serialises them.
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
     if year not in agreement.years:
         raise WorkflowError(f"{year} er utanfor avtaleperioden {agreement.period}.")
     if agreement.revisions.filter(year=year).exists():
@@ -98,6 +119,7 @@ def start_revision(*, agreement: Agreement, year: int, user) -> Revision:
 @transaction.atomic
 def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progress: dict) -> None:
     """Store the editor's reasons/assessments and the yearly status of each measure."""
+    _lock(revision)
     if not revision.is_draft:
         raise WorkflowError("Tekstane kan berre endrast medan handlingsplanen er eit utkast.")
     for key, (kind, text) in notes.items():
@@ -121,7 +143,12 @@ def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progres
 
 @transaction.atomic
 def submit(*, revision: Revision, user, site_url: str = "") -> list[str]:
-    """Freeze the plan into the revision and ask the parties to decide; returns who is mailed."""
+    """Freeze the plan into the revision and ask the parties to decide; returns who is mailed.
+
+    The submission opens the revision's next approval round, with a pending approval for every
+    body that treats the plan: decisions of earlier rounds no longer count.
+    """
+    _lock(revision)
     if not revision.is_draft:
         raise WorkflowError("Berre eit utkast kan sendast til godkjenning.")
     changes = change_list(revision)
@@ -135,10 +162,27 @@ def submit(*, revision: Revision, user, site_url: str = "") -> list[str]:
     RevisionEvent.objects.create(
         revision=revision, kind=RevisionEvent.Kind.SUBMITTED, user=user, snapshot=revision.snapshot
     )
+    round_ = ApprovalRound.objects.create(
+        revision=revision,
+        number=(revision.rounds.aggregate(last=Max("number"))["last"] or 0) + 1,
+        opened_at=revision.submitted_at,
+    )
     for organisation, bodies in revision.deciding_parties():
         for body in bodies:
-            Approval.objects.get_or_create(revision=revision, organisation=organisation, body=body)
+            Approval.objects.create(
+                revision=revision, round=round_, organisation=organisation, body=body
+            )
     return _notify_approvers(revision, site_url)
+
+
+@transaction.atomic
+def set_due_date(*, revision: Revision, due_on: datetime.date | None) -> None:
+    """The date by which the parties should have decided; nothing else of the row is written."""
+    _lock(revision)
+    if revision.is_approved:
+        raise WorkflowError("Handlingsplanen er godkjend av KDD, og fristen kan ikkje endrast.")
+    revision.due_on = due_on
+    revision.save(update_fields=["due_on"])
 
 
 def _notify_approvers(revision: Revision, site_url: str) -> list[str]:
@@ -168,9 +212,19 @@ def _notify_approvers(revision: Revision, site_url: str) -> list[str]:
 @transaction.atomic
 def record_decision(*, approval: Approval, user, values: dict) -> Approval:
     """An approver records a body's meeting and decision for its own organisation."""
-    if approval.revision.status != Revision.Status.SUBMITTED:
+    revision = approval.revision
+    _lock(revision)
+    if revision.is_approved:
+        raise ImmutableRevisionError(revision)
+    if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError(
             "Vedtak kan berre registrerast medan handlingsplanen er til handsaming."
+        )
+    current = revision.current_round()
+    if current is None or approval.round_id != current.pk:
+        raise WorkflowError(
+            "Handlingsplanen er send tilbake og send på nytt sidan du opna skjemaet. "
+            "Registrer vedtaket i den nye runden."
         )
     for name, value in values.items():
         setattr(approval, name, value)
@@ -182,6 +236,7 @@ def record_decision(*, approval: Approval, user, values: dict) -> Approval:
 @transaction.atomic
 def kdd_approve(*, revision: Revision, user) -> Revision:
     """KDD approves once every party has; from then on the revision is immutable."""
+    _lock(revision)
     parties = revision.agreement.ordered_parties()
     ministry = next((o for o in parties if o.kind == Organisation.Kind.MINISTRY), None)
     if ministry is None:
@@ -195,6 +250,7 @@ def kdd_approve(*, revision: Revision, user) -> Revision:
     today = timezone.localdate()
     Approval.objects.update_or_create(
         revision=revision,
+        round=revision.current_round(),
         organisation=ministry,
         body=Approval.Body.KDD,
         defaults={
@@ -212,7 +268,11 @@ def kdd_approve(*, revision: Revision, user) -> Revision:
 
 @transaction.atomic
 def send_back(*, revision: Revision, user, comment: str) -> Revision:
-    """KDD returns the revision to the editor; the snapshot and comment stay in its history."""
+    """KDD returns the revision to the editor; the snapshot and comment stay in its history.
+
+    The send-back closes the approval round: its decisions stay visible, but no longer count.
+    """
+    _lock(revision)
     if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError("Berre ein handlingsplan som er til handsaming kan sendast tilbake.")
     if not comment.strip():
@@ -224,6 +284,10 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
         comment=comment,
         snapshot=revision.snapshot,
     )
+    round_ = revision.current_round()
+    if round_ is not None:
+        round_.closed_at, round_.comment = timezone.now(), comment
+        round_.save()
     revision.status = Revision.Status.DRAFT
     revision.snapshot = None
     revision.save()

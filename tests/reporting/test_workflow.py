@@ -15,32 +15,15 @@ from django.db import transaction
 from django.urls import reverse
 
 from budget.models import Amount
-from measures.models import Measure, Organisation, Role
+from measures.models import Measure, Organisation
 from reporting.models import Approval, ImmutableRevisionError, MeasureNote, Revision
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import report_html
 from reporting.plan_file import PlanFileError, import_plan, parse_plan
-from tests.factories import make_user
+from tests.reporting.conftest import MUNICIPALITIES
 from tests.support import SEED_FILE, dump_database, measure_form_data
 
 SLUG = "vest-telemark"
-MUNICIPALITIES = ["fyresdal", "kviteseid", "nissedal", "seljord", "tokke", "vinje"]
-
-
-@pytest.fixture
-def people(seed):
-    """One user per role, with e-mail addresses, as demo_users would make them."""
-    users = {"prosjektleiar": make_user("prosjektleiar", seed, Role.Kind.EDITOR)}
-    for name in MUNICIPALITIES:
-        org = Organisation.objects.get(key=f"{name}-kommune")
-        users[name] = make_user(name, seed, Role.Kind.APPROVER, org)
-    county = Organisation.objects.get(key="telemark-fylkeskommune")
-    users["fylkeskommunen"] = make_user("fylkeskommunen", seed, Role.Kind.APPROVER, county)
-    users["kdd"] = make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))
-    for user in users.values():
-        user.email = f"{user.username}@example.no"
-        user.save()
-    return users
 
 
 def as_user(client, user):
