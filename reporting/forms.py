@@ -83,6 +83,23 @@ class NotesForm(StyledForm, forms.Form):
         }
 
 
+class SubmitForm(forms.Form):
+    """Send to approval; when budget checks fail, the editor confirms having seen them."""
+
+    confirm = forms.BooleanField(
+        label="Eg har sett kontrollane som ikkje stemmer, og vil sende handlingsplanen likevel.",
+        required=False,
+    )
+    # The labels of the failing checks the editor was shown: only those are confirmed.
+    accepted = forms.Field(widget=forms.MultipleHiddenInput, required=False)
+
+    def accepted_failures(self) -> list[str]:
+        """The failing checks confirmed: none unless the box is ticked."""
+        if not self.is_valid() or not self.cleaned_data["confirm"]:
+            return []
+        return [str(label) for label in self.cleaned_data["accepted"] or []]
+
+
 class DecisionForm(StyledForm, forms.ModelForm):
     """One body's meeting and decision, recorded by the party's own approver."""
 

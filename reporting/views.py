@@ -33,6 +33,7 @@ from .forms import (
     NotesForm,
     SendBackForm,
     StartRevisionForm,
+    SubmitForm,
     WorkbookUploadForm,
 )
 from .models import Approval, ImmutableRevisionError, Revision
@@ -47,6 +48,7 @@ from .outputs.workbook.reader import (
 from .outputs.workbook.writer import report_workbook
 from .revision import workflow
 from .revision.process import PoliticalProcess
+from .revision.review import budget_checks, failed, unedited_texts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A step refused now (another step came first): said on the page, never a server error.
@@ -111,6 +113,8 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     may = permissions_for(request.user, agreement)
     events = list(revision.events.select_related("user"))
     process = PoliticalProcess.from_revision(revision)
+    base = workflow.previous_approved(revision)
+    checks = budget_checks(revision) if not revision.is_approved else []
     context = {
         "agreement": agreement,
         "revision": revision,
@@ -129,7 +133,12 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "all_approved": revision.approved_by_every_party(),
         "events": events,
         "unreached": _unreached_since_submitted(revision, events),
-        "base": workflow.previous_approved(revision),
+        "base": base,
+        "checks": checks,
+        "budget_review": {"checks": checks},  # as budget/_checks.html reads them
+        "failed_checks": failed(checks),
+        "submit_form": SubmitForm(initial={"accepted": [c.label for c in failed(checks)]}),
+        "unedited": unedited_texts(revision, base) if revision.is_draft else [],
         "due_form": DueDateForm(instance=revision),
         "send_back_form": SendBackForm(),
         "may": may,
@@ -204,10 +213,27 @@ def revision_due(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @require_POST
 def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Send the draft to the parties; failing budget checks are shown and must be confirmed."""
     agreement = get_agreement_for_editor(request, slug)
     revision = _revision(agreement, year)
+    form = SubmitForm(request.POST)
     try:
-        sent = workflow.submit(revision=revision, user=request.user, site_url=settings.SITE_URL)
+        sent = workflow.submit(
+            revision=revision,
+            user=request.user,
+            site_url=settings.SITE_URL,
+            accepted=form.accepted_failures(),
+        )
+    except workflow.ChecksFailed as refused:
+        context = {
+            "agreement": agreement,
+            "revision": revision,
+            "failed_checks": refused.checks,
+            "asked_before": bool(request.POST.get("confirm") or request.POST.get("accepted")),
+            "form": SubmitForm(initial={"accepted": [c.label for c in refused.checks]}),
+            "section": "process",
+        }
+        return render(request, "reporting/submit_confirm.html", context)
     except REFUSED as error:
         messages.error(request, str(error))
         return redirect(revision)

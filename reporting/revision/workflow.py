@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,6 +17,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from budget.tables import Check
 from measures.models import Agreement, Organisation, Role
 from reporting.plan_file import take_snapshot
 
@@ -29,12 +31,25 @@ from .models import (
     Revision,
     RevisionEvent,
 )
+from .review import failed, frozen_overview
 
 logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
     """A step of the revision cannot be taken now; the message says why, in Nynorsk."""
+
+
+class ChecksFailed(WorkflowError):
+    """Budget checks fail for the plan to be submitted, and the editor has not accepted them."""
+
+    def __init__(self, checks: list[Check]) -> None:
+        self.checks = checks
+        super().__init__(
+            "Kontrollane av budsjettet stemmer ikkje: "
+            + "; ".join(check.label for check in checks)
+            + ". Stadfest at du vil sende handlingsplanen likevel."
+        )
 
 
 def _lock(revision: Revision) -> None:
@@ -142,9 +157,13 @@ def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progres
 
 
 @transaction.atomic
-def submit(*, revision: Revision, user, site_url: str = "") -> list[str]:
+def submit(
+    *, revision: Revision, user, site_url: str = "", accepted: Iterable[str] = ()
+) -> list[str]:
     """Freeze the plan into the revision and ask the parties to decide; returns who is mailed.
 
+    A budget check that fails for the frozen plan stops the submission (ChecksFailed) unless
+    its label is among `accepted`: the failures the editor was shown and chose to send anyway.
     The submission opens the revision's next approval round, with a pending approval for every
     body that treats the plan: decisions of earlier rounds no longer count.
     """
@@ -156,11 +175,21 @@ def submit(*, revision: Revision, user, site_url: str = "") -> list[str]:
     if missing:
         raise WorkflowError("Skriv grunngjeving eller vurdering for " + ", ".join(missing) + ".")
     revision.snapshot = take_snapshot(revision.agreement)
+    failing = failed(frozen_overview(revision.snapshot["plan"], revision.year).checks)
+    if any(check.label not in set(accepted) for check in failing):
+        raise ChecksFailed(failing)
     revision.status = Revision.Status.SUBMITTED
     revision.submitted_at, revision.submitted_by = timezone.now(), user
     revision.save()
     RevisionEvent.objects.create(
-        revision=revision, kind=RevisionEvent.Kind.SUBMITTED, user=user, snapshot=revision.snapshot
+        revision=revision,
+        kind=RevisionEvent.Kind.SUBMITTED,
+        user=user,
+        snapshot=revision.snapshot,
+        comment="".join(
+            f"Send med ein kontroll som ikkje stemmer: {check.label} ({check.detail}).\n"
+            for check in failing
+        ).strip(),
     )
     round_ = ApprovalRound.objects.create(
         revision=revision,

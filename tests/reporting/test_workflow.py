@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
 import smtplib
 from io import StringIO
 
@@ -24,6 +26,12 @@ from tests.reporting.conftest import MUNICIPALITIES
 from tests.support import SEED_FILE, dump_database, measure_form_data
 
 SLUG = "vest-telemark"
+
+
+def confirmed(page) -> dict:
+    """The submission confirmed for the failing checks that `page` asked about."""
+    accepted = re.findall(r'<input type="hidden" name="accepted" value="([^"]*)"', page.text)
+    return {"confirm": "on", "accepted": [html.unescape(label) for label in accepted]}
 
 
 def as_user(client, user):
@@ -115,8 +123,11 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
     }
     assert client.post(url("revision-notes", 2026), notes).status_code == 302
     client.post(url("revision-due", 2026), {"due_on": "2026-06-30"})
+    # 200 000 kr less for sub-goal 2 puts its share off its weight: confirmed, then sent.
+    asked = client.post(url("revision-submit", 2026))
+    assert "Delmål 2 har 20 % av midlane til delmåla" in asked.text
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url("revision-submit", 2026)).status_code == 302
+        assert client.post(url("revision-submit", 2026), confirmed(asked)).status_code == 302
     revision = Revision.objects.get(year=2026)
     assert (
         revision.status == "submitted"
