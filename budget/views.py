@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from measures.rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 
 from .changelog import budget_changelog
-from .forms import BudgetGridForm
+from .forms import BudgetGridForm, GridConflict
 from .models import Amount
 from .tables import BudgetOverview
 
@@ -52,12 +52,14 @@ def budget_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = _grid(request, agreement, year, overview)
     conflicts = []
     if request.method == "POST" and form.is_valid():
-        conflicts = form.conflicts()
-        if not conflicts:
+        try:
             changed = form.save()
+        except GridConflict as conflict:
+            conflicts = conflict.conflicts
+            form.accept_saved_versions()
+        else:
             messages.success(request, f"Budsjettet for {year} er lagra ({changed} celler endra).")
             return redirect(reverse("budget:detail", args=[slug]) + f"?ar={year}")
-        form.accept_saved_versions()
     if form.is_bound:
         overview = BudgetOverview.from_agreement(agreement, year, form.typed())
     context = {

@@ -22,12 +22,13 @@ from .forms import (
     MeasureTitleForm,
     OrganisationForm,
     SectionForm,
+    SeenVersionForm,
     SubGoalForm,
 )
 from .keys import unique_key
 from .markdown import render_markdown
 from .models import Agreement, Involvement, Measure, Organisation
-from .plan_order import move_measure, move_section
+from .plan_order import locked_siblings, move_measure, move_section
 from .rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 from .versioning import StaleVersion, save_if_current
 
@@ -239,9 +240,14 @@ def measure_close(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     measure = _measure(agreement, key)
     form = CloseMeasureForm(request.POST)
     if not form.is_valid():
+        if "version" in form.errors:
+            return _stale(request, measure, "det er ikkje avslutta")
         messages.error(request, "Skriv datoen tiltaket vart avslutta.")
         return redirect(measure)
-    measure.close(form.cleaned_data["closed_on"])
+    try:
+        measure.close(form.cleaned_data["closed_on"], version=form.cleaned_data["version"])
+    except StaleVersion:
+        return _stale(request, measure, "det er ikkje avslutta")
     messages.success(request, f"Tiltak {measure.code} er avslutta.")
     return redirect(measure)
 
@@ -250,7 +256,13 @@ def measure_close(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 def measure_reopen(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
-    measure.reopen()
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(measure)
+        measure.reopen(version=form.cleaned_data["version"])
+    except StaleVersion:
+        return _stale(request, measure, "det er ikkje opna att")
     messages.success(request, f"Tiltak {measure.code} er opna att.")
     return redirect(measure)
 
@@ -260,8 +272,25 @@ def measure_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """Swap places with the measure above or below in the same sub-goal."""
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
-    move_measure(measure, up=request.POST.get("retning") == "opp")
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(measure)
+        up = request.POST.get("retning") == "opp"
+        move_measure(measure, up=up, version=form.cleaned_data["version"])
+    except StaleVersion:
+        _stale(request, measure, "det er ikkje flytta")
     return redirect(measure.sub_goal.get_absolute_url())
+
+
+def _stale(request: HttpRequest, measure: Measure, outcome: str) -> HttpResponse:
+    """Refuse a button pressed on a page older than the measure: say so, show it as it is."""
+    messages.error(
+        request,
+        f"Nokon andre har endra tiltak {measure.code} sidan du opna sida, så {outcome}. "
+        "Sjå over tiltaket slik det er no, og prøv igjen.",
+    )
+    return redirect(measure)
 
 
 @require_http_methods(["GET", "POST"])
@@ -428,8 +457,16 @@ def section_move(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResp
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
     section = get_object_or_404(measure.sections, pk=pk)
-    move_section(section, up=request.POST.get("retning") == "opp")
-    _bump(measure)
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(section)
+        with transaction.atomic():
+            up = request.POST.get("retning") == "opp"
+            move_section(section, up=up, version=form.cleaned_data["version"])
+            _bump(measure)
+    except StaleVersion:
+        _stale_section(request, section, "ho er ikkje flytta")
     return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
 
 
@@ -438,17 +475,34 @@ def section_delete(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRe
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
     section = get_object_or_404(measure.sections, pk=pk)
-    with transaction.atomic():
-        section.delete()
-        for position, rest in enumerate(measure.sections.order_by("position")):
-            if rest.position != position:
-                rest.position = position
-                rest.save(update_fields=["position"])
-        _bump(measure)
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(section)
+        with transaction.atomic():
+            # Locked and checked: a text someone saved after this page was shown is not lost.
+            locked_siblings(section, form.cleaned_data["version"])
+            section.delete()
+            for position, rest in enumerate(measure.sections.order_by("position")):
+                if rest.position != position:
+                    rest.position = position
+                    rest.save(update_fields=["position"])
+            _bump(measure)
+    except StaleVersion:
+        _stale_section(request, section, "ho er ikkje sletta")
+        return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
     messages.success(
         request, f"Seksjonen «{section}» er sletta. Han står framleis i endringsloggen."
     )
     return redirect(measure)
+
+
+def _stale_section(request: HttpRequest, section, outcome: str) -> None:
+    messages.error(
+        request,
+        f"Nokon andre har endra seksjonen «{section}» sidan du opna sida, så {outcome}. "
+        "Sjå over teksten slik han er no, og prøv igjen.",
+    )
 
 
 @require_POST

@@ -376,10 +376,9 @@ def workbook_apply(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "Endringane kunne ikkje lesast. Last opp fila på nytt.")
         return redirect(upload_again)
     with transaction.atomic():
-        current = {
-            (a.line_id, a.year, a.source_id): a.kroner
-            for a in Amount.objects.select_for_update().filter(line__agreement=agreement)
-        }
+        # Under the budget's lock, as the grid saves: an empty cell the preview showed cannot
+        # be filled by someone else between this check and the write.
+        current = Amount.objects.locked_cells(agreement.pk)
         if any(current.get((line.pk, y, source.pk)) != old for line, y, source, old, _ in parsed):
             messages.error(
                 request, "Budsjettet er endra sidan du lasta opp fila. Last opp på nytt."

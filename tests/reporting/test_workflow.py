@@ -85,7 +85,7 @@ def edit_the_living_plan(client, editor, seed):
     )
     client.post(
         reverse("measures:measure-close", args=[SLUG, "vandrande-seminar"]),
-        {"closed_on": "2026-03-01"},
+        {"closed_on": "2026-03-01", "version": seed.measures.get(key="vandrande-seminar").version},
     )
     amount = Amount.objects.get(line__key="delmal-2", year=2026, source__key="kdd-1350-post-66")
     amount.kroner = 1_800_000
@@ -168,7 +168,10 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
         "Ingen endringar i tiltaka, delmåla eller budsjettet."
         in client.get(url("revision", 2027)).text
     )
-    client.post(reverse("measures:measure-reopen", args=[SLUG, "vandrande-seminar"]))
+    client.post(
+        reverse("measures:measure-reopen", args=[SLUG, "vandrande-seminar"]),
+        {"version": seed.measures.get(key="vandrande-seminar").version},
+    )
     page = client.get(url("revision", 2027)).text
     assert "Tiltak 1.5 Vandrande bygdevekstseminar" in page.split("Endra tiltak")[1]
 
