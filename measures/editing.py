@@ -30,7 +30,7 @@ from .markdown import render_markdown
 from .models import Agreement, Involvement, Measure, Organisation
 from .plan_order import locked_siblings, move_measure, move_section
 from .rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
-from .versioning import StaleVersion, save_if_current
+from .versioning import RowDeleted, StaleVersion, save_if_current
 
 
 def _measure(agreement: Agreement, key: str) -> Measure:
@@ -42,6 +42,8 @@ def _measure(agreement: Agreement, key: str) -> Measure:
 
 def _conflict(form, stale: StaleVersion) -> dict:
     """Keep what this person typed; show what the other person saved; allow saving over it."""
+    if isinstance(stale, RowDeleted):
+        return _deleted(stale.obj)
     current = stale.current
     latest = current.history.select_related("history_user").first()
     user = latest.history_user if latest else None
@@ -56,6 +58,14 @@ def _conflict(form, stale: StaleVersion) -> dict:
     form.data = form.data.copy()
     form.data["version"] = current.version
     return {"who": who, "when": latest.history_date if latest else None, "theirs": theirs}
+
+
+def _deleted(obj) -> dict:
+    """Someone deleted what this person was editing: keep what they typed, say who did it."""
+    latest = type(obj).history.filter(id=obj.pk).select_related("history_user").first()
+    user = latest.history_user if latest else None
+    who = (user.get_full_name() or user.username) if user else "Nokon andre"
+    return {"who": who, "when": latest.history_date if latest else None, "deleted": True}
 
 
 def _same(typed, saved) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from .models import Measure, Section
-from .versioning import StaleVersion
+from .versioning import RowDeleted, StaleVersion
 
 # A number no real measure has, to park one while two swap.
 _PARKING_NUMBER = 32000
@@ -72,7 +72,7 @@ def _locked(rows, row, version: int) -> list:
     locked = list(rows.select_for_update().order_by("pk"))
     current = next((r for r in locked if r.pk == row.pk), None)
     if current is None:
-        raise StaleVersion(type(row)._base_manager.get(pk=row.pk))
+        raise RowDeleted(row)
     if current.version != version:
         raise StaleVersion(current)
     return locked

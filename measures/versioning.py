@@ -47,14 +47,30 @@ class StaleVersion(Exception):
         super().__init__(f"{type(current).__name__} {current.pk} is at version {current.version}")
 
 
+class RowDeleted(StaleVersion):
+    """Someone deleted the row after this person opened it: there is nothing to save onto."""
+
+    def __init__(self, obj: models.Model) -> None:
+        self.current, self.obj = None, obj
+        Exception.__init__(self, f"{type(obj).__name__} {obj.pk} was deleted")
+
+
+def _locked_current(obj: Versioned, expected_version: int) -> Versioned:
+    """The row as saved now, locked to the end of the transaction, if still at the version."""
+    current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+    if current is None:
+        raise RowDeleted(obj)
+    if current.version != expected_version:
+        raise StaleVersion(current)
+    return current
+
+
 def update_if_current(obj: Versioned, expected_version: int, **changes) -> None:
     """Write only these fields of the row (and a new version), if it is still at
     `expected_version`; else StaleVersion. Checked under the row's lock, in the transaction
     that writes, so nothing saved in between is overwritten or undone."""
     with transaction.atomic():
-        current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
-        if current.version != expected_version:
-            raise StaleVersion(current)
+        _locked_current(obj, expected_version)
         for name, value in changes.items():
             setattr(obj, name, value)
         obj.save(update_fields=list(changes))
@@ -63,8 +79,5 @@ def update_if_current(obj: Versioned, expected_version: int, **changes) -> None:
 def save_if_current(obj: Versioned, expected_version: int) -> None:
     """Save the row if it is still at `expected_version`, bumping the version; else StaleVersion."""
     with transaction.atomic():
-        current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
-        if current.version != expected_version:
-            raise StaleVersion(current)
-        obj.version = current.version
+        obj.version = _locked_current(obj, expected_version).version
         obj.save()
