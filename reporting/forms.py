@@ -11,7 +11,7 @@ from measures.forms import StyledForm
 
 from .models import Approval, MeasureNote, MeasureProgress, Revision
 from .revision.changes import ChangeList
-from .revision.workflow import required_notes
+from .revision.workflow import recorded_mark, required_notes
 
 
 class StartRevisionForm(StyledForm, forms.Form):
@@ -102,6 +102,17 @@ class SubmitForm(forms.Form):
 
 class DecisionForm(StyledForm, forms.ModelForm):
     """One body's meeting and decision, recorded by the party's own approver."""
+
+    # When the decision shown was recorded: another approver's record since is not overwritten.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["seen"] = recorded_mark(self.instance)
+
+    def values(self) -> dict:
+        """The approval's fields as cleaned, without the mark of what was seen."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "seen"}
 
     class Meta:
         model = Approval

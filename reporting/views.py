@@ -266,7 +266,10 @@ def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> H
             with transaction.atomic():  # every body's decision, or none
                 for form in forms:
                     workflow.record_decision(
-                        approval=form.instance, user=request.user, values=form.cleaned_data
+                        approval=form.instance,
+                        user=request.user,
+                        values=form.values(),
+                        seen=form.cleaned_data["seen"],
                     )
         except REFUSED as error:
             messages.error(request, str(error))

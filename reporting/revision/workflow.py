@@ -238,9 +238,18 @@ def _notify_approvers(revision: Revision, site_url: str) -> list[str]:
     return recipients
 
 
+def recorded_mark(approval: Approval) -> str:
+    """When the approval was last recorded, as a form carries it ("" if never)."""
+    return approval.recorded_at.isoformat() if approval.recorded_at else ""
+
+
 @transaction.atomic
-def record_decision(*, approval: Approval, user, values: dict) -> Approval:
-    """An approver records a body's meeting and decision for its own organisation."""
+def record_decision(*, approval: Approval, user, values: dict, seen: str | None = None) -> Approval:
+    """An approver records a body's meeting and decision for its own organisation.
+
+    `seen` is recorded_mark() of the approval as the approver's form showed it: if someone has
+    recorded this body's decision since, nothing is saved (WorkflowError).
+    """
     revision = approval.revision
     _lock(revision)
     if revision.is_approved:
@@ -254,6 +263,11 @@ def record_decision(*, approval: Approval, user, values: dict) -> Approval:
         raise WorkflowError(
             "Handlingsplanen er send tilbake og send på nytt sidan du opna skjemaet. "
             "Registrer vedtaket i den nye runden."
+        )
+    if seen is not None and recorded_mark(Approval.objects.get(pk=approval.pk)) != seen:
+        raise WorkflowError(
+            f"Nokon andre har registrert vedtaket i {approval.decider} sidan du opna skjemaet, "
+            "så ingenting er lagra. Sjå vedtaket slik det er no, og prøv igjen."
         )
     for name, value in values.items():
         setattr(approval, name, value)

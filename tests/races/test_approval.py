@@ -10,6 +10,7 @@ from measures.models import Organisation, Party, Role
 from reporting.forms import DecisionForm
 from reporting.models import Approval, Revision
 from reporting.revision import workflow
+from reporting.revision.workflow import recorded_mark
 from tests.factories import make_agreement, make_user
 
 from .conftest import logged_in
@@ -32,7 +33,7 @@ def test_kdd_approves_only_what_every_party_has_approved_at_that_moment(
     for n in range(ROUNDS):
         revision, municipality = approved_by_the_parties(n, approver)
         decision, approval = at_once(
-            post(logged_in(approver), decision_url(revision, municipality), rejected()),
+            post(logged_in(approver), decision_url(revision, municipality), rejected(revision)),
             post(ministry_client, reverse("reporting:revision-approve", args=[slug(n), 2025])),
         )
         revision.refresh_from_db()
@@ -58,7 +59,7 @@ def test_a_decision_recorded_while_kdd_sends_the_plan_back_lands_in_the_closed_r
         revision, municipality = approved_by_the_parties(n, approver)
         before = revision.current_approvals().get(body="kommunestyre")
         decision, _ = at_once(
-            post(logged_in(approver), decision_url(revision, municipality), rejected()),
+            post(logged_in(approver), decision_url(revision, municipality), rejected(revision)),
             post(
                 ministry_client,
                 reverse("reporting:revision-send-back", args=[slug(n), 2025]),
@@ -105,8 +106,12 @@ def decision_url(revision: Revision, organisation: Organisation) -> str:
     return reverse("reporting:decision", args=args)
 
 
-def rejected() -> dict:
+def rejected(revision: Revision) -> dict:
+    """The decision form as the approver saw it, the kommunestyre turned to "not approved"."""
+    seen = {a.body: recorded_mark(a) for a in revision.current_approvals()}
     return {
+        "formannskap-seen": seen["formannskap"],
+        "kommunestyre-seen": seen["kommunestyre"],
         "formannskap-decided_on": "2025-06-01",
         "formannskap-decision": "approved",
         "kommunestyre-decided_on": "2025-06-12",

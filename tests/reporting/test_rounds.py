@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from measures.models import Role
+from measures.models import Organisation, Role
 from reporting.models import Approval, ApprovalRound, ImmutableRevisionError, Revision
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import report_html
@@ -203,3 +203,32 @@ def test_the_migration_puts_earlier_approvals_into_a_first_round():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_decision_recorded_by_someone_else_since_the_form_was_opened_is_not_overwritten(
+    client, seed, people
+):
+    submitted_2026(client, people, seed)
+    vinje = Organisation.objects.get(key="vinje-kommune")
+    colleague = make_user("vinje-2", seed, Role.Kind.APPROVER, vinje)
+    form = as_user(client, people["vinje"]).get(url("decision", 2026, "vinje-kommune")).text
+    assert 'type="hidden" name="kommunestyre-seen"' in form
+    decide(client, colleague, "vinje-kommune", ["formannskap", "kommunestyre"])  # approved
+    stale = {  # what the first approver's form, opened before, posts
+        "formannskap-seen": "",
+        "formannskap-decision": "approved",
+        "formannskap-decided_on": "2026-06-05",
+        "kommunestyre-seen": "",
+        "kommunestyre-decision": "rejected",
+        "kommunestyre-decided_on": "2026-06-12",
+    }
+    response = as_user(client, people["vinje"]).post(
+        url("decision", 2026, "vinje-kommune"), stale, follow=True
+    )
+    assert "Nokon andre har registrert vedtaket i Vinje formannskap sidan du opna skjemaet" in (
+        response.text
+    )
+    kommunestyre = Approval.objects.get(
+        revision__year=2026, organisation__key="vinje-kommune", body="kommunestyre"
+    )
+    assert kommunestyre.decision == "approved"

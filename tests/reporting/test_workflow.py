@@ -22,6 +22,7 @@ from reporting.models import Approval, ImmutableRevisionError, MeasureNote, Revi
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import report_html
 from reporting.plan_file import PlanFileError, import_plan, parse_plan
+from reporting.revision.workflow import recorded_mark
 from tests.reporting.conftest import MUNICIPALITIES
 from tests.support import SEED_FILE, dump_database, measure_form_data
 
@@ -44,10 +45,15 @@ def url(name: str, *args) -> str:
 
 
 def decide(client, user, org_key: str, bodies: list[str], decision: str = "approved"):
+    """Record the bodies' decisions as the form would, over what is recorded now."""
     data = {}
     for body in bodies:
+        shown = Approval.objects.filter(
+            revision__year=2026, organisation__key=org_key, body=body, round__closed_at__isnull=True
+        ).first()
         data.update(
             {
+                f"{body}-seen": recorded_mark(shown) if shown else "",
                 f"{body}-planned_on": "2026-06-10",
                 f"{body}-decided_on": "2026-06-18",
                 f"{body}-decision": decision,
@@ -222,8 +228,8 @@ def test_a_decision_is_saved_for_both_bodies_or_for_neither(client, seed, people
     submitted_2026(client, people, seed)
     record_decision = workflow.record_decision
 
-    def kdd_approves_after_the_first_row(*, approval, user, values):
-        recorded = record_decision(approval=approval, user=user, values=values)
+    def kdd_approves_after_the_first_row(*, approval, user, values, **rest):
+        recorded = record_decision(approval=approval, user=user, values=values, **rest)
         revision = Revision.objects.get(pk=approval.revision_id)
         if not revision.is_approved:
             revision.status = Revision.Status.APPROVED
