@@ -79,7 +79,11 @@ def _same(typed, saved) -> bool:
 
 
 def _save_form(form) -> dict | None:
-    """Save a versioned form; on a stale version, return the conflict to show instead."""
+    """Save a versioned form; on a stale version, return the conflict to show instead.
+
+    An empty conflict means the form has errors now: a unique number or kind that another
+    editor took after the form was checked, said beside its field.
+    """
     try:
         with transaction.atomic():
             obj = form.save(commit=False)
@@ -90,6 +94,11 @@ def _save_form(form) -> dict | None:
             form.save_m2m()
     except StaleVersion as stale:
         return _conflict(form, stale)
+    except IntegrityError:
+        form.full_clean()
+        if form.is_valid():
+            raise
+        return {}
     return None
 
 

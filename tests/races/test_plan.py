@@ -27,6 +27,7 @@ def test_plan_edits_at_once_are_applied_on_what_was_seen_or_refused(plan, monkey
     a_text_edited_while_it_is_deleted_is_never_lost_unseen(plan)
     moving_one_measure_twice_at_once_moves_it_once(plan)
     moving_two_measures_at_once_keeps_every_number_once(plan)
+    two_measures_given_the_same_number_at_once_one_is_told(plan)
 
 
 def post(client, address: str, data: dict):
@@ -143,3 +144,22 @@ def moving_two_measures_at_once_keeps_every_number_once(plan):
         )
         assert [said(r) for r in answers] == [[], []], n
         assert numbers(plan) == [1, 2, 3]
+
+
+def two_measures_given_the_same_number_at_once_one_is_told(plan):
+    a, b = plan.editors
+    for n in range(ROUNDS):
+        first, second = Measure.objects.filter(sub_goal__agreement=plan.agreement).order_by(
+            "number"
+        )[:2]
+        free = 10 + n
+        answers = at_once(
+            *(
+                post(c, url(plan, "measure-edit", m.key), measure_form_data(m, number=free))
+                for c, m in ((a, first), (b, second))
+            )
+        )
+        assert sorted(r.status_code for r in answers) == [200, 302], n
+        told = next(r for r in answers if r.status_code == 200)
+        assert f"Delmål 1 har alt tiltak {free}" in told.text
+        assert free in numbers(plan) and len(set(numbers(plan))) == 3
