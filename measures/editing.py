@@ -318,16 +318,7 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
     form = InvolvementForm(request.POST or None, measure=measure)
-    if request.method == "POST" and form.is_valid():
-        role = form.cleaned_data["role"]
-        position = measure.involvements.filter(role=role).count()
-        Involvement.objects.create(
-            measure=measure,
-            organisation=form.cleaned_data["organisation"],
-            role=role,
-            position=position,
-        )
-        _bump(measure)
+    if request.method == "POST" and form.is_valid() and _add_involvement(form, measure):
         messages.success(request, f"{form.cleaned_data['organisation']} er lagd til.")
         return redirect("measures:measure-organisations", slug, key)
     query = request.GET.get("q", "").strip()
@@ -347,6 +338,25 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
     if request.htmx and request.method == "GET":
         return render(request, "measures/measure_organisations.html#search-results", context)
     return render(request, "measures/measure_organisations.html", context)
+
+
+def _add_involvement(form: InvolvementForm, measure: Measure) -> Involvement | None:
+    """Add the organisation in its role, checked again under the measure's lock: None, with
+    the form's error, if another editor added it after the form was checked."""
+    with transaction.atomic():
+        Measure.objects.select_for_update().filter(pk=measure.pk).first()
+        form.full_clean()
+        if not form.is_valid():
+            return None
+        role = form.cleaned_data["role"]
+        involvement = Involvement.objects.create(
+            measure=measure,
+            organisation=form.cleaned_data["organisation"],
+            role=role,
+            position=measure.involvements.filter(role=role).count(),
+        )
+        _bump(measure)
+    return involvement
 
 
 def _bump(measure: Measure) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from measures import editing
-from measures.models import Measure, Section
+from measures.models import Measure, Organisation, Section
 from tests.support import measure_form_data
 
 from .race import at_once, races, said, widen
@@ -19,7 +19,13 @@ STALE = "sidan du opna sida"  # a button pressed on a page older than the row
 def test_plan_edits_at_once_are_applied_on_what_was_seen_or_refused(plan, monkeypatch):
     """One test, as each transactional test empties the database (seconds) when it ends."""
     # Each step pauses between reading the row and writing it.
-    for form in ("CloseMeasureForm", "MeasureForm", "MeasureTitleForm", "SectionForm"):
+    for form in (
+        "CloseMeasureForm",
+        "MeasureForm",
+        "MeasureTitleForm",
+        "SectionForm",
+        "InvolvementForm",
+    ):
         widen(monkeypatch, getattr(editing, form), "is_valid")
     widen(monkeypatch, editing, "SeenVersionForm")
     closing_while_the_title_is_edited_keeps_one_of_them_whole(plan)
@@ -28,6 +34,7 @@ def test_plan_edits_at_once_are_applied_on_what_was_seen_or_refused(plan, monkey
     moving_one_measure_twice_at_once_moves_it_once(plan)
     moving_two_measures_at_once_keeps_every_number_once(plan)
     two_measures_given_the_same_number_at_once_one_is_told(plan)
+    one_organisation_added_twice_at_once_is_added_once(plan)
 
 
 def post(client, address: str, data: dict):
@@ -163,3 +170,18 @@ def two_measures_given_the_same_number_at_once_one_is_told(plan):
         told = next(r for r in answers if r.status_code == 200)
         assert f"Delmål 1 har alt tiltak {free}" in told.text
         assert free in numbers(plan) and len(set(numbers(plan))) == 3
+
+
+def one_organisation_added_twice_at_once_is_added_once(plan):
+    a, b = plan.editors
+    measure = plan.measures[2]
+    for n in range(ROUNDS):
+        organisation = Organisation.objects.create(key=f"partnar-{n}", name=f"Partnar {n}")
+        data = {"organisation": organisation.pk, "role": "partner"}
+        answers = at_once(
+            *(post(c, url(plan, "measure-organisations", measure.key), data) for c in (a, b))
+        )
+        assert sorted(r.status_code for r in answers) == [200, 302], n
+        told = next(r for r in answers if r.status_code == 200)
+        assert f"{organisation} er alt samarbeidspart i tiltaket." in told.text
+        assert measure.involvements.filter(organisation=organisation).count() == 1
