@@ -81,41 +81,60 @@ class BudgetGridForm(StyledForm, forms.Form):
         }
 
     def conflicts(self) -> list[tuple[BudgetLine, FundingSource, int | None, int | None]]:
-        """Cells another person changed since the grid was shown, where this one typed otherwise."""
+        """Cells this person changed that another person has changed too, to something else,
+        since the grid was shown: (line, source, saved, typed)."""
         found = []
-        for line in self.lines:
-            for source in self.sources:
-                original = self.cleaned_data.get(original_name(line, source))
-                saved = self.current.get((line.pk, source.pk))
-                typed = self.cleaned_data.get(cell_name(line, source))
-                if original != saved and typed != saved:
-                    found.append((line, source, saved, typed))
+        for line, source, original, typed in self._cells():
+            saved = self.current.get((line.pk, source.pk))
+            if typed != original and original != saved and typed != saved:
+                found.append((line, source, saved, typed))
         return found
 
     def accept_saved_versions(self) -> None:
-        """After a conflict, let the next save overwrite deliberately: originals become current."""
+        """After a conflict, show what is saved now: the cells this person left alone take the
+        saved value, and the cells they changed keep what they typed, to be saved over the
+        saved value deliberately with the next save."""
         self.data = self.data.copy()
-        for line in self.lines:
-            for source in self.sources:
-                saved = self.current.get((line.pk, source.pk))
-                self.data[original_name(line, source)] = "" if saved is None else saved
+        for line, source, original, typed in self._cells():
+            saved = self.current.get((line.pk, source.pk))
+            shown = "" if saved is None else str(saved)
+            self.data[original_name(line, source)] = shown
+            if typed == original:
+                self.data[cell_name(line, source)] = shown
+        self.full_clean()
 
     @transaction.atomic
     def save(self) -> int:
-        """Write every changed cell (new, changed or emptied); return how many changed."""
+        """Write the cells this person changed; return how many. GridConflict, and nothing
+        written, if someone else saved a different value in one of them since it was shown.
+
+        Checked against the amounts as saved now, under the budget's lock, in the transaction
+        that writes: two people saving at once go one after the other.
+        """
+        agreement_id = self.lines[0].agreement_id if self.lines else None
+        self.current = {
+            (line_id, source_id): kroner
+            for (line_id, year, source_id), kroner in Amount.objects.locked_cells(
+                agreement_id
+            ).items()
+            if year == self.year
+        }
+        conflicts = self.conflicts()
+        if conflicts:
+            raise GridConflict(conflicts)
         existing = {
             (a.line_id, a.source_id): a
-            for a in Amount.objects.select_for_update().filter(
+            for a in Amount.objects.filter(
                 line__in=self.lines, year=self.year, source__in=self.sources
             )
         }
         changed = 0
-        for (line_id, source_id), kroner in self.typed().items():
-            row = existing.get((line_id, source_id))
+        for line, source, original, kroner in self._cells():
+            if kroner == original:
+                continue  # left alone: whatever is saved now stays
+            row = existing.get((line.pk, source.pk))
             if row is None and kroner:
-                Amount.objects.create(
-                    line_id=line_id, source_id=source_id, year=self.year, kroner=kroner
-                )
+                Amount.objects.create(line=line, source=source, year=self.year, kroner=kroner)
             elif row is not None and not kroner:
                 row.delete()
             elif row is not None and row.kroner != kroner:
@@ -125,3 +144,19 @@ class BudgetGridForm(StyledForm, forms.Form):
                 continue
             changed += 1
         return changed
+
+    def _cells(self):
+        """Each valid cell as (line, source, the value shown, the value typed)."""
+        for line in self.lines:
+            for source in self.sources:
+                if cell_name(line, source) in self.cleaned_data:
+                    original = self.cleaned_data.get(original_name(line, source))
+                    yield line, source, original, self.cleaned_data[cell_name(line, source)]
+
+
+class GridConflict(Exception):
+    """Cells changed by someone else since the grid was shown: (line, source, saved, typed)."""
+
+    def __init__(self, conflicts: list[tuple]) -> None:
+        self.conflicts = conflicts
+        super().__init__(f"{len(conflicts)} budget cells changed meanwhile")

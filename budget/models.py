@@ -103,6 +103,20 @@ class AmountQuerySet(TrackedQuerySet):
         rows = self.filter(line__agreement=agreement, year=year)
         return {(a.line_id, a.source_id): a.kroner for a in rows}
 
+    def locked_cells(self, agreement_id: int) -> dict[tuple[int, int, int], int]:
+        """Every amount of the agreement as (line id, year, source id) → kroner, read under
+        the budget's lock.
+
+        The lock is on the agreement's budget lines, taken in a fixed order and held to the
+        end of the transaction: whoever writes amounts (the grid, an uploaded workbook) takes
+        it first, so they go one at a time and each checks what the one before saved, empty
+        cells included (a row lock alone cannot guard a cell that has no row yet).
+        """
+        lines = BudgetLine.objects.filter(agreement_id=agreement_id).select_for_update()
+        list(lines.order_by("pk").values_list("pk", flat=True))
+        rows = self.filter(line__agreement_id=agreement_id)
+        return {(a.line_id, a.year, a.source_id): a.kroner for a in rows}
+
 
 class Amount(models.Model):
     """Planned kroner for one budget line, one year, from one source. Totals are computed."""

@@ -71,6 +71,10 @@ class Table:
         return self.sum_row.cells[self.column_keys.index(key)]
 
 
+# How far (in percentage points) a sub-goal's share of the money may lie from its weight.
+SHARE_TOLERANCE = 0.05
+
+
 @dataclass
 class Check:
     """A consistency check the reader can see, passed or not."""
@@ -106,6 +110,26 @@ class BudgetOverview:
         sources = list(FundingSource.objects.filter(agreement=agreement))
         amounts = list(Amount.objects.filter(line__agreement=agreement))
         footnotes = list(Footnote.objects.filter(agreement=agreement).select_related("line"))
+        weights = [goal.weight for goal in agreement.sub_goals.all()]
+        return cls.from_rows(agreement, lines, sources, amounts, footnotes, weights, year, typed)
+
+    @classmethod
+    def from_rows(
+        cls,
+        agreement: Agreement,
+        lines: list[BudgetLine],
+        sources: list[FundingSource],
+        amounts: list[Amount],
+        footnotes: list[Footnote],
+        weights: list[int],
+        year: int | None = None,
+        typed: dict | None = None,
+    ) -> BudgetOverview:
+        """The tables and checks of these rows, saved or not (a frozen plan's, made unsaved).
+
+        Lines and sources need a pk each (amounts refer to them by id); a line's sub-goal needs
+        its number and weight.
+        """
         cells = defaultdict(int)
         for amount in amounts:
             cells[(amount.line_id, amount.year, amount.source_id)] += amount.kroner
@@ -120,7 +144,7 @@ class BudgetOverview:
             year = _default_financing_year(amounts, state, agreement)
         allocation = _allocation_table(agreement, lines, state, cells, footnotes)
         financing = _financing_table(year, lines, sources, cells, footnotes)
-        checks = _checks(agreement, lines, allocation, financing, state, year, cells)
+        checks = _checks(weights, lines, allocation, financing, state, year, cells)
         financing_years = [y for y in agreement.years if y in years_with_data or y == year]
         return cls(agreement, allocation, financing, year, financing_years, checks, lines, sources)
 
@@ -170,7 +194,7 @@ def _financing_table(year, lines, sources, cells, footnotes) -> Table:
 
 
 def _checks(
-    agreement, lines, allocation: Table, financing: Table, state, year: int, cells: dict
+    weights: list[int], lines, allocation: Table, financing: Table, state, year: int, cells: dict
 ) -> list[Check]:
     # What each table should hold, summed straight from the amounts, not from the table.
     state_money = sum(kr for (_, _, source), kr in cells.items() if state and source == state.pk)
@@ -178,7 +202,7 @@ def _checks(
     checks = [
         _sum_check(allocation, state_money),
         _sum_check(financing, year_money),
-        _weight_total_check(agreement),
+        _weight_total_check(weights),
     ]
     checks += _share_checks(lines, allocation)
     if state is not None and str(year) in allocation.column_keys:
@@ -209,13 +233,17 @@ def _state_check(name: str, key: str, year: int, allocation: Table, financing: T
     )
 
 
-def _weight_total_check(agreement: Agreement) -> Check:
-    total = sum(goal.weight for goal in agreement.sub_goals.all())
+def _weight_total_check(weights: list[int]) -> Check:
+    total = sum(weights)
     return Check("Vektinga av delmåla er til saman 100 %", total == 100, f"{total} %")
 
 
 def _share_checks(lines: list[BudgetLine], allocation: Table) -> list[Check]:
-    """Each sub-goal's share of the state money to the sub-goals matches its weight."""
+    """Each sub-goal's share of the state money to the sub-goals matches its weight.
+
+    Within SHARE_TOLERANCE: any deviation that shows when the share is written with one
+    decimal fails.
+    """
     goal_rows = [
         (line, row) for line, row in zip(lines, allocation.rows, strict=True) if line.sub_goal
     ]
@@ -223,13 +251,25 @@ def _share_checks(lines: list[BudgetLine], allocation: Table) -> list[Check]:
     checks = []
     for line, row in goal_rows:
         share = 100 * row.total / goal_total if goal_total else 0
-        percent = f"{share:.1f}".replace(".", ",")
+        deviation = share - line.sub_goal.weight
         checks.append(
             Check(
                 f"Delmål {line.sub_goal.number} har {line.sub_goal.weight} % "
                 "av midlane til delmåla",
-                round(share, 1) == line.sub_goal.weight,
-                f"{as_kroner(row.total)} av {as_kroner(goal_total)} = {percent} %",
+                abs(deviation) < SHARE_TOLERANCE,
+                f"{as_kroner(row.total)} av {as_kroner(goal_total)} = {_decimal(share)} %, "
+                f"avvik {_decimal(deviation, sign=True)} prosentpoeng, "
+                f"toleranse ±{_decimal(SHARE_TOLERANCE, places=2)} prosentpoeng",
             )
         )
     return checks
+
+
+def _decimal(number: float, *, places: int = 1, sign: bool = False) -> str:
+    """A number as Norwegian writes it: 60,3; with sign=True +0,3 or \N{MINUS SIGN}0,4, and ±0,0."""
+    text = f"{abs(number):.{places}f}".replace(".", ",")
+    if not sign:
+        return text
+    if text.strip("0,") == "":
+        return f"±{text}"
+    return ("+" if number > 0 else "\N{MINUS SIGN}") + text

@@ -12,7 +12,7 @@ from measures.rules import get_agreement_for_editor, get_agreement_for_user, per
 
 from .changelog import budget_changelog
 from .charts import MoneyCharts
-from .forms import BudgetGridForm
+from .forms import BudgetGridForm, GridConflict
 from .models import Amount
 from .tables import BudgetOverview
 
@@ -56,12 +56,14 @@ def budget_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = _grid(request, agreement, year, overview)
     conflicts = []
     if request.method == "POST" and form.is_valid():
-        conflicts = form.conflicts()
-        if not conflicts:
+        try:
             changed = form.save()
+        except GridConflict as conflict:
+            conflicts = conflict.conflicts
+            form.accept_saved_versions()
+        else:
             messages.success(request, f"Budsjettet for {year} er lagra ({changed} celler endra).")
             return redirect(reverse("budget:detail", args=[slug]) + f"?ar={year}")
-        form.accept_saved_versions()
     if form.is_bound:
         overview = BudgetOverview.from_agreement(agreement, year, form.typed())
     context = {

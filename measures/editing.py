@@ -25,14 +25,15 @@ from .forms import (
     MeasureTitleForm,
     OrganisationForm,
     SectionForm,
+    SeenVersionForm,
     SubGoalForm,
 )
 from .keys import unique_key
 from .markdown import render_markdown
 from .models import Agreement, Involvement, Measure, Organisation
-from .plan_order import move_measure, move_section
+from .plan_order import locked_siblings, move_measure, move_section
 from .rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
-from .versioning import StaleVersion, save_if_current
+from .versioning import RowDeleted, StaleVersion, save_if_current
 
 
 def _measure(agreement: Agreement, key: str) -> Measure:
@@ -44,6 +45,8 @@ def _measure(agreement: Agreement, key: str) -> Measure:
 
 def _conflict(form, stale: StaleVersion) -> dict:
     """Keep what this person typed; show what the other person saved; allow saving over it."""
+    if isinstance(stale, RowDeleted):
+        return _deleted(stale.obj)
     current = stale.current
     latest = current.history.select_related("history_user").first()
     user = latest.history_user if latest else None
@@ -60,6 +63,14 @@ def _conflict(form, stale: StaleVersion) -> dict:
     return {"who": who, "when": latest.history_date if latest else None, "theirs": theirs}
 
 
+def _deleted(obj) -> dict:
+    """Someone deleted what this person was editing: keep what they typed, say who did it."""
+    latest = type(obj).history.filter(id=obj.pk).select_related("history_user").first()
+    user = latest.history_user if latest else None
+    who = (user.get_full_name() or user.username) if user else "Nokon andre"
+    return {"who": who, "when": latest.history_date if latest else None, "deleted": True}
+
+
 def _same(typed, saved) -> bool:
     """Whether what was typed, as the form cleaned it, is what is saved.
 
@@ -71,7 +82,11 @@ def _same(typed, saved) -> bool:
 
 
 def _save_form(form) -> dict | None:
-    """Save a versioned form; on a stale version, return the conflict to show instead."""
+    """Save a versioned form; on a stale version, return the conflict to show instead.
+
+    An empty conflict means the form has errors now: a unique number or kind that another
+    editor took after the form was checked, said beside its field.
+    """
     try:
         with transaction.atomic():
             obj = form.save(commit=False)
@@ -82,6 +97,11 @@ def _save_form(form) -> dict | None:
             form.save_m2m()
     except StaleVersion as stale:
         return _conflict(form, stale)
+    except IntegrityError:
+        form.full_clean()
+        if form.is_valid():
+            raise
+        return {}
     return None
 
 
@@ -255,9 +275,14 @@ def measure_close(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     measure = _measure(agreement, key)
     form = CloseMeasureForm(request.POST)
     if not form.is_valid():
+        if "version" in form.errors:
+            return _stale(request, measure, "det er ikkje avslutta")
         messages.error(request, "Skriv datoen tiltaket vart avslutta.")
         return redirect(measure)
-    measure.close(form.cleaned_data["closed_on"])
+    try:
+        measure.close(form.cleaned_data["closed_on"], version=form.cleaned_data["version"])
+    except StaleVersion:
+        return _stale(request, measure, "det er ikkje avslutta")
     messages.success(request, f"Tiltak {measure.code} er avslutta.")
     return redirect(measure)
 
@@ -266,7 +291,13 @@ def measure_close(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 def measure_reopen(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
-    measure.reopen()
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(measure)
+        measure.reopen(version=form.cleaned_data["version"])
+    except StaleVersion:
+        return _stale(request, measure, "det er ikkje opna att")
     messages.success(request, f"Tiltak {measure.code} er opna att.")
     return redirect(measure)
 
@@ -276,8 +307,25 @@ def measure_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """Swap places with the measure above or below in the same sub-goal."""
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
-    move_measure(measure, up=request.POST.get("retning") == "opp")
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(measure)
+        up = request.POST.get("retning") == "opp"
+        move_measure(measure, up=up, version=form.cleaned_data["version"])
+    except StaleVersion:
+        _stale(request, measure, "det er ikkje flytta")
     return redirect(measure.sub_goal.get_absolute_url())
+
+
+def _stale(request: HttpRequest, measure: Measure, outcome: str) -> HttpResponse:
+    """Refuse a button pressed on a page older than the measure: say so, show it as it is."""
+    messages.error(
+        request,
+        f"Nokon andre har endra tiltak {measure.code} sidan du opna sida, så {outcome}. "
+        "Sjå over tiltaket slik det er no, og prøv igjen.",
+    )
+    return redirect(measure)
 
 
 @require_http_methods(["GET", "POST"])
@@ -286,16 +334,7 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
     form = InvolvementForm(request.POST or None, measure=measure)
-    if request.method == "POST" and form.is_valid():
-        role = form.cleaned_data["role"]
-        position = measure.involvements.filter(role=role).count()
-        Involvement.objects.create(
-            measure=measure,
-            organisation=form.cleaned_data["organisation"],
-            role=role,
-            position=position,
-        )
-        _bump(measure)
+    if request.method == "POST" and form.is_valid() and _add_involvement(form, measure):
         messages.success(request, f"{form.cleaned_data['organisation']} er lagd til.")
         return redirect("measures:measure-organisations", slug, key)
     query = request.GET.get("q", "").strip()
@@ -317,6 +356,25 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
     if request.htmx and request.method == "GET":
         return render(request, "measures/measure_organisations.html#search-results", context)
     return render(request, "measures/measure_organisations.html", context)
+
+
+def _add_involvement(form: InvolvementForm, measure: Measure) -> Involvement | None:
+    """Add the organisation in its role, checked again under the measure's lock: None, with
+    the form's error, if another editor added it after the form was checked."""
+    with transaction.atomic():
+        Measure.objects.select_for_update().filter(pk=measure.pk).first()
+        form.full_clean()
+        if not form.is_valid():
+            return None
+        role = form.cleaned_data["role"]
+        involvement = Involvement.objects.create(
+            measure=measure,
+            organisation=form.cleaned_data["organisation"],
+            role=role,
+            position=measure.involvements.filter(role=role).count(),
+        )
+        _bump(measure)
+    return involvement
 
 
 def _bump(measure: Measure) -> None:
@@ -446,8 +504,16 @@ def section_move(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResp
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
     section = get_object_or_404(measure.sections, pk=pk)
-    move_section(section, up=request.POST.get("retning") == "opp")
-    _bump(measure)
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(section)
+        with transaction.atomic():
+            up = request.POST.get("retning") == "opp"
+            move_section(section, up=up, version=form.cleaned_data["version"])
+            _bump(measure)
+    except StaleVersion:
+        _stale_section(request, section, "ho er ikkje flytta")
     return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
 
 
@@ -456,17 +522,34 @@ def section_delete(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRe
     agreement = get_agreement_for_editor(request, slug)
     measure = _measure(agreement, key)
     section = get_object_or_404(measure.sections, pk=pk)
-    with transaction.atomic():
-        section.delete()
-        for position, rest in enumerate(measure.sections.order_by("position")):
-            if rest.position != position:
-                rest.position = position
-                rest.save(update_fields=["position"])
-        _bump(measure)
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(section)
+        with transaction.atomic():
+            # Locked and checked: a text someone saved after this page was shown is not lost.
+            locked_siblings(section, form.cleaned_data["version"])
+            section.delete()
+            for position, rest in enumerate(measure.sections.order_by("position")):
+                if rest.position != position:
+                    rest.position = position
+                    rest.save(update_fields=["position"])
+            _bump(measure)
+    except StaleVersion:
+        _stale_section(request, section, "ho er ikkje sletta")
+        return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
     messages.success(
         request, f"Seksjonen «{section}» er sletta. Han står framleis i endringsloggen."
     )
     return redirect(measure)
+
+
+def _stale_section(request: HttpRequest, section, outcome: str) -> None:
+    messages.error(
+        request,
+        f"Nokon andre har endra seksjonen «{section}» sidan du opna sida, så {outcome}. "
+        "Sjå over teksten slik han er no, og prøv igjen.",
+    )
 
 
 @require_POST

@@ -110,7 +110,13 @@ class MeasureTitleForm(VersionedForm, forms.ModelForm):
         fields = ["title"]
 
 
-class CloseMeasureForm(StyledForm, forms.Form):
+class SeenVersionForm(forms.Form):
+    """The version of the row the person saw when they pressed the button (close, move...)."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class CloseMeasureForm(StyledForm, SeenVersionForm):
     closed_on = forms.DateField(
         label="Avslutta dato", widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -14,7 +14,7 @@ from .markdown import render_markdown
 from .organisations import Organisation
 from .prose import as_prose, join_parts
 from .roles import Role  # noqa: F401 - Django finds the app's models here, in models.py
-from .versioning import Versioned
+from .versioning import Versioned, update_if_current
 
 # Years outside this range are typing errors, whatever the agreement says.
 EARLIEST_YEAR = 2000
@@ -337,14 +337,14 @@ class Measure(Versioned):
             errors["end_year"] = "Sluttåret kan ikkje vere før startåret."
         return errors
 
-    def close(self, on) -> None:
-        """Mark the measure closed on the given date (its history keeps what it was)."""
-        self.status, self.closed_on = self.Status.CLOSED, on
-        self.save()
+    def close(self, on, *, version: int) -> None:
+        """Mark the measure closed on the given date (its history keeps what it was), if it is
+        still at the version the person saw; else StaleVersion. Only the status is written."""
+        update_if_current(self, version, status=self.Status.CLOSED, closed_on=on)
 
-    def reopen(self) -> None:
-        self.status, self.closed_on = self.Status.ACTIVE, None
-        self.save()
+    def reopen(self, *, version: int) -> None:
+        """Make a closed measure active again, as close() does: checked, only the status."""
+        update_if_current(self, version, status=self.Status.ACTIVE, closed_on=None)
 
     @property
     def code(self) -> str:

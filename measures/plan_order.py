@@ -1,32 +1,37 @@
-"""Moving measures and sections up and down without tripping the unique numbers."""
+"""Moving measures and sections up and down without tripping the unique numbers.
+
+A move swaps places with the neighbour the person saw, so it is checked against the version of
+the row they moved, under a lock on every row of the list: a list someone else reordered in
+the meantime is refused (StaleVersion), never reordered further on a guess.
+"""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from .models import Measure, Section
+from .versioning import RowDeleted, StaleVersion
 
 # A number no real measure has, to park one while two swap.
 _PARKING_NUMBER = 32000
 
 
 @transaction.atomic
-def move_measure(measure: Measure, *, up: bool) -> Measure | None:
+def move_measure(measure: Measure, *, up: bool, version: int) -> Measure | None:
     """Swap numbers with the neighbour above or below in the sub-goal; None at either end."""
-    siblings = measure.sub_goal.measures.order_by("number")
-    neighbour = (
-        siblings.filter(number__lt=measure.number).last()
-        if up
-        else siblings.filter(number__gt=measure.number).first()
-    )
+    siblings = _locked(Measure.objects.filter(sub_goal_id=measure.sub_goal_id), measure, version)
+    siblings.sort(key=lambda row: row.number)
+    mine = next(row for row in siblings if row.pk == measure.pk)
+    neighbour = _neighbour(siblings, mine, up)
     if neighbour is None:
         return None
-    mine, theirs = measure.number, neighbour.number
-    park(measure, _PARKING_NUMBER)
-    neighbour.number = mine
+    ours, theirs = mine.number, neighbour.number
+    park(mine, _PARKING_NUMBER)
+    neighbour.number = ours
     neighbour.save(update_fields=["number"])
-    measure.number = theirs
-    measure.save(update_fields=["number"])
+    mine.number = theirs
+    mine.save(update_fields=["number"])
+    measure.number, measure.version = mine.number, mine.version
     return neighbour
 
 
@@ -41,17 +46,40 @@ def park(row, number: int) -> None:
 
 
 @transaction.atomic
-def move_section(section: Section, *, up: bool) -> Section | None:
+def move_section(section: Section, *, up: bool, version: int) -> Section | None:
     """Swap positions with the section above or below; None at either end."""
-    siblings = section.measure.sections.order_by("position")
-    neighbour = (
-        siblings.filter(position__lt=section.position).last()
-        if up
-        else siblings.filter(position__gt=section.position).first()
-    )
+    siblings = _locked(Section.objects.filter(measure_id=section.measure_id), section, version)
+    siblings.sort(key=lambda row: (row.position, row.pk))
+    mine = next(row for row in siblings if row.pk == section.pk)
+    neighbour = _neighbour(siblings, mine, up)
     if neighbour is None:
         return None
-    section.position, neighbour.position = neighbour.position, section.position
-    section.save(update_fields=["position"])
+    mine.position, neighbour.position = neighbour.position, mine.position
+    mine.save(update_fields=["position"])
     neighbour.save(update_fields=["position"])
+    section.position, section.version = mine.position, mine.version
     return neighbour
+
+
+def locked_siblings(section: Section, version: int) -> list[Section]:
+    """The measure's sections, locked; StaleVersion if `section` changed since `version`."""
+    return _locked(Section.objects.filter(measure_id=section.measure_id), section, version)
+
+
+def _locked(rows, row, version: int) -> list:
+    """The list's rows, locked in a fixed order; StaleVersion if `row` changed since `version`
+    (or left the list)."""
+    locked = list(rows.select_for_update().order_by("pk"))
+    current = next((r for r in locked if r.pk == row.pk), None)
+    if current is None:
+        raise RowDeleted(row)
+    if current.version != version:
+        raise StaleVersion(current)
+    return locked
+
+
+def _neighbour(siblings: list, row, up: bool):
+    index = siblings.index(row)
+    if up:
+        return siblings[index - 1] if index > 0 else None
+    return siblings[index + 1] if index + 1 < len(siblings) else None

@@ -14,7 +14,15 @@ from django.utils.html import format_html
 from bygdevekst.logs import audit
 from measures.admin import OperatorOnlyAdmin, OperatorOnlyInline
 
-from .models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent, StoredReport
+from .models import (
+    Approval,
+    ApprovalRound,
+    MeasureNote,
+    MeasureProgress,
+    Revision,
+    RevisionEvent,
+    StoredReport,
+)
 from .outputs.pdf import store_report
 
 
@@ -38,6 +46,8 @@ class ApprovalInline(FrozenWhenApproved, OperatorOnlyInline, admin.TabularInline
     model = Approval
     extra = 0
     autocomplete_fields = ["organisation"]
+    # A new row joins the revision's current round (Approval.save).
+    readonly_fields = ["round"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return super().has_add_permission(request, obj) and not (obj and _frozen(obj))
@@ -105,9 +115,24 @@ class RevisionAdmin(FrozenWhenApproved, OperatorOnlyAdmin):
 
 @admin.register(Approval)
 class ApprovalAdmin(FrozenWhenApproved, OperatorOnlyAdmin):
-    list_display = ["organisation", "body", "revision", "planned_on", "decided_on", "decision"]
+    list_display = [
+        "organisation",
+        "body",
+        "revision",
+        "round__number",
+        "planned_on",
+        "decided_on",
+        "decision",
+    ]
     list_filter = ["revision__agreement", "revision__year", "body", "decision"]
-    list_select_related = ["organisation", "revision__agreement"]
+    list_select_related = ["organisation", "revision__agreement", "round"]
+
+
+@admin.register(ApprovalRound)
+class ApprovalRoundAdmin(FrozenWhenApproved, OperatorOnlyAdmin):
+    list_display = ["__str__", "number", "opened_at", "closed_at"]
+    list_filter = ["revision__agreement", "revision__year"]
+    list_select_related = ["revision__agreement"]
 
 
 @admin.register(MeasureNote)

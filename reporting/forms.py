@@ -15,7 +15,7 @@ from measures.forms import StyledForm
 from .models import Approval, MeasureNote, MeasureProgress, Revision
 from .outputs.workbook.reader import MAX_UPLOAD_BYTES
 from .revision.changes import ChangeList
-from .revision.workflow import required_notes
+from .revision.workflow import recorded_mark, required_notes
 
 
 class StartRevisionForm(StyledForm, forms.Form):
@@ -87,8 +87,36 @@ class NotesForm(StyledForm, forms.Form):
         }
 
 
+class SubmitForm(forms.Form):
+    """Send to approval; when budget checks fail, the editor confirms having seen them."""
+
+    confirm = forms.BooleanField(
+        label="Eg har sett kontrollane som ikkje stemmer, og vil sende handlingsplanen likevel.",
+        required=False,
+    )
+    # The labels of the failing checks the editor was shown: only those are confirmed.
+    accepted = forms.Field(widget=forms.MultipleHiddenInput, required=False)
+
+    def accepted_failures(self) -> list[str]:
+        """The failing checks confirmed: none unless the box is ticked."""
+        if not self.is_valid() or not self.cleaned_data["confirm"]:
+            return []
+        return [str(label) for label in self.cleaned_data["accepted"] or []]
+
+
 class DecisionForm(StyledForm, forms.ModelForm):
     """One body's meeting and decision, recorded by the party's own approver."""
+
+    # When the decision shown was recorded: another approver's record since is not overwritten.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["seen"] = recorded_mark(self.instance)
+
+    def values(self) -> dict:
+        """The approval's fields as cleaned, without the mark of what was seen."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "seen"}
 
     class Meta:
         model = Approval

@@ -3,6 +3,7 @@
 from reporting.outputs.models import StoredReport
 from reporting.revision.models import (
     Approval,
+    ApprovalRound,
     ImmutableRevisionError,
     MeasureNote,
     MeasureProgress,
@@ -13,6 +14,7 @@ from reporting.revision.models import (
 
 __all__ = [
     "Approval",
+    "ApprovalRound",
     "ImmutableRevisionError",
     "MeasureNote",
     "MeasureProgress",

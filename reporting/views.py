@@ -33,6 +33,7 @@ from .forms import (
     NotesForm,
     SendBackForm,
     StartRevisionForm,
+    SubmitForm,
     WorkbookUploadForm,
 )
 from .models import Approval, ImmutableRevisionError, Revision
@@ -47,8 +48,11 @@ from .outputs.workbook.reader import (
 from .outputs.workbook.writer import report_workbook
 from .revision import workflow
 from .revision.process import PoliticalProcess
+from .revision.review import budget_checks, failed, unedited_texts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A step refused now (another step came first): said on the page, never a server error.
+REFUSED = (workflow.WorkflowError, ImmutableRevisionError)
 
 
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -85,7 +89,7 @@ def revision_start(request: HttpRequest, slug: str) -> HttpResponse:
         revision = workflow.start_revision(
             agreement=agreement, year=form.cleaned_data["year"], user=request.user
         )
-    except workflow.WorkflowError as error:
+    except REFUSED as error:
         messages.error(request, str(error))
         return redirect("reporting:process", slug)
     messages.success(request, f"Handlingsplan {revision.year} er starta som utkast.")
@@ -108,10 +112,17 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     progress = {p.measure_key: p for p in revision.progress.all()}
     may = permissions_for(request.user, agreement)
     events = list(revision.events.select_related("user"))
+    process = PoliticalProcess.from_revision(revision)
+    base = workflow.previous_approved(revision)
+    checks = budget_checks(revision) if not revision.is_approved else []
     context = {
         "agreement": agreement,
         "revision": revision,
-        "process": PoliticalProcess.from_revision(revision),
+        "process": process,
+        "current_round": revision.current_round(),
+        "earlier_rounds": _earlier_rounds(revision),
+        # A body's "not approved" and its comment, for the project leader and KDD.
+        "rejections": process.rejections if may.edit or may.ministry else [],
         "changes": changes,
         "notes": {n.measure_key: n for n in revision.notes.all()},
         "progress_rows": [
@@ -122,13 +133,28 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "all_approved": revision.approved_by_every_party(),
         "events": events,
         "unreached": _unreached_since_submitted(revision, events),
-        "base": workflow.previous_approved(revision),
+        "base": base,
+        "checks": checks,
+        "budget_review": {"checks": checks},  # as budget/_checks.html reads them
+        "failed_checks": failed(checks),
+        "submit_form": SubmitForm(initial={"accepted": [c.label for c in failed(checks)]}),
+        "unedited": unedited_texts(revision, base) if revision.is_draft else [],
         "due_form": DueDateForm(instance=revision),
         "send_back_form": SendBackForm(),
         "may": may,
         "section": "process",
     }
     return render(request, "reporting/revision_detail.html", context)
+
+
+def _earlier_rounds(revision: Revision) -> list[tuple]:
+    """Each round KDD sent back, newest first, with its decisions arranged by party."""
+    rounds = revision.earlier_rounds()
+    parties = revision.agreement.ordered_parties() if rounds else []
+    return [
+        (round_, PoliticalProcess.from_approvals(revision, list(round_.approvals.all()), parties))
+        for round_ in rounds
+    ]
 
 
 def _unreached_since_submitted(revision: Revision, events: list) -> list:
@@ -150,7 +176,11 @@ def revision_notes(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     active = workflow.active_measures(plan)
     form = NotesForm(request.POST or None, revision=revision, changes=changes, active=active)
     if request.method == "POST" and form.is_valid():
-        workflow.save_notes(revision=revision, notes=form.notes(), progress=form.progress())
+        try:
+            workflow.save_notes(revision=revision, notes=form.notes(), progress=form.progress())
+        except REFUSED as error:
+            messages.error(request, str(error))
+            return redirect(revision)
         messages.success(request, "Tekstane er lagra.")
         return redirect(revision)
     context = {
@@ -170,19 +200,41 @@ def revision_due(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     form = DueDateForm(request.POST, instance=revision)
     if revision.is_approved or not form.is_valid():
         messages.error(request, "Fristen kunne ikkje lagrast.")
-    else:
-        form.save()
-        messages.success(request, "Fristen for vedtak er lagra.")
+        return redirect(revision)
+    try:
+        # Only the date is written, under the revision's lock: never a status read earlier.
+        workflow.set_due_date(revision=revision, due_on=form.cleaned_data["due_on"])
+    except REFUSED as error:
+        messages.error(request, str(error))
+        return redirect(revision)
+    messages.success(request, "Fristen for vedtak er lagra.")
     return redirect(revision)
 
 
 @require_POST
 def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Send the draft to the parties; failing budget checks are shown and must be confirmed."""
     agreement = get_agreement_for_editor(request, slug)
     revision = _revision(agreement, year)
+    form = SubmitForm(request.POST)
     try:
-        sent = workflow.submit(revision=revision, user=request.user, site_url=settings.SITE_URL)
-    except workflow.WorkflowError as error:
+        sent = workflow.submit(
+            revision=revision,
+            user=request.user,
+            site_url=settings.SITE_URL,
+            accepted=form.accepted_failures(),
+        )
+    except workflow.ChecksFailed as refused:
+        context = {
+            "agreement": agreement,
+            "revision": revision,
+            "failed_checks": refused.checks,
+            "asked_before": bool(request.POST.get("confirm") or request.POST.get("accepted")),
+            "form": SubmitForm(initial={"accepted": [c.label for c in refused.checks]}),
+            "section": "process",
+        }
+        return render(request, "reporting/submit_confirm.html", context)
+    except REFUSED as error:
         messages.error(request, str(error))
         return redirect(revision)
     audit("submitted", request, agreement=slug, year=year, notified=len(sent))
@@ -202,7 +254,9 @@ def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> H
     if organisation.pk not in approves_for(request.user, agreement):
         raise PermissionDenied("Du kan berre registrere vedtak for din eigen organisasjon.")
     approvals = list(
-        revision.approvals.filter(organisation=organisation).exclude(body=Approval.Body.KDD)
+        revision.current_approvals()
+        .filter(organisation=organisation)
+        .exclude(body=Approval.Body.KDD)
     )
     if revision.status != Revision.Status.SUBMITTED or not approvals:
         raise PermissionDenied("Handlingsplanen er ikkje til handsaming no.")
@@ -212,9 +266,12 @@ def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> H
             with transaction.atomic():  # every body's decision, or none
                 for form in forms:
                     workflow.record_decision(
-                        approval=form.instance, user=request.user, values=form.cleaned_data
+                        approval=form.instance,
+                        user=request.user,
+                        values=form.values(),
+                        seen=form.cleaned_data["seen"],
                     )
-        except (workflow.WorkflowError, ImmutableRevisionError) as error:
+        except REFUSED as error:
             messages.error(request, str(error))
             return redirect(revision)
         messages.success(request, f"Vedtaket for {organisation} er registrert.")
@@ -237,7 +294,7 @@ def revision_approve(request: HttpRequest, slug: str, year: int) -> HttpResponse
     revision = _revision(agreement, year)
     try:
         workflow.kdd_approve(revision=revision, user=request.user)
-    except workflow.WorkflowError as error:
+    except REFUSED as error:
         messages.error(request, str(error))
         return redirect(revision)
     audit("kdd_approved", request, agreement=slug, year=year)
@@ -259,7 +316,7 @@ def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpRespon
         workflow.send_back(
             revision=revision, user=request.user, comment=form.cleaned_data["comment"]
         )
-    except workflow.WorkflowError as error:
+    except REFUSED as error:
         messages.error(request, str(error))
         return redirect(revision)
     audit("sent_back", request, agreement=slug, year=year)
@@ -330,10 +387,9 @@ def workbook_apply(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(upload_again)
     parsed = form.cleaned_data["changes"]
     with transaction.atomic():
-        current = {
-            (a.line_id, a.year, a.source_id): a.kroner
-            for a in Amount.objects.select_for_update().filter(line__agreement=agreement)
-        }
+        # Under the budget's lock, as the grid saves: an empty cell the preview showed cannot
+        # be filled by someone else between this check and the write.
+        current = Amount.objects.locked_cells(agreement.pk)
         if any(current.get((line.pk, y, source.pk)) != old for line, y, source, old, _ in parsed):
             messages.error(
                 request, "Budsjettet er endra sidan du lasta opp fila. Last opp på nytt."

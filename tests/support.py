@@ -11,7 +11,7 @@ from django.db import connection
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
-from reporting.models import Approval, Revision
+from reporting.models import Approval, ApprovalRound, Revision
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "fixtures" / "vest-telemark-2025.yaml"
@@ -32,6 +32,7 @@ PLAN_MODELS = [
     Amount,
     Footnote,
     Revision,
+    ApprovalRound,
     Approval,
 ]
 
@@ -143,7 +144,8 @@ def revision_2026(agreement: Agreement) -> Revision:
         kind=Section.Kind.DESCRIPTION,
         body="Eit **nettverk** for småskala matprodusentar i dei seks kommunane.",
     )
-    agreement.measures.get(key="vandrande-seminar").close(datetime.date(2026, 3, 1))
+    closed = agreement.measures.get(key="vandrande-seminar")
+    closed.close(datetime.date(2026, 3, 1), version=closed.version)
     amount = Amount.objects.get(line__key="delmal-2", year=2026, source__key="kdd-1350-post-66")
     amount.kroner = 1_800_000
     amount.save()
@@ -166,7 +168,10 @@ def approve(revision: Revision, user) -> Revision:
     """Submit the revision, let every party approve it on 18 June, and KDD after them."""
     from reporting.revision import workflow
 
-    workflow.submit(revision=revision, user=user)
+    try:
+        workflow.submit(revision=revision, user=user)
+    except workflow.ChecksFailed as failing:  # the editor confirms sending it anyway
+        workflow.submit(revision=revision, user=user, accepted=[c.label for c in failing.checks])
     for approval in revision.approvals.exclude(body=Approval.Body.KDD):
         workflow.record_decision(
             approval=approval,

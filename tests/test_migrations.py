@@ -51,8 +51,8 @@ from reporting.plan_file import import_plan, parse_plan
 from tests.support import seed_text
 
 call_command("migrate", verbosity=0)
-call_command("migrate", "reporting", "0002", verbosity=0)  # reports as files, one per revision
 revision = import_plan(parse_plan(seed_text())).revisions.get(year=2025)
+call_command("migrate", "reporting", "0002", verbosity=0)  # reports as files, one per revision
 before = MigrationExecutor(connection).loader.project_state(
     ("reporting", "0002_revision_event_not_reached")
 ).apps

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from budget.models import Amount
@@ -175,7 +175,11 @@ def _export_budget(agreement: Agreement) -> dict:
 
 
 def _export_revisions(agreement: Agreement) -> list[dict]:
-    revisions = agreement.revisions.order_by("year").prefetch_related("approvals__organisation")
+    # The current round's approvals: the decisions that count (a draft's are history only).
+    current = Approval.objects.filter(round__closed_at__isnull=True).select_related("organisation")
+    revisions = agreement.revisions.order_by("year").prefetch_related(
+        Prefetch("approvals", queryset=current)
+    )
     return [
         {
             "year": r.year,

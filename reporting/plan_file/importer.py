@@ -9,7 +9,7 @@ from django.utils import timezone
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Involvement, Measure, Organisation, Party, Section, SubGoal
 from measures.plan_order import park
-from reporting.models import Approval, Revision
+from reporting.models import Approval, ApprovalRound, Revision
 
 from .exporter import take_snapshot
 from .problems import PlanFileError, Problem
@@ -223,7 +223,10 @@ def _replace_footnotes(agreement: Agreement, footnotes: list[dict], lines: dict)
 
 def _import_revisions(agreement: Agreement, revisions: list[dict], orgs: dict) -> None:
     """Create and update revisions; an approved one may only be confirmed, never changed."""
-    existing = {r.year: r for r in agreement.revisions.prefetch_related("approvals__organisation")}
+    existing = {
+        r.year: r
+        for r in agreement.revisions.prefetch_related("approvals__organisation", "approvals__round")
+    }
     wanted = {data["year"]: index for index, data in enumerate(revisions)}
     for year, revision in existing.items():
         if year not in wanted:
@@ -237,7 +240,7 @@ def _import_revisions(agreement: Agreement, revisions: list[dict], orgs: dict) -
                 raise PlanFileError([_frozen_problem(f"revisions[{index}]", revision.year)])
             continue
         revision = revision or Revision.objects.create(agreement=agreement, year=data["year"])
-        _import_approvals(revision, data["approvals"], orgs)
+        _import_approvals(revision, data["approvals"], orgs, draft=data["status"] == "draft")
         if revision.status != data["status"]:
             revision.status = data["status"]
             if revision.is_approved and not revision.snapshot:
@@ -255,7 +258,7 @@ def _approvals_of(revision: Revision) -> set[tuple]:
     return {
         (a.organisation.key, a.body, a.planned_on, a.decided_on, a.decision, a.case_reference)
         for a in revision.approvals.all()
-        if a.body != Approval.Body.KDD
+        if a.body != Approval.Body.KDD and a.round.is_open
     }
 
 
@@ -274,13 +277,40 @@ def _approvals_in(data: dict) -> set[tuple]:
     }
 
 
-def _import_approvals(revision: Revision, approvals: list[dict], orgs: dict) -> None:
+def _import_approvals(
+    revision: Revision, approvals: list[dict], orgs: dict, *, draft: bool
+) -> None:
+    """The file's approvals are the revision's current round's (its only round, when new).
+
+    Until the file carries rounds, earlier rounds stay as they are. A draft has no current
+    round, so a draft's approvals in a file go into its latest round, closed (a new one if none).
+    """
     wanted = {(a["organisation"], a["body"]): a for a in approvals}
-    for approval in revision.approvals.select_related("organisation"):
+    round_ = revision.current_round()
+    if round_ is not None and draft:  # a submitted revision the file returns to draft
+        round_.closed_at = timezone.now()
+        round_.save(update_fields=["closed_at"])
+    if round_ is None and draft:
+        round_ = revision.rounds.order_by("-number").first()
+    for approval in round_.approvals.select_related("organisation") if round_ else []:
         if (approval.organisation.key, approval.body) not in wanted:
             approval.delete()
+    if round_ is None and wanted:
+        now = timezone.now()
+        round_ = ApprovalRound.objects.create(
+            revision=revision,
+            number=revision.rounds.count() + 1,
+            opened_at=now,
+            closed_at=now if draft else None,
+        )
     for (org_key, body), approval in wanted.items():
         values = {
             k: approval[k] for k in ("planned_on", "decided_on", "decision", "case_reference")
         }
-        _sync(Approval, {"revision": revision, "organisation": orgs[org_key], "body": body}, values)
+        lookup = {
+            "revision": revision,
+            "round": round_,
+            "organisation": orgs[org_key],
+            "body": body,
+        }
+        _sync(Approval, lookup, values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -127,6 +128,25 @@ class Revision(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def current_round(self) -> ApprovalRound | None:
+        """The round whose decisions count: the open one (submitted, or approved by KDD).
+
+        A draft has none: its earlier rounds, each closed by a send-back, are history.
+        """
+        return self.rounds.filter(closed_at__isnull=True).first()
+
+    def current_approvals(self) -> models.QuerySet[Approval]:
+        """The approvals of the current round (none for a draft)."""
+        return self.approvals.filter(round__closed_at__isnull=True)
+
+    def earlier_rounds(self) -> list[ApprovalRound]:
+        """The rounds KDD sent back, newest first, each with its approvals loaded."""
+        return list(
+            self.rounds.filter(closed_at__isnull=False)
+            .order_by("-number")
+            .prefetch_related("approvals__organisation")
+        )
+
     def deciding_parties(self) -> list[tuple[Organisation, list[str]]]:
         """The parties that decide before KDD, each with the bodies that treat the plan for it."""
         parties = [
@@ -137,9 +157,10 @@ class Revision(models.Model):
         ]
 
     def final_decisions(self) -> dict[int, Approval | None]:
-        """Each deciding party's final approval (kommunestyre, fylkesting), by organisation id."""
+        """Each deciding party's final approval (kommunestyre, fylkesting) in the current round,
+        by organisation id."""
         result: dict[int, Approval | None] = {org.pk: None for org, _ in self.deciding_parties()}
-        for approval in self.approvals.select_related("organisation"):
+        for approval in self.current_approvals().select_related("organisation"):
             if approval.organisation_id in result and approval.is_final:
                 result[approval.organisation_id] = approval
         return result
@@ -156,8 +177,54 @@ class Revision(models.Model):
         )
 
 
+class ApprovalRound(RevisionPart):
+    """One submission of a revision to the parties, and the decisions taken on it.
+
+    Each submission opens the next round (number 1, 2, ...) with a pending approval for every
+    deciding body. KDD's send-back closes it: `closed_at` and KDD's `comment` are set, and its
+    approvals stay as they were, as history. Only the decisions of the current round count
+    (`Revision.current_round`): the open one, which is also the round KDD approves and which then
+    stays open, frozen with the revision. At most one round of a revision is open.
+    """
+
+    revision = models.ForeignKey(
+        Revision, on_delete=models.CASCADE, related_name="rounds", verbose_name="handlingsplan"
+    )
+    number = models.PositiveSmallIntegerField("runde", validators=[MinValueValidator(1)])
+    opened_at = models.DateTimeField("send til godkjenning")
+    closed_at = models.DateTimeField("send tilbake", null=True, blank=True)
+    comment = models.TextField(
+        "merknad frå KDD", blank=True, help_text="Kvifor KDD sende handlingsplanen tilbake."
+    )
+
+    class Meta:
+        ordering = ["revision", "number"]
+        verbose_name = "godkjenningsrunde"
+        verbose_name_plural = "godkjenningsrundar"
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "number"], name="round_number_unique"),
+            models.UniqueConstraint(
+                fields=["revision"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_round_per_revision",
+                violation_error_message="Handlingsplanen har alt ein open godkjenningsrunde.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Runde {self.number} – {self.revision}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
 class Approval(RevisionPart):
-    """One body's treatment of a revision: planned meeting, decision date, decision."""
+    """One body's treatment of a revision in one round: planned meeting, decision date, decision.
+
+    `revision` is always the round's revision (save() sees to it): it keeps the guard of approved
+    revisions and the revision's queries one join short.
+    """
 
     class Body(models.TextChoices):
         FORMANNSKAP = "formannskap", "Formannskap"
@@ -191,6 +258,12 @@ class Approval(RevisionPart):
         REJECTED = "rejected", "Ikkje godkjent"
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="approvals")
+    round = models.ForeignKey(
+        ApprovalRound,
+        on_delete=models.CASCADE,
+        related_name="approvals",
+        verbose_name="runde",
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="approvals"
     )
@@ -218,7 +291,7 @@ class Approval(RevisionPart):
         verbose_name_plural = "godkjenningar"
         constraints = [
             models.UniqueConstraint(
-                fields=["revision", "organisation", "body"], name="one_approval_per_body"
+                fields=["round", "organisation", "body"], name="one_approval_per_body_and_round"
             ),
             models.CheckConstraint(
                 condition=Q(decision="pending", decided_on__isnull=True)
@@ -231,8 +304,27 @@ class Approval(RevisionPart):
     def __str__(self) -> str:
         return f"{self.organisation} – {self.get_body_display()} – {self.revision.year}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.round_id is None and self.revision_id is not None:
+            # Added without a round (in the admin): it joins the revision's current one.
+            current = Revision(pk=self.revision_id).current_round()
+            if current is None:
+                raise ValueError("An approval belongs to a round: submit the revision first.")
+            self.round = current
+        if self.revision_id is None:
+            self.revision_id = self.round.revision_id
+        elif self.round.revision_id != self.revision_id:
+            raise ValueError("An approval's round belongs to another revision.")
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         """A decision has a date, a date a decision (decision_has_a_date), beside the field."""
+        if self.round_id is None and self.revision_id and not self.revision.current_round():
+            raise ValidationError(
+                "Handlingsplanen er ikkje til handsaming: vedtak høyrer til ein godkjenningsrunde."
+            )
+        if self.round_id and self.revision_id and self.round.revision_id != self.revision_id:
+            raise ValidationError({"round": "Runden høyrer til ein annan handlingsplan."})
         if self.decision != self.Decision.PENDING and not self.decided_on:
             raise ValidationError({"decided_on": "Skriv datoen vedtaket vart gjort."})
         if self.decided_on and self.decision == self.Decision.PENDING:
@@ -247,6 +339,14 @@ class Approval(RevisionPart):
     def is_approved(self) -> bool:
         """The body has decided to approve the plan."""
         return self.decision == self.Decision.APPROVED
+
+    @property
+    def decider(self) -> str:
+        """The body as a sentence names it: "Kviteseid kommunestyre", "KDD (Kommunal- ...)"."""
+        body = self.get_body_display().lower()
+        if self.organisation.kind == Organisation.Kind.MUNICIPALITY:
+            return f"{self.organisation.short_name or self.organisation.name} {body}"
+        return f"{self.organisation.name} ({body})"
 
 
 class MeasureNote(RevisionPart):

@@ -33,8 +33,17 @@ class PoliticalProcess:
 
     @classmethod
     def from_revision(cls, revision: Revision) -> PoliticalProcess:
-        approvals = list(revision.approvals.select_related("organisation"))
-        parties = revision.agreement.ordered_parties()
+        """The current round's meetings and decisions: the only ones that count."""
+        return cls.from_approvals(
+            revision, list(revision.current_approvals().select_related("organisation"))
+        )
+
+    @classmethod
+    def from_approvals(
+        cls, revision: Revision, approvals: list[Approval], parties: list | None = None
+    ) -> PoliticalProcess:
+        """These approvals (one round's) arranged by party, in the agreement's order."""
+        parties = revision.agreement.ordered_parties() if parties is None else parties
         order = {org.pk: position for position, org in enumerate(parties)}
         by_org: dict[int, list[Approval]] = {}
         for approval in approvals:
@@ -63,6 +72,11 @@ class PoliticalProcess:
     @property
     def approved_rows(self) -> list[MeetingRow]:
         return [row for row in self.rows if row.final and row.final.is_approved]
+
+    @property
+    def rejections(self) -> list[Approval]:
+        """Every body that has decided not to approve the plan, in party order."""
+        return [a for row in self.rows for a in row.all if a.decision == Approval.Decision.REJECTED]
 
 
 def _body(group: list[Approval], body: str) -> Approval | None:

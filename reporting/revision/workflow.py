@@ -8,25 +8,59 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from budget.tables import Check
 from measures.models import Agreement, Organisation, Role
 from reporting.outputs.pdf import ON_APPROVAL, store_report
 from reporting.plan_file import take_snapshot
 
 from .changes import ChangeList, compare
-from .models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
+from .models import (
+    Approval,
+    ApprovalRound,
+    ImmutableRevisionError,
+    MeasureNote,
+    MeasureProgress,
+    Revision,
+    RevisionEvent,
+)
+from .review import failed, frozen_overview
 
 logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
     """A step of the revision cannot be taken now; the message says why, in Nynorsk."""
+
+
+class ChecksFailed(WorkflowError):
+    """Budget checks fail for the plan to be submitted, and the editor has not accepted them."""
+
+    def __init__(self, checks: list[Check]) -> None:
+        self.checks = checks
+        super().__init__(
+            "Kontrollane av budsjettet stemmer ikkje: "
+            + "; ".join(check.label for check in checks)
+            + ". Stadfest at du vil sende handlingsplanen likevel."
+        )
+
+
+def _lock(revision: Revision) -> None:
+    """Lock the revision's row for the rest of the transaction, and read it afresh.
+
+    Every step takes this lock first, so steps on one revision happen one after the other and
+    each judges the revision (and its approvals) as the step before it left them: a party's
+    decision and KDD's approval cannot cross.
+    """
+    revision.refresh_from_db(from_queryset=Revision.objects.select_for_update())
 
 
 def plan_of(revision: Revision) -> dict:
@@ -82,6 +116,8 @@ def missing_notes(revision: Revision, changes: ChangeList) -> list[str]:
 @transaction.atomic
 def start_revision(*, agreement: Agreement, year: int, user) -> Revision:
     """A draft "Handlingsplan YEAR" of the living plan."""
+    # Two starts at once would both pass the checks below: the agreement's row serialises them.
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
     if year not in agreement.years:
         raise WorkflowError(f"{year} er utanfor avtaleperioden {agreement.period}.")
     if agreement.revisions.filter(year=year).exists():
@@ -99,6 +135,7 @@ def start_revision(*, agreement: Agreement, year: int, user) -> Revision:
 @transaction.atomic
 def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progress: dict) -> None:
     """Store the editor's reasons/assessments and the yearly status of each measure."""
+    _lock(revision)
     if not revision.is_draft:
         raise WorkflowError("Tekstane kan berre endrast medan handlingsplanen er eit utkast.")
     for key, (kind, text) in notes.items():
@@ -121,8 +158,17 @@ def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progres
 
 
 @transaction.atomic
-def submit(*, revision: Revision, user, site_url: str = "") -> list[str]:
-    """Freeze the plan into the revision and ask the parties to decide; returns who is mailed."""
+def submit(
+    *, revision: Revision, user, site_url: str = "", accepted: Iterable[str] = ()
+) -> list[str]:
+    """Freeze the plan into the revision and ask the parties to decide; returns who is mailed.
+
+    A budget check that fails for the frozen plan stops the submission (ChecksFailed) unless
+    its label is among `accepted`: the failures the editor was shown and chose to send anyway.
+    The submission opens the revision's next approval round, with a pending approval for every
+    body that treats the plan: decisions of earlier rounds no longer count.
+    """
+    _lock(revision)
     if not revision.is_draft:
         raise WorkflowError("Berre eit utkast kan sendast til godkjenning.")
     changes = change_list(revision)
@@ -130,16 +176,43 @@ def submit(*, revision: Revision, user, site_url: str = "") -> list[str]:
     if missing:
         raise WorkflowError("Skriv grunngjeving eller vurdering for " + ", ".join(missing) + ".")
     revision.snapshot = take_snapshot(revision.agreement)
+    failing = failed(frozen_overview(revision.snapshot["plan"], revision.year).checks)
+    if any(check.label not in set(accepted) for check in failing):
+        raise ChecksFailed(failing)
     revision.status = Revision.Status.SUBMITTED
     revision.submitted_at, revision.submitted_by = timezone.now(), user
     revision.save()
     RevisionEvent.objects.create(
-        revision=revision, kind=RevisionEvent.Kind.SUBMITTED, user=user, snapshot=revision.snapshot
+        revision=revision,
+        kind=RevisionEvent.Kind.SUBMITTED,
+        user=user,
+        snapshot=revision.snapshot,
+        comment="".join(
+            f"Send med ein kontroll som ikkje stemmer: {check.label} ({check.detail}).\n"
+            for check in failing
+        ).strip(),
+    )
+    round_ = ApprovalRound.objects.create(
+        revision=revision,
+        number=(revision.rounds.aggregate(last=Max("number"))["last"] or 0) + 1,
+        opened_at=revision.submitted_at,
     )
     for organisation, bodies in revision.deciding_parties():
         for body in bodies:
-            Approval.objects.get_or_create(revision=revision, organisation=organisation, body=body)
+            Approval.objects.create(
+                revision=revision, round=round_, organisation=organisation, body=body
+            )
     return _notify_approvers(revision, site_url)
+
+
+@transaction.atomic
+def set_due_date(*, revision: Revision, due_on: datetime.date | None) -> None:
+    """The date by which the parties should have decided; nothing else of the row is written."""
+    _lock(revision)
+    if revision.is_approved:
+        raise WorkflowError("Handlingsplanen er godkjend av KDD, og fristen kan ikkje endrast.")
+    revision.due_on = due_on
+    revision.save(update_fields=["due_on"])
 
 
 def _notify_approvers(revision: Revision, site_url: str) -> list[str]:
@@ -166,12 +239,36 @@ def _notify_approvers(revision: Revision, site_url: str) -> list[str]:
     return recipients
 
 
+def recorded_mark(approval: Approval) -> str:
+    """When the approval was last recorded, as a form carries it ("" if never)."""
+    return approval.recorded_at.isoformat() if approval.recorded_at else ""
+
+
 @transaction.atomic
-def record_decision(*, approval: Approval, user, values: dict) -> Approval:
-    """An approver records a body's meeting and decision for its own organisation."""
-    if approval.revision.status != Revision.Status.SUBMITTED:
+def record_decision(*, approval: Approval, user, values: dict, seen: str | None = None) -> Approval:
+    """An approver records a body's meeting and decision for its own organisation.
+
+    `seen` is recorded_mark() of the approval as the approver's form showed it: if someone has
+    recorded this body's decision since, nothing is saved (WorkflowError).
+    """
+    revision = approval.revision
+    _lock(revision)
+    if revision.is_approved:
+        raise ImmutableRevisionError(revision)
+    if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError(
             "Vedtak kan berre registrerast medan handlingsplanen er til handsaming."
+        )
+    current = revision.current_round()
+    if current is None or approval.round_id != current.pk:
+        raise WorkflowError(
+            "Handlingsplanen er send tilbake og send på nytt sidan du opna skjemaet. "
+            "Registrer vedtaket i den nye runden."
+        )
+    if seen is not None and recorded_mark(Approval.objects.get(pk=approval.pk)) != seen:
+        raise WorkflowError(
+            f"Nokon andre har registrert vedtaket i {approval.decider} sidan du opna skjemaet, "
+            "så ingenting er lagra. Sjå vedtaket slik det er no, og prøv igjen."
         )
     for name, value in values.items():
         setattr(approval, name, value)
@@ -183,6 +280,7 @@ def record_decision(*, approval: Approval, user, values: dict) -> Approval:
 @transaction.atomic
 def kdd_approve(*, revision: Revision, user) -> Revision:
     """KDD approves once every party has; from then on the revision is immutable."""
+    _lock(revision)
     parties = revision.agreement.ordered_parties()
     ministry = next((o for o in parties if o.kind == Organisation.Kind.MINISTRY), None)
     if ministry is None:
@@ -196,6 +294,7 @@ def kdd_approve(*, revision: Revision, user) -> Revision:
     today = timezone.localdate()
     Approval.objects.update_or_create(
         revision=revision,
+        round=revision.current_round(),
         organisation=ministry,
         body=Approval.Body.KDD,
         defaults={
@@ -224,7 +323,11 @@ def _store_approved_report(revision: Revision, user) -> None:
 
 @transaction.atomic
 def send_back(*, revision: Revision, user, comment: str) -> Revision:
-    """KDD returns the revision to the editor; the snapshot and comment stay in its history."""
+    """KDD returns the revision to the editor; the snapshot and comment stay in its history.
+
+    The send-back closes the approval round: its decisions stay visible, but no longer count.
+    """
+    _lock(revision)
     if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError("Berre ein handlingsplan som er til handsaming kan sendast tilbake.")
     if not comment.strip():
@@ -236,6 +339,10 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
         comment=comment,
         snapshot=revision.snapshot,
     )
+    round_ = revision.current_round()
+    if round_ is not None:
+        round_.closed_at, round_.comment = timezone.now(), comment
+        round_.save()
     revision.status = Revision.Status.DRAFT
     revision.snapshot = None
     revision.save()

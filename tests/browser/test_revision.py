@@ -41,3 +41,38 @@ def test_a_municipality_records_its_decision(
     row = page.locator("tr", has_text="26/41")
     assert "18.06.2026" in row.inner_text() and "Godkjent" in row.inner_text()
     assert serious_violations(page) == []
+
+
+def test_the_project_leader_confirms_failing_checks_and_kdd_sees_them(
+    transactional_db, live_server, page, owner, seed, screenshot
+):
+    """Weights off by a few tenths: the draft says so and asks for a confirmation, which the
+    project leader ticks; KDD's box shows the same checks. Accessible at every step."""
+    from budget.models import Amount
+
+    for line, kroner in (("delmal-1", 4_054_000), ("delmal-2", 928_000), ("delmal-3", 1_018_000)):
+        amount = Amount.objects.get(line__key=line, year=2027, source__key="kdd-1350-post-66")
+        amount.kroner = kroner
+        amount.save()
+    workflow.start_revision(agreement=seed, year=2026, user=owner)
+    make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))
+
+    log_in(page, live_server.url, "prosjektleiar", "test-passord-123")
+    page.goto(live_server.url + "/rullering/vest-telemark/2026/")
+    page.get_by_text("3 kontrollar av budsjettet stemmer ikkje:").first.wait_for()
+    page.get_by_role("link", name="Prioriteringar").wait_for()
+    assert serious_violations(page) == []
+    screenshot(page, "rullering-utkast-kontrollar")
+    page.get_by_role("button", name="Send til godkjenning").click()
+    page.get_by_role("heading", name="Send handlingsplan 2026 til godkjenning?").wait_for()
+    assert serious_violations(page) == []
+    page.get_by_label("Eg har sett kontrollane som ikkje stemmer").check()
+    page.get_by_role("button", name="Send til godkjenning").click()
+    page.get_by_text("Handlingsplan 2026 er send til godkjenning.").wait_for()
+
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "kdd", "test-passord-123")
+    page.goto(live_server.url + "/rullering/vest-telemark/2026/")
+    box = page.locator(".action-box", has_text="Godkjenning frå KDD")
+    assert "Delmål 1 har 60 % av midlane til delmåla" in box.inner_text()
+    assert serious_violations(page) == []

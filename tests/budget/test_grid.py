@@ -113,3 +113,34 @@ def test_a_cell_others_changed_but_this_person_left_alone_is_not_a_conflict(owne
     data[f"c-{amount.line_id}-{amount.source_id}"] = "550000"
     assert owner_client.post(URL, data).status_code == 302
     assert kroner("delmal-2", "anna") == 1000 and kroner("delmal-1", "kdd-1350-post-66") == 550_000
+
+
+def test_a_cell_someone_else_saved_is_kept_when_this_person_saves_other_cells(owner_client, seed):
+    data = grid_data(**{"delmal-2__anna": "1000"})  # the grid as shown, one cell typed
+    amount = Amount.objects.get(line__key="delmal-1", source__key="kdd-1350-post-66", year=2025)
+    amount.kroner = 550_000  # meanwhile, someone else saves another cell
+    amount.save()
+    response = owner_client.post(URL, data)
+    assert response.status_code == 302
+    assert kroner("delmal-2", "anna") == 1000 and kroner("delmal-1", "kdd-1350-post-66") == 550_000
+
+
+def test_after_a_conflict_the_cells_left_alone_show_what_is_saved_now(owner_client, seed):
+    data = grid_data(**{"delmal-1__kdd-1350-post-66": "600 000"})
+    mine, other = (
+        Amount.objects.get(line__key=line, source__key="kdd-1350-post-66", year=2025)
+        for line in ("delmal-1", "delmal-2")
+    )
+    mine.kroner, other.kroner = 550_000, 250_000  # someone else saves both cells
+    mine.save()
+    other.save()
+    response = owner_client.post(URL, data)
+    assert "Nokon andre har endra budsjettet medan du skreiv" in response.text
+    assert f'name="c-{other.line_id}-{other.source_id}" value="250000"' in response.text
+    # Saving again from that page writes this person's cell and keeps the other one.
+    data[f"o-{mine.line_id}-{mine.source_id}"] = "550000"
+    data[f"o-{other.line_id}-{other.source_id}"] = "250000"
+    data[f"c-{other.line_id}-{other.source_id}"] = "250000"
+    assert owner_client.post(URL, data).status_code == 302
+    assert kroner("delmal-1", "kdd-1350-post-66") == 600_000
+    assert kroner("delmal-2", "kdd-1350-post-66") == 250_000

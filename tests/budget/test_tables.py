@@ -58,6 +58,20 @@ def test_a_share_that_no_longer_matches_its_weight_fails_its_check(seed):
     ]
 
 
+def test_the_weight_check_states_its_tolerance_and_the_deviation_in_points(seed):
+    amount = Amount.objects.get(line__key="delmal-1", year=2027, source__key="kdd-1350-post-66")
+    amount.kroner += 54_000  # 10 854 000 of 18 054 000 kr: 60.12 %
+    amount.save()
+    details = {c.label: c.detail for c in BudgetOverview.from_agreement(seed).checks}
+    assert details["Delmål 1 har 60 % av midlane til delmåla"] == (
+        "10\xa0854\xa0000 kr av 18\xa0054\xa0000 kr = 60,1 %, avvik +0,1 prosentpoeng, "
+        "toleranse ±0,05 prosentpoeng"
+    )
+    assert details["Delmål 2 har 20 % av midlane til delmåla"].endswith(
+        "= 19,9 %, avvik \N{MINUS SIGN}0,1 prosentpoeng, toleranse ±0,05 prosentpoeng"
+    )
+
+
 def test_weights_not_summing_to_100_fail_their_check(seed):
     goal = seed.sub_goals.get(number=2)
     goal.weight = 30

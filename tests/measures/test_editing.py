@@ -54,9 +54,17 @@ def editing_requests(seed) -> list[tuple[str, str, dict]]:
             reverse("measures:measure-title", args=m),
             {"title": "Ny", "version": measure.version},
         ),
-        ("post", reverse("measures:measure-move", args=m), {"retning": "opp"}),
-        ("post", reverse("measures:measure-close", args=m), {"closed_on": "2026-01-01"}),
-        ("post", reverse("measures:measure-reopen", args=m), {}),
+        (
+            "post",
+            reverse("measures:measure-move", args=m),
+            {"retning": "opp", "version": measure.version},
+        ),
+        (
+            "post",
+            reverse("measures:measure-close", args=m),
+            {"closed_on": "2026-01-01", "version": measure.version},
+        ),
+        ("post", reverse("measures:measure-reopen", args=m), {"version": measure.version}),
         (
             "post",
             reverse("measures:measure-organisations", args=m),
@@ -74,8 +82,16 @@ def editing_requests(seed) -> list[tuple[str, str, dict]]:
             reverse("measures:section-edit", args=[*m, section.pk]),
             {"kind": section.kind, "heading": "X", "body": "Y", "version": section.version},
         ),
-        ("post", reverse("measures:section-move", args=[*m, section.pk]), {"retning": "ned"}),
-        ("post", reverse("measures:section-delete", args=[*m, section.pk]), {}),
+        (
+            "post",
+            reverse("measures:section-move", args=[*m, section.pk]),
+            {"retning": "ned", "version": section.version},
+        ),
+        (
+            "post",
+            reverse("measures:section-delete", args=[*m, section.pk]),
+            {"version": section.version},
+        ),
         ("post", reverse("measures:markdown-preview", args=[SLUG]), {"body": "**x**"}),
         ("get", reverse("budget:edit", args=[SLUG]) + "?ar=2025", {}),
         ("post", reverse("budget:edit", args=[SLUG]) + "?ar=2025", budget_grid_2025(seed)),
@@ -263,7 +279,10 @@ def test_a_new_measure_whose_number_is_taken_meanwhile_is_refused_beside_the_fie
 
 def test_moving_a_measure_up_swaps_numbers_with_its_neighbour(owner_client, seed):
     third, second = seed.measures.get(key=KEY), seed.measures.get(key="risikoreduserande-tiltak")
-    owner_client.post(reverse("measures:measure-move", args=[SLUG, KEY]), {"retning": "opp"})
+    owner_client.post(
+        reverse("measures:measure-move", args=[SLUG, KEY]),
+        {"retning": "opp", "version": third.version},
+    )
     third.refresh_from_db()
     second.refresh_from_db()
     assert (third.number, second.number) == (2, 3)
@@ -272,17 +291,24 @@ def test_moving_a_measure_up_swaps_numbers_with_its_neighbour(owner_client, seed
 
 def test_closing_and_reopening_a_measure(owner_client, seed):
     url = reverse("measures:measure-close", args=[SLUG, KEY])
-    owner_client.post(url, {"closed_on": "2026-05-31"})
+    owner_client.post(
+        url, {"closed_on": "2026-05-31", "version": seed.measures.get(key=KEY).version}
+    )
     measure = seed.measures.get(key=KEY)
     assert measure.status == "closed" and str(measure.closed_on) == "2026-05-31"
     assert "Avslutta 31.05.2026" in owner_client.get(measure.get_absolute_url()).text
-    owner_client.post(reverse("measures:measure-reopen", args=[SLUG, KEY]))
+    owner_client.post(
+        reverse("measures:measure-reopen", args=[SLUG, KEY]), {"version": measure.version}
+    )
     measure.refresh_from_db()
     assert measure.status == "active" and measure.closed_on is None
 
 
 def test_closing_without_a_date_is_refused(owner_client, seed):
-    owner_client.post(reverse("measures:measure-close", args=[SLUG, KEY]), {"closed_on": ""})
+    version = seed.measures.get(key=KEY).version
+    owner_client.post(
+        reverse("measures:measure-close", args=[SLUG, KEY]), {"closed_on": "", "version": version}
+    )
     assert seed.measures.get(key=KEY).status == "active"
 
 
@@ -331,7 +357,8 @@ def test_sections_are_added_edited_reordered_and_removed(owner_client, seed):
     added = measure.sections.get(heading="Status")
     assert added.position == measure.sections.count() - 1
     owner_client.post(
-        reverse("measures:section-move", args=[SLUG, KEY, added.pk]), {"retning": "opp"}
+        reverse("measures:section-move", args=[SLUG, KEY, added.pk]),
+        {"retning": "opp", "version": added.version},
     )
     added.refresh_from_db()
     assert added.position == measure.sections.count() - 2
@@ -341,7 +368,9 @@ def test_sections_are_added_edited_reordered_and_removed(owner_client, seed):
     )
     added.refresh_from_db()
     assert (added.heading, added.body) == ("Status 2026", "Ferdig.")
-    owner_client.post(reverse("measures:section-delete", args=[SLUG, KEY, added.pk]))
+    owner_client.post(
+        reverse("measures:section-delete", args=[SLUG, KEY, added.pk]), {"version": added.version}
+    )
     assert not Section.objects.filter(pk=added.pk).exists()
     assert [s.position for s in measure.sections.order_by("position")] == list(
         range(measure.sections.count())
@@ -597,7 +626,10 @@ def test_the_budget_page_shows_its_change_log(owner_client, seed):
 
 def test_deleted_sections_stay_in_the_history(owner_client, seed):
     section = seed.measures.get(key=KEY).sections.get(heading="Moglege målgrupper")
-    owner_client.post(reverse("measures:section-delete", args=[SLUG, KEY, section.pk]))
+    owner_client.post(
+        reverse("measures:section-delete", args=[SLUG, KEY, section.pk]),
+        {"version": section.version},
+    )
     text = owner_client.get(reverse("measures:measure-history", args=[SLUG, KEY])).text
     assert "sletta seksjonen «Moglege målgrupper»" in text
 

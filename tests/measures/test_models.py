@@ -188,11 +188,11 @@ def test_every_save_of_a_plan_row_makes_exactly_one_new_version(seed):
     measure.title = "Ny tittel"
     measure.save()
     assert Measure.objects.get(pk=measure.pk).version == start + 1
-    measure.close(on=datetime.date(2026, 3, 1))
+    measure.close(on=datetime.date(2026, 3, 1), version=measure.version)
     assert Measure.objects.get(pk=measure.pk).version == start + 2
     measure.mark_changed()
     assert Measure.objects.get(pk=measure.pk).version == start + 3
-    neighbour = move_measure(measure, up=True)
+    neighbour = move_measure(measure, up=True, version=measure.version)
     assert Measure.objects.get(pk=measure.pk).version > start + 3
     assert neighbour.version == Measure.objects.get(pk=neighbour.pk).version > 1
 

@@ -78,7 +78,8 @@ def test_later_measures_are_hatched_and_labelled(owner_client):
 
 
 def test_a_closed_measure_ends_at_its_closing_date_and_says_so(owner_client, seed):
-    seed.measures.get(key="kompetansesirkel").close(datetime.date(2026, 6, 30))
+    closed = seed.measures.get(key="kompetansesirkel")
+    closed.close(datetime.date(2026, 6, 30), version=closed.version)
     (narrow, _) = pictures(overview(owner_client), "timeline")
     rect = next(r for r in bars(narrow, "data-key") if r.get("data-key") == "kompetansesirkel")
     assert (rect.get("data-kind"), rect.get("data-start"), rect.get("data-end")) == (

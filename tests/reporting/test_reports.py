@@ -405,7 +405,8 @@ def test_the_changes_sheet_shows_every_change_with_its_reason_and_every_status(s
     changed = seed.measures.get(key="smb-utvikling")
     changed.title = "SMB-utvikling i alle seks kommunane"
     changed.save()
-    seed.measures.get(key="vandrande-seminar").close(datetime.date(2026, 3, 1))
+    closed = seed.measures.get(key="vandrande-seminar")
+    closed.close(datetime.date(2026, 3, 1), version=closed.version)
     MeasureFactory(sub_goal=changed.sub_goal, key="lokal-mat", number=9, title="Lokal mat")
     seed.measures.get(key="interkommunal-bustadutviklar").delete()
     reason = "Alle seks kommunane er med frå 2026, etter vedtak i Vest-Telemarkrådet."

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
 import smtplib
 from io import StringIO
 
@@ -15,32 +17,22 @@ from django.db import transaction
 from django.urls import reverse
 
 from budget.models import Amount
-from measures.models import Measure, Organisation, Role
+from measures.models import Measure, Organisation
 from reporting.models import Approval, ImmutableRevisionError, MeasureNote, Revision
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import report_html
 from reporting.plan_file import PlanFileError, import_plan, parse_plan
-from tests.factories import make_user
+from reporting.revision.workflow import recorded_mark
+from tests.reporting.conftest import MUNICIPALITIES
 from tests.support import SEED_FILE, dump_database, measure_form_data
 
 SLUG = "vest-telemark"
-MUNICIPALITIES = ["fyresdal", "kviteseid", "nissedal", "seljord", "tokke", "vinje"]
 
 
-@pytest.fixture
-def people(seed):
-    """One user per role, with e-mail addresses, as demo_users would make them."""
-    users = {"prosjektleiar": make_user("prosjektleiar", seed, Role.Kind.EDITOR)}
-    for name in MUNICIPALITIES:
-        org = Organisation.objects.get(key=f"{name}-kommune")
-        users[name] = make_user(name, seed, Role.Kind.APPROVER, org)
-    county = Organisation.objects.get(key="telemark-fylkeskommune")
-    users["fylkeskommunen"] = make_user("fylkeskommunen", seed, Role.Kind.APPROVER, county)
-    users["kdd"] = make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))
-    for user in users.values():
-        user.email = f"{user.username}@example.no"
-        user.save()
-    return users
+def confirmed(page) -> dict:
+    """The submission confirmed for the failing checks that `page` asked about."""
+    accepted = re.findall(r'<input type="hidden" name="accepted" value="([^"]*)"', page.text)
+    return {"confirm": "on", "accepted": [html.unescape(label) for label in accepted]}
 
 
 def as_user(client, user):
@@ -53,10 +45,15 @@ def url(name: str, *args) -> str:
 
 
 def decide(client, user, org_key: str, bodies: list[str], decision: str = "approved"):
+    """Record the bodies' decisions as the form would, over what is recorded now."""
     data = {}
     for body in bodies:
+        shown = Approval.objects.filter(
+            revision__year=2026, organisation__key=org_key, body=body, round__closed_at__isnull=True
+        ).first()
         data.update(
             {
+                f"{body}-seen": recorded_mark(shown) if shown else "",
                 f"{body}-planned_on": "2026-06-10",
                 f"{body}-decided_on": "2026-06-18",
                 f"{body}-decision": decision,
@@ -94,7 +91,7 @@ def edit_the_living_plan(client, editor, seed):
     )
     client.post(
         reverse("measures:measure-close", args=[SLUG, "vandrande-seminar"]),
-        {"closed_on": "2026-03-01"},
+        {"closed_on": "2026-03-01", "version": seed.measures.get(key="vandrande-seminar").version},
     )
     amount = Amount.objects.get(line__key="delmal-2", year=2026, source__key="kdd-1350-post-66")
     amount.kroner = 1_800_000
@@ -135,8 +132,11 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
     }
     assert client.post(url("revision-notes", 2026), notes).status_code == 302
     client.post(url("revision-due", 2026), {"due_on": "2026-06-30"})
+    # 200 000 kr less for sub-goal 2 puts its share off its weight: confirmed, then sent.
+    asked = client.post(url("revision-submit", 2026))
+    assert "Delmål 2 har 20 % av midlane til delmåla" in asked.text
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url("revision-submit", 2026)).status_code == 302
+        assert client.post(url("revision-submit", 2026), confirmed(asked)).status_code == 302
     revision = Revision.objects.get(year=2026)
     assert (
         revision.status == "submitted"
@@ -177,7 +177,10 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
         "Ingen endringar i tiltaka, delmåla eller budsjettet."
         in client.get(url("revision", 2027)).text
     )
-    client.post(reverse("measures:measure-reopen", args=[SLUG, "vandrande-seminar"]))
+    client.post(
+        reverse("measures:measure-reopen", args=[SLUG, "vandrande-seminar"]),
+        {"version": seed.measures.get(key="vandrande-seminar").version},
+    )
     page = client.get(url("revision", 2027)).text
     assert "Tiltak 1.5 Vandrande bygdevekstseminar" in page.split("Endra tiltak")[1]
 
@@ -228,8 +231,8 @@ def test_a_decision_is_saved_for_both_bodies_or_for_neither(client, seed, people
     submitted_2026(client, people, seed)
     record_decision = workflow.record_decision
 
-    def kdd_approves_after_the_first_row(*, approval, user, values):
-        recorded = record_decision(approval=approval, user=user, values=values)
+    def kdd_approves_after_the_first_row(*, approval, user, values, **rest):
+        recorded = record_decision(approval=approval, user=user, values=values, **rest)
         revision = Revision.objects.get(pk=approval.revision_id)
         if not revision.is_approved:
             revision.status = Revision.Status.APPROVED

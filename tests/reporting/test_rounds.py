@@ -1,0 +1,234 @@
+"""Approval rounds: each submission is a round of its own, and only the current one counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from measures.models import Organisation, Role
+from reporting.models import Approval, ApprovalRound, ImmutableRevisionError, Revision
+from reporting.outputs.context import Report
+from reporting.outputs.pdf import report_html
+from reporting.revision import workflow
+from tests.factories import make_user
+from tests.reporting.test_workflow import (
+    MUNICIPALITIES,
+    SLUG,
+    as_user,
+    decide,
+    submitted_2026,
+    url,
+)
+
+
+def everyone_approves(client, people) -> None:
+    for name in MUNICIPALITIES:
+        decide(client, people[name], f"{name}-kommune", ["formannskap", "kommunestyre"])
+    decide(client, people["fylkeskommunen"], "telemark-fylkeskommune", ["fylkesting"])
+
+
+def send_back_and_resubmit(client, people, comment: str = "Budsjettet for 2027 må forklarast."):
+    as_user(client, people["kdd"]).post(url("revision-send-back", 2026), {"comment": comment})
+    as_user(client, people["prosjektleiar"]).post(url("revision-submit", 2026))
+
+
+def test_decisions_of_a_round_kdd_sent_back_no_longer_count(client, seed, people):
+    revision = submitted_2026(client, people, seed)
+    everyone_approves(client, people)
+    assert revision.approved_by_every_party()
+    send_back_and_resubmit(client, people)
+
+    revision.refresh_from_db()
+    assert revision.status == "submitted" and not revision.approved_by_every_party()
+    page = as_user(client, people["kdd"]).get(url("revision", 2026)).text
+    assert "Godkjenn handlingsplan 2026" not in page
+    assert "KDD kan godkjenne når alle partane har godkjent." in page
+    response = client.post(url("revision-approve", 2026), follow=True)
+    assert "Alle partane må ha godkjent handlingsplanen" in response.text
+    assert Revision.objects.get(year=2026).status == "submitted"
+
+    # Section 8, on the process page and in the report, counts this round's decisions only.
+    process = client.get(reverse("reporting:process", args=[SLUG])).text
+    assert "Ingen partar har godkjent handlingsplanen enno." in process
+    html = report_html(Report.from_revision(revision))
+    assert "Ingen partar har godkjent handlingsplanen enno." in html.split("8. Handlingsplanen")[-1]
+
+    # Once every party has decided again, KDD approves the new round.
+    everyone_approves(client, people)
+    as_user(client, people["kdd"]).post(url("revision-approve", 2026))
+    revision.refresh_from_db()
+    assert revision.is_approved
+    assert [(r.number, r.is_open) for r in revision.rounds.all()] == [(1, False), (2, True)]
+
+
+def test_earlier_rounds_stay_visible_as_history_on_the_revision_page(client, seed, people):
+    submitted_2026(client, people, seed)
+    decide(client, people["vinje"], "vinje-kommune", ["formannskap", "kommunestyre"])
+    send_back_and_resubmit(client, people, "Tiltak 2.3 manglar grunngjeving.")
+
+    page = as_user(client, people["prosjektleiar"]).get(url("revision", 2026)).text
+    assert "Status for partane, runde 2" in page
+    current = page.split("Status for partane, runde 2")[1].split("Tidlegare godkjenningsrundar")[0]
+    assert "Godkjent" not in current.split("Vinje kommune")[1].split("</tr>")[1]
+    history = page.split("Tidlegare godkjenningsrundar")[1]
+    assert "Runde 1: send til godkjenning" in history
+    assert "Merknad frå KDD: Tiltak 2.3 manglar grunngjeving." in history
+    vinje = history.split(">Vinje kommune</th>")[1].split("</tr>")[0]
+    assert "Formannskap" in vinje and "Godkjent" in vinje and "18.06.2026" in vinje
+
+
+def test_late_parties_and_reminders_count_the_current_round_only(
+    client, seed, people, time_machine, django_capture_on_commit_callbacks
+):
+    revision = submitted_2026(client, people, seed)
+    everyone_approves(client, people)
+    send_back_and_resubmit(client, people)
+    revision.refresh_from_db()
+    workflow.set_due_date(revision=revision, due_on=datetime.date(2026, 6, 30))
+    mail.outbox.clear()
+    time_machine.move_to("2026-07-02 12:00+02:00")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders")
+    reminded = sorted(address for message in mail.outbox for address in message.to)
+    assert reminded == sorted(f"{n}@example.no" for n in [*MUNICIPALITIES, "fylkeskommunen"])
+
+
+def test_a_rejection_and_its_comment_are_shown_to_the_project_leader_and_kdd(client, seed, people):
+    submitted_2026(client, people, seed)
+    data = {
+        "formannskap-decided_on": "2026-06-05",
+        "formannskap-decision": "approved",
+        "kommunestyre-decided_on": "2026-06-12",
+        "kommunestyre-decision": "rejected",
+        "kommunestyre-comment": "Budsjettet for 2027 er ikkje avklart.",
+    }
+    as_user(client, people["kviteseid"]).post(url("decision", 2026, "kviteseid-kommune"), data)
+
+    expected = (
+        "Kviteseid kommunestyre har ikkje godkjent handlingsplanen (merknad: Budsjettet for 2027 "
+        "er ikkje avklart.). KDD kan sende handlingsplanen tilbake til prosjektleiaren"
+    )
+    for name in ("prosjektleiar", "kdd"):
+        assert expected in as_user(client, people[name]).get(url("revision", 2026)).text, name
+    partner = make_user("husbanken", seed, Role.Kind.PARTNER)
+    page = as_user(client, partner).get(url("revision", 2026)).text
+    assert "Budsjettet for 2027 er ikkje avklart." not in page
+
+
+def test_a_formannskap_rejection_says_the_kommunestyre_decides(client, seed, people):
+    submitted_2026(client, people, seed)
+    data = {
+        "formannskap-decided_on": "2026-06-05",
+        "formannskap-decision": "rejected",
+        "kommunestyre-decision": "pending",
+    }
+    as_user(client, people["tokke"]).post(url("decision", 2026, "tokke-kommune"), data)
+    page = as_user(client, people["prosjektleiar"]).get(url("revision", 2026)).text
+    assert (
+        "Tokke formannskap har ikkje godkjent handlingsplanen. "
+        "Det endelege vedtaket gjer kommunestyret."
+    ) in page
+
+
+def test_a_decision_form_opened_in_a_round_that_was_sent_back_saves_nothing(client, seed, people):
+    revision = submitted_2026(client, people, seed)
+    old = revision.current_approvals().get(organisation__key="vinje-kommune", body="kommunestyre")
+    send_back_and_resubmit(client, people)
+    with pytest.raises(workflow.WorkflowError, match="send tilbake og send på nytt"):
+        workflow.record_decision(
+            approval=old,
+            user=people["vinje"],
+            values={"decision": "approved", "decided_on": datetime.date(2026, 6, 18)},
+        )
+    assert not Approval.objects.filter(revision=revision, decision="approved").exists()
+
+
+def test_the_rounds_of_an_approved_revision_are_frozen(seed):
+    revision = Revision.objects.get(year=2025)
+    round_ = revision.rounds.get()
+    assert round_.is_open and revision.current_round() == round_
+    round_.comment = "endra"
+    for attempt in (round_.save, round_.delete):
+        with pytest.raises(ImmutableRevisionError):
+            attempt()
+    with pytest.raises(ImmutableRevisionError):
+        ApprovalRound.objects.create(
+            revision=revision, number=2, opened_at=revision.approved_at, closed_at=None
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_puts_earlier_approvals_into_a_first_round():
+    """A submitted revision's approvals become its open round 1; a draft's, after KDD's
+    send-back, a closed round 1 with KDD's comment."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("reporting", "0007_approval_rounds")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    try:
+        org = apps.get_model("measures", "Organisation").objects.create(
+            key="testkommune", name="Testkommune", kind="municipality"
+        )
+        agreement = apps.get_model("measures", "Agreement").objects.create(
+            slug="a", name="A", pilot_name="A", first_year=2025, last_year=2028
+        )
+        Revision = apps.get_model("reporting", "Revision")
+        Approval = apps.get_model("reporting", "Approval")
+        submitted_at = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+        submitted = Revision.objects.create(
+            agreement=agreement, year=2026, status="submitted", submitted_at=submitted_at
+        )
+        draft = Revision.objects.create(agreement=agreement, year=2027, status="draft")
+        apps.get_model("reporting", "RevisionEvent").objects.create(
+            revision=draft, kind="sent_back", comment="Rett budsjettet."
+        )
+        for revision in (submitted, draft):
+            Approval.objects.create(revision=revision, organisation=org, body="kommunestyre")
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+        first = ApprovalRound.objects.get(revision__year=2026)
+        assert (first.number, first.is_open, first.opened_at) == (1, True, submitted_at)
+        assert Revision.objects.get(year=2026).approvals.get().round_id == first.pk
+        closed = ApprovalRound.objects.get(revision__year=2027)
+        assert (closed.number, closed.is_open, closed.comment) == (1, False, "Rett budsjettet.")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_decision_recorded_by_someone_else_since_the_form_was_opened_is_not_overwritten(
+    client, seed, people
+):
+    submitted_2026(client, people, seed)
+    vinje = Organisation.objects.get(key="vinje-kommune")
+    colleague = make_user("vinje-2", seed, Role.Kind.APPROVER, vinje)
+    form = as_user(client, people["vinje"]).get(url("decision", 2026, "vinje-kommune")).text
+    assert 'type="hidden" name="kommunestyre-seen"' in form
+    decide(client, colleague, "vinje-kommune", ["formannskap", "kommunestyre"])  # approved
+    stale = {  # what the first approver's form, opened before, posts
+        "formannskap-seen": "",
+        "formannskap-decision": "approved",
+        "formannskap-decided_on": "2026-06-05",
+        "kommunestyre-seen": "",
+        "kommunestyre-decision": "rejected",
+        "kommunestyre-decided_on": "2026-06-12",
+    }
+    response = as_user(client, people["vinje"]).post(
+        url("decision", 2026, "vinje-kommune"), stale, follow=True
+    )
+    assert "Nokon andre har registrert vedtaket i Vinje formannskap sidan du opna skjemaet" in (
+        response.text
+    )
+    kommunestyre = Approval.objects.get(
+        revision__year=2026, organisation__key="vinje-kommune", body="kommunestyre"
+    )
+    assert kommunestyre.decision == "approved"
