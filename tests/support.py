@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
 from pathlib import Path
 
 import yaml
 from django.apps import apps
 from django.db import connection
+from django.urls import reverse
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
 from reporting.models import Approval, ApprovalRound, Revision
+from reporting.revision.workflow import recorded_mark
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "fixtures" / "vest-telemark-2025.yaml"
 SOURCE_DOCUMENT = ROOT / "fixtures" / "handlingsplan-2025-kjelde.txt"
+# Screenshots and downloads of the browser tests, for a person to look at.
+ARTIFACTS = ROOT / "test-artifacts"
 SEED_SLUG = "vest-telemark"
 PASSWORD = "test-passord-123"
 
@@ -179,3 +185,50 @@ def approve(revision: Revision, user) -> Revision:
             values={"decided_on": datetime.date(2026, 6, 18), "decision": "approved"},
         )
     return workflow.kdd_approve(revision=revision, user=user)
+
+
+# The yearly cycle through the views, as the browser would post it.
+
+MUNICIPALITIES = ["fyresdal", "kviteseid", "nissedal", "seljord", "tokke", "vinje"]
+
+
+def confirmed(page) -> dict:
+    """The submission confirmed for the failing checks that `page` asked about."""
+    accepted = re.findall(r'<input type="hidden" name="accepted" value="([^"]*)"', page.text)
+    return {"confirm": "on", "accepted": [html.unescape(label) for label in accepted]}
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"reporting:{name}", args=[SEED_SLUG, *args])
+
+
+def decide(client, user, org_key: str, bodies: list[str], decision: str = "approved"):
+    """Record the bodies' decisions as the form would, over what is recorded now."""
+    data = {}
+    for body in bodies:
+        shown = Approval.objects.filter(
+            revision__year=2026, organisation__key=org_key, body=body, round__closed_at__isnull=True
+        ).first()
+        data.update(
+            {
+                f"{body}-seen": recorded_mark(shown) if shown else "",
+                f"{body}-planned_on": "2026-06-10",
+                f"{body}-decided_on": "2026-06-18",
+                f"{body}-decision": decision,
+                f"{body}-case_reference": "26/12",
+                f"{body}-comment": "",
+            }
+        )
+    return as_user(client, user).post(url("decision", 2026, org_key), data)
+
+
+def submitted_2026(client, people, seed) -> Revision:
+    as_user(client, people["prosjektleiar"])
+    client.post(url("revision-start"), {"year": 2026})
+    client.post(url("revision-submit", 2026))
+    return Revision.objects.get(year=2026)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import ARTIFACTS
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Flags for a sandboxed machine without network: no background traffic, no GPU.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
-from tests.support import log_in, serious_violations
+from tests.support import ARTIFACTS, log_in, serious_violations
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,7 @@ import pytest
 
 from measures.models import Organisation, Role
 from tests.factories import make_user
-
-MUNICIPALITIES = ["fyresdal", "kviteseid", "nissedal", "seljord", "tokke", "vinje"]
+from tests.support import MUNICIPALITIES
 
 
 @pytest.fixture

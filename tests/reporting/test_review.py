@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from budget.models import Amount
 from reporting.models import Revision
-from tests.reporting.test_workflow import SLUG, as_user, confirmed, url
-from tests.support import dump_database
+from tests.support import SEED_SLUG as SLUG
+from tests.support import as_user, confirmed, dump_database, url
 
 SHARES_OFF = "Stemmer ikkje:</span> Delmål 1 har 60 % av midlane til delmåla"
 

@@ -15,13 +15,15 @@ from reporting.outputs.context import Report
 from reporting.outputs.pdf import report_html
 from reporting.revision import workflow
 from tests.factories import make_user
-from tests.reporting.test_workflow import (
+from tests.support import (
     MUNICIPALITIES,
-    SLUG,
     as_user,
     decide,
     submitted_2026,
     url,
+)
+from tests.support import (
+    SEED_SLUG as SLUG,
 )
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import html
-import re
 import smtplib
 from io import StringIO
 
@@ -22,46 +20,20 @@ from reporting.models import Approval, ImmutableRevisionError, MeasureNote, Revi
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import report_html
 from reporting.plan_file import PlanFileError, import_plan, parse_plan
-from reporting.revision.workflow import recorded_mark
-from tests.reporting.conftest import MUNICIPALITIES
-from tests.support import SEED_FILE, dump_database, measure_form_data
-
-SLUG = "vest-telemark"
-
-
-def confirmed(page) -> dict:
-    """The submission confirmed for the failing checks that `page` asked about."""
-    accepted = re.findall(r'<input type="hidden" name="accepted" value="([^"]*)"', page.text)
-    return {"confirm": "on", "accepted": [html.unescape(label) for label in accepted]}
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"reporting:{name}", args=[SLUG, *args])
-
-
-def decide(client, user, org_key: str, bodies: list[str], decision: str = "approved"):
-    """Record the bodies' decisions as the form would, over what is recorded now."""
-    data = {}
-    for body in bodies:
-        shown = Approval.objects.filter(
-            revision__year=2026, organisation__key=org_key, body=body, round__closed_at__isnull=True
-        ).first()
-        data.update(
-            {
-                f"{body}-seen": recorded_mark(shown) if shown else "",
-                f"{body}-planned_on": "2026-06-10",
-                f"{body}-decided_on": "2026-06-18",
-                f"{body}-decision": decision,
-                f"{body}-case_reference": "26/12",
-                f"{body}-comment": "",
-            }
-        )
-    return as_user(client, user).post(url("decision", 2026, org_key), data)
+from tests.support import (
+    MUNICIPALITIES,
+    SEED_FILE,
+    as_user,
+    confirmed,
+    decide,
+    dump_database,
+    measure_form_data,
+    submitted_2026,
+    url,
+)
+from tests.support import (
+    SEED_SLUG as SLUG,
+)
 
 
 def edit_the_living_plan(client, editor, seed):
@@ -183,13 +155,6 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
     )
     page = client.get(url("revision", 2027)).text
     assert "Tiltak 1.5 Vandrande bygdevekstseminar" in page.split("Endra tiltak")[1]
-
-
-def submitted_2026(client, people, seed) -> Revision:
-    as_user(client, people["prosjektleiar"])
-    client.post(url("revision-start"), {"year": 2026})
-    client.post(url("revision-submit", 2026))
-    return Revision.objects.get(year=2026)
 
 
 def test_a_municipality_cannot_record_another_municipalitys_decision(client, seed, people):
