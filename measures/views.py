@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from . import rules
 from .changelog import measure_changelog
-from .models import Involvement, Measure, Organisation
+from .models import Involvement, Organisation
 from .overview import Overview, plan_stamp
 from .rules import get_agreement_for_user
 
@@ -36,8 +36,9 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """One measure with all its sections and organisations."""
     agreement = get_agreement_for_user(request, slug)
+    # Through the agreement's manager, so the measures come with their agreement already set.
     measure = (
-        Measure.objects.filter(agreement=agreement, key=key)
+        agreement.measures.filter(key=key)
         .select_related("sub_goal")
         .with_organisations()
         .with_sections()
@@ -47,7 +48,7 @@ def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         raise Http404("Fann ikkje tiltaket.")
     siblings = list(
         agreement.measures.select_related("sub_goal").only(
-            "key", "number", "title", "sub_goal__number"
+            "agreement", "key", "number", "title", "sub_goal__number"
         )
     )
     position = next(i for i, m in enumerate(siblings) if m.pk == measure.pk)
