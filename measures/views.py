@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import rules
 from .changelog import measure_changelog
 from .models import Involvement, Organisation
-from .overview import Overview, plan_stamp
 from .rules import get_agreement_for_user
 
 CHANGELOG_ON_PAGE = 10
@@ -23,10 +23,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole plan at a glance: parties, period, sub-goals and their measure tables."""
     agreement = get_agreement_for_user(request, slug)
+    # The agreement's manager sets each measure's agreement, which its link needs.
+    measures = agreement.measures.with_organisations()
+    sub_goals = list(agreement.sub_goals.prefetch_related(Prefetch("measures", queryset=measures)))
     context = {
         "agreement": agreement,
-        "overview": Overview(agreement),
-        "stamp": plan_stamp,  # a callable: queried only where the template caches (readers)
+        "parties": agreement.ordered_parties(),
+        "sub_goals": sub_goals,
+        "weight_total": sum(goal.weight for goal in sub_goals),
         "may": rules.permissions_for(request.user, agreement),
         "section": "plan",
     }

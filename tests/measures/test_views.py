@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from measures.models import Involvement, Measure, Organisation, Section
-from tests.factories import make_user
+from measures.models import Involvement, Organisation, Section
+from tests.factories import MeasureFactory, make_user
 
 SLUG = "vest-telemark"
 PAGES = [
@@ -162,19 +162,11 @@ def test_the_organisation_list_counts_roles(owner_client):
 
 
 def add_measures(agreement, count: int) -> None:
-    """Make the plan bigger: more measures, each with organisations and sections."""
-    goal = agreement.sub_goals.get(number=3)
+    """Make the plan bigger: more measures in every sub-goal, each with organisations and a text."""
+    goals = list(agreement.sub_goals.all())
     orgs = list(Organisation.objects.all()[:4])
-    for number in range(10, 10 + count):
-        measure = Measure.objects.create(
-            agreement=agreement,
-            sub_goal=goal,
-            key=f"ekstra-{number}",
-            number=number,
-            title=f"Ekstra {number}",
-            start_year=2026,
-            end_year=2027,
-        )
+    for index in range(count):
+        measure = MeasureFactory(sub_goal=goals[index % len(goals)], number=20 + index)
         for position, org in enumerate(orgs):
             Involvement.objects.create(
                 measure=measure,
@@ -183,71 +175,52 @@ def add_measures(agreement, count: int) -> None:
                 role="lead" if position < 2 else "partner",
             )
         Section.objects.create(measure=measure, kind="challenge", body="Tekst.")
+        measure.title += " (endra)"  # and some history
+        measure.save()
 
 
+@pytest.mark.parametrize("persona", ["owner", "collaborator"])
 @pytest.mark.parametrize("url", PAGES)
-def test_query_count_does_not_grow_with_the_plan(
-    owner_client, seed, url, django_assert_max_num_queries
+def test_no_main_page_needs_more_than_15_queries_however_big_the_plan(
+    client, seed, url, persona, request, django_assert_max_num_queries
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as small:
-        assert owner_client.get(url).status_code == 200
-    add_measures(seed, 25)
-    with django_assert_max_num_queries(len(small)):
-        assert owner_client.get(url).status_code == 200
-    with django_assert_max_num_queries(25):
-        owner_client.get(url)
+    client.force_login(request.getfixturevalue(persona))
+    client.get(url)  # the first request after logging in also renews the session
+    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    add_measures(seed, 30)
+    # Not one query more for three times the measures: a query per row would show here.
+    with django_assert_max_num_queries(min(15, len(small))):
+        assert client.get(url).status_code == 200
 
 
-def rename_unseen(row, name: str) -> None:
-    """Rename a row without a history entry: the change no cached page knows to look for."""
-    row.name = name
-    row.skip_history_when_saving = True
-    try:
-        row.save()
-    finally:
-        del row.skip_history_when_saving
-
-
-def test_readers_get_the_overview_from_the_cache_until_the_plan_changes(client, collaborator, seed):
+def test_a_reader_sees_a_change_to_the_plan_at_once(client, collaborator, seed):
     client.force_login(collaborator)
     url = reverse("measures:agreement-detail", args=[SLUG])
     assert "Husbanken" in client.get(url).text
     organisation = Organisation.objects.get(key="husbanken")
-    rename_unseen(organisation, "Husbanken (usett)")
-    cached = client.get(url).text
-    assert "Husbanken" in cached and "Husbanken (usett)" not in cached
-    measure = seed.measures.get(key="gott-nokk")
-    measure.title = "Gøtt nøkk – ny tittel"
-    measure.save()
-    fresh = client.get(url).text
-    assert "Gøtt nøkk – ny tittel" in fresh and "Husbanken (usett)" in fresh
     organisation.name = "Husbanken (Noreg)"
     organisation.save()
     assert "Husbanken (Noreg)" in client.get(url).text
+    measure = seed.measures.get(key="gott-nokk")
+    measure.title = "Gøtt nøkk – ny tittel"
+    measure.save()
+    assert "Gøtt nøkk – ny tittel" in client.get(url).text
 
 
-def test_editing_a_measure_text_keeps_the_cached_overview(client, collaborator, seed):
-    client.force_login(collaborator)
-    url = reverse("measures:agreement-detail", args=[SLUG])
-    client.get(url)
-    rename_unseen(Organisation.objects.get(key="husbanken"), "Husbanken (usett)")
-    section = seed.measures.get(key="gott-nokk").sections.first()
-    section.body += " Endra."
-    section.save()
-    page = client.get(url).text
-    assert "Husbanken" in page and "Husbanken (usett)" not in page
-
-
-def test_editors_never_get_a_cached_overview(client, owner, collaborator):
+def test_readers_and_editors_get_the_same_overview_apart_from_the_editing_buttons(
+    client, owner, collaborator
+):
     url = reverse("measures:agreement-detail", args=[SLUG])
     client.force_login(collaborator)
-    client.get(url)
-    rename_unseen(Organisation.objects.get(key="husbanken"), "Husbanken (usett)")
-    assert "Husbanken (usett)" not in client.get(url).text
+    read = client.get(url).text
     client.force_login(owner)
-    page = client.get(url).text
-    assert "Endre delmål 1" in page and "Flytt tiltak 1.2 opp" in page
-    assert "Husbanken (usett)" in page
+    edit = client.get(url).text
+    assert "Endre delmål 1" in edit and "Flytt tiltak 1.2 opp" in edit
+    assert "Endre delmål 1" not in read and "Flytt tiltak 1.2 opp" not in read
+    for text in [read, edit]:
+        assert "Pilotkommunane, Prosjektleiar og Vest-Telemarkrådet" in text
+        assert reverse("measures:measure-detail", args=[SLUG, "gott-nokk"]) in text
