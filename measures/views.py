@@ -9,6 +9,7 @@ from django.shortcuts import render
 from . import rules
 from .changelog import measure_changelog
 from .models import Involvement, Organisation
+from .overview import plan_stamp
 from .rules import get_agreement_for_user
 
 CHANGELOG_ON_PAGE = 10
@@ -25,12 +26,11 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = get_agreement_for_user(request, slug)
     # The agreement's manager sets each measure's agreement, which its link needs.
     measures = agreement.measures.with_organisations()
-    sub_goals = list(agreement.sub_goals.prefetch_related(Prefetch("measures", queryset=measures)))
     context = {
         "agreement": agreement,
-        "parties": agreement.ordered_parties(),
-        "sub_goals": sub_goals,
-        "weight_total": sum(goal.weight for goal in sub_goals),
+        # Lazy, like the stamp: a reader's cached copy runs neither.
+        "sub_goals": agreement.sub_goals.prefetch_related(Prefetch("measures", queryset=measures)),
+        "stamp": plan_stamp,  # a callable: queried only where the template caches (readers)
         "may": rules.permissions_for(request.user, agreement),
         "section": "plan",
     }

@@ -63,3 +63,11 @@ def outsider(seed):
 def owner_client(client, owner):
     client.force_login(owner)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolled-back ids could otherwise meet old entries."""
+    from django.core.cache import cache
+
+    cache.clear()
