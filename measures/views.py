@@ -28,7 +28,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     measures = agreement.measures.with_organisations()
     context = {
         "agreement": agreement,
-        # Lazy, like the stamp: a reader's cached copy runs neither.
+        # Lazy: queried only where the template renders it, so not on a reader's cache hit.
         "sub_goals": agreement.sub_goals.prefetch_related(Prefetch("measures", queryset=measures)),
         "stamp": plan_stamp,  # a callable: queried only where the template caches (readers)
         "may": rules.permissions_for(request.user, agreement),
