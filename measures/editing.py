@@ -36,8 +36,11 @@ from .rules import get_agreement_for_editor, get_agreement_for_user, permissions
 from .versioning import RowDeleted, StaleVersion, save_if_current
 
 
-def _measure(agreement: Agreement, key: str) -> Measure:
-    measure = agreement.measures.select_related("sub_goal").filter(key=key).first()
+def _measure(agreement: Agreement, key: str, *, organisations: bool = False) -> Measure:
+    measures = agreement.measures.select_related("sub_goal")
+    if organisations:
+        measures = measures.with_organisations()
+    measure = measures.filter(key=key).first()
     if measure is None:
         raise Http404("Fann ikkje tiltaket.")
     return measure
@@ -332,7 +335,7 @@ def _stale(request: HttpRequest, measure: Measure, outcome: str) -> HttpResponse
 def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """Choose leads and partners: a searchable list, and a new organisation on the spot."""
     agreement = get_agreement_for_editor(request, slug)
-    measure = _measure(agreement, key)
+    measure = _measure(agreement, key, organisations=True)
     form = InvolvementForm(request.POST or None, measure=measure)
     if request.method == "POST" and form.is_valid() and _add_involvement(form, measure):
         messages.success(request, f"{form.cleaned_data['organisation']} er lagd til.")
@@ -349,9 +352,7 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
         "found": found.order_by("name")[:50],
         "new_form": OrganisationForm(),
         "section": "plan",
-        "involvements": measure.involvements.select_related("organisation").order_by(
-            "role", "position"
-        ),
+        "involvements": measure.involvements.all(),
     }
     if request.htmx and request.method == "GET":
         return render(request, "measures/measure_organisations.html#search-results", context)
@@ -404,7 +405,7 @@ def involvement_remove(request: HttpRequest, slug: str, key: str, pk: int) -> Ht
 def organisation_create(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """A new organisation, added straight away to the measure in the chosen role."""
     agreement = get_agreement_for_editor(request, slug)
-    measure = _measure(agreement, key)
+    measure = _measure(agreement, key, organisations=True)
     form = OrganisationForm(request.POST)
     role = request.POST.get("role")
     if form.is_valid() and role in Involvement.Role.values:
@@ -426,9 +427,7 @@ def organisation_create(request: HttpRequest, slug: str, key: str) -> HttpRespon
         "found": Organisation.objects.order_by("name")[:50],
         "section": "plan",
         "role_error": role not in Involvement.Role.values,
-        "involvements": measure.involvements.select_related("organisation").order_by(
-            "role", "position"
-        ),
+        "involvements": measure.involvements.all(),
     }
     return render(request, "measures/measure_organisations.html", context, status=200)
 

@@ -182,11 +182,12 @@ class SubGoal(Versioned):
 
 class MeasureQuerySet(TrackedQuerySet):
     def with_organisations(self) -> MeasureQuerySet:
-        """Load leads and partners in two queries, whatever the number of measures."""
-        involvements = Involvement.objects.select_related("organisation").order_by("position")
-        return self.prefetch_related(
-            Prefetch("involvements", queryset=involvements, to_attr="ordered_involvements")
+        """Load leads and partners in one more query, whatever the number of measures."""
+        # Explicit order: the default one ("measure" first) would join Measure's own ordering.
+        involvements = Involvement.objects.select_related("organisation").order_by(
+            "role", "position"
         )
+        return self.prefetch_related(Prefetch("involvements", queryset=involvements))
 
     def with_sections(self) -> MeasureQuerySet:
         return self.prefetch_related(
@@ -363,16 +364,15 @@ class Measure(Versioned):
     def is_later(self) -> bool:
         return self.priority == self.Priority.LATER
 
-    def _involvements(self) -> list[Involvement]:
-        if hasattr(self, "ordered_involvements"):
-            return self.ordered_involvements
-        return list(self.involvements.select_related("organisation").order_by("position"))
+    def _involved(self, role: str) -> list[Organisation]:
+        """Organisations in this role, in order; pages load them with `with_organisations()`."""
+        return [i.organisation for i in self.involvements.all() if i.role == role]
 
     def leads(self) -> list[Organisation]:
-        return [i.organisation for i in self._involvements() if i.role == Involvement.Role.LEAD]
+        return self._involved(Involvement.Role.LEAD)
 
     def partners(self) -> list[Organisation]:
-        return [i.organisation for i in self._involvements() if i.role == Involvement.Role.PARTNER]
+        return self._involved(Involvement.Role.PARTNER)
 
     def lead_parts(self) -> list[tuple[str, Organisation | str]]:
         return join_parts(self.leads(), self.leads_more)
@@ -381,17 +381,10 @@ class Measure(Versioned):
         return join_parts(self.partners(), self.partners_more)
 
     def leads_display(self) -> str:
-        return as_prose(self._names(Involvement.Role.LEAD), self.leads_more)
+        return as_prose([organisation.name for organisation in self.leads()], self.leads_more)
 
     def partners_display(self) -> str:
-        return as_prose(self._names(Involvement.Role.PARTNER), self.partners_more)
-
-    def _names(self, role: str) -> list[str]:
-        """Organisation names in order: from `organisation_names` when a list page set it."""
-        if hasattr(self, "organisation_names"):
-            return self.organisation_names.get(role, [])
-        involved = self.leads() if role == Involvement.Role.LEAD else self.partners()
-        return [organisation.name for organisation in involved]
+        return as_prose([organisation.name for organisation in self.partners()], self.partners_more)
 
 
 class Involvement(models.Model):

@@ -105,7 +105,7 @@ def new_measure_keys(current: Iterable[str], approved: Iterable[str] | None) -> 
 
 
 def groups_from_sub_goals(sub_goals: Iterable, new_keys: Iterable[str] = ()) -> list[Group]:
-    """The living plan's sub-goals, each with its `measure_list` (the overview's), as groups."""
+    """The living plan's sub-goals, their measures prefetched (the overview's), as groups."""
     new = frozenset(new_keys)
     return [
         Group(
@@ -124,7 +124,7 @@ def groups_from_sub_goals(sub_goals: Iterable, new_keys: Iterable[str] = ()) -> 
                     new=m.key in new,
                     url=m.get_absolute_url(),
                 )
-                for m in goal.measure_list
+                for m in goal.measures.all()
             ),
         )
         for goal in sub_goals

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import rules
 from .changelog import measure_changelog
-from .models import Involvement, Measure, Organisation
-from .overview import Overview, plan_stamp
+from .models import Involvement, Organisation
+from .overview import plan_stamp
 from .rules import get_agreement_for_user
 
 CHANGELOG_ON_PAGE = 10
@@ -23,9 +24,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole plan at a glance: parties, period, sub-goals and their measure tables."""
     agreement = get_agreement_for_user(request, slug)
+    # The agreement's manager sets each measure's agreement, which its link needs.
+    measures = agreement.measures.with_organisations()
     context = {
         "agreement": agreement,
-        "overview": Overview(agreement),
+        # Lazy: queried only where the template renders it, so not on a reader's cache hit.
+        "sub_goals": agreement.sub_goals.prefetch_related(Prefetch("measures", queryset=measures)),
         "stamp": plan_stamp,  # a callable: queried only where the template caches (readers)
         "may": rules.permissions_for(request.user, agreement),
         "section": "plan",
@@ -36,8 +40,9 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """One measure with all its sections and organisations."""
     agreement = get_agreement_for_user(request, slug)
+    # Through the agreement's manager, so the measures come with their agreement already set.
     measure = (
-        Measure.objects.filter(agreement=agreement, key=key)
+        agreement.measures.filter(key=key)
         .select_related("sub_goal")
         .with_organisations()
         .with_sections()
@@ -47,7 +52,7 @@ def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         raise Http404("Fann ikkje tiltaket.")
     siblings = list(
         agreement.measures.select_related("sub_goal").only(
-            "key", "number", "title", "sub_goal__number"
+            "agreement", "key", "number", "title", "sub_goal__number"
         )
     )
     position = next(i for i, m in enumerate(siblings) if m.pk == measure.pk)

@@ -35,7 +35,7 @@ def approved_measure_keys(agreement: Agreement) -> set[str] | None:
 def overview_timeline(agreement: Agreement, sub_goals: Iterable) -> Timeline:
     """The living plan's timeline (the overview's sub-goals), new measures marked."""
     sub_goals = list(sub_goals)
-    current = [m.key for goal in sub_goals for m in goal.measure_list]
+    current = [m.key for goal in sub_goals for m in goal.measures.all()]
     new = new_measure_keys(current, approved_measure_keys(agreement))
     groups = groups_from_sub_goals(sub_goals, new)
     return Timeline(agreement.first_year, agreement.last_year, groups)

@@ -17,7 +17,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.functional import cached_property
 
 from measures.models import Agreement, Measure
-from reporting.plan_file import take_snapshot
 from reporting.plan_file.exporter import _export_measure
 
 from .changes import ChangeList, compare
@@ -86,10 +85,17 @@ class PlanMarks:
 
     @cached_property
     def by_key(self) -> dict[str, list[Mark]]:
-        """Every measure's marks, the living plan compared whole."""
-        plan = take_snapshot(self.agreement)["plan"]
+        """Every measure's marks: the living plan's measures compared with the approved ones.
+
+        Only the measures are compared (marks say nothing of sub-goals or budget), so this
+        costs three queries however big the plan, not a whole snapshot of it.
+        """
+        measures = (
+            self.agreement.measures.select_related("sub_goal").with_organisations().with_sections()
+        )
+        plan = _plan_of(list(measures))
         base = self.base_plan
-        return marks_by_key(plan, compare(base, plan) if base else None)
+        return marks_by_key(plan, compare(_measures_of(base), plan) if base else None)
 
     def of(self, key: str) -> list[Mark]:
         return self.by_key.get(key, [])
@@ -104,13 +110,29 @@ class PlanMarks:
 
 def _plan_of_one(measure: Measure) -> dict:
     """A plan holding only this measure, in the snapshot's own form of a measure."""
-    entry = json.loads(json.dumps(_export_measure(measure), cls=DjangoJSONEncoder))
-    involved = [*measure.leads(), *measure.partners()]
-    goal = measure.sub_goal
+    return _plan_of([measure])
+
+
+def _plan_of(measures: list[Measure]) -> dict:
+    """A plan holding only these measures (organisations, sub-goals and sections loaded), in
+    the snapshot's own form of a measure."""
+    goals: dict[int, dict] = {}
+    organisations: dict[str, str] = {}
+    for measure in measures:
+        goal = measure.sub_goal
+        entry = json.loads(json.dumps(_export_measure(measure), cls=DjangoJSONEncoder))
+        goals.setdefault(goal.number, {"number": goal.number, "title": goal.title, "measures": []})
+        goals[goal.number]["measures"].append(entry)
+        organisations |= {org.key: org.name for org in (*measure.leads(), *measure.partners())}
     return {
-        "organisations": [{"key": org.key, "name": org.name} for org in involved],
-        "sub_goals": [{"number": goal.number, "title": goal.title, "measures": [entry]}],
+        "organisations": [{"key": key, "name": name} for key, name in organisations.items()],
+        "sub_goals": [goals[number] for number in sorted(goals)],
     }
+
+
+def _measures_of(plan: dict) -> dict:
+    """The plan's organisations and sub-goals with their measures: what marks compare."""
+    return {"organisations": plan.get("organisations", []), "sub_goals": plan.get("sub_goals", [])}
 
 
 def _only(plan: dict, key: str) -> dict:

@@ -17,5 +17,5 @@ register = template.Library()
 
 @register.simple_tag
 def measure_timeline(agreement: Agreement, sub_goals) -> Timeline:
-    """{% measure_timeline agreement overview.sub_goals as timeline %}"""
+    """{% measure_timeline agreement sub_goals as timeline %}"""
     return overview_timeline(agreement, sub_goals)

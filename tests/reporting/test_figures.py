@@ -9,7 +9,6 @@ import yaml
 from django.urls import reverse
 
 from measures.models import Measure
-from measures.overview import Overview
 from reporting.models import Revision
 from reporting.outputs.context import Report
 from reporting.outputs.figures import approved_measure_keys, overview_timeline
@@ -110,7 +109,8 @@ def test_nothing_is_new_before_a_plan_is_approved(db):
     agreement = make_agreement(goals=1)
     MeasureFactory(sub_goal=agreement.sub_goals.get(), key="forste")
     assert approved_measure_keys(agreement) is None
-    timeline = overview_timeline(agreement, Overview(agreement).sub_goals)
+    sub_goals = agreement.sub_goals.prefetch_related("measures")
+    timeline = overview_timeline(agreement, sub_goals)
     assert [e.key for e in timeline.entries] == ["forste"]
     assert not any(e.new for e in timeline.entries)
 
