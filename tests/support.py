@@ -10,7 +10,7 @@ from django.db import connection
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
-from reporting.models import Approval, Revision
+from reporting.models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "fixtures" / "vest-telemark-2025.yaml"
@@ -32,6 +32,9 @@ PLAN_MODELS = [
     Footnote,
     Revision,
     Approval,
+    MeasureNote,
+    MeasureProgress,
+    RevisionEvent,
 ]
 
 

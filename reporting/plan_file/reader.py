@@ -35,7 +35,7 @@ def parse_plan(text: str) -> dict:
     plan = _read_plan(reader, data, "")
     org_keys = {org["key"] for org in plan["organisations"] if org["key"]}
     read = partial(_read_revision, org_keys=org_keys, period=_period(plan["agreement"]))
-    paths, plan["revisions"] = _entries(reader, data, "revisions", "", read, required=False)
+    paths, plan["revisions"] = _entries(reader, data, "revisions", "", read)
     _check_unique(reader, paths, plan["revisions"], "year", "året")
     if reader.problems:
         raise PlanFileError(reader.problems)
@@ -93,10 +93,14 @@ def _read_plan(reader: _Reader, data: dict, root: str) -> dict:
 
 
 def _entries(
-    reader: _Reader, data: dict, key: str, root: str, read: Callable, *, required: bool = True
+    reader: _Reader, data: dict, key: str, root: str, read: Callable
 ) -> tuple[list[str], list[dict]]:
-    """The paths of a list's entries, and each entry as `read(reader, entry, path)`."""
-    entries = reader.items(data, key, root, required=required)
+    """The paths of a list's entries, and each entry as `read(reader, entry, path)`.
+
+    Every list may be left out when it is empty, as the exporter does: an agreement that has
+    no sub-goals or parties yet must come back from its backup too.
+    """
+    entries = reader.items(data, key, root)
     return [path for path, _ in entries], [read(reader, entry, path) for path, entry in entries]
 
 
@@ -152,7 +156,7 @@ def _read_agreement(reader: _Reader, entry: dict, path: str, org_keys: set[str])
         "signed_on": reader.field(entry, "signed_on", path, datetime.date, required=False),
         "first_year": reader.field(entry, "first_year", path, int, model=Agreement),
         "last_year": reader.field(entry, "last_year", path, int, model=Agreement),
-        "parties": _org_refs(reader, entry, "parties", path, org_keys, required=True),
+        "parties": _org_refs(reader, entry, "parties", path, org_keys),
     }
     for text_field in AGREEMENT_TEXTS:
         agreement[text_field] = reader.field(
@@ -429,14 +433,13 @@ def _read_revision(
         "approvals",
         path,
         partial(_read_approval, org_keys=org_keys),
-        required=False,
     )
     _check_unique(
         reader, approval_paths, approvals, ("organisation", "body"), "organet for organisasjonen"
     )
-    note_paths, notes = _entries(reader, entry, "notes", path, _read_note, required=False)
+    note_paths, notes = _entries(reader, entry, "notes", path, _read_note)
     _check_unique(reader, note_paths, notes, "measure", "tiltaket")
-    row_paths, progress = _entries(reader, entry, "progress", path, _read_progress, required=False)
+    row_paths, progress = _entries(reader, entry, "progress", path, _read_progress)
     _check_unique(reader, row_paths, progress, "measure", "tiltaket")
     return {
         "year": year,
@@ -447,7 +450,7 @@ def _read_revision(
         "approvals": approvals,
         "notes": notes,
         "progress": progress,
-        "events": _entries(reader, entry, "events", path, _read_event, required=False)[1],
+        "events": _entries(reader, entry, "events", path, _read_event)[1],
         "snapshot": _read_snapshot(reader, entry.get("snapshot"), f"{path}.snapshot"),
     }
 
@@ -482,7 +485,8 @@ def _read_note(reader: _Reader, entry: Any, path: str) -> dict:
     return {
         "measure": _measure_key(reader, entry, path, MeasureNote),
         "kind": reader.choice(entry, "kind", path, MeasureNote.Kind),
-        "text": reader.field(entry, "text", path, str),
+        # Empty while the editor has not written it: the form saves it so.
+        "text": reader.field(entry, "text", path, str, required=False, default=""),
     }
 
 
