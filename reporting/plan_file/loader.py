@@ -113,13 +113,14 @@ def _walk(
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
-                refused = (
-                    "fletting med «<<» er ikkje tillaten i ei planfil"
-                    if key_node.tag == _MERGE_TAG
-                    else "ein nøkkel skal vere eit namn eller eit tal"
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(
+                    Problem(path, "ein nøkkel skal vere eit namn eller eit tal", key_line)
                 )
-                problems.append(Problem(path, refused, key_line))
+                continue
+            if key_node.tag == _MERGE_TAG:
+                refused = "fletting med «<<» er ikkje tillaten i ei planfil"
+                problems.append(Problem(f"{path}.<<" if path else "<<", refused, key_line))
                 continue
             key = key_node.value
             child = f"{path}.{key}" if path else key
@@ -157,7 +158,10 @@ def _check_scalar(
 def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
     """PyYAML's complaint, with its line: from its mark, or from a reader error's position."""
     if isinstance(error, yaml.reader.ReaderError):
-        line = text.count("\n", 0, error.position) + 1
+        if _BaseLoader is yaml.SafeLoader:
+            line = text.count("\n", 0, error.position) + 1
+        else:  # libyaml counts bytes of the UTF-8 text it was given
+            line = text.encode("utf-8").count(b"\n", 0, error.position) + 1
         code = (
             error.character
             if isinstance(error.character, int)
