@@ -538,3 +538,17 @@ def test_a_seed_imported_into_an_empty_database_freezes_its_own_plan(empty_db):
     revision = agreement.revisions.get(year=2025)
     assert revision.snapshot["plan"] == take_snapshot(agreement)["plan"]
     assert timezone.localtime(revision.approved_at).date() == datetime.date(2025, 6, 24)
+
+
+def test_export_command_says_what_it_needs(seed, tmp_path):
+    for args, options, message in [
+        ([], {}, "Skriv anten nøkkelen til éi avtale eller --all."),
+        (["vest-telemark"], {"all": True}, "Skriv anten nøkkelen til éi avtale eller --all."),
+        ([], {"all": True}, "Med --all må du gi --output-dir MAPPE."),
+    ]:
+        with pytest.raises(CommandError) as refused:
+            call_command("export_plan", *args, **options)
+        assert str(refused.value) == message
+    call_command("export_plan", "vest-telemark", output_dir=tmp_path / "ny")
+    assert (tmp_path / "ny" / "vest-telemark.yaml").read_text(encoding="utf-8") == seed_text()
+    assert [p.name for p in (tmp_path / "ny").iterdir()] == ["vest-telemark.yaml"]
