@@ -280,8 +280,9 @@ def _frozen_problem(path: str, year: int) -> Problem:
 
 
 def _content_of(revision: Revision, data: dict) -> dict:
-    """What an approved revision holds, as the file says it; the snapshot and the time of
-    approval only if the file states them (the seed, and edited copies of it, do not)."""
+    """What an approved revision holds, as _content_in reads the file: the snapshots and the
+    time of approval only where the file states them (the seed, and edited copies, do not)."""
+    stated = data["snapshot"] is not None
     return {
         "status": revision.status,
         "due_on": revision.due_on,
@@ -293,15 +294,15 @@ def _content_of(revision: Revision, data: dict) -> dict:
         ),
         "notes": _notes_of(revision),
         "events": [
-            (e.kind, e.at, e.comment, _plan_of(e.snapshot) if data["snapshot"] else None)
+            (e.kind, e.at, e.comment, _plan_of(e.snapshot) if stated else None)
             for e in revision.events.all()
         ],
-        "snapshot": _plan_of(revision.snapshot) if data["snapshot"] else None,
+        "snapshot": _plan_of(revision.snapshot) if stated else None,
     }
 
 
 def _content_in(data: dict) -> dict:
-    snapshot = data["snapshot"]
+    stated = data["snapshot"] is not None
     return {
         "status": data["status"],
         "due_on": data["due_on"],
@@ -310,17 +311,10 @@ def _content_in(data: dict) -> dict:
         "approvals": sorted(tuple(a[k] for k in _APPROVAL_FIELDS) for a in data["approvals"]),
         "notes": _notes_in(data["notes"], data["progress"]),
         "events": [
-            (
-                e["kind"],
-                e["at"],
-                e["comment"],
-                (e["snapshot"] or (snapshot if e["kind"] in EVENTS_WITH_SNAPSHOT else None))
-                if snapshot
-                else None,
-            )
-            for e in _in_time_order(data["events"])
+            (kind, at, comment, plan if stated else None)
+            for kind, at, comment, plan in _events_in(data["events"], data["snapshot"])
         ],
-        "snapshot": snapshot,
+        "snapshot": data["snapshot"],
     }
 
 
@@ -375,23 +369,25 @@ def _replace_notes(revision: Revision, notes: list[dict], progress: list[dict]) 
         )
 
 
-def _in_time_order(events: list[dict]) -> list[dict]:
-    """The file's events as the database orders them: by time, then as listed."""
-    return sorted(events, key=lambda event: event["at"])
+def _events_in(events: list[dict], frozen: dict | None) -> list[tuple]:
+    """The file's events as the database keeps them: (kind, at, comment, plan), by time.
 
-
-def _replace_events(revision: Revision, events: list[dict], frozen: dict | None) -> None:
-    """The revision's history as the file has it; a submission or return without a snapshot
-    of its own kept the revision's (`frozen`)."""
-    desired = [
+    A submission or return without a snapshot of its own kept the revision's (`frozen`).
+    """
+    return [
         (
             e["kind"],
             e["at"],
             e["comment"],
             e["snapshot"] or (frozen if e["kind"] in EVENTS_WITH_SNAPSHOT else None),
         )
-        for e in _in_time_order(events)
+        for e in sorted(events, key=lambda event: event["at"])  # stable: as listed at a tie
     ]
+
+
+def _replace_events(revision: Revision, events: list[dict], frozen: dict | None) -> None:
+    """The revision's history exactly as the file has it."""
+    desired = _events_in(events, frozen)
     current = [(e.kind, e.at, e.comment, _plan_of(e.snapshot)) for e in revision.events.all()]
     if current == desired:
         return
