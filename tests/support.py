@@ -11,7 +11,14 @@ from django.db import connection
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
-from reporting.models import Approval, ApprovalRound, Revision
+from reporting.models import (
+    Approval,
+    ApprovalRound,
+    MeasureNote,
+    MeasureProgress,
+    Revision,
+    RevisionEvent,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "fixtures" / "vest-telemark-2025.yaml"
@@ -34,6 +41,9 @@ PLAN_MODELS = [
     Revision,
     ApprovalRound,
     Approval,
+    MeasureNote,
+    MeasureProgress,
+    RevisionEvent,
 ]
 
 
