@@ -14,7 +14,14 @@ from django.urls import reverse
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
-from reporting.models import Approval, ApprovalRound, Revision
+from reporting.models import (
+    Approval,
+    ApprovalRound,
+    MeasureNote,
+    MeasureProgress,
+    Revision,
+    RevisionEvent,
+)
 from reporting.revision.workflow import recorded_mark
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +47,9 @@ PLAN_MODELS = [
     Revision,
     ApprovalRound,
     Approval,
+    MeasureNote,
+    MeasureProgress,
+    RevisionEvent,
 ]
 
 

@@ -4,8 +4,10 @@ Reading happens in two steps: `parse_plan` checks the whole file and turns it in
 normalised data (or raises `PlanFileError` listing every problem with its place), then
 `import_plan` writes that data in one transaction, touching only rows that differ.
 
-reader.py checks the file (problems.py records what is wrong, with its line), importer.py
-writes it to the database, exporter.py writes the plan back out as a file or a snapshot.
+loader.py reads the YAML within bounds, reader.py checks every key and value of it
+(problems.py records what is wrong, with its line; schema.py lists the keys), importer.py
+writes it to the database, exporter.py writes the plan back out as a file or a snapshot, and
+snapshots.py converts a frozen plan between the database's form and the file's.
 """
 
 from .exporter import export_plan, living_plan, take_snapshot

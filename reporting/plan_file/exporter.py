@@ -2,36 +2,33 @@
 
 from __future__ import annotations
 
-import json
+import datetime
 from typing import Any
 
 import yaml
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from budget.models import Amount
 from measures.models import Agreement, Measure, Organisation, Section
-from reporting.models import Approval
+from reporting.models import Approval, ApprovalRound, Revision, RevisionEvent
 
-from .reader import AGREEMENT_TEXTS, FORMAT
+from .schema import AGREEMENT_TEXTS, FORMAT, drop_empty
+from .snapshots import as_snapshot, written_plan
 
-SNAPSHOT_FORMAT = "bygdevekst-snapshot/1"
+# The events that keep the plan as it was at that step: without a snapshot of their own in the
+# file, they have their revision's.
+EVENTS_WITH_SNAPSHOT = (RevisionEvent.Kind.SUBMITTED, RevisionEvent.Kind.SENT_BACK)
 
 
 def take_snapshot(agreement: Agreement) -> dict:
     """The whole living plan frozen as versioned JSON: enough to render it years later."""
-    frozen = {
-        "snapshot_format": SNAPSHOT_FORMAT,
-        "taken_at": timezone.now(),
-        "plan": living_plan(agreement),
-    }
-    return json.loads(json.dumps(frozen, cls=DjangoJSONEncoder))
+    return as_snapshot(living_plan(agreement))
 
 
 def living_plan(agreement: Agreement) -> dict:
     """The living plan (without its revisions) as plain data: the plan file's content."""
-    return _drop_empty(
+    return drop_empty(
         {
             "format": FORMAT,
             "organisations": [_export_organisation(o) for o in _organisations_of(agreement)],
@@ -44,9 +41,10 @@ def living_plan(agreement: Agreement) -> dict:
 
 def export_plan(agreement: Agreement) -> str:
     """The agreement's whole plan as YAML, in the order and style of docs/plan-format.md."""
-    data = living_plan(agreement) | {"revisions": _drop_empty(_export_revisions(agreement))}
+    plan = living_plan(agreement)
+    data = plan | {"revisions": _export_revisions(agreement, as_snapshot(plan)["plan"])}
     return yaml.dump(
-        _drop_empty(data),
+        drop_empty(data),
         Dumper=_PlanDumper,
         sort_keys=False,
         allow_unicode=True,
@@ -174,45 +172,101 @@ def _export_budget(agreement: Agreement) -> dict:
     }
 
 
-def _export_revisions(agreement: Agreement) -> list[dict]:
-    # The current round's approvals: the decisions that count (a draft's are history only).
-    current = Approval.objects.filter(round__closed_at__isnull=True).select_related("organisation")
-    revisions = agreement.revisions.order_by("year").prefetch_related(
-        Prefetch("approvals", queryset=current)
+def _export_revisions(agreement: Agreement, living: dict) -> list[dict]:
+    """Every revision whole; a snapshot only where it is not `living`, the plan the file carries.
+
+    Left out, a snapshot is that plan when the file is imported (docs/plan-format.md), so
+    export → import → export is exact and the seed file needs no copy of itself.
+    """
+    rounds = ApprovalRound.objects.order_by("number").prefetch_related(
+        Prefetch("approvals", queryset=Approval.objects.select_related("organisation"))
     )
+    revisions = agreement.revisions.order_by("year").prefetch_related(
+        Prefetch("rounds", queryset=rounds), "notes", "progress", "events"
+    )
+    return [_export_revision(revision, living) for revision in revisions]
+
+
+def _export_revision(revision: Revision, living: dict) -> dict:
+    """`approvals` are the current (open) round's; `rounds` the earlier ones, KDD sent back.
+
+    The current round is not written as a round: its number follows the earlier rounds' and it
+    opened at `submitted_at`, as a submission opens it (docs/plan-format.md).
+    """
+    frozen = revision.snapshot["plan"] if revision.snapshot else None
+    implied = None if revision.is_draft else living
+    rounds = list(revision.rounds.all())
+    current = next((r for r in rounds if r.is_open), None)
+    return {
+        "year": revision.year,
+        "status": revision.status,
+        "due_on": revision.due_on,
+        "submitted_at": _local(revision.submitted_at),
+        "approved_at": _local(revision.approved_at),
+        "approvals": _export_approvals(current),
+        "rounds": [
+            {
+                "number": r.number,
+                "opened_at": _local(r.opened_at),
+                "closed_at": _local(r.closed_at),
+                "comment": r.comment,
+                "approvals": _export_approvals(r),
+            }
+            for r in rounds
+            if not r.is_open
+        ],
+        "notes": [
+            {"measure": n.measure_key, "kind": n.kind, "text": n.text} for n in revision.notes.all()
+        ],
+        "progress": [
+            {"measure": p.measure_key, "state": p.state, "text": p.text}
+            for p in revision.progress.all()
+        ],
+        "events": [_export_event(event, frozen) for event in revision.events.all()],
+        "snapshot": _unless(frozen, implied),
+    }
+
+
+def _export_approvals(round_: ApprovalRound | None) -> list[dict]:
+    """A round's decisions (none without a round: a draft's decisions are its earlier rounds')."""
     return [
         {
-            "year": r.year,
-            "status": r.status,
-            "approvals": [
-                {
-                    "organisation": a.organisation.key,
-                    "body": a.body,
-                    "planned_on": a.planned_on,
-                    "decided_on": a.decided_on,
-                    "decision": a.decision,
-                    "case_reference": a.case_reference,
-                }
-                for a in sorted(r.approvals.all(), key=_approval_order)
-            ],
+            "organisation": a.organisation.key,
+            "body": a.body,
+            "planned_on": a.planned_on,
+            "decided_on": a.decided_on,
+            "decision": a.decision,
+            "case_reference": a.case_reference,
+            "comment": a.comment,
         }
-        for r in revisions
+        for a in sorted(round_.approvals.all() if round_ else [], key=_approval_order)
     ]
+
+
+def _export_event(event: RevisionEvent, revision_plan: dict | None) -> dict:
+    frozen = event.snapshot["plan"] if event.snapshot else None
+    implied = revision_plan if event.kind in EVENTS_WITH_SNAPSHOT else None
+    return {
+        "kind": event.kind,
+        "at": _local(event.at),
+        "comment": event.comment,
+        "snapshot": _unless(frozen, implied),
+    }
+
+
+def _unless(frozen: dict | None, implied: dict | None) -> dict | None:
+    """The snapshot as written, or None where the file implies it."""
+    return None if frozen is None or frozen == implied else written_plan(frozen)
+
+
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A time as the installation's clock shows it (with its offset), for people to read."""
+    return timezone.localtime(moment) if moment else None
 
 
 def _approval_order(approval: Approval) -> tuple:
     bodies = list(Approval.Body.values)
     return (approval.organisation.key, bodies.index(approval.body))
-
-
-def _drop_empty(value: Any) -> Any:
-    """Leave out optional keys with no value, so the file holds only what the plan says."""
-    if isinstance(value, dict):
-        kept = {k: _drop_empty(v) for k, v in value.items()}
-        return {k: v for k, v in kept.items() if v not in (None, "", [], {})}
-    if isinstance(value, list):
-        return [_drop_empty(v) for v in value]
-    return value
 
 
 class _PlanDumper(yaml.SafeDumper):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.utils import timezone
 
 _MISSING = object()
 
@@ -20,7 +23,9 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path} (linje {self.line})" if self.line else self.path or "fila"
+        if not self.path:  # the file as a whole, or a line before any key could be read
+            return f"linje {self.line}: {self.message}" if self.line else f"fila: {self.message}"
+        where = f"{self.path} (linje {self.line})" if self.line else self.path
         return f"{where}: {self.message}"
 
 
@@ -30,23 +35,6 @@ class PlanFileError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
-
-
-def _line_numbers(node: yaml.Node | None, path: str = "", lines: dict | None = None) -> dict:
-    """Map every key path of a composed YAML document to the line it starts on (1-based)."""
-    lines = {} if lines is None else lines
-    if node is None:
-        return lines
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = f"{path}.{key_node.value}" if path else str(key_node.value)
-            _line_numbers(value_node, child, lines)
-            lines[child] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _line_numbers(item, f"{path}[{index}]", lines)
-    return lines
 
 
 class _Reader:
@@ -75,18 +63,40 @@ class _Reader:
         *,
         required: bool = True,
         default: Any = None,
+        model: type[Model] | None = None,
+        name: str | None = None,
     ) -> Any:
-        """Return data[key] if it has the right type; else record a problem and return default."""
+        """Return data[key] if it has the right type; else record a problem and return default.
+
+        With a model, the value must also pass the validators of its field `name` (default: the
+        key): max_length, a slug's characters, a year's range.
+        """
         where = f"{path}.{key}" if path else key
         value = data.get(key, _MISSING) if isinstance(data, dict) else _MISSING
         if value is _MISSING or value is None or value == "":
             if required:
                 self.problem(where, "manglar")
             return default
-        if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
-            self.problem(where, f"skal vere {_kind_name(kind)}, ikkje {value!r}")
+        if not _is_a(value, kind):
+            self.problem(where, f"skal vere {_kind_name(kind)}, ikkje {_shown(value)}")
             return default
-        return value.strip() if isinstance(value, str) else value
+        if isinstance(value, str):
+            value = value.strip()
+        if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        if model is not None and not self.valid(model, name or key, value, where):
+            return default
+        return value
+
+    def valid(self, model: type[Model], name: str, value: Any, where: str) -> bool:
+        """Whether the value passes the validators of the model's field; else say why."""
+        try:
+            model._meta.get_field(name).run_validators(value)
+        except ValidationError as error:
+            for message in error.messages:
+                self.problem(where, message[:1].lower() + message[1:].rstrip("."))
+            return False
+        return True
 
     def items(
         self, data: dict, key: str, path: str, *, required: bool = False
@@ -96,10 +106,14 @@ class _Reader:
         where = f"{path}.{key}" if path else key
         return [(f"{where}[{index}]", entry) for index, entry in enumerate(value)]
 
-    def mapping(self, value: Any, path: str) -> dict:
+    def mapping(self, value: Any, path: str, keys: tuple[str, ...] | None = None) -> dict:
+        """The value as a mapping; with `keys`, every other key is refused by name and line."""
         if not isinstance(value, dict):
             self.problem(path, "skal vere ein oppslagstabell (nøkkel: verdi)")
             return {}
+        for key in value if keys is not None else ():
+            if key not in keys:
+                self.problem(f"{path}.{key}" if path else str(key), _unknown_key(key, keys))
         return value
 
     def choice(
@@ -109,13 +123,39 @@ class _Reader:
         if value is not None and value not in choices.values:
             self.problem(
                 f"{path}.{key}",
-                f"ukjend verdi {value!r}; lovlege verdiar: {', '.join(choices.values)}",
+                f"ukjend verdi {_shown(value)}; lovlege verdiar: {', '.join(choices.values)}",
             )
         return value
 
     def year(self, data: dict, key: str, path: str, *, required: bool = True) -> int | None:
         """A whole number; whether it lies in the agreement period is the models' rule."""
         return self.field(data, key, path, int, required=required)
+
+
+def _unknown_key(key: Any, keys: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(str(key), keys, n=1) if isinstance(key, str) else []
+    if close:
+        return f"ukjend nøkkel {_shown(key)} – meinte du {close[0]!r}?"
+    return f"ukjend nøkkel {_shown(key)}; lovlege nøklar her: {', '.join(keys)}"
+
+
+def _is_a(value: Any, kind: type | tuple) -> bool:
+    """isinstance, except that true/false is no number and a date-and-time no date."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool):
+        return bool in kinds
+    if isinstance(value, datetime.datetime):
+        return datetime.datetime in kinds
+    return isinstance(value, kinds)
+
+
+def _shown(value: Any) -> str:
+    """The value as the message quotes it: short, whatever the file holds."""
+    if isinstance(value, datetime.date):
+        text = value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else str(value)
+    else:
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _kind_name(kind: type | tuple) -> str:
@@ -126,6 +166,7 @@ def _kind_name(kind: type | tuple) -> str:
         dict: "ein oppslagstabell",
         bool: "true eller false",
         datetime.date: "ein dato (ÅÅÅÅ-MM-DD)",
+        datetime.datetime: "eit tidspunkt (ÅÅÅÅ-MM-DD TT:MM:SS+01:00)",
     }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " eller ".join(names.get(k, k.__name__) for k in kinds)

@@ -7,130 +7,127 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from budget.models import Footnote
-from measures.models import Agreement, Measure, Organisation, Section
-from reporting.models import Approval, Revision
+from budget.models import Amount, BudgetLine, Footnote, FundingSource
+from measures.models import Agreement, Measure, Organisation, Section, SubGoal
+from reporting.models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
 
-from .problems import PlanFileError, Problem, _line_numbers, _Reader
+from .loader import load_yaml
+from .problems import PlanFileError, Problem, _Reader
+from .schema import AGREEMENT_TEXTS, FORMAT, KEYS
+from .snapshots import stored_plan
 
-FORMAT = "bygdevekst-plan/1"
 # Parking numbers for rows whose number changes, so that swapping two numbers never trips
 # the unique constraints half-way through an import.
 _PARKING_START = 30000
+# The budget grid's limit for one amount (budget/forms.py).
+MAX_KRONER = 10**12
 
 
 def parse_plan(text: str) -> dict:
     """Check a plan file and return its normalised content, or raise PlanFileError."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(error, "problem", None) or str(error)
-        raise PlanFileError([Problem("", f"ugyldig YAML: {reason}", line)]) from error
-    reader = _Reader(_line_numbers(root))
-    data = reader.mapping(data, "")
-    if data and data.get("format") != FORMAT:
-        reader.problem("format", f"skal vere {FORMAT!r}")
-    plan = _read_plan(reader, data) if data else {}
+    data, lines = load_yaml(text)
+    reader = _Reader(lines)
+    if not isinstance(data, dict):
+        raise PlanFileError([Problem("", "fila skal vere ein oppslagstabell (nøkkel: verdi)", 1)])
+    data = reader.mapping(data, "", KEYS[""])
+    plan = _read_plan(reader, data, "")
+    org_keys = {org["key"] for org in plan["organisations"] if org["key"]}
+    read = partial(_read_revision, org_keys=org_keys, period=_period(plan["agreement"]))
+    paths, plan["revisions"] = _entries(reader, data, "revisions", "", read)
+    _check_unique(reader, paths, plan["revisions"], "year", "året")
     if reader.problems:
         raise PlanFileError(reader.problems)
     return plan
 
 
-def _read_plan(reader: _Reader, data: dict) -> dict:
-    organisations = [
-        _read_organisation(reader, entry, path)
-        for path, entry in reader.items(data, "organisations", "", required=True)
-    ]
-    org_keys = {org["key"] for org in organisations if org}
-    _check_unique(
-        reader,
-        [
-            (p, o.get("key"))
-            for (p, _), o in zip(
-                reader.items(data, "organisations", ""), organisations, strict=True
-            )
-        ],
-        "key",
-        "organisasjonsnøkkelen",
-    )
+def _at(root: str, key: str) -> str:
+    return f"{root}.{key}" if root else key
+
+
+def _period(agreement: dict) -> Agreement | None:
+    """An unsaved Agreement: the models' rules for years and timeframes ask it for the period."""
+    if agreement.get("first_year") and agreement.get("last_year"):
+        return Agreement(first_year=agreement["first_year"], last_year=agreement["last_year"])
+    return None
+
+
+def _read_plan(reader: _Reader, data: dict, root: str) -> dict:
+    """The plan without its revisions: the whole file, or a revision's snapshot at `root`."""
+    if data.get("format") != FORMAT:
+        reader.problem(_at(root, "format"), f"skal vere {FORMAT!r}")
+    org_paths, orgs = _entries(reader, data, "organisations", root, _read_organisation)
+    _check_unique(reader, org_paths, orgs, "key", "organisasjonsnøkkelen")
+    org_keys = {org["key"] for org in orgs if org["key"]}
+    where = _at(root, "agreement")
     agreement = _read_agreement(
-        reader, reader.mapping(data.get("agreement", {}), "agreement"), org_keys
+        reader, reader.mapping(data.get("agreement", {}), where, KEYS["agreement"]), where, org_keys
     )
-    # An unsaved Agreement: the models' rules for years and timeframes ask it for the period.
-    period = (
-        Agreement(first_year=agreement["first_year"], last_year=agreement["last_year"])
-        if agreement.get("first_year") and agreement.get("last_year")
-        else None
+    period = _period(agreement)
+    goal_paths, sub_goals = _entries(
+        reader, data, "sub_goals", root, partial(_read_sub_goal, org_keys=org_keys, period=period)
     )
-    sub_goals = [
-        _read_sub_goal(reader, entry, path, org_keys, period)
-        for path, entry in reader.items(data, "sub_goals", "", required=True)
+    _check_unique(reader, goal_paths, sub_goals, "number", "delmålsnummeret")
+    measure_paths = [
+        [f"{path}.measures[{j}]" for j in range(len(goal["measures"]))]
+        for path, goal in zip(goal_paths, sub_goals, strict=True)
     ]
     _check_unique(
         reader,
-        [(f"sub_goals[{i}]", g.get("number")) for i, g in enumerate(sub_goals)],
-        "number",
-        "delmålsnummeret",
+        [path for paths in measure_paths for path in paths],
+        [measure for goal in sub_goals for measure in goal["measures"]],
+        "key",
+        "tiltaksnøkkelen",
     )
-    measure_keys = [
-        (f"sub_goals[{i}].measures[{j}]", m.get("key"))
-        for i, g in enumerate(sub_goals)
-        for j, m in enumerate(g["measures"])
-    ]
-    _check_unique(reader, measure_keys, "key", "tiltaksnøkkelen")
-    for i, goal in enumerate(sub_goals):
-        _check_unique(
-            reader,
-            [
-                (f"sub_goals[{i}].measures[{j}]", m.get("number"))
-                for j, m in enumerate(goal["measures"])
-            ],
-            "number",
-            "tiltaksnummeret i delmålet",
-        )
-    goal_numbers = {g["number"] for g in sub_goals if g.get("number")}
-    budget = _read_budget(reader, data.get("budget"), goal_numbers, period)
-    revisions = [
-        _read_revision(reader, entry, path, org_keys, period)
-        for path, entry in reader.items(data, "revisions", "")
-    ]
-    _check_unique(
-        reader,
-        [(f"revisions[{i}]", r.get("year")) for i, r in enumerate(revisions)],
-        "year",
-        "året",
-    )
+    for paths, goal in zip(measure_paths, sub_goals, strict=True):
+        _check_unique(reader, paths, goal["measures"], "number", "tiltaksnummeret i delmålet")
+    goal_numbers = {g["number"] for g in sub_goals if g["number"]}
+    budget = _read_budget(reader, data.get("budget"), _at(root, "budget"), goal_numbers, period)
     return {
-        "organisations": organisations,
+        "organisations": orgs,
         "agreement": agreement,
         "sub_goals": sub_goals,
         "budget": budget,
-        "revisions": revisions,
     }
 
 
-def _check_unique(reader: _Reader, entries: list[tuple[str, Any]], key: str, label: str) -> None:
+def _entries(
+    reader: _Reader, data: dict, key: str, root: str, read: Callable
+) -> tuple[list[str], list[dict]]:
+    """The paths of a list's entries, and each entry as `read(reader, entry, path)`.
+
+    Every list may be left out when it is empty, as the exporter does: an agreement that has
+    no sub-goals or parties yet must come back from its backup too.
+    """
+    entries = reader.items(data, key, root)
+    return [path for path, _ in entries], [read(reader, entry, path) for path, entry in entries]
+
+
+def _check_unique(
+    reader: _Reader, paths: list[str], entries: list[dict], key: str | tuple, label: str
+) -> None:
+    """No two entries have the same value of `key` (or keys), said at the second."""
+    keys = key if isinstance(key, tuple) else (key,)
     seen: set = set()
-    for path, value in entries:
-        if value is None:
+    for path, entry in zip(paths, entries, strict=True):
+        values = tuple(entry.get(k) for k in keys)
+        if None in values:
             continue
-        if value in seen:
-            reader.problem(f"{path}.{key}", f"{label} {value!r} er brukt før")
-        seen.add(value)
+        if values in seen:
+            shown = values if len(values) > 1 else values[0]
+            reader.problem(f"{path}.{keys[-1]}", f"{label} {shown!r} er brukt før")
+        seen.add(values)
 
 
 def _read_organisation(reader: _Reader, entry: Any, path: str) -> dict:
-    entry = reader.mapping(entry, path)
+    entry = reader.mapping(entry, path, KEYS["organisations"])
     return {
-        "key": reader.field(entry, "key", path, str),
-        "name": reader.field(entry, "name", path, str),
-        "short_name": reader.field(entry, "short_name", path, str, required=False, default=""),
+        "key": reader.field(entry, "key", path, str, model=Organisation),
+        "name": reader.field(entry, "name", path, str, model=Organisation),
+        "short_name": reader.field(
+            entry, "short_name", path, str, required=False, default="", model=Organisation
+        ),
         "kind": reader.choice(entry, "kind", path, Organisation.Kind),
     }
 
@@ -151,16 +148,15 @@ def _org_refs(
     return refs
 
 
-def _read_agreement(reader: _Reader, entry: dict, org_keys: set[str]) -> dict:
-    path = "agreement"
+def _read_agreement(reader: _Reader, entry: dict, path: str, org_keys: set[str]) -> dict:
     agreement = {
-        "slug": reader.field(entry, "slug", path, str),
-        "name": reader.field(entry, "name", path, str),
-        "pilot_name": reader.field(entry, "pilot_name", path, str),
+        "slug": reader.field(entry, "slug", path, str, model=Agreement),
+        "name": reader.field(entry, "name", path, str, model=Agreement),
+        "pilot_name": reader.field(entry, "pilot_name", path, str, model=Agreement),
         "signed_on": reader.field(entry, "signed_on", path, datetime.date, required=False),
-        "first_year": reader.year(entry, "first_year", path),
-        "last_year": reader.year(entry, "last_year", path),
-        "parties": _org_refs(reader, entry, "parties", path, org_keys, required=True),
+        "first_year": reader.field(entry, "first_year", path, int, model=Agreement),
+        "last_year": reader.field(entry, "last_year", path, int, model=Agreement),
+        "parties": _org_refs(reader, entry, "parties", path, org_keys),
     }
     for text_field in AGREEMENT_TEXTS:
         agreement[text_field] = reader.field(
@@ -170,9 +166,6 @@ def _read_agreement(reader: _Reader, entry: dict, org_keys: set[str]) -> dict:
     if not _check_model(reader, period.clean, path):
         agreement["last_year"] = None
     return agreement
-
-
-AGREEMENT_TEXTS = ["introduction", "framework", "priorities", "organisation_text", "anchoring_text"]
 
 
 def _check_model(
@@ -205,16 +198,16 @@ def _check_year(reader: _Reader, period: Agreement | None, year: Any, where: str
 
 
 def _read_sub_goal(
-    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: Agreement | None
+    reader: _Reader, entry: Any, path: str, *, org_keys: set[str], period: Agreement | None
 ) -> dict:
-    entry = reader.mapping(entry, path)
+    entry = reader.mapping(entry, path, KEYS["sub_goals"])
     weight = reader.field(entry, "weight", path, int)
     if weight is not None and not 0 <= weight <= 100:
         reader.problem(f"{path}.weight", "vektinga skal vere mellom 0 og 100 prosent")
     return {
         "number": _positive(reader, entry, "number", path),
-        "title": reader.field(entry, "title", path, str),
-        "main_goal": reader.field(entry, "main_goal", path, str),
+        "title": reader.field(entry, "title", path, str, model=SubGoal),
+        "main_goal": reader.field(entry, "main_goal", path, str, model=SubGoal),
         "weight": weight,
         "introduction": reader.field(entry, "introduction", path, str, required=False, default=""),
         "remark": reader.field(entry, "remark", path, str, required=False, default=""),
@@ -236,18 +229,17 @@ def _positive(reader: _Reader, entry: dict, key: str, path: str) -> int | None:
 def _read_measure(
     reader: _Reader, entry: Any, path: str, org_keys: set[str], period: Agreement | None
 ) -> dict:
-    entry = reader.mapping(entry, path)
+    entry = reader.mapping(entry, path, KEYS["measures"])
+    text = partial(reader.field, entry, path=path, kind=str, model=Measure)
     measure = {
-        "key": reader.field(entry, "key", path, str),
+        "key": text("key"),
         "number": _positive(reader, entry, "number", path),
-        "title": reader.field(entry, "title", path, str),
-        "tagline": reader.field(entry, "tagline", path, str, required=False, default=""),
+        "title": text("title"),
+        "tagline": text("tagline", required=False, default=""),
         "leads": _org_refs(reader, entry, "leads", path, org_keys),
-        "leads_more": reader.field(entry, "leads_more", path, str, required=False, default=""),
+        "leads_more": text("leads_more", required=False, default=""),
         "partners": _org_refs(reader, entry, "partners", path, org_keys),
-        "partners_more": reader.field(
-            entry, "partners_more", path, str, required=False, default=""
-        ),
+        "partners_more": text("partners_more", required=False, default=""),
         **_read_timeframe(reader, entry, path, period),
         "priority": reader.choice(
             entry, "priority", path, Measure.Priority, default=Measure.Priority.NOW
@@ -269,15 +261,16 @@ def _read_measure(
 
 
 def _read_timeframe(reader: _Reader, entry: dict, path: str, period: Agreement | None) -> dict:
-    value = entry.get("timeframe") if isinstance(entry, dict) else None
+    value = entry.get("timeframe")
     where = f"{path}.timeframe"
     if value == "next_revision":
         return {"start_year": None, "end_year": None, "at_next_revision": True}
     if not isinstance(value, dict):
         reader.problem(where, "skal vere {start: ÅR, end: ÅR} eller next_revision")
         return {"start_year": None, "end_year": None, "at_next_revision": False}
-    start = reader.year(value, "start", where)
-    end = reader.year(value, "end", where)
+    value = reader.mapping(value, where, KEYS["timeframe"])
+    start = reader.field(value, "start", where, int, model=Measure, name="start_year")
+    end = reader.field(value, "end", where, int, model=Measure, name="end_year")
     frame = {"start_year": start, "end_year": end, "at_next_revision": False}
     if start is not None and end is not None:  # else the reader has said what is missing
         measure = Measure(agreement=period, **frame)
@@ -287,88 +280,79 @@ def _read_timeframe(reader: _Reader, entry: dict, path: str, period: Agreement |
 
 
 def _read_section(reader: _Reader, entry: Any, path: str) -> dict:
-    entry = reader.mapping(entry, path)
+    entry = reader.mapping(entry, path, KEYS["sections"])
     return {
         "kind": reader.choice(entry, "kind", path, Section.Kind, default=Section.Kind.OTHER),
-        "heading": reader.field(entry, "heading", path, str, required=False, default=""),
+        "heading": reader.field(
+            entry, "heading", path, str, required=False, default="", model=Section
+        ),
         "body": reader.field(entry, "body", path, str),
     }
 
 
 def _read_budget(
-    reader: _Reader, data: Any, goal_numbers: set[int], period: Agreement | None
+    reader: _Reader, data: Any, path: str, goal_numbers: set[int], period: Agreement | None
 ) -> dict:
     if data is None:
         return {"lines": [], "sources": [], "amounts": {}, "footnotes": []}
-    data = reader.mapping(data, "budget")
-    lines = []
-    for path, entry in reader.items(data, "lines", "budget", required=True):
-        entry = reader.mapping(entry, path)
-        sub_goal = reader.field(entry, "sub_goal", path, int, required=False)
-        if sub_goal is not None and sub_goal not in goal_numbers:
-            reader.problem(f"{path}.sub_goal", f"det finst ikkje noko delmål {sub_goal}")
-        lines.append(
-            {
-                "key": reader.field(entry, "key", path, str),
-                "number": _positive(reader, entry, "number", path),
-                "title": reader.field(entry, "title", path, str),
-                "sub_goal": sub_goal,
-            }
-        )
-    _check_unique(
-        reader,
-        [(f"budget.lines[{i}]", line["key"]) for i, line in enumerate(lines)],
-        "key",
-        "linenøkkelen",
+    data = reader.mapping(data, path, KEYS["budget"])
+    line_paths, lines = _entries(
+        reader, data, "lines", path, partial(_read_line, goal_numbers=goal_numbers)
     )
-    _check_unique(
-        reader,
-        [(f"budget.lines[{i}]", line["number"]) for i, line in enumerate(lines)],
-        "number",
-        "linenummeret",
-    )
-    _check_unique(
-        reader,
-        [(f"budget.lines[{i}]", line["sub_goal"]) for i, line in enumerate(lines)],
-        "sub_goal",
-        "delmålet",
-    )
-    sources = []
-    for path, entry in reader.items(data, "sources", "budget", required=True):
-        entry = reader.mapping(entry, path)
-        sources.append(
-            {
-                "key": reader.field(entry, "key", path, str),
-                "name": reader.field(entry, "name", path, str),
-                "state_cofinancing": reader.field(
-                    entry, "state_cofinancing", path, bool, required=False, default=False
-                ),
-            }
-        )
-    _check_unique(
-        reader,
-        [(f"budget.sources[{i}]", s["key"]) for i, s in enumerate(sources)],
-        "key",
-        "kjeldenøkkelen",
-    )
+    _check_unique(reader, line_paths, lines, "key", "linenøkkelen")
+    _check_unique(reader, line_paths, lines, "number", "linenummeret")
+    _check_unique(reader, line_paths, lines, "sub_goal", "delmålet")
+    source_paths, sources = _entries(reader, data, "sources", path, _read_source)
+    _check_unique(reader, source_paths, sources, "key", "kjeldenøkkelen")
     if sum(1 for s in sources if s["state_cofinancing"]) > 1:
-        reader.problem("budget.sources", "berre éi kjelde kan ha state_cofinancing: true")
+        reader.problem(f"{path}.sources", "berre éi kjelde kan ha state_cofinancing: true")
     line_keys = {line["key"] for line in lines}
     source_keys = {s["key"] for s in sources}
-    amounts = _read_amounts(reader, data.get("amounts") or {}, line_keys, source_keys, period)
+    amounts = _read_amounts(
+        reader, data.get("amounts") or {}, f"{path}.amounts", line_keys, source_keys, period
+    )
     footnotes = [
         _read_footnote(reader, e, p, line_keys, source_keys, period)
-        for p, e in reader.items(data, "footnotes", "budget")
+        for p, e in reader.items(data, "footnotes", path)
     ]
     return {"lines": lines, "sources": sources, "amounts": amounts, "footnotes": footnotes}
 
 
+def _read_source(reader: _Reader, entry: Any, path: str) -> dict:
+    entry = reader.mapping(entry, path, KEYS["sources"])
+    return {
+        "key": reader.field(entry, "key", path, str, model=FundingSource),
+        "name": reader.field(entry, "name", path, str, model=FundingSource),
+        "state_cofinancing": reader.field(
+            entry, "state_cofinancing", path, bool, required=False, default=False
+        ),
+    }
+
+
+def _read_line(reader: _Reader, entry: Any, path: str, *, goal_numbers: set[int]) -> dict:
+    entry = reader.mapping(entry, path, KEYS["lines"])
+    sub_goal = reader.field(entry, "sub_goal", path, int, required=False)
+    if sub_goal is not None and sub_goal not in goal_numbers:
+        reader.problem(f"{path}.sub_goal", f"det finst ikkje noko delmål {sub_goal}")
+    return {
+        "key": reader.field(entry, "key", path, str, model=BudgetLine),
+        "number": _positive(reader, entry, "number", path),
+        "title": reader.field(entry, "title", path, str, model=BudgetLine),
+        "sub_goal": sub_goal,
+    }
+
+
 def _read_amounts(
-    reader: _Reader, data: Any, line_keys: set, source_keys: set, period: Agreement | None
+    reader: _Reader,
+    data: Any,
+    path: str,
+    line_keys: set,
+    source_keys: set,
+    period: Agreement | None,
 ) -> dict:
     amounts = {}
-    for line_key, years in reader.mapping(data, "budget.amounts").items():
-        line_path = f"budget.amounts.{line_key}"
+    for line_key, years in reader.mapping(data, path).items():
+        line_path = f"{path}.{line_key}"
         if line_key not in line_keys:
             reader.problem(line_path, f"ukjend budsjettline {line_key!r}")
         for year, cells in reader.mapping(years, line_path).items():
@@ -385,7 +369,14 @@ def _read_amounts(
                     reader.problem(cell_path, f"beløpet skal vere heile kroner, ikkje {kroner!r}")
                 elif kroner < 0:
                     reader.problem(cell_path, f"beløpet kan ikkje vere negativt ({kroner})")
-                else:
+                elif kroner > MAX_KRONER:
+                    reader.problem(
+                        cell_path,
+                        f"beløpet er urimeleg stort; grensa er {MAX_KRONER:,} kr".replace(
+                            ",", "\xa0"
+                        ),
+                    )
+                elif reader.valid(Amount, "kroner", kroner, cell_path):
                     amounts[(line_key, year, source_key)] = kroner
     return amounts
 
@@ -398,7 +389,7 @@ def _read_footnote(
     source_keys: set,
     period: Agreement | None,
 ) -> dict:
-    entry = reader.mapping(entry, path)
+    entry = reader.mapping(entry, path, KEYS["footnotes"])
     table = reader.choice(entry, "table", path, Footnote.Table)
     year = reader.year(entry, "year", path, required=table == Footnote.Table.FINANCING)
     _check_year(reader, period, year, f"{path}.year")
@@ -420,7 +411,9 @@ def _read_footnote(
     return {
         "table": table,
         "year": year,
-        "marker": reader.field(entry, "marker", path, str, required=False, default="*"),
+        "marker": reader.field(
+            entry, "marker", path, str, required=False, default="*", model=Footnote
+        ),
         "line": line,
         "column": column,
         "text": reader.field(entry, "text", path, str),
@@ -428,55 +421,149 @@ def _read_footnote(
 
 
 def _read_revision(
-    reader: _Reader, entry: Any, path: str, org_keys: set[str], period: Agreement | None
+    reader: _Reader, entry: Any, path: str, *, org_keys: set[str], period: Agreement | None
 ) -> dict:
-    entry = reader.mapping(entry, path)
-    approvals = []
-    for approval_path, approval in reader.items(entry, "approvals", path):
-        approval = reader.mapping(approval, approval_path)
-        organisation = reader.field(approval, "organisation", approval_path, str)
-        if organisation is not None and organisation not in org_keys:
-            reader.problem(f"{approval_path}.organisation", f"ukjend organisasjon {organisation!r}")
-        decision = reader.choice(
-            approval,
-            "decision",
-            approval_path,
-            Approval.Decision,
-            default=Approval.Decision.PENDING,
-        )
-        decided_on = reader.field(
-            approval, "decided_on", approval_path, datetime.date, required=False
-        )
-        _check_model(
-            reader, Approval(decision=decision, decided_on=decided_on).clean, approval_path
-        )
-        approvals.append(
-            {
-                "organisation": organisation,
-                "body": reader.choice(approval, "body", approval_path, Approval.Body),
-                "planned_on": reader.field(
-                    approval, "planned_on", approval_path, datetime.date, required=False
-                ),
-                "decided_on": decided_on,
-                "decision": decision,
-                "case_reference": reader.field(
-                    approval, "case_reference", approval_path, str, required=False, default=""
-                ),
-            }
-        )
-    _check_unique(
-        reader,
-        [
-            (f"{path}.approvals[{i}]", (a["organisation"], a["body"]))
-            for i, a in enumerate(approvals)
-        ],
-        "body",
-        "organet for organisasjonen",
-    )
+    entry = reader.mapping(entry, path, KEYS["revisions"])
     year = reader.year(entry, "year", path)
     _check_year(reader, period, year, f"{path}.year")
+    moment = partial(reader.field, entry, path=path, kind=datetime.datetime, required=False)
+    status = reader.choice(entry, "status", path, Revision.Status)
+    approvals = _read_approvals(reader, entry, path, org_keys)
+    if approvals and status == Revision.Status.DRAFT:
+        reader.problem(
+            f"{path}.approvals",
+            "eit utkast har ingen open godkjenningsrunde: vedtak frå ein runde KDD sende "
+            "tilbake står under rounds",
+        )
+    round_paths, rounds = _entries(
+        reader, entry, "rounds", path, partial(_read_round, org_keys=org_keys)
+    )
+    _check_rounds(reader, round_paths, rounds)
+    note_paths, notes = _entries(reader, entry, "notes", path, _read_note)
+    _check_unique(reader, note_paths, notes, "measure", "tiltaket")
+    row_paths, progress = _entries(reader, entry, "progress", path, _read_progress)
+    _check_unique(reader, row_paths, progress, "measure", "tiltaket")
     return {
         "year": year,
-        "status": reader.choice(entry, "status", path, Revision.Status),
+        "status": status,
+        "due_on": reader.field(entry, "due_on", path, datetime.date, required=False),
+        "submitted_at": moment("submitted_at"),
+        "approved_at": moment("approved_at"),
         "approvals": approvals,
+        "rounds": rounds,
+        "notes": notes,
+        "progress": progress,
+        "events": _entries(reader, entry, "events", path, _read_event)[1],
+        "snapshot": _read_snapshot(reader, entry.get("snapshot"), f"{path}.snapshot"),
     }
+
+
+def _read_approvals(reader: _Reader, entry: dict, path: str, org_keys: set[str]) -> list[dict]:
+    """One round's decisions: at most one per organisation and body."""
+    paths, approvals = _entries(
+        reader, entry, "approvals", path, partial(_read_approval, org_keys=org_keys)
+    )
+    _check_unique(reader, paths, approvals, ("organisation", "body"), "organet for organisasjonen")
+    return approvals
+
+
+def _read_round(reader: _Reader, entry: Any, path: str, *, org_keys: set[str]) -> dict:
+    """An earlier approval round: submitted, then sent back by KDD with its comment."""
+    entry = reader.mapping(entry, path, KEYS["rounds"])
+    number = _positive(reader, entry, "number", path)
+    opened_at = reader.field(entry, "opened_at", path, datetime.datetime)
+    closed_at = reader.field(entry, "closed_at", path, datetime.datetime)
+    if opened_at is not None and closed_at is not None and closed_at < opened_at:
+        reader.problem(f"{path}.closed_at", "runden kan ikkje vere send tilbake før han vart opna")
+    return {
+        "number": number,
+        "opened_at": opened_at,
+        "closed_at": closed_at,
+        "comment": reader.field(entry, "comment", path, str, required=False, default=""),
+        "approvals": _read_approvals(reader, entry, path, org_keys),
+    }
+
+
+def _check_rounds(reader: _Reader, paths: list[str], rounds: list[dict]) -> None:
+    """Oldest first: each round's number above the one before it (so no number twice)."""
+    last = 0
+    for path, round_ in zip(paths, rounds, strict=True):
+        if round_["number"] is None:
+            continue
+        if round_["number"] <= last:
+            reader.problem(
+                f"{path}.number",
+                f"rundane står eldste først: runde {round_['number']} kan ikkje kome etter "
+                f"runde {last}",
+            )
+        last = max(last, round_["number"])
+
+
+def _read_approval(reader: _Reader, entry: Any, path: str, *, org_keys: set[str]) -> dict:
+    """One body's treatment of the revision (with approval rounds: of one round)."""
+    entry = reader.mapping(entry, path, KEYS["approvals"])
+    organisation = reader.field(entry, "organisation", path, str)
+    if organisation is not None and organisation not in org_keys:
+        reader.problem(f"{path}.organisation", f"ukjend organisasjon {organisation!r}")
+    decision = reader.choice(
+        entry, "decision", path, Approval.Decision, default=Approval.Decision.PENDING
+    )
+    decided_on = reader.field(entry, "decided_on", path, datetime.date, required=False)
+    _check_model(reader, Approval(decision=decision, decided_on=decided_on).clean, path)
+    return {
+        "organisation": organisation,
+        "body": reader.choice(entry, "body", path, Approval.Body),
+        "planned_on": reader.field(entry, "planned_on", path, datetime.date, required=False),
+        "decided_on": decided_on,
+        "decision": decision,
+        "case_reference": reader.field(
+            entry, "case_reference", path, str, required=False, default="", model=Approval
+        ),
+        "comment": reader.field(entry, "comment", path, str, required=False, default=""),
+    }
+
+
+def _read_note(reader: _Reader, entry: Any, path: str) -> dict:
+    """A reason (a changed measure) or an assessment (a closed one)."""
+    entry = reader.mapping(entry, path, KEYS["notes"])
+    return {
+        "measure": _measure_key(reader, entry, path, MeasureNote),
+        "kind": reader.choice(entry, "kind", path, MeasureNote.Kind),
+        # Empty while the editor has not written it: the form saves it so.
+        "text": reader.field(entry, "text", path, str, required=False, default=""),
+    }
+
+
+def _read_progress(reader: _Reader, entry: Any, path: str) -> dict:
+    """The yearly status of one measure."""
+    entry = reader.mapping(entry, path, KEYS["progress"])
+    return {
+        "measure": _measure_key(reader, entry, path, MeasureProgress),
+        "state": reader.choice(entry, "state", path, MeasureProgress.State),
+        "text": reader.field(entry, "text", path, str, required=False, default=""),
+    }
+
+
+def _measure_key(reader: _Reader, data: dict, path: str, model) -> str | None:
+    # By key, as the models keep it: a closed measure may since have left the living plan.
+    return reader.field(data, "measure", path, str, model=model, name="measure_key")
+
+
+def _read_event(reader: _Reader, entry: Any, path: str) -> dict:
+    entry = reader.mapping(entry, path, KEYS["events"])
+    return {
+        "kind": reader.choice(entry, "kind", path, RevisionEvent.Kind),
+        "at": reader.field(entry, "at", path, datetime.datetime),
+        "comment": reader.field(entry, "comment", path, str, required=False, default=""),
+        "snapshot": _read_snapshot(reader, entry.get("snapshot"), f"{path}.snapshot"),
+    }
+
+
+def _read_snapshot(reader: _Reader, value: Any, path: str) -> dict | None:
+    """A frozen plan, checked as a plan file without revisions; as the database stores it."""
+    if value is None:
+        return None
+    data = reader.mapping(value, path, KEYS["snapshot"])
+    known = len(reader.problems)
+    _read_plan(reader, data, path)
+    return stored_plan(data) if len(reader.problems) == known else None

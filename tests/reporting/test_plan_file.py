@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import pytest
+import yaml
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from budget.models import Amount, Footnote
-from measures.models import Agreement, Measure, Organisation
-from reporting.plan_file import PlanFileError, export_plan, import_plan, parse_plan
-from tests.support import PLAN_MODELS, SEED_FILE, dump_database, edited_seed, seed_text
+from measures.models import Agreement, Measure, Organisation, Role
+from reporting.models import (
+    Approval,
+    ApprovalRound,
+    MeasureNote,
+    MeasureProgress,
+    Revision,
+    RevisionEvent,
+)
+from reporting.plan_file import PlanFileError, export_plan, import_plan, parse_plan, take_snapshot
+from reporting.revision import workflow
+from tests.factories import make_user
+from tests.support import (
+    PLAN_MODELS,
+    SEED_FILE,
+    dump_database,
+    edited_seed,
+    empty_database,
+    seed_text,
+)
 
 
 def test_the_seed_holds_the_whole_document(seed):
@@ -228,7 +248,7 @@ def test_bad_yaml_gives_a_clear_error(db, text, expected):
 
 def test_bad_yaml_names_the_line(db):
     problems = problems_of("format: bygdevekst-plan/1\nagreement:\n  slug: x\n  name: [uavslutta\n")
-    assert "(linje 4)" in problems[0] or "(linje 5)" in problems[0]
+    assert problems[0].startswith(("linje 4: ugyldig YAML", "linje 5: ugyldig YAML"))
 
 
 def test_a_broken_file_saves_nothing_in_an_empty_database(empty_db, tmp_path):
@@ -267,3 +287,440 @@ def test_export_command_writes_the_file_and_refuses_unknown_agreements(seed, tmp
     assert target.read_text(encoding="utf-8") == seed_text()
     with pytest.raises(CommandError, match="Fann inga avtale 'finst-ikkje'"):
         call_command("export_plan", "finst-ikkje")
+
+
+# --- exact: every key known, no key twice ----------------------------------------------------
+
+
+def test_a_misspelt_key_is_refused_with_its_place_line_and_the_key_meant(db):
+    text = seed_text().replace("    partners:\n", "    partnerz:\n", 1)
+    line = text.splitlines().index("    partnerz:") + 1
+    assert problems_of(text) == [
+        f"sub_goals[0].measures[0].partnerz (linje {line}): "
+        "ukjend nøkkel 'partnerz' – meinte du 'partners'?"
+    ]
+
+
+def test_a_key_unlike_any_is_refused_with_the_keys_allowed_there(db):
+    problems = problems_of(edited_seed(lambda d: d["agreement"].update(budsjett=1)))
+    assert problems == [
+        f"agreement.budsjett (linje {problems[0].split('linje ')[1].split(')')[0]}): "
+        "ukjend nøkkel 'budsjett'; lovlege nøklar her: slug, name, pilot_name, signed_on, "
+        "first_year, last_year, parties, introduction, framework, priorities, "
+        "organisation_text, anchoring_text"
+    ]
+
+
+def test_a_key_given_twice_is_refused_rather_than_the_last_taken(db):
+    text = seed_text().replace(
+        "  pilot_name: Vest-Telemarkpiloten\n",
+        "  pilot_name: Vest-Telemarkpiloten\n  pilot_name: Ein annan pilot\n",
+        1,
+    )
+    first = text.splitlines().index("  pilot_name: Vest-Telemarkpiloten") + 1
+    assert problems_of(text) == [
+        f"agreement.pilot_name (linje {first + 1}): "
+        f"nøkkelen 'pilot_name' står to gonger (først på linje {first})"
+    ]
+
+
+HOUR = datetime.timedelta(hours=1)
+ROUND = {
+    "number": 1,
+    "opened_at": datetime.datetime(2025, 6, 2, 12, 0, tzinfo=datetime.UTC),
+    "closed_at": datetime.datetime(2025, 6, 9, 12, 0, tzinfo=datetime.UTC),
+    "comment": "Send tilbake.",
+}
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (
+            _set(["sub_goals", 0, "measures", 0, "title"], "x" * 100_000),
+            "sub_goals[0].measures[0].title (linje {}): "
+            "verdien kan ikkje ha fleire enn 200 teikn (den har 100000)",
+        ),
+        (
+            _set(["sub_goals", 0, "measures", 0, "key"], "Innsikt i bustad!"),
+            'sub_goals[0].measures[0].key (linje {}): oppgje ein gyldig "slug" som består av '
+            "bokstavar, nummer, understrekar eller bindestrekar",
+        ),
+        (
+            _set(["agreement", "last_year"], 10**30),
+            "agreement.last_year (linje {}): verdien må vere mindre enn eller lik 2100",
+        ),
+        (
+            _set(["budget", "amounts", "delmal-1", 2025, "kdd-1350-post-66"], 10**12 + 1),
+            "budget.amounts.delmal-1.2025.kdd-1350-post-66 (linje {}): "
+            "beløpet er urimeleg stort; grensa er 1\xa0000\xa0000\xa0000\xa0000 kr",
+        ),
+        (
+            _set(["agreement", "signed_on"], datetime.datetime(2025, 6, 2, 10, 0)),
+            "agreement.signed_on (linje {}): "
+            "skal vere ein dato (ÅÅÅÅ-MM-DD), ikkje 2025-06-02 10:00:00",
+        ),
+        (
+            _set(["revisions", 0, "approvals", 0, "comment"], "Før\x00etter"),
+            "revisions[0].approvals[0].comment (linje {}): "
+            "teksten inneheld NUL-teiknet (\\0), som ikkje er tillate",
+        ),
+        (
+            _set(["revisions", 0, "status"], "draft"),
+            "revisions[0].approvals (linje {}): eit utkast har ingen open godkjenningsrunde: "
+            "vedtak frå ein runde KDD sende tilbake står under rounds",
+        ),
+        (
+            _set(["revisions", 0, "rounds"], [{**ROUND, "closed_at": ROUND["opened_at"] - HOUR}]),
+            "revisions[0].rounds[0].closed_at (linje {}): "
+            "runden kan ikkje vere send tilbake før han vart opna",
+        ),
+        (
+            _set(["revisions", 0, "rounds"], [{**ROUND, "number": 2}, copy.deepcopy(ROUND)]),
+            "revisions[0].rounds[1].number (linje {}): "
+            "rundane står eldste først: runde 1 kan ikkje kome etter runde 2",
+        ),
+        (
+            _set(["revisions", 0, "rounds"], [{**ROUND, "kommentar": "Send tilbake."}]),
+            "revisions[0].rounds[0].kommentar (linje {}): "
+            "ukjend nøkkel 'kommentar' – meinte du 'comment'?",
+        ),
+        (
+            _set(
+                ["revisions", 0, "rounds"],
+                [{**ROUND, "approvals": [{"organisation": "x", "body": "kdd"}]}],
+            ),
+            "revisions[0].rounds[0].approvals[0].organisation (linje {}): ukjend organisasjon 'x'",
+        ),
+    ],
+)
+def test_a_value_the_app_would_refuse_is_refused_with_path_and_line(db, change, problem):
+    problems = problems_of(edited_seed(change))
+    assert len(problems) == 1, problems
+    line = problems[0].split("(linje ")[1].split(")")[0]
+    assert problems[0] == problem.format(line)
+
+
+# --- revisions whole --------------------------------------------------------------------------
+
+
+def a_2026_revision(seed, *, status: str = "submitted") -> Revision:
+    """A 2026 revision with everything a revision holds: notes, statuses, events, comments."""
+    first_plan = take_snapshot(seed)
+    measure = seed.measures.get(key="smb-utvikling")
+    measure.title = "SMB-utvikling i alle seks kommunane"
+    measure.save()
+    revision = Revision.objects.create(
+        agreement=seed,
+        year=2026,
+        status=status,
+        snapshot=take_snapshot(seed),
+        submitted_at=datetime.datetime(2026, 5, 4, 9, 12, 40, 118302, tzinfo=datetime.UTC),
+        due_on=datetime.date(2026, 6, 30),
+    )
+    MeasureNote.objects.create(
+        revision=revision, measure_key="smb-utvikling", kind="reason", text="Alle er med."
+    )
+    MeasureNote.objects.create(
+        revision=revision, measure_key="gamalt-tiltak", kind="assessment", text="Det gav mykje."
+    )
+    MeasureProgress.objects.create(
+        revision=revision, measure_key="gott-nokk", state="delayed", text="Ventar."
+    )
+    vinje = Organisation.objects.get(key="vinje-kommune")
+    first = ApprovalRound.objects.create(
+        revision=revision,
+        number=1,
+        opened_at=datetime.datetime(2026, 4, 20, 10, 0, 0, 123456, tzinfo=datetime.UTC),
+        closed_at=datetime.datetime(2026, 4, 22, 10, 0, 0, 130001, tzinfo=datetime.UTC),
+        comment="Grunngjev SMB-endringa betre.",
+    )
+    Approval.objects.create(
+        round=first,
+        organisation=vinje,
+        body="kommunestyre",
+        planned_on=datetime.date(2026, 4, 21),
+        decided_on=datetime.date(2026, 4, 21),
+        decision="rejected",
+        comment="Vinje vil ha tiltak 2.1 omtala betre.",
+    )
+    if status != "draft":
+        second = ApprovalRound.objects.create(
+            revision=revision, number=2, opened_at=revision.submitted_at
+        )
+        Approval.objects.create(
+            round=second,
+            organisation=vinje,
+            body="kommunestyre",
+            planned_on=datetime.date(2026, 6, 18),
+            decided_on=datetime.date(2026, 6, 18),
+            decision="approved",
+            case_reference="26/41",
+            comment="Samrøystes.",
+        )
+    for kind, day, comment, snapshot in [
+        ("started", 2, "", None),
+        ("submitted", 20, "", first_plan),
+        ("sent_back", 22, "Grunngjev SMB-endringa betre.", first_plan),
+        ("submitted", 30, "", revision.snapshot),
+    ]:
+        event = RevisionEvent.objects.create(
+            revision=revision, kind=kind, comment=comment, snapshot=snapshot
+        )
+        event.at = datetime.datetime(2026, 4, day, 10, 0, 0, 123456, tzinfo=datetime.UTC)
+        event.save()
+    return revision
+
+
+def revision_rows(year: int) -> dict:
+    """What the revision page and the report show of a revision, without database ids."""
+    revision = Revision.objects.get(year=year)
+    return {
+        "revision": (
+            revision.status,
+            revision.due_on,
+            revision.submitted_at,
+            revision.approved_at,
+            revision.snapshot["plan"] if revision.snapshot else None,
+        ),
+        "notes": [(n.measure_key, n.kind, n.text) for n in revision.notes.all()],
+        "progress": [(p.measure_key, p.state, p.text) for p in revision.progress.all()],
+        "rounds": [(r.number, r.opened_at, r.closed_at, r.comment) for r in revision.rounds.all()],
+        "approvals": sorted(
+            (a.round.number, a.organisation.key, a.body, a.decision, a.decided_on, a.comment)
+            for a in revision.approvals.all()
+        ),
+        "events": [
+            (e.kind, e.at, e.comment, e.snapshot["plan"] if e.snapshot else None)
+            for e in revision.events.all()
+        ],
+    }
+
+
+def test_a_revision_moves_whole_to_an_empty_installation(seed):
+    a_2026_revision(seed)
+    before = {year: revision_rows(year) for year in (2025, 2026)}
+    text = export_plan(seed)
+    assert "comment: Grunngjev SMB-endringa betre." in text
+    assert "text: Det gav mykje." in text
+    empty_database()
+    import_plan(parse_plan(text))
+    assert {year: revision_rows(year) for year in (2025, 2026)} == before
+    assert export_plan(Agreement.objects.get(slug="vest-telemark")) == text
+
+
+def test_a_snapshot_is_written_only_where_it_is_not_the_plan_the_file_carries(seed):
+    a_2026_revision(seed)
+    text = export_plan(seed)
+    data = yaml.safe_load(text)
+    first, second = data["revisions"]
+    # 2025 froze the plan before the retitling; 2026 is the living plan, and so is implied.
+    assert first["snapshot"]["sub_goals"][1]["measures"][0]["title"] == (
+        "SMB-utvikling (små og mellomstore bedrifter)"
+    )
+    assert "snapshot" not in second
+    assert ["snapshot" in event for event in second["events"]] == [False, True, True, False]
+    assert list(first["snapshot"]) == [
+        "format",
+        "organisations",
+        "agreement",
+        "sub_goals",
+        "budget",
+    ]
+
+
+def test_a_snapshot_stored_in_another_key_order_is_written_in_file_order(seed):
+    """PostgreSQL's jsonb keeps a snapshot's keys sorted its own way; the file does not."""
+    revision = a_2026_revision(seed)
+    text = export_plan(seed)
+
+    def reordered(value):
+        if isinstance(value, dict):
+            return {key: reordered(value[key]) for key in sorted(value, reverse=True)}
+        if isinstance(value, list):
+            return [reordered(item) for item in value]
+        return value
+
+    revision.snapshot = reordered(revision.snapshot)
+    revision.save()
+    assert export_plan(seed) == text
+
+
+def test_importing_a_file_with_revisions_twice_writes_nothing(seed):
+    a_2026_revision(seed)
+    text = export_plan(seed)
+    empty_database()
+    import_plan(parse_plan(text))
+    before = dump_database()
+    import_plan(parse_plan(text))
+    assert dump_database() == before
+
+
+def test_events_listed_out_of_order_are_kept_in_time_order(seed):
+    a_2026_revision(seed)
+    data = yaml.safe_load(export_plan(seed))
+    data["revisions"][1]["events"].reverse()
+    import_plan(parse_plan(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    kinds = [e.kind for e in Revision.objects.get(year=2026).events.all()]
+    assert kinds == ["started", "submitted", "sent_back", "submitted"]
+
+
+def sent_back_and_resubmitted(seed) -> Revision:
+    """2026 through the workflow: submitted, rejected by Vinje, sent back by KDD, resubmitted."""
+    editor = make_user("prosjektleiar", seed, Role.Kind.EDITOR)
+    kdd = make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))
+    revision = workflow.start_revision(agreement=seed, year=2026, user=editor)
+    workflow.submit(revision=revision, user=editor)
+    vinje = revision.current_approvals().get(organisation__key="vinje-kommune", body="kommunestyre")
+    values = {
+        "planned_on": datetime.date(2026, 6, 18),
+        "decided_on": datetime.date(2026, 6, 18),
+        "decision": "rejected",
+        "case_reference": "26/41",
+        "comment": "Vinje vil ha tiltak 2.1 omtala betre.",
+    }
+    workflow.record_decision(approval=vinje, user=editor, values=values)
+    workflow.send_back(revision=revision, user=kdd, comment="Vinje har sagt nei: sjå på 2.1.")
+    workflow.submit(revision=revision, user=editor)
+    return revision
+
+
+def test_a_sent_back_and_resubmitted_revision_moves_with_both_rounds(seed):
+    """The round KDD sent back, with its rejection and KDD's comment, and the current round."""
+    revision = sent_back_and_resubmitted(seed)
+    assert [(r.number, r.is_open) for r in revision.rounds.all()] == [(1, False), (2, True)]
+    text = export_plan(seed)
+    written = yaml.safe_load(text)["revisions"][1]
+    # The earlier round right after the current round's approvals (docs/plan-format.md).
+    assert list(written) == ["year", "status", "submitted_at", "approvals", "rounds", "events"]
+    [first] = written["rounds"]
+    assert first["number"] == 1 and first["comment"] == "Vinje har sagt nei: sjå på 2.1."
+    assert first["opened_at"] < first["closed_at"] < written["submitted_at"]
+    assert [
+        (a["organisation"], a["body"], a["decision"], a.get("comment"))
+        for a in first["approvals"]
+        if a["decision"] != "pending"
+    ] == [("vinje-kommune", "kommunestyre", "rejected", "Vinje vil ha tiltak 2.1 omtala betre.")]
+    # The current round's decisions are all still to come.
+    assert {a["decision"] for a in written["approvals"]} == {"pending"}
+    assert len(written["approvals"]) == len(first["approvals"])
+
+    before = {year: revision_rows(year) for year in (2025, 2026)}
+    empty_database()
+    import_plan(parse_plan(text))
+    assert {year: revision_rows(year) for year in (2025, 2026)} == before
+    restored = Revision.objects.get(year=2026)
+    assert restored.current_round().number == 2
+    assert restored.current_round().opened_at == restored.submitted_at
+    assert export_plan(Agreement.objects.get(slug="vest-telemark")) == text
+    unchanged = dump_database()
+    import_plan(parse_plan(text))
+    assert dump_database() == unchanged
+
+
+def test_a_revision_sent_back_is_a_draft_with_its_rounds_and_no_current_one(seed):
+    revision = sent_back_and_resubmitted(seed)
+    workflow.send_back(revision=revision, user=None, comment="Framleis ikkje godt nok.")
+    text = export_plan(seed)
+    written = yaml.safe_load(text)["revisions"][1]
+    assert "approvals" not in written
+    assert [(r["number"], r["comment"]) for r in written["rounds"]] == [
+        (1, "Vinje har sagt nei: sjå på 2.1."),
+        (2, "Framleis ikkje godt nok."),
+    ]
+    empty_database()
+    import_plan(parse_plan(text))
+    restored = Revision.objects.get(year=2026)
+    assert restored.current_round() is None
+    assert [(r.number, r.is_open) for r in restored.rounds.all()] == [(1, False), (2, False)]
+    assert export_plan(restored.agreement) == text
+
+
+def test_a_file_moves_a_revision_from_one_round_to_the_next(seed):
+    """Imported over an installation whose revision is in round 1, the file's round 2 holds."""
+    revision = sent_back_and_resubmitted(seed)
+    text = export_plan(seed)
+    round_2 = revision.current_round()
+    round_2.delete()
+    first = revision.rounds.get(number=1)
+    first.closed_at, first.comment = None, ""
+    first.save()
+    revision.refresh_from_db()
+    assert export_plan(seed) != text
+    import_plan(parse_plan(text))
+    assert export_plan(seed) == text
+    assert [(r.number, r.is_open) for r in revision.rounds.all()] == [(1, False), (2, True)]
+
+
+def test_an_approved_revision_cannot_be_changed_through_its_snapshot_notes_or_rounds(seed):
+    a_2026_revision(seed)
+    revision = Revision.objects.get(year=2026)
+    revision.status, revision.approved_at = "approved", timezone.now()
+    revision.save()
+    data = yaml.safe_load(export_plan(seed))
+    before = dump_database()
+
+    def refused(change) -> list[str]:
+        changed = copy.deepcopy(data)
+        change(changed)
+        with pytest.raises(PlanFileError) as caught:
+            import_plan(parse_plan(yaml.safe_dump(changed, allow_unicode=True, sort_keys=False)))
+        return [str(p) for p in caught.value.problems]
+
+    frozen = ["revisions[1]: handlingsplan 2026 er godkjend av KDD og kan ikkje endrast"]
+    assert refused(lambda d: d["revisions"][1]["notes"][0].update(text="Endra")) == frozen
+    snapshot = copy.deepcopy(data["revisions"][0]["snapshot"])
+    snapshot["agreement"]["name"] = "Ei anna avtale"
+    assert refused(lambda d: d["revisions"][1].update(snapshot=snapshot)) == frozen
+    # Its rounds are part of it: KDD's comment, the decisions of a round, the rounds themselves.
+    revision_2026 = data["revisions"][1]
+    assert [r["number"] for r in revision_2026["rounds"]] == [1]
+
+    def decided_otherwise(d):
+        d["revisions"][1]["rounds"][0]["approvals"][0]["decision"] = "approved"
+
+    def one_round_more(d):
+        d["revisions"][1]["rounds"].append(
+            copy.deepcopy(revision_2026["rounds"][0]) | {"number": 2}
+        )
+
+    assert refused(lambda d: d["revisions"][1]["rounds"][0].update(comment="Anna")) == frozen
+    assert refused(decided_otherwise) == frozen
+    assert refused(lambda d: d["revisions"][1].pop("rounds")) == frozen
+    assert refused(one_round_more) == frozen
+    assert refused(lambda d: d["revisions"][1]["approvals"][0].update(comment="Anna")) == frozen
+    assert dump_database() == before
+
+
+def test_a_snapshot_is_checked_like_the_plan(db):
+    def misspelt(data):
+        snapshot = {k: v for k, v in data.items() if k != "revisions"}
+        data["revisions"][0]["snapshot"] = copy.deepcopy(snapshot)
+        data["revisions"][0]["snapshot"]["sub_goals"][0]["titel"] = "Bustader"
+
+    problems = problems_of(edited_seed(misspelt))
+    assert len(problems) == 1
+    assert problems[0].startswith("revisions[0].snapshot.sub_goals[0].titel (linje ")
+    assert problems[0].endswith("ukjend nøkkel 'titel' – meinte du 'title'?")
+
+
+def test_a_seed_imported_into_an_empty_database_freezes_its_own_plan(empty_db):
+    """The seed carries no snapshot: its approved 2025 revision is the plan it carries."""
+    agreement = import_plan(parse_plan(seed_text()))
+    revision = agreement.revisions.get(year=2025)
+    assert revision.snapshot["plan"] == take_snapshot(agreement)["plan"]
+    assert timezone.localtime(revision.approved_at).date() == datetime.date(2025, 6, 24)
+
+
+def test_export_command_says_what_it_needs(seed, tmp_path):
+    for args, options, message in [
+        ([], {}, "Skriv anten nøkkelen til éi avtale eller --all."),
+        (["vest-telemark"], {"all": True}, "Skriv anten nøkkelen til éi avtale eller --all."),
+        ([], {"all": True}, "Med --all må du gi --output-dir MAPPE."),
+    ]:
+        with pytest.raises(CommandError) as refused:
+            call_command("export_plan", *args, **options)
+        assert str(refused.value) == message
+    call_command("export_plan", "vest-telemark", output_dir=tmp_path / "ny")
+    assert (tmp_path / "ny" / "vest-telemark.yaml").read_text(encoding="utf-8") == seed_text()
+    assert [p.name for p in (tmp_path / "ny").iterdir()] == ["vest-telemark.yaml"]
