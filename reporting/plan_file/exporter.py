@@ -97,13 +97,13 @@ def _export_sub_goals(agreement: Agreement) -> list[dict]:
             "weight": goal.weight,
             "introduction": goal.introduction,
             "remark": goal.remark,
-            "measures": [_export_measure(m) for m in by_goal.get(goal.pk, [])],
+            "measures": [export_measure(m) for m in by_goal.get(goal.pk, [])],
         }
         for goal in agreement.sub_goals.all()
     ]
 
 
-def _export_measure(measure: Measure) -> dict:
+def export_measure(measure: Measure) -> dict:
     if measure.at_next_revision:
         timeframe: Any = "next_revision"
     else:

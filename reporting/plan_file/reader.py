@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Measure, Organisation, Section, SubGoal
-from reporting.models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
 
+from .checks import _check_model, _check_unique, _check_year, _entries, _positive
 from .loader import load_yaml
 from .problems import PlanFileError, Problem, _Reader
+from .revision_reader import _read_revision
 from .schema import AGREEMENT_TEXTS, FORMAT, KEYS
-from .snapshots import stored_plan
 
-# Parking numbers for rows whose number changes, so that swapping two numbers never trips
-# the unique constraints half-way through an import.
-_PARKING_START = 30000
 # The budget grid's limit for one amount (budget/forms.py).
 MAX_KRONER = 10**12
 
@@ -92,34 +86,6 @@ def _read_plan(reader: _Reader, data: dict, root: str) -> dict:
     }
 
 
-def _entries(
-    reader: _Reader, data: dict, key: str, root: str, read: Callable
-) -> tuple[list[str], list[dict]]:
-    """The paths of a list's entries, and each entry as `read(reader, entry, path)`.
-
-    Every list may be left out when it is empty, as the exporter does: an agreement that has
-    no sub-goals or parties yet must come back from its backup too.
-    """
-    entries = reader.items(data, key, root)
-    return [path for path, _ in entries], [read(reader, entry, path) for path, entry in entries]
-
-
-def _check_unique(
-    reader: _Reader, paths: list[str], entries: list[dict], key: str | tuple, label: str
-) -> None:
-    """No two entries have the same value of `key` (or keys), said at the second."""
-    keys = key if isinstance(key, tuple) else (key,)
-    seen: set = set()
-    for path, entry in zip(paths, entries, strict=True):
-        values = tuple(entry.get(k) for k in keys)
-        if None in values:
-            continue
-        if values in seen:
-            shown = values if len(values) > 1 else values[0]
-            reader.problem(f"{path}.{keys[-1]}", f"{label} {shown!r} er brukt før")
-        seen.add(values)
-
-
 def _read_organisation(reader: _Reader, entry: Any, path: str) -> dict:
     entry = reader.mapping(entry, path, KEYS["organisations"])
     return {
@@ -168,35 +134,6 @@ def _read_agreement(reader: _Reader, entry: dict, path: str, org_keys: set[str])
     return agreement
 
 
-def _check_model(
-    reader: _Reader, check: Callable[[], None], path: str, paths: dict[str, str] | None = None
-) -> bool:
-    """Ask a model's own rule (its clean() on an unsaved instance) about data from the file.
-
-    Each error becomes a problem at its field's place: `path`.field, or `paths[field]` where
-    the file names the field otherwise. True if the data keeps the rule.
-    """
-    try:
-        check()
-    except ValidationError as error:
-        by_field = ValidationError(error.update_error_dict({})).message_dict  # also for non-field
-        for name, messages in by_field.items():
-            where = (paths or {}).get(name) or (
-                path if name == NON_FIELD_ERRORS else f"{path}.{name}"
-            )
-            for message in messages:
-                # The models speak in sentences, beside a form field; problems in lower case.
-                reader.problem(where, message[:1].lower() + message[1:].rstrip("."))
-        return False
-    return True
-
-
-def _check_year(reader: _Reader, period: Agreement | None, year: Any, where: str) -> None:
-    """The year lies in the agreement period (Agreement.check_year)."""
-    if period is not None and year is not None:
-        _check_model(reader, partial(period.check_year, year), where, {"year": where})
-
-
 def _read_sub_goal(
     reader: _Reader, entry: Any, path: str, *, org_keys: set[str], period: Agreement | None
 ) -> dict:
@@ -216,14 +153,6 @@ def _read_sub_goal(
             for p, m in reader.items(entry, "measures", path)
         ],
     }
-
-
-def _positive(reader: _Reader, entry: dict, key: str, path: str) -> int | None:
-    value = reader.field(entry, key, path, int)
-    if value is not None and not 1 <= value < _PARKING_START:
-        reader.problem(f"{path}.{key}", f"nummeret skal vere mellom 1 og {_PARKING_START - 1}")
-        return None
-    return value
 
 
 def _read_measure(
@@ -418,152 +347,3 @@ def _read_footnote(
         "column": column,
         "text": reader.field(entry, "text", path, str),
     }
-
-
-def _read_revision(
-    reader: _Reader, entry: Any, path: str, *, org_keys: set[str], period: Agreement | None
-) -> dict:
-    entry = reader.mapping(entry, path, KEYS["revisions"])
-    year = reader.year(entry, "year", path)
-    _check_year(reader, period, year, f"{path}.year")
-    moment = partial(reader.field, entry, path=path, kind=datetime.datetime, required=False)
-    status = reader.choice(entry, "status", path, Revision.Status)
-    approvals = _read_approvals(reader, entry, path, org_keys)
-    if approvals and status == Revision.Status.DRAFT:
-        reader.problem(
-            f"{path}.approvals",
-            "eit utkast har ingen open godkjenningsrunde: vedtak frå ein runde KDD sende "
-            "tilbake står under rounds",
-        )
-    round_paths, rounds = _entries(
-        reader, entry, "rounds", path, partial(_read_round, org_keys=org_keys)
-    )
-    _check_rounds(reader, round_paths, rounds)
-    note_paths, notes = _entries(reader, entry, "notes", path, _read_note)
-    _check_unique(reader, note_paths, notes, "measure", "tiltaket")
-    row_paths, progress = _entries(reader, entry, "progress", path, _read_progress)
-    _check_unique(reader, row_paths, progress, "measure", "tiltaket")
-    return {
-        "year": year,
-        "status": status,
-        "due_on": reader.field(entry, "due_on", path, datetime.date, required=False),
-        "submitted_at": moment("submitted_at"),
-        "approved_at": moment("approved_at"),
-        "approvals": approvals,
-        "rounds": rounds,
-        "notes": notes,
-        "progress": progress,
-        "events": _entries(reader, entry, "events", path, _read_event)[1],
-        "snapshot": _read_snapshot(reader, entry.get("snapshot"), f"{path}.snapshot"),
-    }
-
-
-def _read_approvals(reader: _Reader, entry: dict, path: str, org_keys: set[str]) -> list[dict]:
-    """One round's decisions: at most one per organisation and body."""
-    paths, approvals = _entries(
-        reader, entry, "approvals", path, partial(_read_approval, org_keys=org_keys)
-    )
-    _check_unique(reader, paths, approvals, ("organisation", "body"), "organet for organisasjonen")
-    return approvals
-
-
-def _read_round(reader: _Reader, entry: Any, path: str, *, org_keys: set[str]) -> dict:
-    """An earlier approval round: submitted, then sent back by KDD with its comment."""
-    entry = reader.mapping(entry, path, KEYS["rounds"])
-    number = _positive(reader, entry, "number", path)
-    opened_at = reader.field(entry, "opened_at", path, datetime.datetime)
-    closed_at = reader.field(entry, "closed_at", path, datetime.datetime)
-    if opened_at is not None and closed_at is not None and closed_at < opened_at:
-        reader.problem(f"{path}.closed_at", "runden kan ikkje vere send tilbake før han vart opna")
-    return {
-        "number": number,
-        "opened_at": opened_at,
-        "closed_at": closed_at,
-        "comment": reader.field(entry, "comment", path, str, required=False, default=""),
-        "approvals": _read_approvals(reader, entry, path, org_keys),
-    }
-
-
-def _check_rounds(reader: _Reader, paths: list[str], rounds: list[dict]) -> None:
-    """Oldest first: each round's number above the one before it (so no number twice)."""
-    last = 0
-    for path, round_ in zip(paths, rounds, strict=True):
-        if round_["number"] is None:
-            continue
-        if round_["number"] <= last:
-            reader.problem(
-                f"{path}.number",
-                f"rundane står eldste først: runde {round_['number']} kan ikkje kome etter "
-                f"runde {last}",
-            )
-        last = max(last, round_["number"])
-
-
-def _read_approval(reader: _Reader, entry: Any, path: str, *, org_keys: set[str]) -> dict:
-    """One body's treatment of the revision (with approval rounds: of one round)."""
-    entry = reader.mapping(entry, path, KEYS["approvals"])
-    organisation = reader.field(entry, "organisation", path, str)
-    if organisation is not None and organisation not in org_keys:
-        reader.problem(f"{path}.organisation", f"ukjend organisasjon {organisation!r}")
-    decision = reader.choice(
-        entry, "decision", path, Approval.Decision, default=Approval.Decision.PENDING
-    )
-    decided_on = reader.field(entry, "decided_on", path, datetime.date, required=False)
-    _check_model(reader, Approval(decision=decision, decided_on=decided_on).clean, path)
-    return {
-        "organisation": organisation,
-        "body": reader.choice(entry, "body", path, Approval.Body),
-        "planned_on": reader.field(entry, "planned_on", path, datetime.date, required=False),
-        "decided_on": decided_on,
-        "decision": decision,
-        "case_reference": reader.field(
-            entry, "case_reference", path, str, required=False, default="", model=Approval
-        ),
-        "comment": reader.field(entry, "comment", path, str, required=False, default=""),
-    }
-
-
-def _read_note(reader: _Reader, entry: Any, path: str) -> dict:
-    """A reason (a changed measure) or an assessment (a closed one)."""
-    entry = reader.mapping(entry, path, KEYS["notes"])
-    return {
-        "measure": _measure_key(reader, entry, path, MeasureNote),
-        "kind": reader.choice(entry, "kind", path, MeasureNote.Kind),
-        # Empty while the editor has not written it: the form saves it so.
-        "text": reader.field(entry, "text", path, str, required=False, default=""),
-    }
-
-
-def _read_progress(reader: _Reader, entry: Any, path: str) -> dict:
-    """The yearly status of one measure."""
-    entry = reader.mapping(entry, path, KEYS["progress"])
-    return {
-        "measure": _measure_key(reader, entry, path, MeasureProgress),
-        "state": reader.choice(entry, "state", path, MeasureProgress.State),
-        "text": reader.field(entry, "text", path, str, required=False, default=""),
-    }
-
-
-def _measure_key(reader: _Reader, data: dict, path: str, model) -> str | None:
-    # By key, as the models keep it: a closed measure may since have left the living plan.
-    return reader.field(data, "measure", path, str, model=model, name="measure_key")
-
-
-def _read_event(reader: _Reader, entry: Any, path: str) -> dict:
-    entry = reader.mapping(entry, path, KEYS["events"])
-    return {
-        "kind": reader.choice(entry, "kind", path, RevisionEvent.Kind),
-        "at": reader.field(entry, "at", path, datetime.datetime),
-        "comment": reader.field(entry, "comment", path, str, required=False, default=""),
-        "snapshot": _read_snapshot(reader, entry.get("snapshot"), f"{path}.snapshot"),
-    }
-
-
-def _read_snapshot(reader: _Reader, value: Any, path: str) -> dict | None:
-    """A frozen plan, checked as a plan file without revisions; as the database stores it."""
-    if value is None:
-        return None
-    data = reader.mapping(value, path, KEYS["snapshot"])
-    known = len(reader.problems)
-    _read_plan(reader, data, path)
-    return stored_plan(data) if len(reader.problems) == known else None

@@ -17,7 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.functional import cached_property
 
 from measures.models import Agreement, Measure
-from reporting.plan_file.exporter import _export_measure
+from reporting.plan_file.exporter import export_measure
 
 from .changes import ChangeList, compare
 from .models import MeasureNote, Revision
@@ -120,7 +120,7 @@ def _plan_of(measures: list[Measure]) -> dict:
     organisations: dict[str, str] = {}
     for measure in measures:
         goal = measure.sub_goal
-        entry = json.loads(json.dumps(_export_measure(measure), cls=DjangoJSONEncoder))
+        entry = json.loads(json.dumps(export_measure(measure), cls=DjangoJSONEncoder))
         goals.setdefault(goal.number, {"number": goal.number, "title": goal.title, "measures": []})
         goals[goal.number]["measures"].append(entry)
         organisations |= {org.key: org.name for org in (*measure.leads(), *measure.partners())}

@@ -1,0 +1,248 @@
+"""Importing a plan file's revisions: their state, approval rounds, notes, statuses and events;
+an approved revision is refused any change (part of `import_plan`)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from measures.models import Agreement
+from reporting.models import (
+    Approval,
+    ApprovalRound,
+    MeasureNote,
+    MeasureProgress,
+    Revision,
+    RevisionEvent,
+)
+
+from .exporter import EVENTS_WITH_SNAPSHOT, take_snapshot
+from .problems import PlanFileError, Problem
+from .rows import _sync
+from .snapshots import as_snapshot
+
+
+def _import_revisions(agreement: Agreement, revisions: list[dict], orgs: dict) -> None:
+    """Create and update revisions; an approved one may only be confirmed, never changed."""
+    existing = {r.year: r for r in agreement.revisions.all()}
+    wanted = {data["year"] for data in revisions}
+    for year, revision in existing.items():
+        if year not in wanted:
+            if revision.is_approved:
+                raise PlanFileError([_frozen_problem("revisions", year)])
+            revision.delete()
+    open_ones = []
+    for index, data in enumerate(revisions):
+        revision = existing.get(data["year"])
+        if revision is not None and revision.is_approved:
+            if _content_of(revision, data) != _content_in(data):
+                raise PlanFileError([_frozen_problem(f"revisions[{index}]", revision.year)])
+            continue
+        revision = revision or Revision.objects.create(agreement=agreement, year=data["year"])
+        _import_rounds(revision, data, orgs)
+        _replace_notes(revision, data["notes"], data["progress"])
+        open_ones.append((revision, data))
+    # Snapshots, events and statuses last: a snapshot the file leaves out is the whole plan as
+    # imported (later revisions' approvals name organisations too), and an approved revision
+    # takes nothing more.
+    living = None
+    for revision, data in open_ones:
+        frozen = data["snapshot"]
+        if frozen is None and data["status"] != Revision.Status.DRAFT:
+            living = living or take_snapshot(agreement)["plan"]
+            frozen = living
+        _replace_events(revision, data["events"], frozen)
+        _set_state(revision, data, frozen)
+
+
+def _set_state(revision: Revision, data: dict, frozen: dict | None) -> None:
+    """Status, times and snapshot as the file says; a row that is already so is not saved."""
+    values = {k: data[k] for k in ("status", "due_on", "submitted_at", "approved_at")}
+    if data["status"] == Revision.Status.APPROVED and not values["approved_at"]:
+        values["approved_at"] = revision.approved_at or timezone.now()
+    changed = [name for name, value in values.items() if getattr(revision, name) != value]
+    if _plan_of(revision.snapshot) != frozen:
+        revision.snapshot = as_snapshot(frozen) if frozen is not None else None
+        changed.append("snapshot")
+    if changed:
+        for name in changed:
+            if name != "snapshot":
+                setattr(revision, name, values[name])
+        revision.save(update_fields=changed)
+
+
+def _plan_of(snapshot: dict | None) -> dict | None:
+    return snapshot["plan"] if snapshot else None
+
+
+def _frozen_problem(path: str, year: int) -> Problem:
+    return Problem(path, f"handlingsplan {year} er godkjend av KDD og kan ikkje endrast")
+
+
+def _content_of(revision: Revision, data: dict) -> dict:
+    """What an approved revision holds, as _content_in reads the file: the snapshots and the
+    time of approval only where the file states them (the seed, and edited copies, do not)."""
+    stated = data["snapshot"] is not None
+    return {
+        "status": revision.status,
+        "due_on": revision.due_on,
+        "submitted_at": revision.submitted_at,
+        "approved_at": revision.approved_at if data["approved_at"] else None,
+        "approvals": _approvals_of(revision.current_approvals()),
+        "rounds": [
+            (*(getattr(r, k) for k in _ROUND_FIELDS), _approvals_of(r.approvals.all()))
+            for r in revision.rounds.filter(closed_at__isnull=False).order_by("number")
+        ],
+        "notes": _notes_of(revision),
+        "events": [
+            (e.kind, e.at, e.comment, _plan_of(e.snapshot) if stated else None)
+            for e in revision.events.all()
+        ],
+        "snapshot": _plan_of(revision.snapshot) if stated else None,
+    }
+
+
+def _content_in(data: dict) -> dict:
+    stated = data["snapshot"] is not None
+    return {
+        "status": data["status"],
+        "due_on": data["due_on"],
+        "submitted_at": data["submitted_at"],
+        "approved_at": data["approved_at"],
+        "approvals": _approvals_in(data["approvals"]),
+        "rounds": [
+            (*(r[k] for k in _ROUND_FIELDS), _approvals_in(r["approvals"])) for r in data["rounds"]
+        ],
+        "notes": _notes_in(data["notes"], data["progress"]),
+        "events": [
+            (kind, at, comment, plan if stated else None)
+            for kind, at, comment, plan in _events_in(data["events"], data["snapshot"])
+        ],
+        "snapshot": data["snapshot"],
+    }
+
+
+_ROUND_FIELDS = ("number", "opened_at", "closed_at", "comment")
+_APPROVAL_FIELDS = (
+    "organisation",
+    "body",
+    "planned_on",
+    "decided_on",
+    "decision",
+    "case_reference",
+    "comment",
+)
+
+
+def _approvals_of(approvals) -> list[tuple]:
+    return sorted(
+        (a.organisation.key, *(getattr(a, name) for name in _APPROVAL_FIELDS[1:]))
+        for a in approvals.select_related("organisation")
+    )
+
+
+def _approvals_in(approvals: list[dict]) -> list[tuple]:
+    return sorted(tuple(a[k] for k in _APPROVAL_FIELDS) for a in approvals)
+
+
+def _import_rounds(revision: Revision, data: dict, orgs: dict) -> None:
+    """The revision's approval rounds exactly as the file has them.
+
+    `rounds` are the earlier rounds, closed by KDD's send-back; `approvals` the current round's,
+    which is open while the revision is submitted or approved (a draft has none). The current
+    round is numbered after the earlier ones and opened at the submission (docs/plan-format.md).
+    """
+    wanted = [
+        (r["number"], {k: r[k] for k in _ROUND_FIELDS[1:]}, r["approvals"]) for r in data["rounds"]
+    ]
+    if data["status"] != Revision.Status.DRAFT:
+        number = (wanted[-1][0] if wanted else 0) + 1
+        current = revision.rounds.filter(number=number).first()
+        opened_at = (
+            data["submitted_at"]
+            or data["approved_at"]
+            or (current.opened_at if current else None)
+            or timezone.now()
+        )
+        values = {"opened_at": opened_at, "closed_at": None, "comment": ""}
+        wanted.append((number, values, data["approvals"]))
+    revision.rounds.exclude(number__in=[number for number, _, _ in wanted]).delete()
+    # Closed first, so that the round to be opened never meets another still open.
+    for number, values, approvals in sorted(wanted, key=lambda w: w[1]["closed_at"] is None):
+        round_ = _sync(ApprovalRound, {"revision": revision, "number": number}, values)
+        _import_approvals(round_, approvals, orgs)
+
+
+def _import_approvals(round_: ApprovalRound, approvals: list[dict], orgs: dict) -> None:
+    """The round's decisions exactly as the file has them."""
+    wanted = {(a["organisation"], a["body"]): a for a in approvals}
+    for approval in round_.approvals.select_related("organisation"):
+        if (approval.organisation.key, approval.body) not in wanted:
+            approval.delete()
+    for (org_key, body), approval in wanted.items():
+        values = {k: approval[k] for k in _APPROVAL_FIELDS[2:]}
+        lookup = {"round": round_, "organisation": orgs[org_key], "body": body}
+        _sync(Approval, lookup, values)
+
+
+def _notes_of(revision: Revision) -> tuple[list, list]:
+    return (
+        sorted((n.measure_key, n.kind, n.text) for n in revision.notes.all()),
+        sorted((p.measure_key, p.state, p.text) for p in revision.progress.all()),
+    )
+
+
+def _notes_in(notes: list[dict], progress: list[dict]) -> tuple[list, list]:
+    return (
+        sorted((n["measure"], n["kind"], n["text"]) for n in notes),
+        sorted((p["measure"], p["state"], p["text"]) for p in progress),
+    )
+
+
+def _replace_notes(revision: Revision, notes: list[dict], progress: list[dict]) -> None:
+    """The reasons, assessments and yearly statuses exactly as the file has them."""
+    if _notes_of(revision) == _notes_in(notes, progress):
+        return
+    revision.notes.all().delete()
+    revision.progress.all().delete()
+    for note in notes:
+        MeasureNote.objects.create(
+            revision=revision, measure_key=note["measure"], kind=note["kind"], text=note["text"]
+        )
+    for row in progress:
+        MeasureProgress.objects.create(
+            revision=revision, measure_key=row["measure"], state=row["state"], text=row["text"]
+        )
+
+
+def _events_in(events: list[dict], frozen: dict | None) -> list[tuple]:
+    """The file's events as the database keeps them: (kind, at, comment, plan), by time.
+
+    A submission or return without a snapshot of its own kept the revision's (`frozen`).
+    """
+    return [
+        (
+            e["kind"],
+            e["at"],
+            e["comment"],
+            e["snapshot"] or (frozen if e["kind"] in EVENTS_WITH_SNAPSHOT else None),
+        )
+        for e in sorted(events, key=lambda event: event["at"])  # stable: as listed at a tie
+    ]
+
+
+def _replace_events(revision: Revision, events: list[dict], frozen: dict | None) -> None:
+    """The revision's history exactly as the file has it."""
+    desired = _events_in(events, frozen)
+    current = [(e.kind, e.at, e.comment, _plan_of(e.snapshot)) for e in revision.events.all()]
+    if current == desired:
+        return
+    revision.events.all().delete()
+    for kind, at, comment, plan in desired:
+        event = RevisionEvent.objects.create(
+            revision=revision,
+            kind=kind,
+            comment=comment,
+            snapshot=as_snapshot(plan) if plan is not None else None,
+        )
+        event.at = at  # auto_now_add set it on create; a second save keeps the file's time
+        event.save(update_fields=["at"])
