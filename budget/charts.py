@@ -4,7 +4,7 @@
 line (section 6); `SourceChart` one year's financing as a bar per funding source (section 7).
 Both read a `Table` (budget/tables.py), which the budget page and the annual report print
 beside them, so the bars add up to the table's totals by construction. As in
-measures/timeline.py, x is a percentage of the picture's width and y is in CSS pixels.
+measures/timeline_layout.py, x is a percentage of the picture's width and y is in CSS pixels.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from .history import TrackedQuerySet
 from .markdown import render_markdown
+from .measure_parts import Involvement, Section  # Django finds the app's models in models.py
 from .organisations import Organisation
 from .prose import as_prose, join_parts
 from .roles import Role  # noqa: F401 - Django finds the app's models here, in models.py
@@ -385,91 +386,3 @@ class Measure(Versioned):
 
     def partners_display(self) -> str:
         return as_prose([organisation.name for organisation in self.partners()], self.partners_more)
-
-
-class Involvement(models.Model):
-    """An organisation leading or taking part in a measure."""
-
-    class Role(models.TextChoices):
-        LEAD = "lead", "Hovudansvarleg"
-        PARTNER = "partner", "Samarbeidspart"
-
-    measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, related_name="involvements", verbose_name="tiltak"
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="involvements",
-        verbose_name="organisasjon",
-    )
-    role = models.CharField("rolle", max_length=10, choices=Role.choices)
-    position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
-
-    objects = TrackedQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["measure", "role", "position"]
-        verbose_name = "deltaking i tiltak"
-        verbose_name_plural = "deltaking i tiltak"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["measure", "organisation", "role"], name="involvement_once_per_role"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation} – {self.get_role_display().lower()} – {self.measure}"
-
-
-class Section(Versioned):
-    """A text section of a measure: one of the standard ones, or a free one with its heading."""
-
-    class Kind(models.TextChoices):
-        CHALLENGE = "challenge", "Utfordring"
-        DESCRIPTION = "description", "Skildring av tiltaket"
-        FIRST_STEPS = "first_steps", "Første steg"
-        CONTRIBUTORS = "contributors", "Kven bidreg – og korleis?"
-        OTHER = "other", "Anna"
-
-    measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, related_name="sections", verbose_name="tiltak"
-    )
-    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    heading = models.CharField(
-        "overskrift",
-        max_length=200,
-        blank=True,
-        help_text="Tom for standardseksjonar betyr standardoverskrifta.",
-    )
-    body = models.TextField("tekst", help_text="Markdown: lister med «-», utheving med **feit**.")
-    position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
-
-    objects = TrackedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
-
-    class Meta:
-        ordering = ["measure", "position"]
-        verbose_name = "tekstseksjon"
-        verbose_name_plural = "tekstseksjonar"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["measure", "kind"],
-                condition=~Q(kind="other"),
-                name="standard_section_once_per_measure",
-                violation_error_message="Tiltaket har alt ein slik standardseksjon.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.display_heading or f"Seksjon {self.position}"
-
-    @property
-    def display_heading(self) -> str:
-        if self.heading:
-            return self.heading
-        return "" if self.kind == self.Kind.OTHER else self.get_kind_display()
-
-    def body_html(self) -> str:
-        return render_markdown(self.body)

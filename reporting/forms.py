@@ -13,7 +13,7 @@ from budget.models import MAX_KRONER
 from measures.forms import StyledForm
 
 from .models import Approval, MeasureNote, MeasureProgress, Revision
-from .outputs.workbook.reader import MAX_UPLOAD_BYTES
+from .outputs.workbook.bounded_sheets import MAX_UPLOAD_BYTES
 from .revision.changes import ChangeList
 from .revision.workflow import recorded_mark, required_notes
 

@@ -1,7 +1,7 @@
 """The timeline of the measures made from plan data: a frozen plan's, or the living plan's.
 
-measures/timeline.py lays a timeline out and knows nothing of revisions; what is "new" is
-decided here, against the last approved plan: a measure its snapshot does not have.
+measures/timeline.py (and timeline_layout.py) lays a timeline out and knows nothing of revisions;
+what is "new" is decided here, against the last approved plan: a measure its snapshot does not have.
 """
 
 from __future__ import annotations

@@ -225,7 +225,7 @@ def test_a_new_measure_gets_a_stable_key_from_its_title(owner_client, seed):
 
 def another_editor_meanwhile(monkeypatch, take) -> None:
     """Between choosing the new measure's key and saving it, `take(key)` runs: another editor."""
-    from measures import editing
+    from measures.editing import measures as editing
 
     choose = editing.unique_key
 

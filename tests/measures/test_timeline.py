@@ -7,17 +7,8 @@ import datetime
 import pytest
 from django.template.loader import render_to_string
 
-from measures.timeline import (
-    NARROW,
-    PRINT,
-    WIDE,
-    Entry,
-    Group,
-    Timeline,
-    _Painter,
-    _wrap,
-    new_measure_keys,
-)
+from measures.timeline import Entry, Group, Timeline, new_measure_keys
+from measures.timeline_layout import NARROW, PRINT, WIDE, Painter, Span, _wrap
 from tests.svg import bars, percent, pictures, text_of
 
 
@@ -42,7 +33,7 @@ def test_new_measures_are_those_the_approved_plan_lacks():
 
 @pytest.mark.parametrize("layout", [NARROW, WIDE, PRINT])
 def test_a_bar_spans_the_years_of_its_timeframe(layout):
-    picture = _Painter(timeline(entry("heile"), entry("seinare", 2026, 2027)), layout, "t")
+    picture = Painter(timeline(entry("heile"), entry("seinare", 2026, 2027)), layout, "t")
     first = picture.pictures()[0]
     share = (100 - layout.label_share) / 4
     whole, later = bar_of(first, "heile"), bar_of(first, "seinare")
@@ -103,8 +94,6 @@ def test_new_measures_are_labelled_not_only_coloured():
 
 
 def test_long_titles_wrap_and_stop_at_the_last_line():
-    from measures.timeline import Span
-
     title = Span(" ".join(["ordet"] * 60), "#000", keep=False)
     lines = _wrap([Span("1.1", "#000"), title], 20, 3)
     assert len(lines) == 3

@@ -12,6 +12,8 @@ from budget.models import Amount, BudgetLine, FundingSource
 from measures.models import Organisation, Party, Role, Section
 from tests.factories import MeasureFactory, make_agreement, make_user
 
+from .race import logged_in
+
 
 @pytest.fixture
 def plan(transactional_db):
@@ -43,12 +45,6 @@ def plan(transactional_db):
         own=own,
         editors=[logged_in(make_user(f"redaktør-{n}", agreement, Role.Kind.EDITOR)) for n in "ab"],
     )
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection, connections
+from django.test import Client
 
 races = [
     pytest.mark.skipif(
@@ -75,3 +76,10 @@ def widen(monkeypatch, owner, name: str, *, before: bool = False) -> None:
 def said(response) -> list[str]:
     """The messages this request added, for the next page (not older ones never shown)."""
     return [str(m) for m in get_messages(response.wsgi_request)._queued_messages]
+
+
+def logged_in(user) -> Client:
+    """A client of its own (a thread each), logged in as the user."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -13,8 +13,7 @@ from reporting.revision import workflow
 from reporting.revision.workflow import recorded_mark
 from tests.factories import make_agreement, make_user
 
-from .conftest import logged_in
-from .race import at_once, races, said, widen
+from .race import at_once, logged_in, races, said, widen
 
 pytestmark = races
 ROUNDS = 8

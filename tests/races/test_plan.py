@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from measures import editing
+from measures import forms
+from measures.editing import measures as measure_editing
+from measures.editing import sections as section_editing
 from measures.models import Measure, Organisation, Section
 from tests.support import measure_form_data
 
@@ -26,8 +28,9 @@ def test_plan_edits_at_once_are_applied_on_what_was_seen_or_refused(plan, monkey
         "SectionForm",
         "InvolvementForm",
     ):
-        widen(monkeypatch, getattr(editing, form), "is_valid")
-    widen(monkeypatch, editing, "SeenVersionForm")
+        widen(monkeypatch, getattr(forms, form), "is_valid")
+    for editing in (measure_editing, section_editing):
+        widen(monkeypatch, editing, "SeenVersionForm")
     closing_while_the_title_is_edited_keeps_one_of_them_whole(plan)
     two_edits_of_a_measure_one_is_saved_the_other_is_told(plan)
     a_text_edited_while_it_is_deleted_is_never_lost_unseen(plan)

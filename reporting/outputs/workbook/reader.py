@@ -3,12 +3,7 @@
 The workbook is the one writer.py writes, laid out as layout.py says: sheet "Budsjett" (the
 state co-financing per line and year) and "Finansiering ÅÅÅÅ" (every source per line for one
 year). Every problem is named by sheet, row and column, and nothing is applied unless the whole
-file is valid.
-
-Anyone with an editor's login can upload anything, so the reading is bounded before it starts
-and while it runs: the file's size, its unpacked size and its number of XML elements (what
-openpyxl's parse costs grows with, when it loads the workbook), then, sheet by sheet, the rows
-and columns actually found (not those the file's `dimension` claims) and the time taken.
+file is valid. bounded_sheets.py opens the file and reads each sheet's cells within limits.
 """
 
 from __future__ import annotations
@@ -17,33 +12,20 @@ import datetime
 import math
 import re
 import time
-import zipfile
-import zlib
 from dataclasses import dataclass
-from io import BytesIO
-from xml.etree.ElementTree import ParseError
-
-import openpyxl
-from defusedxml import DefusedXmlException
-from django.conf import settings
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 from budget.models import MAX_KRONER, Amount, BudgetLine, FundingSource
 from measures.models import Agreement
 
+from .bounded_sheets import (
+    MAX_SECONDS,
+    Unreadable,
+    WorkbookError,
+    located,
+    open_workbook,
+    sheet_cells,
+)
 from .layout import BUDGET_SHEET, FIRST_VALUE_COLUMN, HEADER_ROW, financing_sheet_name
-
-MAX_UPLOAD_BYTES = settings.UPLOAD_MAX_BYTES
-MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
-MAX_PARTS = 100
-# The downloaded workbook has about 2,000 elements; one of a plan fifty times the seed's, 40,000.
-MAX_ELEMENTS = 250_000
-MAX_ROWS = 1000
-MAX_COLUMNS = 100
-MAX_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -55,37 +37,10 @@ class CellChange:
     new: int | None
 
 
-class WorkbookError(Exception):
-    """The workbook cannot be read; `problems` says where, in Nynorsk."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-@dataclass(frozen=True)
-class Unreadable:
-    """A cell that holds no value the reader can use, and why.
-
-    A malformed cell is a problem wherever it is; a formula without a stored value, or an error
-    value such as #DIV/0!, only where the reader uses the cell (the totals in column C are
-    formulas the writer leaves uncomputed).
-    """
-
-    reason: str
-    malformed: bool = False
-
-
-NO_STORED_VALUE = (
-    "formelen har ingen lagra verdi, så beløpet er ukjent. Opne fila i Excel eller LibreOffice "
-    "og lagre ho (då blir formelen rekna ut), eller skriv inn talet."
-)
-
-
 def read_budget_workbook(agreement: Agreement, data: bytes, year: int) -> list[CellChange]:
     """The changes the workbook makes to the agreement's amounts, or WorkbookError."""
     deadline = time.monotonic() + MAX_SECONDS
-    workbook = _open(data)
+    workbook = open_workbook(data)
     try:
         lines = {line.number: line for line in BudgetLine.objects.filter(agreement=agreement)}
         sources = list(FundingSource.objects.filter(agreement=agreement))
@@ -93,233 +48,15 @@ def read_budget_workbook(agreement: Agreement, data: bytes, year: int) -> list[C
         problems: list[str] = []
         wanted: dict[tuple[int, int, int], int | None] = {}
         if state is not None:
-            budget = _sheet_cells(workbook, BUDGET_SHEET, problems, deadline)
+            budget = sheet_cells(workbook, BUDGET_SHEET, problems, deadline)
             _read_budget_sheet(budget, agreement, lines, state, wanted, problems)
-        financing = _sheet_cells(workbook, financing_sheet_name(year), problems, deadline)
+        financing = sheet_cells(workbook, financing_sheet_name(year), problems, deadline)
         _read_financing_sheet(financing, year, lines, sources, state, wanted, problems)
     finally:
         workbook.close()
     if problems:
         raise WorkbookError(problems)
     return _changes(agreement, wanted, lines, sources)
-
-
-def _open(data: bytes) -> openpyxl.Workbook:
-    """The workbook, opened for streaming, once the file has passed every limit."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise WorkbookError([f"Fila er for stor (over {MAX_UPLOAD_BYTES // 1024 // 1024} MB)."])
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            _check_size(archive)
-        # defusedxml is installed, so openpyxl parses the XML safely.
-        return openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except WorkbookError:
-        raise
-    except zipfile.BadZipFile as error:
-        raise WorkbookError([_broken_zip(error)]) from error
-    except Exception as error:
-        raise WorkbookError(
-            [f"Fila kan ikkje opnast som Excel-arbeidsbok: {_why(error)}"]
-        ) from error
-
-
-def _check_size(archive: zipfile.ZipFile) -> None:
-    """Refuse a file that unpacks, or parses, into far more than a workbook of a plan."""
-    parts = archive.infolist()
-    if len(parts) > MAX_PARTS:
-        raise WorkbookError([f"Fila har {len(parts)} delar; ei Excel-fil har under {MAX_PARTS}."])
-    if sum(part.file_size for part in parts) > MAX_UNZIPPED_BYTES:
-        limit = MAX_UNZIPPED_BYTES // 1024 // 1024
-        raise WorkbookError([f"Fila pakkar seg ut til meir enn {limit} MB og blir ikkje lesen."])
-    # zipfile unpacks no part beyond the size it claims, and checks each part's CRC.
-    elements = {part.filename: _count_elements(archive, part) for part in parts}
-    if sum(elements.values()) > MAX_ELEMENTS:
-        largest = max(elements, key=elements.get)
-        raise WorkbookError(
-            [
-                f"Fila har {sum(elements.values())} XML-element, {elements[largest]} av dei i "
-                f"delen «{largest}»; ei handlingsplan-fil har under {MAX_ELEMENTS}."
-            ]
-        )
-
-
-def _count_elements(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
-    """About how many XML elements a part has: its tags, counted a megabyte at a time."""
-    count = 0
-    with archive.open(part) as source:
-        while piece := source.read(1024 * 1024):
-            count += piece.count(b"<")
-    return count
-
-
-def _broken_zip(error: Exception) -> str:
-    return (
-        "Fila er ikkje ei Excel-fil (.xlsx) som kan lesast: ho er ikkje eit heilt zip-arkiv "
-        f"(øydelagd eller avkutta: {error})."
-    )
-
-
-def _why(error: Exception) -> str:
-    """What is wrong with a part of the file, as far as the parser says, in Nynorsk.
-
-    openpyxl wraps what went wrong in a ValueError of its own: the cause says more.
-    """
-    for cause in _causes(error):
-        if isinstance(cause, DefusedXmlException):
-            return "XML-en har ein DTD eller einingar (entities), og slikt blir ikkje lese."
-        if isinstance(cause, ParseError):
-            return f"XML-en er øydelagd eller sluttar midt i ({cause})."
-        if isinstance(cause, zipfile.BadZipFile | zlib.error | EOFError):
-            return f"zip-arkivet er øydelagt eller avkutta ({cause})."
-        if isinstance(cause, KeyError):
-            return f"ein del manglar ({cause})."
-    return f"innhaldet følgjer ikkje Excel-formatet ({type(error).__name__}: {error})."
-
-
-def _causes(error: BaseException | None):
-    """The error, then what caused it, and so on."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        yield error
-        error = error.__cause__ or error.__context__
-
-
-class _SheetParser(WorkSheetParser):
-    """openpyxl's parser of one sheet, naming each cell it cannot read instead of failing
-    midway, and marking a formula without a stored result instead of reading it as empty."""
-
-    def parse_cell(self, element) -> dict:
-        try:
-            problem = self._bad_date(element)
-            cell = None if problem else super().parse_cell(element)
-        except Exception as error:  # a malformed value, style or reference in this one cell
-            problem, cell = _bad_cell(element, error), None
-        if cell is None:
-            row, column = self._place(element)
-            return {"row": row, "column": column, "value": Unreadable(problem, malformed=True)}
-        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-            cell["value"] = Unreadable(NO_STORED_VALUE)
-        elif cell["data_type"] == "e":
-            cell["value"] = Unreadable(f"cella viser feilen {cell['value']}")
-        return cell
-
-    def _bad_date(self, element) -> str | None:
-        """A date cell's serial number outside every date (openpyxl would only warn)."""
-        raw = element.findtext(VALUE_TAG)
-        style = int(element.get("s", 0) or 0)
-        if element.get("t", "n") != "n" or raw is None or style not in self.date_formats:
-            return None
-        try:
-            from_excel(float(raw), self.epoch, timedelta=style in self.timedelta_formats)
-        except (OverflowError, ValueError):
-            return f"«{raw[:40]}» er ikkje ein gyldig dato."
-        return None
-
-    def _place(self, element) -> tuple[int, int]:
-        """The cell's row and column: by its reference, or by counting if that is broken."""
-        try:
-            row, column = coordinate_to_tuple(element.get("r") or "")
-        except (ValueError, TypeError):
-            row, column = self.row_counter, self.col_counter + 1
-        self.col_counter = column
-        return row, column
-
-
-def _bad_cell(element, error: Exception) -> str:
-    """Why openpyxl could not read a cell, by the kind of value the cell says it holds."""
-    raw = (element.findtext(VALUE_TAG) or "")[:40]
-    reference = element.get("r")
-    if reference is not None and not re.fullmatch(r"[A-Z]{1,3}[0-9]{1,7}", reference):
-        return f"cellereferansen «{reference[:20]}» er ugyldig."
-    kind = element.get("t", "n")
-    if kind == "n":
-        return f"«{raw}» er ikkje eit gyldig tal."
-    if kind == "d":
-        return f"«{raw}» er ikkje ein gyldig dato."
-    if kind == "s":
-        return f"cella viser til tekst nummer «{raw}», som ikkje finst i fila."
-    if kind == "b":
-        return f"«{raw}» er ikkje ein gyldig sannverdi."
-    return f"cella kan ikkje lesast ({type(error).__name__})."
-
-
-def _parser(sheet) -> _SheetParser:
-    """A parser of the sheet's XML, set up as openpyxl's read-only worksheet sets up its own
-    (`ReadOnlyWorksheet._cells_by_row`), which gives no way to name a bad cell."""
-    workbook = sheet.parent
-    return _SheetParser(
-        sheet._get_source(),
-        sheet._shared_strings,
-        data_only=True,
-        epoch=workbook.epoch,
-        date_formats=workbook._date_formats,
-        timedelta_formats=workbook._timedelta_formats,
-    )
-
-
-# Broken XML or zip data, or a malformed row or other element of a sheet (openpyxl's parser
-# raises ValueError, TypeError or KeyError for those; defusedxml's refusals are ValueErrors).
-BROKEN_SHEET = (
-    ParseError,
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    ValueError,
-    TypeError,
-    KeyError,
-)
-
-
-def _sheet_cells(workbook, name: str, problems: list[str], deadline: float) -> dict | None:
-    """The sheet's cells with a value, as {row: {column: value}}, read within the limits;
-    None if the sheet is missing. A sheet that breaks off is a problem naming the last row."""
-    if name not in workbook.sheetnames:
-        problems.append(f"Arket «{name}» manglar i fila.")
-        return None
-    rows: dict[int, dict[int, object]] = {}
-    parser = _parser(workbook[name])
-    try:
-        for count, (row, cells) in enumerate(parser.parse(), start=1):
-            if time.monotonic() > deadline:
-                problems.append(f"Arket «{name}» tok for lang tid å lese (over {MAX_SECONDS:g} s).")
-                break
-            values = {cell["column"]: cell["value"] for cell in cells if cell["value"] is not None}
-            if problem := _out_of_bounds(name, count, row, values):
-                problems.append(problem)
-                break
-            rows[row] = values
-    except BROKEN_SHEET as error:
-        last = max(rows, default=0)
-        problems.append(f"Arket «{name}» kan ikkje lesast etter rad {last}: {_why(error)}")
-    finally:
-        parser.source.close()
-    _unreadable_anywhere(name, rows, problems)
-    return rows
-
-
-def _out_of_bounds(name: str, count: int, row: int, values: dict) -> str | None:
-    """The problem with a row beyond the rows and columns a plan's sheet can have, if any."""
-    if count > MAX_ROWS:
-        return f"Arket «{name}» har meir enn {MAX_ROWS} rader; eit budsjettark har nokre titals."
-    if values and row > MAX_ROWS:
-        return f"{_where(name, row, min(values))}: arket går ut over rad {MAX_ROWS}."
-    if wide := [column for column in values if column > MAX_COLUMNS]:
-        return f"{_where(name, row, min(wide))}: arket går ut over kolonne {MAX_COLUMNS}."
-    return None
-
-
-def _unreadable_anywhere(name: str, rows: dict, problems: list[str]) -> None:
-    """Every malformed cell is a problem, used or not: the sheet is not what Excel writes."""
-    for row, values in rows.items():
-        for column, value in values.items():
-            if isinstance(value, Unreadable) and value.malformed:
-                problems.append(f"{_where(name, row, column)}: {value.reason}")
-                values[column] = None
-
-
-def _where(sheet: str, row: int, column: int) -> str:
-    return f"Arket «{sheet}», rad {row}, kolonne {get_column_letter(column)}"
 
 
 def _whole_number(value) -> int | None:
@@ -368,11 +105,11 @@ def _line_of(sheet_name: str, row_number: int, value, lines: dict, problems: lis
     if value is None:
         return None
     if isinstance(value, Unreadable):
-        problems.append(f"{_where(sheet_name, row_number, 1)}: {value.reason}")
+        problems.append(f"{located(sheet_name, row_number, 1)}: {value.reason}")
         return None
     number = _whole_number(value)
     if number not in lines:
-        problems.append(f"{_where(sheet_name, row_number, 1)}: ukjend budsjettline «{value}».")
+        problems.append(f"{located(sheet_name, row_number, 1)}: ukjend budsjettline «{value}».")
         return None
     return lines[number]
 
@@ -393,12 +130,12 @@ def _read_budget_sheet(rows, agreement, lines, state, wanted, problems) -> None:
     years = {}
     for column, value in _header(rows).items():
         if isinstance(value, Unreadable):
-            problems.append(f"{_where(BUDGET_SHEET, HEADER_ROW, column)}: {value.reason}")
+            problems.append(f"{located(BUDGET_SHEET, HEADER_ROW, column)}: {value.reason}")
             continue
         year = _year(value)
         if year is None or year not in agreement.years:
             problems.append(
-                f"{_where(BUDGET_SHEET, HEADER_ROW, column)}: «{value}» er ikkje eit år i "
+                f"{located(BUDGET_SHEET, HEADER_ROW, column)}: «{value}» er ikkje eit år i "
                 f"avtaleperioden {agreement.period}."
             )
             continue
@@ -408,7 +145,7 @@ def _read_budget_sheet(rows, agreement, lines, state, wanted, problems) -> None:
         if line is None:
             continue
         for column, year in years.items():
-            where = _where(BUDGET_SHEET, row_number, column)
+            where = located(BUDGET_SHEET, row_number, column)
             wanted[(line.pk, year, state.pk)] = _kroner(row.get(column), where, problems)
 
 
@@ -420,11 +157,11 @@ def _read_financing_sheet(rows, year, lines, sources, state, wanted, problems) -
     columns = {}
     for column, value in _header(rows).items():
         if isinstance(value, Unreadable):
-            problems.append(f"{_where(name, HEADER_ROW, column)}: {value.reason}")
+            problems.append(f"{located(name, HEADER_ROW, column)}: {value.reason}")
             continue
         if not isinstance(value, str) or value not in by_name:
             problems.append(
-                f"{_where(name, HEADER_ROW, column)}: ukjend finansieringskjelde «{value}»."
+                f"{located(name, HEADER_ROW, column)}: ukjend finansieringskjelde «{value}»."
             )
             continue
         columns[column] = by_name[value]
@@ -433,11 +170,11 @@ def _read_financing_sheet(rows, year, lines, sources, state, wanted, problems) -
         if line is None:
             continue
         for column, source in columns.items():
-            kroner = _kroner(row.get(column), _where(name, row_number, column), problems)
+            kroner = _kroner(row.get(column), located(name, row_number, column), problems)
             key = (line.pk, year, source.pk)
             if source == state and key in wanted and wanted[key] != kroner:
                 problems.append(
-                    f"{_where(name, row_number, column)}: {source.name} er {kroner or 0} her, men "
+                    f"{located(name, row_number, column)}: {source.name} er {kroner or 0} her, men "
                     f"{wanted[key] or 0} i arket «{BUDGET_SHEET}» for {year}. Rett den eine."
                 )
             wanted[key] = kroner

@@ -1,0 +1,218 @@
+"""Editing measures: create, edit, retitle, close and reopen, move; and a measure's change log."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..changelog import measure_changelog
+from ..forms import CloseMeasureForm, MeasureForm, MeasureTitleForm, SeenVersionForm
+from ..keys import unique_key
+from ..models import Agreement, Measure
+from ..plan_order import move_measure
+from ..rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
+from ..versioning import StaleVersion
+from .saving import save_form
+
+
+def get_measure(agreement: Agreement, key: str, *, organisations: bool = False) -> Measure:
+    """The agreement's measure with this key, its sub-goal loaded; 404 if there is none."""
+    measures = agreement.measures.select_related("sub_goal")
+    if organisations:
+        measures = measures.with_organisations()
+    measure = measures.filter(key=key).first()
+    if measure is None:
+        raise Http404("Fann ikkje tiltaket.")
+    return measure
+
+
+@require_http_methods(["GET", "POST"])
+def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    goal = _requested_sub_goal(request, agreement)
+    initial = {
+        "sub_goal": goal,
+        "number": (goal.measures.count() + 1) if goal else 1,
+        "start_year": agreement.first_year,
+        "end_year": agreement.last_year,
+    }
+    form = MeasureForm(request.POST or None, agreement=agreement, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (measure := _create_measure(form, agreement))
+    ):
+        messages.success(
+            request, f"Tiltak {measure.code} er oppretta. Legg til organisasjonar og tekst."
+        )
+        return redirect(measure)
+    context = {"agreement": agreement, "form": form, "section": "plan", "title": "Nytt tiltak"}
+    return render(request, "measures/measure_form.html", context)
+
+
+def _requested_sub_goal(request: HttpRequest, agreement: Agreement):
+    """The sub-goal ?delmal= names, for a new measure under it; the first one without it."""
+    number = request.GET.get("delmal")
+    if number is None:
+        return agreement.sub_goals.filter(number=1).first()
+    goal = None
+    if re.fullmatch(r"[0-9]{1,5}", number):
+        goal = agreement.sub_goals.filter(number=int(number)).first()
+    if goal is None:
+        raise Http404("Fann ikkje delmålet.")
+    return goal
+
+
+def _create_measure(form: MeasureForm, agreement: Agreement) -> Measure | None:
+    """Save the new measure under a free key; None, with the form's errors, if it cannot be.
+
+    Another editor may take the key or the number between the checks and the insert.
+    """
+    measure = form.save(commit=False)
+    for _attempt in range(3):
+        measure.key = unique_key(measure.title, agreement.measures, "tiltak", 60)
+        try:
+            with transaction.atomic():
+                measure.save()
+            return measure
+        except IntegrityError:
+            if agreement.measures.filter(key=measure.key).exists():
+                continue  # taken meanwhile: the next free key
+            form.full_clean()  # the number, taken meanwhile: said beside the field
+            if form.is_valid():
+                raise
+            return None
+    raise IntegrityError(f"No free key for the measure «{measure.title}» after three tries.")
+
+
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Every field of a measure: sub-goal and number (move, renumber), title, timeframe..."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key)
+    form = MeasureForm(request.POST or None, instance=measure, agreement=agreement)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        conflict = save_form(form)
+        if conflict is None:
+            messages.success(request, f"Tiltak {measure.code} er lagra.")
+            return redirect(measure)
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": form,
+        "conflict": conflict,
+        "section": "plan",
+        "title": f"Endre tiltak {measure.code}",
+    }
+    return render(request, "measures/measure_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """The title in place: a small form swapped into the heading, and the heading back."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key)
+    form = MeasureTitleForm(request.POST or None, instance=measure)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        conflict = save_form(form)
+        if conflict is None:
+            if request.htmx:
+                return render(
+                    request,
+                    "measures/measure_detail.html#measure-title",
+                    {
+                        "agreement": agreement,
+                        "measure": measure,
+                        "may": permissions_for(request.user, agreement),
+                    },
+                )
+            messages.success(request, "Tittelen er lagra.")
+            return redirect(measure)
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": form,
+        "conflict": conflict,
+        "section": "plan",
+    }
+    template = "measures/_title_form.html" if request.htmx else "measures/title_form_page.html"
+    return render(request, template, context)
+
+
+@require_POST
+def measure_close(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key)
+    form = CloseMeasureForm(request.POST)
+    if not form.is_valid():
+        if "version" in form.errors:
+            return _stale(request, measure, "det er ikkje avslutta")
+        messages.error(request, "Skriv datoen tiltaket vart avslutta.")
+        return redirect(measure)
+    try:
+        measure.close(form.cleaned_data["closed_on"], version=form.cleaned_data["version"])
+    except StaleVersion:
+        return _stale(request, measure, "det er ikkje avslutta")
+    messages.success(request, f"Tiltak {measure.code} er avslutta.")
+    return redirect(measure)
+
+
+@require_POST
+def measure_reopen(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key)
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(measure)
+        measure.reopen(version=form.cleaned_data["version"])
+    except StaleVersion:
+        return _stale(request, measure, "det er ikkje opna att")
+    messages.success(request, f"Tiltak {measure.code} er opna att.")
+    return redirect(measure)
+
+
+@require_POST
+def measure_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Swap places with the measure above or below in the same sub-goal."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key)
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(measure)
+        up = request.POST.get("retning") == "opp"
+        move_measure(measure, up=up, version=form.cleaned_data["version"])
+    except StaleVersion:
+        _stale(request, measure, "det er ikkje flytta")
+    return redirect(measure.sub_goal.get_absolute_url())
+
+
+def _stale(request: HttpRequest, measure: Measure, outcome: str) -> HttpResponse:
+    """Refuse a button pressed on a page older than the measure: say so, show it as it is."""
+    messages.error(
+        request,
+        f"Nokon andre har endra tiltak {measure.code} sidan du opna sida, så {outcome}. "
+        "Sjå over tiltaket slik det er no, og prøv igjen.",
+    )
+    return redirect(measure)
+
+
+def measure_history(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """The measure's change log on its own page."""
+    agreement = get_agreement_for_user(request, slug)
+    measure = get_measure(agreement, key)
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "entries": measure_changelog(measure),
+        "section": "plan",
+    }
+    return render(request, "measures/measure_history.html", context)

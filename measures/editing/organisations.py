@@ -1,0 +1,112 @@
+"""Choosing a measure's organisations: add, create on the spot, and remove involvements."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import BadRequest
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..forms import InvolvementForm, OrganisationForm
+from ..models import Involvement, Measure, Organisation
+from ..rules import get_agreement_for_editor
+from .measures import get_measure
+from .saving import bump
+
+
+@require_http_methods(["GET", "POST"])
+def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Choose leads and partners: a searchable list, and a new organisation on the spot."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key, organisations=True)
+    form = InvolvementForm(request.POST or None, measure=measure)
+    if request.method == "POST" and form.is_valid() and _add_involvement(form, measure):
+        messages.success(request, f"{form.cleaned_data['organisation']} er lagd til.")
+        return redirect("measures:measure-organisations", slug, key)
+    query = request.GET.get("q", "").strip()
+    if "\x00" in query:  # PostgreSQL text cannot hold NUL; no one types it
+        raise BadRequest("NUL in the organisation search")
+    found = Organisation.objects.search(query)
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": form,
+        "query": query,
+        "found": found.order_by("name")[:50],
+        "new_form": OrganisationForm(),
+        "section": "plan",
+        "involvements": measure.involvements.all(),
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "measures/measure_organisations.html#search-results", context)
+    return render(request, "measures/measure_organisations.html", context)
+
+
+def _add_involvement(form: InvolvementForm, measure: Measure) -> Involvement | None:
+    """Add the organisation in its role, checked again under the measure's lock: None, with
+    the form's error, if another editor added it after the form was checked."""
+    with transaction.atomic():
+        Measure.objects.select_for_update().filter(pk=measure.pk).first()
+        form.full_clean()
+        if not form.is_valid():
+            return None
+        role = form.cleaned_data["role"]
+        involvement = Involvement.objects.create(
+            measure=measure,
+            organisation=form.cleaned_data["organisation"],
+            role=role,
+            position=measure.involvements.filter(role=role).count(),
+        )
+        bump(measure)
+    return involvement
+
+
+@require_POST
+def involvement_remove(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key)
+    involvement = get_object_or_404(measure.involvements.select_related("organisation"), pk=pk)
+    with transaction.atomic():
+        involvement.delete()
+        for position, rest in enumerate(
+            measure.involvements.filter(role=involvement.role).order_by("position")
+        ):
+            if rest.position != position:
+                rest.position = position
+                rest.save(update_fields=["position"])
+        bump(measure)
+    messages.success(request, f"{involvement.organisation} er fjerna frå tiltaket.")
+    return redirect("measures:measure-organisations", slug, key)
+
+
+@require_POST
+def organisation_create(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """A new organisation, added straight away to the measure in the chosen role."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key, organisations=True)
+    form = OrganisationForm(request.POST)
+    role = request.POST.get("role")
+    if form.is_valid() and role in Involvement.Role.values:
+        with transaction.atomic():
+            organisation = form.save()
+            position = measure.involvements.filter(role=role).count()
+            Involvement.objects.create(
+                measure=measure, organisation=organisation, role=role, position=position
+            )
+            bump(measure)
+        messages.success(request, f"{organisation} er oppretta og lagd til.")
+        return redirect("measures:measure-organisations", slug, key)
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": InvolvementForm(measure=measure),
+        "new_form": form,
+        "query": "",
+        "found": Organisation.objects.order_by("name")[:50],
+        "section": "plan",
+        "role_error": role not in Involvement.Role.values,
+        "involvements": measure.involvements.all(),
+    }
+    return render(request, "measures/measure_organisations.html", context, status=200)

@@ -1,0 +1,136 @@
+"""Editing a measure's text sections: add, edit (in place with htmx), move and delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..forms import SectionForm, SeenVersionForm
+from ..markdown import render_markdown
+from ..plan_order import locked_siblings, move_section
+from ..rules import get_agreement_for_editor, permissions_for
+from ..versioning import StaleVersion
+from .measures import get_measure
+from .saving import bump, save_form
+
+
+@require_http_methods(["GET", "POST"])
+def section_create(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key)
+    form = SectionForm(request.POST or None, measure=measure)
+    if request.method == "POST" and "forehandsvis" not in request.POST and form.is_valid():
+        section = form.save(commit=False)
+        section.position = measure.sections.count()
+        section.save()
+        bump(measure)
+        messages.success(request, "Seksjonen er lagd til.")
+        return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": form,
+        "section": "plan",
+        "title": "Ny tekstseksjon",
+        "preview": _preview(request, form),
+    }
+    return render(request, "measures/section_form.html", context)
+
+
+def _preview(request: HttpRequest, form) -> str | None:
+    """Without JavaScript, the «Førehandsvis» button posts the form to show the rendered text."""
+    if request.method == "POST" and "forehandsvis" in request.POST:
+        return render_markdown(request.POST.get("body", ""))
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
+    """A text section, in place with htmx or on its own page without."""
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key)
+    section = get_object_or_404(measure.sections, pk=pk)
+    form = SectionForm(request.POST or None, instance=section, measure=measure)
+    conflict = None
+    previewing = "forehandsvis" in request.POST
+    if request.method == "POST" and not previewing and form.is_valid():
+        conflict = save_form(form)
+        if conflict is None:
+            if request.htmx:
+                context = {
+                    "agreement": agreement,
+                    "measure": measure,
+                    "section_obj": section,
+                    "may": permissions_for(request.user, agreement),
+                }
+                return render(request, "measures/_section.html", context)
+            messages.success(request, "Seksjonen er lagra.")
+            return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
+    context = {
+        "agreement": agreement,
+        "measure": measure,
+        "form": form,
+        "conflict": conflict,
+        "section_obj": section,
+        "section": "plan",
+        "title": "Endre tekstseksjon",
+        "preview": _preview(request, form),
+    }
+    template = "measures/_section_form.html" if request.htmx else "measures/section_form.html"
+    return render(request, template, context)
+
+
+@require_POST
+def section_move(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key)
+    section = get_object_or_404(measure.sections, pk=pk)
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(section)
+        with transaction.atomic():
+            up = request.POST.get("retning") == "opp"
+            move_section(section, up=up, version=form.cleaned_data["version"])
+            bump(measure)
+    except StaleVersion:
+        _stale_section(request, section, "ho er ikkje flytta")
+    return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
+
+
+@require_POST
+def section_delete(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_editor(request, slug)
+    measure = get_measure(agreement, key)
+    section = get_object_or_404(measure.sections, pk=pk)
+    form = SeenVersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StaleVersion(section)
+        with transaction.atomic():
+            # Locked and checked: a text someone saved after this page was shown is not lost.
+            locked_siblings(section, form.cleaned_data["version"])
+            section.delete()
+            for position, rest in enumerate(measure.sections.order_by("position")):
+                if rest.position != position:
+                    rest.position = position
+                    rest.save(update_fields=["position"])
+            bump(measure)
+    except StaleVersion:
+        _stale_section(request, section, "ho er ikkje sletta")
+        return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
+    messages.success(
+        request, f"Seksjonen «{section}» er sletta. Han står framleis i endringsloggen."
+    )
+    return redirect(measure)
+
+
+def _stale_section(request: HttpRequest, section, outcome: str) -> None:
+    messages.error(
+        request,
+        f"Nokon andre har endra seksjonen «{section}» sidan du opna sida, så {outcome}. "
+        "Sjå over teksten slik han er no, og prøv igjen.",
+    )
