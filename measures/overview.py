@@ -1,22 +1,23 @@
-"""The stamp that keys the readers' cached copy of the agreement overview.
+"""The stamp that keys the cached parts of the agreement overview.
 
 The overview is the page everyone opens first and the heaviest to render (every measure with
-its leads and partners). Readers get it from the cache, keyed by `plan_stamp()`, which moves
-whenever anything the overview shows changes, in any plan; editors always get it fresh,
-because their copy carries forms with their own CSRF tokens.
+its leads and partners, its marks and the timeline). Readers get the whole page from the cache
+and editors its timeline and marks, keyed by `plan_stamp()`, which moves whenever anything the
+overview shows changes, in any plan; editors' tables are fresh, because they carry forms with
+their own CSRF tokens.
 """
 
 from __future__ import annotations
 
 from django.db import connection
 
-from .models import Agreement, Involvement, Measure, Organisation, Party, SubGoal
+from .models import Agreement, Involvement, Measure, Organisation, Party, Section, SubGoal
 
-# What the overview shows. Not Section: a measure's texts are on its own page, and editing them
-# (the most frequent change) then leaves the readers' copy of the overview in place.
-STAMPED_MODELS = [Organisation, Agreement, Party, SubGoal, Measure, Involvement]
+# What the overview shows. Section too: a text edited since the approved plan marks its
+# measure «Endra» in the tables.
+STAMPED_MODELS = [Organisation, Agreement, Party, SubGoal, Measure, Involvement, Section]
 # Written out once, at import: each `Model.history` access makes a new manager class, about
-# 1 ms for the six, which would be a third of a reader's cached page.
+# 1 ms for the seven, which would be a third of a reader's cached page.
 STAMP_QUERY = "SELECT " + ", ".join(
     f"(SELECT MAX(history_id) FROM {model.history.model._meta.db_table})"
     for model in STAMPED_MODELS

@@ -9,7 +9,6 @@ from django.shortcuts import render
 from . import rules
 from .changelog import measure_changelog
 from .models import Involvement, Organisation
-from .overview import plan_stamp
 from .rules import get_agreement_for_user
 
 CHANGELOG_ON_PAGE = 10
@@ -30,7 +29,6 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "agreement": agreement,
         # Lazy: queried only where the template renders it, so not on a reader's cache hit.
         "sub_goals": agreement.sub_goals.prefetch_related(Prefetch("measures", queryset=measures)),
-        "stamp": plan_stamp,  # a callable: queried only where the template caches (readers)
         "may": rules.permissions_for(request.user, agreement),
         "section": "plan",
     }

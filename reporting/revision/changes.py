@@ -32,7 +32,8 @@ SUB_GOAL_FIELDS = {
 class MeasureChange:
     """One measure in the change list; `changes` is empty for new and closed ones.
 
-    A new one carries its description (safe HTML), a closed one its closing date (ISO).
+    A new one carries its description (Markdown, rendered when shown: a first plan's change
+    list shows none of them), a closed one its closing date (ISO).
     """
 
     key: str
@@ -40,8 +41,13 @@ class MeasureChange:
     title: str
     changes: list[FieldChange] = field(default_factory=list)
     removed: bool = False
-    description: str = ""
+    description_source: str = ""
     closed_on: str | None = None
+
+    @property
+    def description(self) -> str:
+        """The description as safe HTML."""
+        return render_markdown(self.description_source) if self.description_source else ""
 
 
 @dataclass(frozen=True)
@@ -153,11 +159,11 @@ def _entry(
 
 
 def _description(measure: dict) -> str:
-    """A new measure's description as safe HTML: its "Skildring" section, else its tagline."""
+    """A new measure's description (Markdown): its "Skildring" section, else its tagline."""
     for section in measure.get("sections", []):
         if section.get("kind") == "description":
-            return render_markdown(section["body"])
-    return render_markdown(measure.get("tagline", ""))
+            return section["body"]
+    return measure.get("tagline", "")
 
 
 def text_change(label: str, old: str, new: str) -> FieldChange:
@@ -171,6 +177,9 @@ def text_change(label: str, old: str, new: str) -> FieldChange:
 
 
 def _measure_changes(old: dict, new: dict, old_names: dict, new_names: dict) -> list[FieldChange]:
+    involved = [*new.get("leads", []), *new.get("partners", [])]
+    if old == new and all(old_names.get(key) == new_names.get(key) for key in involved):
+        return []  # the common case, and the cheap one: nothing to word
     before, after = unsaved_measure(old), unsaved_measure(new)
     pairs = [
         (
