@@ -9,6 +9,7 @@ from django.shortcuts import render
 from . import rules
 from .changelog import measure_changelog
 from .models import Involvement, Organisation
+from .people import PeopleByMeasure
 from .rules import get_agreement_for_user
 
 CHANGELOG_ON_PAGE = 10
@@ -24,11 +25,12 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole plan at a glance: parties, period, sub-goals and their measure tables."""
     agreement = get_agreement_for_user(request, slug)
     # The agreement's manager sets each measure's agreement, which its link needs.
-    measures = agreement.measures.with_organisations()
+    measures = agreement.measures.all()
     context = {
         "agreement": agreement,
         # Lazy: queried only where the template renders it, so not on a reader's cache hit.
         "sub_goals": agreement.sub_goals.prefetch_related(Prefetch("measures", queryset=measures)),
+        "people": PeopleByMeasure(agreement),
         "may": rules.permissions_for(request.user, agreement),
         "section": "plan",
     }
