@@ -47,13 +47,12 @@ SCREEN = Size(font=13, small=12, plot=220, bar=16, line=18, gap=12)
 PRINT = Size(font=10, small=9, plot=170, bar=11, line=13, gap=8)
 
 
-def as_millions(kroner: int, unit: bool = True) -> str:
-    """An amount in millions the Norwegian way: "5,7 mill. kr", or "5,7 mill." on an axis."""
+def as_millions(kroner: int) -> str:
+    """An amount in millions the Norwegian way, as an axis or a bar's top says it: "5,7 mill."."""
     if kroner == 0:
-        return "0 kr" if unit else "0"
+        return "0"
     number = f"{kroner / 1_000_000:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    template = _("%(number)s mill. kr") if unit else _("%(number)s mill.")
-    return template % {"number": number}
+    return _("%(number)s mill.") % {"number": number}
 
 
 def _percent(value: float) -> str:
@@ -118,7 +117,7 @@ class Column:
     @property
     def total_label(self) -> str:
         """Short enough to stand above a bar on a phone: "11,7 mill."."""
-        return as_millions(self.total, unit=False)
+        return as_millions(self.total)
 
     @property
     def total_y(self) -> float:
@@ -151,10 +150,6 @@ class YearPicture:
     @property
     def year_y(self) -> float:
         return self.base + self.size.line
-
-    @property
-    def total_offset(self) -> float:
-        return 5
 
 
 @dataclass
@@ -237,7 +232,7 @@ class YearChart:
             id=prefix,
             size=size,
             columns=columns,
-            ticks=[Tick(base - t * per_krone, as_millions(t, unit=False)) for t in ticks],
+            ticks=[Tick(base - t * per_krone, as_millions(t)) for t in ticks],
             height=base + size.line + 4,
             base=base,
         )

@@ -22,7 +22,9 @@ CHANGELOG_ON_PAGE = 15
 def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Section 6 and 7 of the plan: state co-financing by year, and every source for a year."""
     agreement = get_agreement_for_user(request, slug)
-    overview = BudgetOverview.from_agreement(agreement, requested_year(request, agreement))
+    overview = BudgetOverview.from_agreement(
+        agreement, agreement.year_from(request.GET.get("ar", ""))
+    )
     entries = budget_changelog(agreement)
     context = {
         "agreement": agreement,
@@ -38,20 +40,11 @@ def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "budget/budget_detail.html", context)
 
 
-def requested_year(request: HttpRequest, agreement) -> int | None:
-    """The year asked for in ?ar=, if it is a year of the agreement; otherwise the default."""
-    try:
-        year = int(request.GET.get("ar", ""))
-    except ValueError:
-        return None
-    return year if year in agreement.years else None
-
-
 @require_http_methods(["GET", "POST"])
 def budget_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """One year's grid: every line by every source; saved all at once, or not at all."""
     agreement = get_agreement_for_editor(request, slug)
-    year = requested_year(request, agreement) or agreement.first_year
+    year = agreement.year_from(request.GET.get("ar", "")) or agreement.first_year
     overview = BudgetOverview.from_agreement(agreement, year)
     form = _grid(request, agreement, year, overview)
     conflicts = []
@@ -81,7 +74,7 @@ def budget_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def budget_recompute(request: HttpRequest, slug: str) -> HttpResponse:
     """Totals and checks for what is typed in the grid, unsaved (htmx, out-of-band swaps)."""
     agreement = get_agreement_for_editor(request, slug)
-    year = requested_year(request, agreement) or agreement.first_year
+    year = agreement.year_from(request.GET.get("ar", "")) or agreement.first_year
     form = _grid(request, agreement, year, BudgetOverview.from_agreement(agreement, year))
     form.is_valid()
     overview = BudgetOverview.from_agreement(agreement, year, form.typed())

@@ -77,6 +77,14 @@ class Agreement(Versioned):
         """Every year of the agreement period, in order."""
         return range(self.first_year, self.last_year + 1)
 
+    def year_from(self, text: str) -> int | None:
+        """The year written in `text` (a query parameter), if it is a year of the agreement."""
+        try:
+            year = int(text)
+        except (TypeError, ValueError):
+            return None
+        return year if year in self.years else None
+
     def check_year(self, year: int | None, field: str = "year") -> None:
         """Raise a ValidationError if the year lies outside the agreement period."""
         if year is not None and year not in self.years:

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from budget.models import Amount, BudgetLine, FundingSource
-from budget.views import requested_year
 from bygdevekst.logs import audit
 from measures.models import Organisation
 from measures.rules import (
@@ -265,6 +264,8 @@ def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> H
         try:
             with transaction.atomic():  # every body's decision, or none
                 for form in forms:
+                    if not form.has_changed():
+                        continue  # a body left as it was is not this approver's record
                     workflow.record_decision(
                         approval=form.instance,
                         user=request.user,
@@ -354,7 +355,7 @@ def revision_workbook(request: HttpRequest, slug: str, year: int) -> HttpRespons
 def workbook_upload(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload an edited workbook; see every change before anything is saved."""
     agreement = get_agreement_for_editor(request, slug)
-    year = requested_year(request, agreement) or agreement.first_year
+    year = agreement.year_from(request.GET.get("ar", "")) or agreement.first_year
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)
     problems, changes = [], None
     if request.method == "POST" and form.is_valid():
@@ -377,7 +378,7 @@ def workbook_upload(request: HttpRequest, slug: str) -> HttpResponse:
 def workbook_apply(request: HttpRequest, slug: str) -> HttpResponse:
     """Apply the previewed changes, if the budget still holds what the preview compared with."""
     agreement = get_agreement_for_editor(request, slug)
-    year = requested_year(request, agreement) or agreement.first_year
+    year = agreement.year_from(request.GET.get("ar", "")) or agreement.first_year
     lines = {line.pk: line for line in BudgetLine.objects.filter(agreement=agreement)}
     sources = {source.pk: source for source in FundingSource.objects.filter(agreement=agreement)}
     form = ApplyUploadForm(request.POST, agreement=agreement, lines=lines, sources=sources)

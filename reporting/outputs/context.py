@@ -122,6 +122,11 @@ class Report:
         without any)."""
         return not self.is_first_plan or any(m.progress for m in self.measures())
 
+    @property
+    def timeline_number(self) -> str:
+        """The timeline's number in section 2: after 2.1 changes and, where it is, 2.2 status."""
+        return "2.3" if self.shows_progress else "2.2"
+
     def measures(self) -> list[ReportMeasure]:
         return [m for goal in self.sub_goals for m in goal.measures]
 

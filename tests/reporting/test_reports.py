@@ -369,7 +369,8 @@ def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_each_page
 def test_every_sheet_names_the_agreement_year_status_and_unit(workbook):
     for sheet in workbook:
         assert sheet["A1"].value == "Handlingsplan 2025 – Bygdevekstavtale for Vest-Telemark"
-        assert sheet["A3"].value.startswith("Godkjent "), sheet.title
+        # As the PDF's title page says it: the imported 2025 plan has no KDD row.
+        assert sheet["A3"].value.startswith("Godkjend av partane 24.06.2025"), sheet.title
     assert "(statleg medfinansiering, KDD 13.50 post 66)" in workbook["Budsjett"]["A2"].value
     assert workbook["Budsjett"]["A3"].value.endswith("Alle beløp i kr.")
     financing = workbook["Finansiering 2025"]["A3"].value

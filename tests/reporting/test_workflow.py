@@ -20,6 +20,7 @@ from reporting.models import Approval, ImmutableRevisionError, MeasureNote, Revi
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import report_html
 from reporting.plan_file import PlanFileError, import_plan, parse_plan
+from reporting.revision.workflow import recorded_mark
 from tests.support import (
     MUNICIPALITIES,
     SEED_FILE,
@@ -496,3 +497,33 @@ def test_a_municipality_whose_kommunestyre_has_not_decided_has_not_approved(clie
 def test_the_last_body_to_treat_the_plan_is_the_final_one(kind, bodies):
     assert Approval.Body.treating(kind) == bodies
     assert Approval.Body.final_for(kind) == (bodies[-1] if bodies else None)
+
+
+def test_a_body_left_as_it_was_is_not_recorded_by_the_approver(client, seed, people):
+    """Vinje records its kommunestyre; its untouched formannskap keeps no one's name, so a
+    colleague who records it later is not refused as if someone had changed it."""
+    revision = submitted_2026(client, people, seed)
+    formannskap = revision.current_approvals().get(
+        organisation__key="vinje-kommune", body="formannskap"
+    )
+    data = {
+        "formannskap-seen": recorded_mark(formannskap),
+        "formannskap-planned_on": "",
+        "formannskap-decided_on": "",
+        "formannskap-decision": "pending",
+        "formannskap-case_reference": "",
+        "formannskap-comment": "",
+        "kommunestyre-seen": "",
+        "kommunestyre-planned_on": "2026-06-10",
+        "kommunestyre-decided_on": "2026-06-18",
+        "kommunestyre-decision": "approved",
+        "kommunestyre-case_reference": "26/12",
+        "kommunestyre-comment": "",
+    }
+    as_user(client, people["vinje"]).post(url("decision", 2026, "vinje-kommune"), data)
+    formannskap.refresh_from_db()
+    kommunestyre = revision.current_approvals().get(
+        organisation__key="vinje-kommune", body="kommunestyre"
+    )
+    assert (formannskap.recorded_by, formannskap.decision) == (None, "pending")
+    assert (kommunestyre.recorded_by, kommunestyre.decision) == (people["vinje"], "approved")

@@ -108,8 +108,7 @@ def _start(
     unit: str = "",
 ) -> None:
     """Title block, header row, column widths, and the print set-up."""
-    dated = f"{report.dated:%d.%m.%Y}"
-    state = f"Utkast per {dated}" if report.is_draft else f"{report.status} {dated}"
+    state = f"{report.dated_as} {report.dated:%d.%m.%Y}"
     sheet.write_string(0, 0, report.title, formats.title)
     sheet.write_string(1, 0, subject, formats.subject)
     sheet.write_string(2, 0, f"{state}.{' ' + unit if unit else ''}", formats.note)
@@ -162,13 +161,6 @@ def _height(texts: list[tuple[str, float]]) -> float:
     return lines * LINE_POINTS + 2
 
 
-def _day(value) -> str:
-    """A date of the snapshot (ISO text) or a date, as dd.mm.åååå."""
-    if isinstance(value, str):
-        value = datetime.date.fromisoformat(value)
-    return f"{value:%d.%m.%Y}"
-
-
 # --- the sheets ----------------------------------------------------------------------------------
 
 
@@ -196,11 +188,7 @@ def _measures_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
                 measure.partners,
                 measure.timeframe,
                 measure.priority_label,
-                (
-                    f"{measure.status_label} {_day(measure.closed_on)}"
-                    if measure.closed_on
-                    else measure.status_label
-                ),
+                measure.closed_label if measure.closed_on else measure.status_label,
             ]
             _write_row(sheet, formats, row, values, widths, formats.text)
             row += 1
@@ -237,7 +225,7 @@ def _changes_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
         for title, fields in report.changes.sub_goals
         for change in fields
     ]
-    budget = [["", c.label, "", f"{c.old} → {c.new}"] for c in report.changes.budget]
+    budget = [["", c.label, "", f"{c.old_kroner} → {c.new_kroner}"] for c in report.changes.budget]
     for heading, rows in (("Endringar i delmåla", goals), ("Endringar i budsjettet", budget)):
         if rows:
             sheet.write_string(row + 1, 1, heading, formats.subject)
@@ -271,7 +259,7 @@ def _measure_change(report: Report, measure: ReportMeasure, mark: tuple[str, str
     """The measure's change, the reason or assessment as written, and its yearly status."""
     kind, what = mark
     if kind == "Avslutta" and measure.closed_on:
-        kind = f"Avslutta {_day(measure.closed_on)}"
+        kind = measure.closed_label
     note = report.notes.get(measure.key) if kind else None
     progress = measure.progress
     return [
