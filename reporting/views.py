@@ -113,7 +113,8 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     events = list(revision.events.select_related("user"))
     process = PoliticalProcess.from_revision(revision)
     base = workflow.previous_approved(revision)
-    checks = budget_checks(revision) if not revision.is_approved else []
+    checks = budget_checks(plan, year) if not revision.is_approved else []
+    failing = failed(checks)
     context = {
         "agreement": agreement,
         "revision": revision,
@@ -135,8 +136,8 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "base": base,
         "checks": checks,
         "budget_review": {"checks": checks},  # as budget/_checks.html reads them
-        "failed_checks": failed(checks),
-        "submit_form": SubmitForm(initial={"accepted": [c.label for c in failed(checks)]}),
+        "failed_checks": failing,
+        "submit_form": SubmitForm(initial={"accepted": [c.label for c in failing]}),
         "unedited": unedited_texts(revision, base) if revision.is_draft else [],
         "due_form": DueDateForm(instance=revision),
         "send_back_form": SendBackForm(),

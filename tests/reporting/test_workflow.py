@@ -527,3 +527,16 @@ def test_a_body_left_as_it_was_is_not_recorded_by_the_approver(client, seed, peo
     )
     assert (formannskap.recorded_by, formannskap.decision) == (None, "pending")
     assert (kommunestyre.recorded_by, kommunestyre.decision) == (people["vinje"], "approved")
+
+
+def test_only_a_plan_under_treatment_can_be_sent_back(client, seed, people):
+    """KDD's send-back of the approved 2025 plan or of a 2026 draft is refused and said."""
+    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2026})
+    kdd = as_user(client, people["kdd"])
+    before = dump_database()
+    for year in (2025, 2026):
+        page = kdd.post(url("revision-send-back", year), {"comment": "Rett det."}, follow=True)
+        assert "Berre ein handlingsplan som er til handsaming kan sendast tilbake." in page.text
+    assert dump_database() == before
+    assert not Revision.objects.get(year=2025).events.filter(kind="sent_back").exists()
+    assert Revision.objects.get(year=2026).is_draft
