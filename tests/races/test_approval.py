@@ -18,6 +18,7 @@ from .race import at_once, logged_in, races, said, widen
 pytestmark = races
 ROUNDS = 8
 REFUSED_AS_APPROVED = "Handlingsplan 2025 er godkjend av KDD og kan ikkje endrast lenger."
+NOT_UNDER_TREATMENT = "Vedtak kan berre registrerast medan handlingsplanen er til handsaming."
 
 
 def test_kdd_approves_only_what_every_party_has_approved_at_that_moment(
@@ -28,7 +29,6 @@ def test_kdd_approves_only_what_every_party_has_approved_at_that_moment(
     widen(monkeypatch, Revision, "approved_by_every_party")
     widen(monkeypatch, DecisionForm, "is_valid")
     approver = make_user("fyresdal")
-    outcomes = set()
     for n in range(ROUNDS):
         revision, municipality = approved_by_the_parties(n, approver)
         decision, approval = at_once(
@@ -45,8 +45,6 @@ def test_kdd_approves_only_what_every_party_has_approved_at_that_moment(
             assert kommunestyre.decision == "rejected", n
             assert said(decision) == [f"Vedtaket for {municipality} er registrert."], n
             assert "Alle partane må ha godkjent" in said(approval)[0], n
-        outcomes.add(revision.status)
-    assert outcomes <= {"approved", "submitted"}
 
 
 def test_a_decision_recorded_while_kdd_sends_the_plan_back_lands_in_the_closed_round_or_nowhere(
@@ -73,7 +71,9 @@ def test_a_decision_recorded_while_kdd_sends_the_plan_back_lands_in_the_closed_r
             assert kommunestyre.recorded_at <= kommunestyre.round.closed_at, n
         else:  # refused: told on the page, or 403 if sent back before the form was read
             assert kommunestyre.decision == "approved", n
-            assert said(decision) or decision.status_code == 403, n
+            if decision.status_code == 403:
+                continue
+            assert said(decision) == [NOT_UNDER_TREATMENT], n
 
 
 def slug(n: int) -> str:
