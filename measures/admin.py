@@ -64,7 +64,8 @@ class SubGoalInline(OperatorOnlyInline, admin.StackedInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(PlanAdmin):
-    list_display = ["name", "slug", "first_year", "last_year", "signed_on"]
+    list_display = ["name", "slug", "language", "first_year", "last_year", "signed_on"]
+    list_filter = ["language"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PartyInline, SubGoalInline]

@@ -41,6 +41,7 @@ class AgreementTextsForm(VersionedForm, forms.ModelForm):
         fields = [
             "name",
             "pilot_name",
+            "language",
             "signed_on",
             "introduction",
             "framework",

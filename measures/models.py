@@ -27,9 +27,18 @@ PERIOD_OUT_OF_ORDER = "Første år kan ikkje vere etter siste år."
 class Agreement(Versioned):
     """A bygdevekstavtale between a group of municipalities, the county and the state."""
 
+    class Language(models.TextChoices):
+        """The agreement's målform: its report, workbook and e-mails are written in it."""
+
+        NYNORSK = "nn", "Nynorsk"
+        BOKMAL = "nb", "Bokmål"
+
     slug = models.SlugField("nøkkel", max_length=80, unique=True)
     name = models.CharField("namn", max_length=200)
     pilot_name = models.CharField("namn på piloten", max_length=200)
+    language = models.CharField(
+        "målform", max_length=2, choices=Language.choices, default=Language.NYNORSK
+    )
     signed_on = models.DateField("signert", null=True, blank=True)
     first_year = models.PositiveSmallIntegerField("første år", validators=year_validators)
     last_year = models.PositiveSmallIntegerField("siste år", validators=year_validators)

@@ -76,6 +76,7 @@ def _export_agreement(agreement: Agreement) -> dict:
         "slug": agreement.slug,
         "name": agreement.name,
         "pilot_name": agreement.pilot_name,
+        "language": agreement.language,
         "signed_on": agreement.signed_on,
         "first_year": agreement.first_year,
         "last_year": agreement.last_year,

@@ -119,6 +119,9 @@ def _read_agreement(reader: _Reader, entry: dict, path: str, org_keys: set[str])
         "slug": reader.field(entry, "slug", path, str, model=Agreement),
         "name": reader.field(entry, "name", path, str, model=Agreement),
         "pilot_name": reader.field(entry, "pilot_name", path, str, model=Agreement),
+        "language": reader.choice(
+            entry, "language", path, Agreement.Language, default=Agreement.Language.NYNORSK
+        ),
         "signed_on": reader.field(entry, "signed_on", path, datetime.date, required=False),
         "first_year": reader.field(entry, "first_year", path, int, model=Agreement),
         "last_year": reader.field(entry, "last_year", path, int, model=Agreement),

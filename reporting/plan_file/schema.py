@@ -23,6 +23,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "slug",
         "name",
         "pilot_name",
+        "language",
         "signed_on",
         "first_year",
         "last_year",

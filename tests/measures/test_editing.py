@@ -29,7 +29,7 @@ def editing_requests(seed) -> list[tuple[str, str, dict]]:
         (
             "post",
             reverse("measures:agreement-edit", args=[SLUG]),
-            {"name": "Ny", "pilot_name": "P", "version": seed.version},
+            {"name": "Ny", "pilot_name": "P", "language": "nn", "version": seed.version},
         ),
         (
             "post",
@@ -425,6 +425,7 @@ def test_the_agreement_texts_and_a_sub_goal_are_edited(owner_client, seed):
     data = {
         "name": seed.name,
         "pilot_name": seed.pilot_name,
+        "language": "nb",
         "signed_on": "2025-06-02",
         "introduction": "Ny introduksjon.",
         "version": seed.version,
@@ -434,6 +435,7 @@ def test_the_agreement_texts_and_a_sub_goal_are_edited(owner_client, seed):
     )
     seed.refresh_from_db()
     assert seed.introduction == "Ny introduksjon."
+    assert seed.get_language_display() == "Bokmål"
     goal = seed.sub_goals.get(number=2)
     data = {
         "title": goal.title,

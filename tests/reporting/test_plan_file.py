@@ -305,10 +305,24 @@ def test_a_key_unlike_any_is_refused_with_the_keys_allowed_there(db):
     problems = problems_of(edited_seed(lambda d: d["agreement"].update(budsjett=1)))
     assert problems == [
         f"agreement.budsjett (linje {problems[0].split('linje ')[1].split(')')[0]}): "
-        "ukjend nøkkel 'budsjett'; lovlege nøklar her: slug, name, pilot_name, signed_on, "
-        "first_year, last_year, parties, introduction, framework, priorities, "
+        "ukjend nøkkel 'budsjett'; lovlege nøklar her: slug, name, pilot_name, language, "
+        "signed_on, first_year, last_year, parties, introduction, framework, priorities, "
         "organisation_text, anchoring_text"
     ]
+
+
+def test_the_agreements_malform_is_read_exported_and_checked(seed):
+    bokmal = edited_seed(lambda d: d["agreement"].update(language="nb"))
+    import_plan(parse_plan(bokmal))
+    seed.refresh_from_db()
+    assert seed.get_language_display() == "Bokmål"
+    assert "  language: nb\n" in export_plan(seed)
+    without = edited_seed(lambda d: d["agreement"].pop("language"))
+    import_plan(parse_plan(without))
+    seed.refresh_from_db()
+    assert seed.get_language_display() == "Nynorsk"
+    problems = problems_of(edited_seed(lambda d: d["agreement"].update(language="no")))
+    assert [p.split(": ", 1)[1] for p in problems] == ["ukjend verdi 'no'; lovlege verdiar: nn, nb"]
 
 
 def test_a_key_given_twice_is_refused_rather_than_the_last_taken(db):
