@@ -16,7 +16,11 @@ APPROVING_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.COUNTY)
 class RoleForm(StyledForm, forms.Form):
     """A role of the agreement: which, and for which organisation where that matters."""
 
-    kind = forms.ChoiceField(label=gettext_lazy("Rolle"))
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Rolle"),
+        # Only the roles this user may give are offered; another one posted is refused.
+        error_messages={"invalid_choice": gettext_lazy("Du kan ikkje gje denne rolla.")},
+    )
     organisation = forms.ModelChoiceField(
         Organisation.objects.none(),
         required=False,
@@ -83,7 +87,7 @@ class AcceptForm(StyledForm, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["first_name", "username"]
-        labels = {"first_name": gettext_lazy("Namnet ditt")}
+        labels = {"first_name": gettext_lazy("Namnet ditt"), "username": gettext_lazy("Brukarnamn")}
 
     def __init__(self, *args, email: str, **kwargs) -> None:
         # The address is the invitation's, never the form's, so it cannot be changed here.
@@ -92,6 +96,8 @@ class AcceptForm(StyledForm, UserCreationForm):
         self.fields["username"].help_text = gettext_lazy(
             "Du loggar inn med dette. Bokstavar, tal og @ . + - _ går an."
         )
+        self.fields["password1"].label = gettext_lazy("Passord")
+        self.fields["password2"].label = gettext_lazy("Passordet ein gong til")
         if not self.is_bound:
             self.initial["username"] = suggested_username(email)
 

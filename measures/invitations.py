@@ -103,10 +103,12 @@ class Invitation(models.Model):
         return self.state == self.State.PENDING
 
     def new_token(self) -> str:
-        """A fresh link, valid for VALID_FOR from now; returns the token, which is not stored."""
+        """A fresh link, sent now and valid for VALID_FOR; returns the token, which is not
+        stored."""
         token = secrets.token_urlsafe(32)
         self.token_hash = hash_token(token)
-        self.expires_at = timezone.now() + VALID_FOR
+        self.created_at = timezone.now()
+        self.expires_at = self.created_at + VALID_FOR
         return token
 
     @classmethod
@@ -166,7 +168,6 @@ def resend(*, invitation: Invitation, by) -> str:
     if invitation.state not in {Invitation.State.PENDING, Invitation.State.EXPIRED}:
         raise ValidationError(gettext("Invitasjonen er alt teken imot eller trekt tilbake."))
     token = invitation.new_token()
-    invitation.created_at = timezone.now()
     invitation.save(update_fields=["token_hash", "expires_at", "created_at"])
     _record(RoleEvent.Kind.RESENT, invitation, by)
     _mail_after_commit(invitation, token, by)
