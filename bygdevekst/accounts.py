@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 
@@ -43,3 +44,8 @@ class LimitedPasswordResetForm(PasswordResetForm):
             audit("password_reset_limited")
             return iter(())
         return super().get_users(email)
+
+    def save(self, **kwargs) -> None:
+        """Links to SITE_URL, never to the address the request's Host header names."""
+        kwargs["extra_email_context"] = {"site_url": settings.SITE_URL}
+        super().save(**kwargs)
