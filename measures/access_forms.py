@@ -98,6 +98,7 @@ class AcceptForm(StyledForm, UserCreationForm):
         )
         self.fields["password1"].label = gettext_lazy("Passord")
         self.fields["password2"].label = gettext_lazy("Passordet ein gong til")
+        self.fields["password2"].help_text = gettext_lazy("Skriv det same passordet ein gong til.")
         if not self.is_bound:
             self.initial["username"] = suggested_username(email)
 
