@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .accounts import LimitedPasswordResetForm
 from .health import health
 
 admin.site.site_header = "Bygdevekst – administrasjon"
@@ -15,7 +16,8 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("budsjett/", include("budget.urls")),
     path("", include("reporting.urls")),
-    # Only the account views we use: password reset by e-mail is left to the operator.
+    # Only the account views we use. Password reset by e-mail (bygdevekst.accounts): links to
+    # SITE_URL, at most a few e-mails an hour to one address, the same page for every address.
     path("konto/login/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/passord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -23,6 +25,26 @@ urlpatterns = [
         "konto/passord/endra/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path(
+        "konto/passord/nytt/",
+        auth_views.PasswordResetView.as_view(form_class=LimitedPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "konto/passord/nytt/sendt/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/passord/nytt/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/passord/nytt/ferdig/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
 ]

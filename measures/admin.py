@@ -2,7 +2,18 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules
-from .models import Agreement, Involvement, Measure, Organisation, Party, Role, Section, SubGoal
+from .models import (
+    Agreement,
+    Invitation,
+    Involvement,
+    Measure,
+    Organisation,
+    Party,
+    Role,
+    RoleEvent,
+    Section,
+    SubGoal,
+)
 
 
 class OperatorOnlyAdmin(admin.ModelAdmin):
@@ -129,3 +140,32 @@ class RoleAdmin(OperatorOnlyAdmin):
     list_filter = ["agreement", "kind"]
     search_fields = ["user__username", "organisation__name"]
     autocomplete_fields = ["organisation"]
+
+
+class MadeByTheAppAdmin(OperatorOnlyAdmin):
+    """Invitations and the role log are made on the people page; operators only read them, so
+    the log stays what happened, and no token is typed in."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(MadeByTheAppAdmin):
+    list_display = ["email", "agreement", "kind", "organisation", "created_at", "expires_at"]
+    list_filter = ["agreement", "kind"]
+    search_fields = ["email"]
+    exclude = ["token_hash"]
+
+
+@admin.register(RoleEvent)
+class RoleEventAdmin(MadeByTheAppAdmin):
+    list_display = ["at", "agreement", "__str__"]
+    list_filter = ["agreement", "kind"]
+    search_fields = ["person", "actor_name"]

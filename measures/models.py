@@ -10,11 +10,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .history import TrackedQuerySet
+from .invitations import Invitation  # noqa: F401 - Django finds the app's models here
 from .markdown import render_markdown
 from .measure_parts import Involvement, Section  # Django finds the app's models in models.py
 from .organisations import Organisation
 from .prose import as_prose, join_parts
-from .roles import Role  # noqa: F401 - Django finds the app's models here, in models.py
+from .roles import Role, RoleEvent  # noqa: F401 - Django finds the app's models here
 from .versioning import Versioned, update_if_current
 
 # Years outside this range are typing errors, whatever the agreement says.

@@ -6,6 +6,11 @@ Roles are held per agreement (measures.models.Role):
 - partner: reads;
 - ministry: reads every agreement (KDD runs several pilots).
 Operators (superusers) use the admin and may do everything.
+
+Who may give which role (grantable_kinds): operators any role; the project leader of an
+agreement its project leaders, approvers and readers; KDD the ministry role and project leaders
+(KDD sets pilots up and invites their project leaders, who invite the parties). Approvers and
+readers give none. No one changes or withdraws their own role.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 
 from .models import Agreement, Role
 
@@ -99,6 +105,31 @@ def get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
         agreement = Agreement.objects.filter(slug=slug).first()
     if agreement is None or not can_view(request.user, agreement):
         raise Http404("Fann inga slik avtale.")
+    return agreement
+
+
+def grantable_kinds(user, agreement: Agreement) -> list[str]:
+    """The roles the user may invite people to, change roles to and withdraw, in this agreement."""
+    if is_operator(user):
+        return list(Role.Kind.values)
+    kinds = set()
+    if can_edit(user, agreement):
+        kinds |= {Role.Kind.EDITOR, Role.Kind.APPROVER, Role.Kind.PARTNER}
+    if acts_for_ministry(user):
+        kinds |= {Role.Kind.EDITOR, Role.Kind.MINISTRY}
+    return [kind for kind in Role.Kind.values if kind in kinds]
+
+
+def may_manage_role(user, role: Role) -> bool:
+    """Whether the user may change or withdraw this role: one they could give, not their own."""
+    return role.user_id != user.pk and role.kind in grantable_kinds(user, role.agreement)
+
+
+def get_agreement_for_people_manager(request: HttpRequest, slug: str) -> Agreement:
+    """The agreement, if the user may give roles in it: unknown is 404, read-only is 403."""
+    agreement = get_agreement_for_user(request, slug)
+    if not grantable_kinds(request.user, agreement):
+        raise PermissionDenied(gettext("Du kan lese denne avtala, men ikkje gje nokon tilgang."))
     return agreement
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editing, views
+from . import editing, invitation_views, views
 
 app_name = "measures"
 urlpatterns = [
@@ -66,6 +66,26 @@ urlpatterns = [
         editing.section_delete,
         name="section-delete",
     ),
+    path("avtale/<slug:slug>/tilgangar/", editing.people, name="people"),
+    path(
+        "avtale/<slug:slug>/tilgangar/invitasjonar/<int:pk>/send/",
+        editing.invitation_resend,
+        name="invitation-resend",
+    ),
+    path(
+        "avtale/<slug:slug>/tilgangar/invitasjonar/<int:pk>/trekk/",
+        editing.invitation_withdraw,
+        name="invitation-withdraw",
+    ),
+    path(
+        "avtale/<slug:slug>/tilgangar/roller/<int:pk>/endre/", editing.role_edit, name="role-edit"
+    ),
+    path(
+        "avtale/<slug:slug>/tilgangar/roller/<int:pk>/trekk/",
+        editing.role_withdraw,
+        name="role-withdraw",
+    ),
+    path("invitasjon/<str:token>/", invitation_views.invitation_accept, name="invitation"),
     path("avtale/<slug:slug>/organisasjonar/", views.organisation_list, name="organisation-list"),
     path(
         "avtale/<slug:slug>/organisasjonar/<slug:key>/",

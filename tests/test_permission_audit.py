@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from measures import invitations
 from measures.models import Organisation, Role
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user
@@ -55,6 +56,24 @@ OPERATOR = expect(
     operator=200,
 )
 
+PEOPLE = expect(
+    anonymous=LOGIN, outsider=404, partner=403, approver=403, ministry=200, editor=200, operator=200
+)
+# Acting on a reader's role or invitation: KDD gives only the ministry role and project leaders.
+PEOPLE_READER = expect(
+    anonymous=LOGIN,
+    outsider=404,
+    partner=403,
+    approver=403,
+    ministry=403,
+    editor=(200, 302),
+    operator=(200, 302),
+)
+# The link works for anyone who has it, logged out; none of these users has the invited address.
+INVITATION = expect(
+    anonymous=200, outsider=403, partner=403, approver=403, ministry=403, editor=403, operator=403
+)
+
 S = "vest-telemark"
 
 
@@ -65,6 +84,23 @@ def _measure(seed):
 def _draft(seed, owner):
     workflow.start_revision(agreement=seed, year=2026, user=owner)
     return 2026
+
+
+def _invitation(seed, owner):
+    invitations.invite(
+        agreement=seed, email="ny@example.no", kind=Role.Kind.PARTNER, organisation=None, by=owner
+    )
+    return seed.invitations.get(email="ny@example.no").pk
+
+
+def _token(seed, owner):
+    return invitations.invite(
+        agreement=seed, email="ny@example.no", kind=Role.Kind.PARTNER, organisation=None, by=owner
+    )
+
+
+def _reader_role(seed):
+    return Role.objects.get(agreement=seed, user__username="partnar").pk
 
 
 def _submitted(seed, owner):
@@ -80,6 +116,10 @@ POLICY = {
     "logout": ("post", expect(**{r: 302 for r in ROLES}), lambda s, o: ([], {})),
     "password_change": ("get", ANY_USER, lambda s, o: ([], {})),
     "password_change_done": ("get", ANY_USER, lambda s, o: ([], {})),
+    "password_reset": ("get", PUBLIC, lambda s, o: ([], {})),
+    "password_reset_done": ("get", PUBLIC, lambda s, o: ([], {})),
+    "password_reset_confirm": ("get", PUBLIC, lambda s, o: (["MQ", "feil-lenkje"], {})),
+    "password_reset_complete": ("get", PUBLIC, lambda s, o: ([], {})),
     "admin:index": ("get", OPERATOR, lambda s, o: ([], {})),
     "measures:home": ("get", ANY_USER, lambda s, o: ([], {})),
     "measures:agreement-detail": ("get", READ, lambda s, o: ([S], {})),
@@ -127,6 +167,20 @@ POLICY = {
         EDIT,
         lambda s, o: ([S, "gott-nokk", _measure(s).sections.first().pk], {}),
     ),
+    "measures:people": ("get", PEOPLE, lambda s, o: ([S], {})),
+    "measures:invitation-resend": (
+        "post",
+        PEOPLE_READER,
+        lambda s, o: ([S, _invitation(s, o)], {}),
+    ),
+    "measures:invitation-withdraw": (
+        "post",
+        PEOPLE_READER,
+        lambda s, o: ([S, _invitation(s, o)], {}),
+    ),
+    "measures:role-edit": ("get", PEOPLE_READER, lambda s, o: ([S, _reader_role(s)], {})),
+    "measures:role-withdraw": ("post", PEOPLE_READER, lambda s, o: ([S, _reader_role(s)], {})),
+    "measures:invitation": ("get", INVITATION, lambda s, o: ([_token(s, o)], {})),
     "budget:detail": ("get", READ, lambda s, o: ([S], {})),
     "budget:edit": ("get", EDIT, lambda s, o: ([S], {})),
     "budget:recompute": ("post", EDIT, lambda s, o: ([S], {})),

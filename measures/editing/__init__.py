@@ -5,9 +5,11 @@ request with the fragment to swap in. Only the agreement's editor gets past
 `get_agreement_for_editor`; others get 403 (or 404 if they may not even read it).
 
 The views are split by what they edit: agreement.py (the agreement and its sub-goals),
-measures.py, sections.py and organisations.py; saving.py saves against the version seen.
+measures.py, sections.py and organisations.py; saving.py saves against the version seen;
+access.py is the people page, where roles are given (rules.grantable_kinds says who may).
 """
 
+from .access import invitation_resend, invitation_withdraw, people, role_edit, role_withdraw
 from .agreement import agreement_edit, markdown_preview, sub_goal_edit
 from .measures import (
     measure_close,
@@ -23,6 +25,8 @@ from .sections import section_create, section_delete, section_edit, section_move
 
 __all__ = [
     "agreement_edit",
+    "invitation_resend",
+    "invitation_withdraw",
     "involvement_remove",
     "markdown_preview",
     "measure_close",
@@ -34,6 +38,9 @@ __all__ = [
     "measure_reopen",
     "measure_title_edit",
     "organisation_create",
+    "people",
+    "role_edit",
+    "role_withdraw",
     "section_create",
     "section_delete",
     "section_edit",

@@ -1,0 +1,109 @@
+"""Forms of the people page (inviting, changing a role) and of accepting an invitation."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext, gettext_lazy
+
+from .forms import StyledForm
+from .models import Agreement, Organisation, Role
+
+APPROVING_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.COUNTY)
+
+
+class RoleForm(StyledForm, forms.Form):
+    """A role of the agreement: which, and for which organisation where that matters."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Rolle"),
+        # Only the roles this user may give are offered; another one posted is refused.
+        error_messages={"invalid_choice": gettext_lazy("Du kan ikkje gje denne rolla.")},
+    )
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.none(),
+        required=False,
+        label=gettext_lazy("Organisasjon"),
+        help_text=gettext_lazy(
+            "For ein godkjennar: kommunen eller fylkeskommunen han handlar for. For ein lesar: "
+            "organisasjonen han høyrer til."
+        ),
+        empty_label=gettext_lazy("Ingen"),
+    )
+
+    def __init__(self, *args, agreement: Agreement, kinds: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        self.fields["kind"].choices = [(kind, KIND_LABELS[kind]) for kind in kinds]
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind, organisation = data.get("kind"), data.get("organisation")
+        if kind == Role.Kind.APPROVER:
+            approving = {
+                party.pk
+                for party in self.agreement.ordered_parties()
+                if party.kind in APPROVING_KINDS
+            }
+            if organisation is None:
+                self.add_error(
+                    "organisation",
+                    gettext("Vel kommunen eller fylkeskommunen som godkjennaren handlar for."),
+                )
+            elif organisation.pk not in approving:
+                self.add_error(
+                    "organisation",
+                    gettext("%(organisation)s er ikkje ein kommune eller fylkeskommune i avtala.")
+                    % {"organisation": organisation},
+                )
+        elif kind == Role.Kind.EDITOR:
+            data["organisation"] = None  # the project leader acts for the whole agreement
+        return data
+
+
+KIND_LABELS = {
+    Role.Kind.EDITOR: gettext_lazy("Prosjektleiar (endrar planen)"),
+    Role.Kind.APPROVER: gettext_lazy("Godkjennar for ein kommune eller fylkeskommune"),
+    Role.Kind.PARTNER: gettext_lazy("Lesar (samarbeidspart)"),
+    Role.Kind.MINISTRY: gettext_lazy("Departementet (KDD)"),
+}
+
+
+class InviteForm(RoleForm):
+    """Invite an e-mail address to a role."""
+
+    email = forms.EmailField(label=gettext_lazy("E-postadresse"))
+    field_order = ["email", "kind", "organisation"]
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class AcceptForm(StyledForm, UserCreationForm):
+    """A new account for the invited address: a username and a password of one's own."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["first_name", "username"]
+        labels = {"first_name": gettext_lazy("Namnet ditt"), "username": gettext_lazy("Brukarnamn")}
+
+    def __init__(self, *args, email: str, **kwargs) -> None:
+        # The address is the invitation's, never the form's, so it cannot be changed here.
+        kwargs.setdefault("instance", get_user_model()(email=email))
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = gettext_lazy(
+            "Du loggar inn med dette. Bokstavar, tal og @ . + - _ går an."
+        )
+        self.fields["password1"].label = gettext_lazy("Passord")
+        self.fields["password2"].label = gettext_lazy("Passordet ein gong til")
+        self.fields["password2"].help_text = gettext_lazy("Skriv det same passordet ein gong til.")
+        if not self.is_bound:
+            self.initial["username"] = suggested_username(email)
+
+
+def suggested_username(email: str) -> str:
+    """The address itself, unless someone has it as their username already (then nothing)."""
+    taken = get_user_model().objects.filter(username__iexact=email).exists()
+    return "" if taken else email[:150]

@@ -1,0 +1,184 @@
+"""The agreement's people page («Folk og roller»): who has which role, open invitations, and
+the log of every change. Who may give which role is rules.grantable_kinds."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bygdevekst.logs import audit
+
+from .. import invitations
+from ..access_forms import InviteForm, RoleForm
+from ..models import Agreement, Invitation, Role
+from ..roles import change_role, role_label, withdraw_role
+from ..rules import (
+    get_agreement_for_people_manager,
+    grantable_kinds,
+    may_manage_role,
+    permissions_for,
+)
+
+EVENTS_ON_PAGE = 100
+
+
+@require_http_methods(["GET", "POST"])
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    """The people page, and inviting someone from its form."""
+    agreement = get_agreement_for_people_manager(request, slug)
+    kinds = grantable_kinds(request.user, agreement)
+    form = InviteForm(request.POST or None, agreement=agreement, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitations.invite(
+                agreement=agreement,
+                email=data["email"],
+                kind=data["kind"],
+                organisation=data["organisation"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            audit("invited", request, agreement=slug, email=data["email"], role=data["kind"])
+            messages.success(
+                request,
+                gettext("Invitasjonen er send til %(email)s.") % {"email": data["email"]},
+            )
+            return redirect("measures:people", slug)
+    roles = agreement.roles.select_related("user", "organisation").order_by(
+        "kind", "user__username"
+    )
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "roles": [(role, may_manage_role(request.user, role)) for role in roles],
+        "invitations": [
+            (invitation, invitation.kind in kinds)
+            for invitation in agreement.invitations.open().select_related(
+                "organisation", "invited_by"
+            )
+        ],
+        "events": agreement.role_events.all()[:EVENTS_ON_PAGE],
+        "may": permissions_for(request.user, agreement),
+        "section": "people",
+    }
+    return render(request, "measures/people.html", context)
+
+
+@require_POST
+def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A new link, valid for seven days from now; the old one stops working."""
+    _, invitation = _invitation(request, slug, pk)
+    try:
+        invitations.resend(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        audit("invitation_resent", request, agreement=slug, email=invitation.email)
+        messages.success(
+            request,
+            gettext("Invitasjonen er send på nytt til %(email)s.") % {"email": invitation.email},
+        )
+    return redirect("measures:people", slug)
+
+
+@require_POST
+def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _, invitation = _invitation(request, slug, pk)
+    try:
+        invitations.withdraw_invitation(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        audit("invitation_withdrawn", request, agreement=slug, email=invitation.email)
+        messages.success(
+            request,
+            gettext("Invitasjonen til %(email)s er trekt tilbake.") % {"email": invitation.email},
+        )
+    return redirect("measures:people", slug)
+
+
+@require_http_methods(["GET", "POST"])
+def role_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Another role for the same person in this agreement."""
+    agreement, role = _role(request, slug, pk)
+    form = RoleForm(
+        request.POST or None,
+        agreement=agreement,
+        kinds=grantable_kinds(request.user, agreement),
+        initial={"kind": role.kind, "organisation": role.organisation_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_role(
+                role=role,
+                kind=form.cleaned_data["kind"],
+                organisation=form.cleaned_data["organisation"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            audit(
+                "role_changed", request, agreement=slug, person=role.user.username, role=role.kind
+            )
+            messages.success(request, _role_message(gettext("%(person)s er no %(role)s."), role))
+            return redirect("measures:people", slug)
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "title": gettext("Endre rolla til %(person)s") % {"person": _name(role)},
+        "cancel_url": agreement_people_url(agreement),
+        "section": "people",
+    }
+    return render(request, "measures/form_page.html", context)
+
+
+@require_POST
+def role_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The person loses the role from their next request on."""
+    _, role = _role(request, slug, pk)
+    withdraw_role(role=role, by=request.user)
+    audit("role_withdrawn", request, agreement=slug, person=role.user.username, role=role.kind)
+    messages.success(request, _role_message(gettext("%(person)s er ikkje lenger %(role)s."), role))
+    return redirect("measures:people", slug)
+
+
+def agreement_people_url(agreement: Agreement) -> str:
+    return reverse("measures:people", args=[agreement.slug])
+
+
+def _invitation(request: HttpRequest, slug: str, pk: int) -> tuple[Agreement, Invitation]:
+    """An invitation of this agreement to a role the user may give (others' are 403)."""
+    agreement = get_agreement_for_people_manager(request, slug)
+    invitation = get_object_or_404(agreement.invitations.select_related("organisation"), pk=pk)
+    if invitation.kind not in grantable_kinds(request.user, agreement):
+        raise PermissionDenied(gettext("Du kan ikkje gje denne rolla."))
+    return agreement, invitation
+
+
+def _role(request: HttpRequest, slug: str, pk: int) -> tuple[Agreement, Role]:
+    """A role in this agreement that the user may change: not their own, one they could give."""
+    agreement = get_agreement_for_people_manager(request, slug)
+    role = get_object_or_404(agreement.roles.select_related("user", "organisation"), pk=pk)
+    if not may_manage_role(request.user, role):
+        raise PermissionDenied(gettext("Du kan ikkje endre denne rolla."))
+    return agreement, role
+
+
+def _name(role: Role) -> str:
+    return role.user.get_full_name() or role.user.get_username()
+
+
+def _role_message(text: str, role: Role) -> str:
+    return text % {
+        "person": _name(role),
+        "role": role_label(role.kind, str(role.organisation or "")),
+    }

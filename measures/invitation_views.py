@@ -1,0 +1,88 @@
+"""Accepting an invitation: the link from the e-mail, open to anyone who has it.
+
+A person without an account chooses a username and a password there and is logged in; a person
+whose account already has the invited address logs in and accepts. The role is the
+invitation row's; nothing in the request can ask for another.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods
+
+from bygdevekst.logs import audit
+
+from .access_forms import AcceptForm
+from .invitations import Invitation, accept, refusal
+
+# The account was just made with the password given here; axes' backend needs a login attempt.
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = Invitation.find(token)
+    if invitation is None:
+        raise Http404(gettext("Fann inga slik invitasjon."))
+    context = {"invitation": invitation, "agreement_name": invitation.agreement.name}
+    if not invitation.is_pending:
+        context["refusal"] = refusal(invitation)
+        return render(request, "measures/invitation_accept.html", context, status=410)
+    if request.user.is_authenticated:
+        return _as_logged_in_user(request, invitation, context)
+    if _accounts_with(invitation.email).exists():
+        context["log_in_first"] = True
+        return render(request, "measures/invitation_accept.html", context)
+    form = AcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = form.save()
+                accept(invitation=invitation, user=user)
+        except ValidationError:  # taken in another tab a moment ago: no account is left behind
+            invitation.refresh_from_db()
+            context["refusal"] = refusal(invitation)
+            return render(request, "measures/invitation_accept.html", context, status=410)
+        login(request, user, backend=BACKEND)
+        return _accepted(request, invitation, user)
+    context["form"] = form
+    return render(request, "measures/invitation_accept.html", context)
+
+
+def _as_logged_in_user(request: HttpRequest, invitation: Invitation, context: dict) -> HttpResponse:
+    """Accept with the account one is logged in with, if it has the invited address."""
+    if request.user.email.lower() != invitation.email.lower():
+        context["wrong_account"] = True
+        return render(request, "measures/invitation_accept.html", context, status=403)
+    if request.method == "POST":
+        try:
+            accept(invitation=invitation, user=request.user)
+        except ValidationError:
+            invitation.refresh_from_db()
+            context["refusal"] = refusal(invitation)
+            return render(request, "measures/invitation_accept.html", context, status=410)
+        return _accepted(request, invitation, request.user)
+    context["confirm"] = True
+    return render(request, "measures/invitation_accept.html", context)
+
+
+def _accepted(request: HttpRequest, invitation: Invitation, user) -> HttpResponse:
+    audit("invitation_accepted", request, agreement=invitation.agreement.slug, role=invitation.kind)
+    messages.success(
+        request,
+        gettext("Velkomen! Du er no %(role)s i %(agreement)s.")
+        % {"role": invitation.role_label, "agreement": invitation.agreement.name},
+    )
+    return redirect(invitation.agreement.get_absolute_url())
+
+
+def _accounts_with(email: str):
+    return get_user_model().objects.filter(email__iexact=email, is_active=True)
