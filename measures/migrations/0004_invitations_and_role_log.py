@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0002_years_within_agreement_period'),
+        ('measures', '0003_agreement_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
