@@ -2,7 +2,17 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules
-from .models import Agreement, Involvement, Measure, Organisation, Party, Role, Section, SubGoal
+from .models import (
+    Agreement,
+    Involvement,
+    Measure,
+    Membership,
+    Organisation,
+    Party,
+    Role,
+    Section,
+    SubGoal,
+)
 
 
 class OperatorOnlyAdmin(admin.ModelAdmin):
@@ -56,6 +66,12 @@ class PartyInline(OperatorOnlyInline, admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+class MembershipInline(OperatorOnlyInline, admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["collective", "member"]
+
+
 class SubGoalInline(OperatorOnlyInline, admin.StackedInline):
     model = SubGoal
     extra = 0
@@ -67,7 +83,7 @@ class AgreementAdmin(PlanAdmin):
     list_display = ["name", "slug", "first_year", "last_year", "signed_on"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [PartyInline, SubGoalInline]
+    inlines = [PartyInline, MembershipInline, SubGoalInline]
 
 
 @admin.register(SubGoal)
@@ -104,6 +120,14 @@ class MeasureAdmin(PlanAdmin):
 class PartyAdmin(PlanAdmin):
     list_display = ["organisation", "agreement", "position"]
     list_filter = ["agreement"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(PlanAdmin):
+    list_display = ["member", "collective", "agreement"]
+    list_filter = ["agreement", "collective"]
+    list_select_related = ["member", "collective", "agreement"]
+    autocomplete_fields = ["collective", "member"]
 
 
 @admin.register(Involvement)
