@@ -1,4 +1,4 @@
-"""A new measure in one step: its fields, its leads and its partners, saved together or not at all."""
+"""A new measure in one step: its fields, leads and partners, saved together or not at all."""
 
 from __future__ import annotations
 
