@@ -7,6 +7,7 @@ from .models import (
     Invitation,
     Involvement,
     Measure,
+    Membership,
     Organisation,
     Party,
     Role,
@@ -67,6 +68,12 @@ class PartyInline(OperatorOnlyInline, admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+class MembershipInline(OperatorOnlyInline, admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["collective", "member"]
+
+
 class SubGoalInline(OperatorOnlyInline, admin.StackedInline):
     model = SubGoal
     extra = 0
@@ -79,7 +86,7 @@ class AgreementAdmin(PlanAdmin):
     list_filter = ["language"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [PartyInline, SubGoalInline]
+    inlines = [PartyInline, MembershipInline, SubGoalInline]
 
 
 @admin.register(SubGoal)
@@ -116,6 +123,14 @@ class MeasureAdmin(PlanAdmin):
 class PartyAdmin(PlanAdmin):
     list_display = ["organisation", "agreement", "position"]
     list_filter = ["agreement"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(PlanAdmin):
+    list_display = ["member", "collective", "agreement"]
+    list_filter = ["agreement", "collective"]
+    list_select_related = ["member", "collective", "agreement"]
+    autocomplete_fields = ["collective", "member"]
 
 
 @admin.register(Involvement)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .keys import unique_key
 from .models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
@@ -101,6 +102,75 @@ class MeasureForm(VersionedForm, forms.ModelForm):
                     "number", f"Delmål {goal.number} har alt tiltak {number}: «{clash.title}»."
                 )
         return data
+
+
+ORGANISATION_CHOICE_ERRORS = {
+    "invalid_choice": _("Vel organisasjonar frå lista: %(value)s finst ikkje i registeret."),
+    "invalid_pk_value": _("Vel organisasjonar frå lista: «%(pk)s» er ikkje ein av dei."),
+}
+
+
+class MeasureCreateForm(MeasureForm):
+    """A new measure with its leads and partners chosen from the register, saved in one step."""
+
+    leads = forms.ModelMultipleChoiceField(
+        label=_("Hovudansvarlege"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=ORGANISATION_CHOICE_ERRORS,
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Samarbeidspartar"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=ORGANISATION_CHOICE_ERRORS,
+    )
+
+    def clean(self) -> dict:
+        """Every measure in the plan's tables names its lead: one chosen, or written."""
+        data = super().clean()
+        if not data.get("leads") and not data.get("leads_more", "").strip():
+            self.add_error(
+                "leads",
+                _(
+                    "Vel minst éin hovudansvarleg, eller skriv kven som er hovudansvarleg "
+                    "under «Fleire hovudansvarlege»."
+                ),
+            )
+        return data
+
+    def organisation_groups(self) -> list[tuple[str, list[tuple[Organisation, bool, bool]]]]:
+        """The register by kind, each organisation with whether it is ticked as lead and as
+        partner: the rows of the form's table, in the order the choices are saved."""
+        leads, partners = (
+            set(map(str, self[name].value() or [])) for name in ("leads", "partners")
+        )
+        groups = []
+        for kind in Organisation.Kind:
+            rows = [
+                (org, str(org.pk) in leads, str(org.pk) in partners)
+                for org in self._register()
+                if org.kind == kind
+            ]
+            if rows:
+                groups.append((kind.label, rows))
+        return groups
+
+    def chosen(self, name: str) -> list[Organisation]:
+        """The organisations ticked in one column, in the table's order."""
+        picked = {org.pk for org in self.cleaned_data[name]}
+        return [org for org in self._register() if org.pk in picked]
+
+    def _register(self) -> list[Organisation]:
+        """Every organisation, by kind and name; read once per form."""
+        if not hasattr(self, "_organisations"):
+            kinds = list(Organisation.Kind.values)
+            self._organisations = sorted(
+                Organisation.objects.all(), key=lambda org: (kinds.index(org.kind), org.name)
+            )
+        return self._organisations
 
 
 class MeasureTitleForm(VersionedForm, forms.ModelForm):

@@ -13,7 +13,7 @@ from .history import TrackedQuerySet
 from .invitations import Invitation  # noqa: F401 - Django finds the app's models here
 from .markdown import render_markdown
 from .measure_parts import Involvement, Section  # Django finds the app's models in models.py
-from .organisations import Organisation
+from .organisations import Membership, Organisation  # noqa: F401 - Membership: as above
 from .prose import as_prose, join_parts
 from .roles import Role, RoleEvent  # noqa: F401 - Django finds the app's models here
 from .versioning import Versioned, update_if_current

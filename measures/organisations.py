@@ -63,3 +63,46 @@ class Organisation(Versioned):
     @property
     def is_municipality(self) -> bool:
         return self.kind == self.Kind.MUNICIPALITY
+
+
+class Membership(models.Model):
+    """A member of a collective organisation in one agreement: a municipality in «Pilotkommunane».
+
+    Per agreement, as parties are: organisations are shared between agreements, and a collective
+    such as «Pilotkommunane» means other municipalities in another pilot.
+    """
+
+    agreement = models.ForeignKey(
+        "Agreement", on_delete=models.CASCADE, related_name="memberships", verbose_name="avtale"
+    )
+    collective = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="member_links",
+        verbose_name="samla organ",
+    )
+    member = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="collective_links",
+        verbose_name="medlem",
+    )
+
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["collective__name", "member__name"]
+        verbose_name = "medlemskap"
+        verbose_name_plural = "medlemskap"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "collective", "member"], name="membership_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(collective=models.F("member")), name="membership_not_of_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – medlem av {self.collective} – {self.agreement}"

@@ -10,7 +10,15 @@ from . import rules
 from .changelog import measure_changelog
 from .models import Involvement, Organisation
 from .people import PeopleByMeasure
+from .prose import as_prose
 from .rules import get_agreement_for_user
+from .taking_part import (
+    RoleCount,
+    collectives_of,
+    counts_by_organisation,
+    measures_of,
+    members_of,
+)
 
 CHANGELOG_ON_PAGE = 10
 
@@ -71,43 +79,43 @@ def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 
 def organisation_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every organisation the agreement names, with how many measures it leads or joins."""
+    """Every organisation the agreement names, with how many measures it leads or joins,
+    itself or through a collective body it is a member of."""
     agreement = get_agreement_for_user(request, slug)
-    involvements = Involvement.objects.filter(measure__agreement=agreement).values_list(
-        "organisation_id", "role"
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for organisation_id, role in involvements:
-        counts.setdefault(organisation_id, {"lead": 0, "partner": 0})[role] += 1
+    counts = counts_by_organisation(agreement)
     party_ids = {party.pk for party in agreement.ordered_parties()}
     organisations = Organisation.objects.filter(pk__in=set(counts) | party_ids)
-    rows = [
-        (org, counts.get(org.pk, {"lead": 0, "partner": 0}), org.pk in party_ids)
-        for org in organisations
-    ]
-    context = {"agreement": agreement, "rows": rows, "section": "organisations"}
+    none = {role: RoleCount() for role in Involvement.Role.values}
+    rows = [(org, counts.get(org.pk, none), org.pk in party_ids) for org in organisations]
+    context = {
+        "agreement": agreement,
+        "rows": rows,
+        "any_via": any(count.via for per_role in counts.values() for count in per_role.values()),
+        "section": "organisations",
+    }
     return render(request, "measures/organisation_list.html", context)
 
 
 def organisation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    """Where one organisation leads or takes part in the agreement."""
+    """Where one organisation leads or takes part in the agreement, itself or via a body."""
     agreement = get_agreement_for_user(request, slug)
     organisation = Organisation.objects.filter(key=key).first()
     if organisation is None:
         raise Http404("Fann ikkje organisasjonen.")
-    involvements = (
-        Involvement.objects.filter(measure__agreement=agreement, organisation=organisation)
-        .select_related("measure__sub_goal", "measure__agreement")
-        .order_by("measure__sub_goal__number", "measure__number")
-    )
+    collectives = collectives_of(agreement, organisation)
+    members = members_of(agreement, organisation)
+    taking_part = measures_of(agreement, organisation, collectives)
     is_party = agreement.party_set.filter(organisation=organisation).exists()
-    if not involvements and not is_party:
+    if not any(taking_part.values()) and not is_party and not members and not collectives:
         raise Http404("Organisasjonen er ikkje med i denne avtala.")
     context = {
         "agreement": agreement,
         "organisation": organisation,
-        "leads": [i.measure for i in involvements if i.role == Involvement.Role.LEAD],
-        "partners": [i.measure for i in involvements if i.role == Involvement.Role.PARTNER],
+        "leads": taking_part[Involvement.Role.LEAD],
+        "partners": taking_part[Involvement.Role.PARTNER],
+        "collectives": collectives,
+        "collective_names": as_prose([body.name for body in collectives]),
+        "members": members,
         "is_party": is_party,
         "section": "organisations",
     }

@@ -13,7 +13,15 @@ from django.db import connection
 from django.urls import reverse
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
-from measures.models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
+from measures.models import (
+    Agreement,
+    Involvement,
+    Measure,
+    Membership,
+    Organisation,
+    Section,
+    SubGoal,
+)
 from reporting.models import (
     Approval,
     ApprovalRound,
@@ -36,6 +44,7 @@ PASSWORD = "test-passord-123"
 PLAN_MODELS = [
     Organisation,
     Agreement,
+    Membership,
     SubGoal,
     Measure,
     Involvement,

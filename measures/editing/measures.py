@@ -8,12 +8,19 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..changelog import measure_changelog
-from ..forms import CloseMeasureForm, MeasureForm, MeasureTitleForm, SeenVersionForm
+from ..forms import (
+    CloseMeasureForm,
+    MeasureCreateForm,
+    MeasureForm,
+    MeasureTitleForm,
+    SeenVersionForm,
+)
 from ..keys import unique_key
-from ..models import Agreement, Measure
+from ..models import Agreement, Involvement, Measure
 from ..plan_order import move_measure
 from ..rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 from ..versioning import StaleVersion
@@ -41,14 +48,15 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
         "start_year": agreement.first_year,
         "end_year": agreement.last_year,
     }
-    form = MeasureForm(request.POST or None, agreement=agreement, initial=initial)
+    form = MeasureCreateForm(request.POST or None, agreement=agreement, initial=initial)
     if (
         request.method == "POST"
         and form.is_valid()
         and (measure := _create_measure(form, agreement))
     ):
         messages.success(
-            request, f"Tiltak {measure.code} er oppretta. Legg til organisasjonar og tekst."
+            request,
+            _("Tiltak %(code)s er oppretta. Legg til tekstane.") % {"code": measure.code},
         )
         return redirect(measure)
     context = {"agreement": agreement, "form": form, "section": "plan", "title": "Nytt tiltak"}
@@ -68,8 +76,9 @@ def _requested_sub_goal(request: HttpRequest, agreement: Agreement):
     return goal
 
 
-def _create_measure(form: MeasureForm, agreement: Agreement) -> Measure | None:
-    """Save the new measure under a free key; None, with the form's errors, if it cannot be.
+def _create_measure(form: MeasureCreateForm, agreement: Agreement) -> Measure | None:
+    """Save the new measure under a free key, with its leads and partners, all or nothing;
+    None, with the form's errors, if it cannot be.
 
     Another editor may take the key or the number between the checks and the insert.
     """
@@ -79,6 +88,7 @@ def _create_measure(form: MeasureForm, agreement: Agreement) -> Measure | None:
         try:
             with transaction.atomic():
                 measure.save()
+                _involve(measure, form)
             return measure
         except IntegrityError:
             if agreement.measures.filter(key=measure.key).exists():
@@ -88,6 +98,16 @@ def _create_measure(form: MeasureForm, agreement: Agreement) -> Measure | None:
                 raise
             return None
     raise IntegrityError(f"No free key for the measure «{measure.title}» after three tries.")
+
+
+def _involve(measure: Measure, form: MeasureCreateForm) -> None:
+    """The ticked leads and partners, in the form's order. A new row: nobody has a form of it
+    open that a new version would have to make stale, so its version stays the first."""
+    for role, name in ((Involvement.Role.LEAD, "leads"), (Involvement.Role.PARTNER, "partners")):
+        for position, organisation in enumerate(form.chosen(name)):
+            Involvement.objects.create(
+                measure=measure, organisation=organisation, role=role, position=position
+            )
 
 
 @require_http_methods(["GET", "POST"])

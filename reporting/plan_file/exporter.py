@@ -31,7 +31,7 @@ def living_plan(agreement: Agreement) -> dict:
     return drop_empty(
         {
             "format": FORMAT,
-            "organisations": [_export_organisation(o) for o in _organisations_of(agreement)],
+            "organisations": _export_organisations(agreement),
             "agreement": _export_agreement(agreement),
             "sub_goals": _export_sub_goals(agreement),
             "budget": _export_budget(agreement),
@@ -55,8 +55,11 @@ def export_plan(agreement: Agreement) -> str:
 def _organisations_of(agreement: Agreement) -> list[Organisation]:
     """The parties in order, then every other organisation the plan names, by key."""
     parties = agreement.ordered_parties()
-    involved = Q(involvements__measure__agreement=agreement) | Q(
-        approvals__revision__agreement=agreement
+    involved = (
+        Q(involvements__measure__agreement=agreement)
+        | Q(approvals__revision__agreement=agreement)
+        | Q(member_links__agreement=agreement)
+        | Q(collective_links__agreement=agreement)
     )
     named = (
         Organisation.objects.filter(involved)
@@ -67,8 +70,22 @@ def _organisations_of(agreement: Agreement) -> list[Organisation]:
     return [*parties, *named]
 
 
-def _export_organisation(org: Organisation) -> dict:
-    return {"key": org.key, "name": org.name, "short_name": org.short_name, "kind": org.kind}
+def _export_organisations(agreement: Agreement) -> list[dict]:
+    """Every organisation the plan names; a collective with its members here, in key order."""
+    members: dict[int, list[str]] = {}
+    links = agreement.memberships.order_by("member__key").values_list("collective", "member__key")
+    for collective, member in links:
+        members.setdefault(collective, []).append(member)
+    return [
+        {
+            "key": org.key,
+            "name": org.name,
+            "short_name": org.short_name,
+            "kind": org.kind,
+            "members": members.get(org.pk, []),
+        }
+        for org in _organisations_of(agreement)
+    ]
 
 
 def _export_agreement(agreement: Agreement) -> dict:

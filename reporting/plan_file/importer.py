@@ -6,7 +6,16 @@ from django.db import transaction
 from django.db.models import Model
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
-from measures.models import Agreement, Involvement, Measure, Organisation, Party, Section, SubGoal
+from measures.models import (
+    Agreement,
+    Involvement,
+    Measure,
+    Membership,
+    Organisation,
+    Party,
+    Section,
+    SubGoal,
+)
 from measures.plan_order import park
 
 from .checks import _PARKING_START
@@ -26,10 +35,13 @@ def _park_renumbered(rows: list[Model], wanted: dict[int, tuple], fields: tuple[
 def import_plan(plan: dict) -> Agreement:
     """Make the database hold exactly the plan (from parse_plan); all or nothing."""
     orgs = {
-        o["key"]: _sync(Organisation, {"key": o["key"]}, {k: v for k, v in o.items() if k != "key"})
+        o["key"]: _sync(
+            Organisation, {"key": o["key"]}, {k: o[k] for k in ("name", "short_name", "kind")}
+        )
         for o in plan["organisations"]
     }
     agreement = _import_agreement(plan["agreement"], orgs)
+    _import_memberships(agreement, plan["organisations"], orgs)
     goals = {
         g["number"]: _sync(
             SubGoal,
@@ -53,6 +65,21 @@ def _import_agreement(data: dict, orgs: dict[str, Organisation]) -> Agreement:
     for position, org in enumerate(party_orgs):
         _sync(Party, {"agreement": agreement, "organisation": org}, {"position": position})
     return agreement
+
+
+def _import_memberships(agreement: Agreement, organisations: list[dict], orgs: dict) -> None:
+    """The agreement's collectives hold exactly the members the file names."""
+    wanted = {(o["key"], member) for o in organisations for member in o.get("members", [])}
+    for link in agreement.memberships.select_related("collective", "member"):
+        pair = (link.collective.key, link.member.key)
+        if pair in wanted:
+            wanted.discard(pair)
+        else:
+            link.delete()
+    for collective, member in sorted(wanted):
+        Membership.objects.create(
+            agreement=agreement, collective=orgs[collective], member=orgs[member]
+        )
 
 
 def _import_measures(agreement: Agreement, goals_data: list[dict], goals: dict, orgs: dict) -> None:

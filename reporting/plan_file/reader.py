@@ -54,6 +54,8 @@ def _read_plan(reader: _Reader, data: dict, root: str) -> dict:
     org_paths, orgs = _entries(reader, data, "organisations", root, _read_organisation)
     _check_unique(reader, org_paths, orgs, "key", "organisasjonsnøkkelen")
     org_keys = {org["key"] for org in orgs if org["key"]}
+    for path, org in zip(org_paths, orgs, strict=True):
+        org["members"] = _read_members(reader, org, path, org_keys)
     where = _at(root, "agreement")
     agreement = _read_agreement(
         reader, reader.mapping(data.get("agreement", {}), where, KEYS["agreement"]), where, org_keys
@@ -95,7 +97,18 @@ def _read_organisation(reader: _Reader, entry: Any, path: str) -> dict:
             entry, "short_name", path, str, required=False, default="", model=Organisation
         ),
         "kind": reader.choice(entry, "kind", path, Organisation.Kind),
+        # Checked once every organisation's key is known: _read_members.
+        "members": {"members": entry["members"]} if "members" in entry else {},
     }
+
+
+def _read_members(reader: _Reader, org: dict, path: str, org_keys: set[str]) -> list[str]:
+    """The keys of a collective organisation's members («Pilotkommunane»: the municipalities)."""
+    members = _org_refs(reader, org["members"], "members", path, org_keys)
+    if org["key"] in members:
+        reader.problem(f"{path}.members", "ein organisasjon kan ikkje vere medlem av seg sjølv")
+        members.remove(org["key"])
+    return members
 
 
 def _org_refs(

@@ -18,7 +18,7 @@ PLAN_KEYS = ("format", "organisations", "agreement", "sub_goals", "budget")
 
 KEYS: dict[str, tuple[str, ...]] = {
     "": (*PLAN_KEYS, "revisions"),
-    "organisations": ("key", "name", "short_name", "kind"),
+    "organisations": ("key", "name", "short_name", "kind", "members"),
     "agreement": (
         "slug",
         "name",

@@ -117,6 +117,54 @@ def test_editing_without_javascript_through_plain_forms(
     context.close()
 
 
+def test_a_new_measure_with_a_lead_and_a_partner_in_one_step(
+    transactional_db, live_server, page, owner, screenshot
+):
+    """From the overview to a new measure with its organisations, by keyboard, in one form."""
+    base = live_server.url
+    log_in(page, base, "prosjektleiar", "test-passord-123")
+    page.goto(base + "/avtale/vest-telemark/")
+    page.get_by_role("link", name="Nytt tiltak under delmål 2").click()
+    page.get_by_label("Tittel", exact=True).fill("Lokal matproduksjon")
+    page.get_by_label("Husbanken som samarbeidspart").check()
+    page.get_by_role("button", name="Lagre").click()
+    error = page.get_by_text("Vel minst éin hovudansvarleg")
+    error.wait_for()
+    assert page.get_by_label("Husbanken som samarbeidspart").is_checked()
+    assert serious_violations(page) == []
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"nytt-tiltak-{width}")
+
+    lead = page.get_by_label("Vest-Telemarkrådet som hovudansvarleg")
+    lead.focus()
+    page.keyboard.press("Space")
+    assert lead.is_checked()
+    page.get_by_role("button", name="Lagre").click()
+    page.get_by_text("er oppretta").wait_for()
+    facts = text_of(page.locator(".facts"))
+    assert "Vest-Telemarkrådet" in facts and "Husbanken" in facts
+    assert "Lokal matproduksjon" in text_of(page.get_by_role("heading", level=1))
+
+
+def test_a_municipality_page_shows_what_it_leads_via_pilotkommunane(
+    transactional_db, live_server, page, owner, screenshot
+):
+    base = live_server.url
+    log_in(page, base, "prosjektleiar", "test-passord-123")
+    page.goto(base + "/avtale/vest-telemark/organisasjonar/")
+    page.get_by_role("link", name="Seljord kommune").click()
+    leads = page.locator("main ul.ds-list").first
+    assert "via Pilotkommunane" in text_of(leads)
+    assert "Ingen tiltak" not in text_of(leads)
+    assert serious_violations(page) == []
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"kommune-via-pilotkommunane-{width}")
+
+
 def test_a_bad_amount_is_shown_beside_its_cell(transactional_db, live_server, page, owner):
     log_in(page, live_server.url, "prosjektleiar", "test-passord-123")
     page.goto(live_server.url + "/budsjett/vest-telemark/endre/?ar=2025")

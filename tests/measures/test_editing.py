@@ -46,6 +46,7 @@ def editing_requests(seed) -> list[tuple[str, str, dict]]:
                 "start_year": 2025,
                 "end_year": 2026,
                 "priority": "now",
+                "leads": [husbanken.pk],
             },
         ),
         ("post", reverse("measures:measure-edit", args=m), measure_form_data(measure, title="Ny")),
@@ -216,6 +217,7 @@ def test_a_new_measure_gets_a_stable_key_from_its_title(owner_client, seed):
         "start_year": 2026,
         "end_year": 2027,
         "priority": "later",
+        "leads_more": "kommunalsjefane for oppvekst",
     }
     response = owner_client.post(reverse("measures:measure-create", args=[SLUG]), data)
     measure = Measure.objects.get(title="Rekruttering av lærarar")
@@ -239,7 +241,7 @@ def another_editor_meanwhile(monkeypatch, take) -> None:
 
 
 YEARS = {"start_year": 2026, "end_year": 2027}
-NEW_MEASURE = {"number": 5, "priority": "later", **YEARS}
+NEW_MEASURE = {"number": 5, "priority": "later", "leads_more": "skulane", **YEARS}
 
 
 def test_a_new_measure_whose_key_is_taken_meanwhile_gets_the_next_free_key(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from measures.models import Involvement, Organisation, Section
-from tests.factories import MeasureFactory, make_user
+from tests.factories import MeasureFactory, make_agreement, make_user
 from tests.support import ASSESSMENT_2026, approve, revision_2026
 
 SLUG = "vest-telemark"
@@ -155,6 +156,74 @@ def test_the_organisation_page_lists_where_it_leads_and_takes_part(owner_client)
     assert "Synleggjering av karrieremoglegheiter i helse- og oppvekstsektoren" in lead_part
     assert "Samarbeid om innsiktsarbeid og kartlegging for bustadstrategi" in partner_part
     assert "Avtalepart i" in text
+
+
+def page_text(response) -> str:
+    """What a person reads: the page without its tags, its spaces collapsed."""
+    text = re.sub(r"<[^>]+>", " ", response.text)
+    return re.sub(r"\s+([,.)])", r"\1", re.sub(r"\s+", " ", html.unescape(text)))
+
+
+def organisation_page(client, key: str) -> tuple[str, str, str]:
+    """The organisation's page: its facts, where it leads, where it is a partner."""
+    text = page_text(client.get(reverse("measures:organisation-detail", args=[SLUG, key])))
+    facts, rest = text.split("Hovudansvarleg for", 1)
+    leads, partners = rest.split("Samarbeidspart i", 1)
+    return facts, leads, partners
+
+
+def test_a_municipality_leads_the_measures_of_pilotkommunane_via_it(owner_client):
+    facts, leads, partners = organisation_page(owner_client, "seljord-kommune")
+    assert "Medlem av Pilotkommunane" in facts
+    assert "Ingen tiltak" not in leads
+    assert (
+        "Tiltak 1.1 Samarbeid om innsiktsarbeid og kartlegging for bustadstrategi "
+        "via Pilotkommunane (delmål 1, 2025–2028)"
+    ) in leads
+    assert leads.count("via Pilotkommunane") == 10
+    assert "Ingen tiltak." in partners
+
+
+def test_a_measure_a_municipality_leads_itself_is_not_said_to_be_via_the_body(owner_client, seed):
+    measure = seed.measures.get(key="gott-nokk")
+    seljord = Organisation.objects.get(key="seljord-kommune")
+    Involvement.objects.create(measure=measure, organisation=seljord, role="lead", position=3)
+    _facts, leads, _partners = organisation_page(owner_client, "seljord-kommune")
+    assert f"Tiltak {measure.code} Pilot: «Gøtt nøkk» (delmål" in leads
+    assert leads.count("via Pilotkommunane") == 9
+
+
+def test_the_collective_body_names_its_members_and_leads_itself(owner_client):
+    facts, leads, _partners = organisation_page(owner_client, "pilotkommunane")
+    assert (
+        "Medlemer Fyresdal kommune, Kviteseid kommune, Nissedal kommune, Seljord kommune, "
+        "Tokke kommune, Vinje kommune"
+    ) in facts
+    assert "Tiltak 1.1 Samarbeid om innsiktsarbeid" in leads and "via" not in leads
+
+
+def test_a_municipality_of_another_agreement_takes_no_part_via_this_ones_body(client, seed):
+    """Membership belongs to one agreement: in another pilot «Pilotkommunane» has no members,
+    and Seljord, a member here, takes no part there."""
+    other = make_agreement("nordfjord", "Bygdevekstavtale for Nordfjord", goals=1)
+    measure = MeasureFactory(sub_goal=other.sub_goals.get(), number=1, title="Fjordtiltak")
+    pilot = Organisation.objects.get(key="pilotkommunane")
+    Involvement.objects.create(measure=measure, organisation=pilot, role="lead")
+    client.force_login(make_user("nordfjord-leiar", other, "editor"))
+    body = page_text(
+        client.get(reverse("measures:organisation-detail", args=["nordfjord", pilot.key]))
+    )
+    assert "Tiltak 1.1 Fjordtiltak" in body and "Medlemer" not in body
+    url = reverse("measures:organisation-detail", args=["nordfjord", "seljord-kommune"])
+    assert client.get(url).status_code == 404
+
+
+def test_the_organisation_list_counts_measures_via_a_body(owner_client):
+    text = page_text(owner_client.get(PAGES[2]))
+    seljord = text.split("Seljord kommune", 1)[1].split("Kommune", 2)[1]
+    assert seljord.strip().startswith("10 tiltak 10 via Pilotkommunane 0 tiltak")
+    assert "Pilotkommunane Bygdevekstpiloten 10 tiltak 0 tiltak" in text
+    assert "«Via» tel tiltak som ein organisasjon er med i gjennom eit samla organ" in text
 
 
 def test_an_organisation_outside_the_agreement_is_404(owner_client):

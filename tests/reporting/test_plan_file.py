@@ -88,6 +88,51 @@ def test_export_import_export_is_identical_after_edits(seed):
     assert export_plan(Agreement.objects.get(slug="vest-telemark")) == first
 
 
+def test_a_collectives_members_come_from_the_file_and_go_back_into_it(seed):
+    """«Pilotkommunane» are the six municipalities of this agreement: imported, exported, and
+    a member left out of the file is no longer one."""
+    members = seed.memberships.filter(collective__key="pilotkommunane")
+    assert sorted(members.values_list("member__short_name", flat=True)) == [
+        "Fyresdal",
+        "Kviteseid",
+        "Nissedal",
+        "Seljord",
+        "Tokke",
+        "Vinje",
+    ]
+
+    def drop_vinje(data):
+        pilot = next(o for o in data["organisations"] if o["key"] == "pilotkommunane")
+        pilot["members"].remove("vinje-kommune")
+
+    import_plan(parse_plan(edited_seed(drop_vinje)))
+    assert not seed.memberships.filter(member__key="vinje-kommune").exists()
+    exported = yaml.safe_load(export_plan(seed))
+    pilot = next(o for o in exported["organisations"] if o["key"] == "pilotkommunane")
+    assert "vinje-kommune" not in pilot["members"] and len(pilot["members"]) == 5
+    import_plan(parse_plan(seed_text()))
+    assert export_plan(seed) == seed_text()
+
+
+@pytest.mark.parametrize(
+    ("member", "problem"),
+    [
+        ("ukjend-kommune", "ukjend organisasjon 'ukjend-kommune'"),
+        ("pilotkommunane", "ein organisasjon kan ikkje vere medlem av seg sjølv"),
+        ("fyresdal-kommune", "organisasjonen 'fyresdal-kommune' står to gonger"),
+    ],
+)
+def test_a_member_that_is_unknown_itself_or_twice_is_refused(db, member, problem):
+    def add_member(data):
+        pilot = next(o for o in data["organisations"] if o["key"] == "pilotkommunane")
+        pilot["members"].append(member)
+
+    problems = problems_of(edited_seed(add_member))
+    assert len(problems) == 1
+    assert problems[0].startswith("organisations[")
+    assert ".members" in problems[0] and problem in problems[0]
+
+
 def test_import_creates_everything_from_an_empty_database(empty_db):
     call_command("import_plan", str(SEED_FILE))
     assert Measure.objects.count() == 14

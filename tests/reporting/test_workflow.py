@@ -50,6 +50,7 @@ def edit_the_living_plan(client, editor, seed):
             "start_year": 2026,
             "end_year": 2028,
             "priority": "now",
+            "leads": [Organisation.objects.get(key="vest-telemarkradet").pk],
         },
     )
     first = seed.measures.get(key="innsikt-bustadstrategi")
