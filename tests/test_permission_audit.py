@@ -81,7 +81,7 @@ POLICY = {
     "password_change": ("get", ANY_USER, lambda s, o: ([], {})),
     "password_change_done": ("get", ANY_USER, lambda s, o: ([], {})),
     "admin:index": ("get", OPERATOR, lambda s, o: ([], {})),
-    "measures:home": ("get", ANY_USER, lambda s, o: ([], {})),
+    "reporting:home": ("get", ANY_USER, lambda s, o: ([], {})),
     "measures:agreement-detail": ("get", READ, lambda s, o: ([S], {})),
     "measures:measure-detail": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),
     "measures:measure-history": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),
