@@ -34,7 +34,7 @@ from .revision.review import budget_checks, failed, frozen_overview
 
 
 def deadline_text(due_on: datetime.date | None, today: datetime.date) -> str:
-    """"12 dagar att", "Fristen er i dag", "Fristen gjekk ut for 3 dagar sidan"; "" if none."""
+    """The days left to a deadline in words: "12 dagar att", "Fristen er i dag"; "" if none."""
     if due_on is None:
         return ""
     days = (due_on - today).days
@@ -42,13 +42,16 @@ def deadline_text(due_on: datetime.date | None, today: datetime.date) -> str:
         return ngettext("%(days)d dag att", "%(days)d dagar att", days) % {"days": days}
     if days == 0:
         return _("Fristen er i dag")
+    passed = -days
     return ngettext(
-        "Fristen gjekk ut for %(days)d dag sidan", "Fristen gjekk ut for %(days)d dagar sidan", -days
-    ) % {"days": -days}
+        "Fristen gjekk ut for %(days)d dag sidan",
+        "Fristen gjekk ut for %(days)d dagar sidan",
+        passed,
+    ) % {"days": passed}
 
 
 def decisions_text(recorded: int, expected: int) -> str:
-    """"11 av 13 vedtak registrerte"."""
+    """How many of the decisions expected are recorded: "11 av 13 vedtak registrerte"."""
     return ngettext(
         "%(recorded)d av %(expected)d vedtak registrert",
         "%(recorded)d av %(expected)d vedtak registrerte",

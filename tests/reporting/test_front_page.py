@@ -191,9 +191,7 @@ def rows_of(page: str) -> list[str]:
     ]
 
 
-def test_kdd_reads_every_agreement_with_its_money_as_the_budget_tables_sum_it(
-    client, people, seed
-):
+def test_kdd_reads_every_agreement_with_its_money_as_the_budget_tables_sum_it(client, people, seed):
     allocation = BudgetOverview.from_agreement(seed).allocation
     make_agreement("nordfjord", "Bygdevekstavtale for Nordfjord")
     (other, row) = kdd_rows(client, people["kdd"])  # neither waits for KDD: by pilot name
