@@ -11,6 +11,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from measures.models import Organisation, Role
@@ -112,11 +113,22 @@ def test_kdd_reaches_the_approve_button_from_the_front_page(
     page.context.close()
 
 
-def another_pilot(slug: str, name: str) -> None:
+def another_pilot(slug: str, name: str, roles: list[tuple[str, str, str | None]]) -> None:
+    """The seed's plan as another pilot's, where these users (name, kind, organisation key) too
+    have a role."""
+
     def rename(data):
         data["agreement"].update(slug=slug, name=f"Bygdevekstavtale for {name}", pilot_name=name)
 
-    import_plan(parse_plan(edited_seed(rename)))
+    agreement = import_plan(parse_plan(edited_seed(rename)))
+    for username, kind, organisation in roles:
+        Role.objects.create(
+            user=User.objects.get(username=username),
+            agreement=agreement,
+            kind=kind,
+            organisation=Organisation.objects.get(key=organisation) if organisation else None,
+        )
+    workflow.start_revision(agreement=agreement, year=2026, user=None)
 
 
 def test_every_front_page_fits_the_screen_with_one_and_three_agreements(
@@ -125,8 +137,16 @@ def test_every_front_page_fits_the_screen_with_one_and_three_agreements(
     submitted(seed)
     for agreements in (1, 3):
         if agreements == 3:
-            another_pilot("nordfjord", "Nordfjordpiloten")
-            another_pilot("hallingdal", "Hallingdalpiloten")
+            another_pilot(
+                "nordfjord",
+                "Nordfjordpiloten",
+                [("prosjektleiar", "editor", None), ("kviteseid", "approver", "kviteseid-kommune")],
+            )
+            another_pilot(
+                "hallingdal",
+                "Hallingdalpiloten",
+                [("fylkeskommunen", "approver", "telemark-fylkeskommune")],
+            )
         for username in ROLES:
             for width in (390, 1280):
                 page = window(browser, live_server.url, username, width)
