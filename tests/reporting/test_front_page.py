@@ -185,6 +185,8 @@ def kdd_rows(client, user) -> list[str]:
 
 def rows_of(page: str) -> list[str]:
     body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    # The headings repeated in each cell for a phone are hidden from screen readers, and here.
+    body = re.sub(r'<span class="front-table__label" aria-hidden="true">.*?</span>', "", body)
     return [
         re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", row))).replace("\xa0", " ")
         for row in body.split("</tr>")[:-1]
