@@ -332,3 +332,78 @@ class MoneyCharts:
     @classmethod
     def from_tables(cls, allocation: Table, financing: Table, year: int) -> MoneyCharts:
         return cls(YearChart(allocation), SourceChart(financing, year))
+
+
+@dataclass
+class SmallBar:
+    label: str
+    kroner: int
+    x: str
+    width: str
+    y: float
+    height: float
+    current: bool
+    centre: str
+
+    @property
+    def amount(self) -> str:
+        return as_kroner(self.kroner)
+
+
+@dataclass
+class YearBars:
+    """A table's sums per year as a row of small bars, for a table cell (KDD's front page).
+
+    `top` is the largest sum of every picture drawn beside it, so that bars in one column of
+    the page compare: a pilot with twice the money has bars twice as tall.
+    """
+
+    id: str
+    labels: list[str]
+    totals: list[int]
+    top: int
+    current: str = ""
+    plot: float = 28  # the tallest bar; the years are written below
+
+    @property
+    def base(self) -> float:
+        return self.plot + 1
+
+    @property
+    def height(self) -> float:
+        return self.plot + 16
+
+    @property
+    def year_y(self) -> float:
+        return self.plot + 14
+
+    @classmethod
+    def from_table(cls, id: str, table: Table, top: int, current: str = "") -> YearBars:
+        totals = [table.column_total(key) for key in table.column_keys]
+        return cls(id, list(table.column_labels), totals, top, current)
+
+    @property
+    def bars(self) -> list[SmallBar]:
+        share = 100 / max(len(self.totals), 1)
+        per_krone = self.plot / self.top if self.top > 0 else 0
+        bars = []
+        for i, (label, kroner) in enumerate(zip(self.labels, self.totals, strict=True)):
+            height = max(kroner * per_krone, 1 if kroner else 0)
+            bars.append(
+                SmallBar(
+                    label,
+                    kroner,
+                    _percent((i + 0.15) * share),
+                    _percent(0.7 * share),
+                    self.base - height,
+                    height,
+                    label == self.current,
+                    _percent((i + 0.5) * share),
+                )
+            )
+        return bars
+
+    @property
+    def description(self) -> str:
+        pairs = zip(self.labels, self.totals, strict=True)
+        return "; ".join(f"{label}: {as_kroner(kroner)}" for label, kroner in pairs) + "."

@@ -164,7 +164,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "measures:home"
+LOGIN_REDIRECT_URL = "reporting:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "nn"

@@ -35,6 +35,11 @@ def _roles(user) -> list[Role]:
     return user._bygdevekst_roles
 
 
+def roles_of(user) -> list[Role]:
+    """The user's roles in every agreement (each with its agreement loaded)."""
+    return _roles(user)
+
+
 def is_operator(user) -> bool:
     return user.is_authenticated and user.is_active and user.is_superuser
 

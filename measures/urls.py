@@ -4,7 +4,6 @@ from . import editing, invitation_views, views
 
 app_name = "measures"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("avtale/<slug:slug>/", views.agreement_detail, name="agreement-detail"),
     path("avtale/<slug:slug>/endre/", editing.agreement_edit, name="agreement-edit"),
     path("avtale/<slug:slug>/forehandsvis/", editing.markdown_preview, name="markdown-preview"),

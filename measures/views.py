@@ -23,12 +23,6 @@ from .taking_part import (
 CHANGELOG_ON_PAGE = 10
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """The front page: the agreements this user takes part in."""
-    agreements = rules.visible_agreements(request.user).prefetch_related("sub_goals")
-    return render(request, "measures/agreement_list.html", {"agreements": agreements})
-
-
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole plan at a glance: parties, period, sub-goals and their measure tables."""
     agreement = get_agreement_for_user(request, slug)

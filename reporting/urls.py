@@ -20,6 +20,7 @@ revision_patterns = [
 ]
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("rullering/", include(revision_patterns)),
     # The workbook's reader lives here, but the upload keeps its address under the budget.
     path("budsjett/<slug:slug>/last-opp/", views.workbook_upload, name="workbook-upload"),

@@ -35,6 +35,7 @@ from .forms import (
     SubmitForm,
     WorkbookUploadForm,
 )
+from .front import FrontPage
 from .models import Approval, ImmutableRevisionError, Revision
 from .outputs.context import Report
 from .outputs.pdf import revision_pdf
@@ -52,6 +53,11 @@ from .revision.review import budget_checks, failed, unedited_texts
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A step refused now (another step came first): said on the page, never a server error.
 REFUSED = (workflow.WorkflowError, ImmutableRevisionError)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: what waits for each of the user's roles, and where to do it."""
+    return render(request, "reporting/front_page.html", {"page": FrontPage.for_user(request.user)})
 
 
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -17,7 +17,7 @@ def main_pages(seed, owner) -> list[str]:
     workflow.start_revision(agreement=seed, year=2026, user=owner)
     measure = ["gott-nokk"]
     return [
-        reverse("measures:home"),
+        reverse("reporting:home"),
         reverse("measures:agreement-detail", args=[SLUG]),
         reverse("measures:agreement-edit", args=[SLUG]),
         reverse("measures:measure-detail", args=[SLUG, *measure]),

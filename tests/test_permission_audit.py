@@ -121,7 +121,7 @@ POLICY = {
     "password_reset_confirm": ("get", PUBLIC, lambda s, o: (["MQ", "feil-lenkje"], {})),
     "password_reset_complete": ("get", PUBLIC, lambda s, o: ([], {})),
     "admin:index": ("get", OPERATOR, lambda s, o: ([], {})),
-    "measures:home": ("get", ANY_USER, lambda s, o: ([], {})),
+    "reporting:home": ("get", ANY_USER, lambda s, o: ([], {})),
     "measures:agreement-detail": ("get", READ, lambda s, o: ([S], {})),
     "measures:measure-detail": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),
     "measures:measure-history": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),

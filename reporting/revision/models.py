@@ -147,27 +147,31 @@ class Revision(models.Model):
             .prefetch_related("approvals__organisation")
         )
 
-    def deciding_parties(self) -> list[tuple[Organisation, list[str]]]:
-        """The parties that decide before KDD, each with the bodies that treat the plan for it."""
-        parties = [
-            (org, Approval.Body.treating(org.kind)) for org in self.agreement.ordered_parties()
-        ]
+    def deciding_parties(self, parties=None) -> list[tuple[Organisation, list[str]]]:
+        """The parties that decide before KDD, each with the bodies that treat the plan for it.
+
+        `parties`, if given, are the agreement's ordered parties, loaded beforehand.
+        """
+        parties = self.agreement.ordered_parties() if parties is None else parties
+        treating = [(org, Approval.Body.treating(org.kind)) for org in parties]
         return [
-            (org, bodies) for org, bodies in parties if bodies and Approval.Body.KDD not in bodies
+            (org, bodies) for org, bodies in treating if bodies and Approval.Body.KDD not in bodies
         ]
 
-    def final_decisions(self) -> dict[int, Approval | None]:
+    def final_decisions(self, approvals=None, parties=None) -> dict[int, Approval | None]:
         """Each deciding party's final approval (kommunestyre, fylkesting) in the current round,
-        by organisation id."""
-        result: dict[int, Approval | None] = {org.pk: None for org, _ in self.deciding_parties()}
-        for approval in self.current_approvals().select_related("organisation"):
-            if approval.organisation_id in result and approval.is_final:
-                result[approval.organisation_id] = approval
-        return result
+        by organisation id. `approvals` (the current round's) may be loaded beforehand."""
+        decisions = {org.pk: None for org, _ in self.deciding_parties(parties)}
+        if approvals is None:
+            approvals = self.current_approvals().select_related("organisation")
+        for approval in approvals:
+            if approval.organisation_id in decisions and approval.is_final:
+                decisions[approval.organisation_id] = approval
+        return decisions
 
-    def approved_by_every_party(self) -> bool:
+    def approved_by_every_party(self, approvals=None, parties=None) -> bool:
         """Every deciding party's final body has approved the plan, so KDD may approve it."""
-        decisions = self.final_decisions()
+        decisions = self.final_decisions(approvals, parties)
         return bool(decisions) and all(a is not None and a.is_approved for a in decisions.values())
 
     def _stored_as_approved(self) -> bool:
