@@ -18,7 +18,13 @@ CHANGELOG_ON_PAGE = 10
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: the agreements this user takes part in."""
     agreements = rules.visible_agreements(request.user).prefetch_related("sub_goals")
-    return render(request, "measures/agreement_list.html", {"agreements": agreements})
+    may_create = rules.may_create_agreements(request.user)
+    context = {
+        "agreements": agreements,
+        "may_create": may_create,
+        "may_upload": may_create or rules.edits_any(request.user),
+    }
+    return render(request, "measures/agreement_list.html", context)
 
 
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
