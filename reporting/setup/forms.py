@@ -68,7 +68,7 @@ class AgreementSetupForm(StyledForm, forms.Form):
     def clean_slug(self) -> str:
         """The key given, or made of the name; one no other agreement has."""
         slug = self.cleaned_data.get("slug") or slug_of(self.data.get(self.add_prefix("name"), ""))
-        if not slug:
+        if not slug and self.data.get(self.add_prefix("name"), "").strip():
             raise forms.ValidationError(gettext("Skriv ein nøkkel med bokstavar eller tal."))
         if Agreement.objects.filter(slug=slug).exists():
             raise forms.ValidationError(

@@ -104,8 +104,10 @@ def create_agreement(*, plan: dict, user, become_editor: bool) -> Agreement:
             [Problem("agreement.slug", gettext("det finst alt ei avtale med nøkkelen %s") % slug)]
         )
     agreement = import_plan(parse_plan(plan_text(plan)))
-    started = RevisionEvent.objects.filter(revision__agreement=agreement)
-    started.update(user=user)  # the file has no users; the revision was started by its creator
+    # The file names no users: the revision was started by the agreement's creator.
+    for event in RevisionEvent.objects.filter(revision__agreement=agreement):
+        event.user = user
+        event.save(update_fields=["user"])
     if become_editor:
         Role.objects.create(user=user, agreement=agreement, kind=Role.Kind.EDITOR)
     return agreement
