@@ -10,7 +10,6 @@ from django.db import transaction
 
 from .models import Agreement, Organisation, Role
 
-
 KDD_GROUP = "KDD"
 
 
