@@ -103,7 +103,12 @@ class OrganisationRowForm(StyledForm, forms.Form):
 
     name = forms.CharField(label=_("Namn"), max_length=200)
     short_name = forms.CharField(label=_("Kortnamn"), max_length=80, required=False)
-    kind = forms.ChoiceField(label=_("Type"), choices=Organisation.Kind.choices)
+    # With an initial value a row left blank is unchanged, and left out.
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=Organisation.Kind.choices,
+        initial=Organisation.Kind.MUNICIPALITY,
+    )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -328,3 +328,14 @@ def test_who_may_upload_what(client, seed):
     response = client.post(APPLY, {"token": token}, follow=True)
     assert "Forhandsvisinga er ikkje di" in response.content.decode()
     assert Agreement.objects.get(slug="vest-telemark").name == "Bygdevekstavtale for Vest-Telemark"
+
+
+def test_a_blank_organisation_row_is_left_out(client, operator):
+    client.force_login(operator)
+    data = form_data(slug="utan-nye")
+    data.update(_rows("organisations", [{"name": "", "short_name": "", "kind": "municipality"}]))
+    assert client.post(CREATE, data).status_code == 302
+    assert [o.key for o in Agreement.objects.get(slug="utan-nye").ordered_parties()] == [
+        "kdd",
+        "vinje-kommune",
+    ]
