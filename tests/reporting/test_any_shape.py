@@ -4,7 +4,7 @@ round-trips, and every page and output of a plan unlike the seed reads what that
 from __future__ import annotations
 
 import re
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import openpyxl
 import pytest
@@ -123,3 +123,24 @@ def test_every_page_and_output_reads_a_plan_of_another_shape(client, other_shape
     for source in SOURCES:
         assert source in cells, source
     assert "Prosjektledelse" in cells
+
+
+def test_demo_users_for_both_agreements_and_kdd_may_set_up_agreements(seed, monkeypatch):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    import_plan(parse_plan(demo_text()))
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-passord-123")
+    call_command("demo_users", agreement=["vest-telemark", "indre-namdal"], stdout=StringIO())
+    users = get_user_model().objects
+    namdal = Agreement.objects.get(slug="indre-namdal")
+    assert {r.user.username for r in namdal.roles.all()} == {
+        "prosjektleder",
+        "lierne",
+        "røyrvik",
+        "namsskogan",
+        "kdd",
+    }
+    assert users.get(username="prosjektleiar").roles.get().agreement == seed
+    assert users.get(username="kdd").has_perm("measures.add_agreement")
+    assert not users.get(username="prosjektleder").has_perm("measures.add_agreement")
