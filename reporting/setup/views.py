@@ -164,13 +164,13 @@ def plan_apply(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             # The agreement's row serialises two applies; the plan must be as previewed.
             current = Agreement.objects.select_for_update().filter(slug=plan["agreement"]["slug"])
-            preview = preview_plan(plan)
             if fingerprint(current.first()) != token["base"]:
                 messages.error(
                     request,
                     gettext("Planen er endra sidan forhandsvisinga. Last opp fila på nytt."),
                 )
                 return redirect(again)
+            preview = preview_plan(plan)
             if preview.removes and not form.cleaned_data["confirm"]:
                 messages.error(
                     request,
