@@ -31,11 +31,12 @@ $(VENV)/.dev: requirements-dev.txt pyproject.toml | $(PY)
 
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py import_plan fixtures/vest-telemark-2025.yaml
-	$(PY) manage.py demo_users
+	$(PY) manage.py import_plan fixtures/vest-telemark-2025.yaml fixtures/indre-namdal-demo.yaml
+	$(PY) manage.py demo_users --agreement vest-telemark --agreement indre-namdal
 	@echo
 	@echo "Bygdevekst: open http://127.0.0.1:8000 and log in as 'prosjektleiar' (or a municipality"
-	@echo "such as 'vinje', or 'kdd') with the password printed above."
+	@echo "such as 'vinje', or 'kdd') with the password printed above; the demo agreement Indre"
+	@echo "Namdal (bokmål) has 'prosjektleder', 'lierne', 'namsskogan' and 'røyrvik'."
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import Agreement, Organisation, Role
+
+KDD_GROUP = "KDD"
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,11 @@ class DemoUser:
 
 def demo_users_for(agreement: Agreement) -> list[DemoUser]:
     """The project leader, an approver per municipality and for the county, and KDD."""
-    users = [DemoUser("prosjektleiar", Role.Kind.EDITOR, None, "Prosjektleiar")]
+    # The project leader of a bokmål agreement is another person, named in bokmål.
+    leader = (
+        "prosjektleiar" if agreement.language == Agreement.Language.NYNORSK else "prosjektleder"
+    )
+    users = [DemoUser(leader, Role.Kind.EDITOR, None, leader.capitalize())]
     for municipality in agreement.municipalities():
         username = (municipality.short_name or municipality.name.split()[0]).lower()
         users.append(DemoUser(username, Role.Kind.APPROVER, municipality, municipality.name))
@@ -46,4 +53,7 @@ def create_demo_users(*, agreement: Agreement, password: str) -> list[DemoUser]:
         Role.objects.get_or_create(
             user=user, agreement=agreement, kind=demo.kind, organisation=demo.organisation
         )
+        if demo.kind == Role.Kind.MINISTRY:
+            # KDD sets up new agreements (the group's permission, migration 0004).
+            user.groups.add(Group.objects.get_or_create(name=KDD_GROUP)[0])
     return created

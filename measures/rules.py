@@ -11,6 +11,8 @@ Who may give which role (grantable_kinds): operators any role; the project leade
 agreement its project leaders, approvers and readers; KDD the ministry role and project leaders
 (KDD sets pilots up and invites their project leaders, who invite the parties). Approvers and
 readers give none. No one changes or withdraws their own role.
+Setting up a new agreement needs the Django permission `measures.add_agreement`: operators have
+it, and so does the group "KDD" (given it by a migration; see docs/operations.md).
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ def can_edit(user, agreement: Agreement) -> bool:
     )
 
 
+def edits_any(user) -> bool:
+    """The user is the editor of some agreement (or an operator)."""
+    return is_operator(user) or any(r.kind == Role.Kind.EDITOR for r in _roles(user))
+
+
 def approves_for(user, agreement: Agreement) -> set[int]:
     """Ids of the organisations the user may record decisions for in this agreement."""
     return {
@@ -74,6 +81,13 @@ def approves_for(user, agreement: Agreement) -> set[int]:
         for r in _roles(user)
         if r.agreement_id == agreement.pk and r.kind == Role.Kind.APPROVER
     }
+
+
+def may_create_agreements(user) -> bool:
+    """Operators and KDD (the permission measures.add_agreement) set up new agreements."""
+    return bool(
+        user.is_authenticated and user.is_active and user.has_perm("measures.add_agreement")
+    )
 
 
 def acts_for_ministry(user) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .setup import views as setup
 
 app_name = "reporting"
 revision_patterns = [
@@ -21,6 +22,9 @@ revision_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("ny-avtale/", setup.agreement_create, name="agreement-create"),
+    path("planfil/", setup.plan_upload, name="plan-upload"),
+    path("planfil/bruk/", setup.plan_apply, name="plan-apply"),
     path("rullering/", include(revision_patterns)),
     # The workbook's reader lives here, but the upload keeps its address under the budget.
     path("budsjett/<slug:slug>/last-opp/", views.workbook_upload, name="workbook-upload"),

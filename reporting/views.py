@@ -20,8 +20,10 @@ from measures.models import Organisation
 from measures.rules import (
     acts_for_ministry,
     approves_for,
+    edits_any,
     get_agreement_for_editor,
     get_agreement_for_user,
+    may_create_agreements,
     permissions_for,
 )
 
@@ -57,7 +59,13 @@ REFUSED = (workflow.WorkflowError, ImmutableRevisionError)
 
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what waits for each of the user's roles, and where to do it."""
-    return render(request, "reporting/front_page.html", {"page": FrontPage.for_user(request.user)})
+    may_create = may_create_agreements(request.user)
+    context = {
+        "page": FrontPage.for_user(request.user),
+        "may_create": may_create,
+        "may_upload": may_create or edits_any(request.user),
+    }
+    return render(request, "reporting/front_page.html", context)
 
 
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -73,6 +73,16 @@ PEOPLE_READER = expect(
 INVITATION = expect(
     anonymous=200, outsider=403, partner=403, approver=403, ministry=403, editor=403, operator=403
 )
+# Setting up agreements: operators, and users with measures.add_agreement (the group "KDD"; the
+# audit's ministry user has the role only, and tests/reporting/test_setup.py gives it the group).
+CREATE = expect(
+    anonymous=LOGIN, outsider=403, partner=403, approver=403, ministry=403, editor=403, operator=200
+)
+# Plan files: editors (for their own agreement) and whoever may set up agreements.
+UPLOAD = expect(
+    anonymous=LOGIN, outsider=200, partner=403, approver=403, ministry=403, editor=200, operator=200
+)
+UPLOAD_APPLY = {role: {302} if statuses == {200} else statuses for role, statuses in UPLOAD.items()}
 
 S = "vest-telemark"
 
@@ -186,6 +196,9 @@ POLICY = {
     "budget:recompute": ("post", EDIT, lambda s, o: ([S], {})),
     "reporting:workbook-upload": ("get", EDIT, lambda s, o: ([S], {})),
     "reporting:workbook-apply": ("post", EDIT, lambda s, o: ([S], {})),
+    "reporting:agreement-create": ("get", CREATE, lambda s, o: ([], {})),
+    "reporting:plan-upload": ("get", UPLOAD, lambda s, o: ([], {})),
+    "reporting:plan-apply": ("post", UPLOAD_APPLY, lambda s, o: ([], {})),
     "reporting:process": ("get", READ, lambda s, o: ([S], {})),
     "reporting:revision": ("get", READ, lambda s, o: ([S, 2025], {})),
     "reporting:report-pdf": ("get", READ, lambda s, o: ([S, 2025], {})),

@@ -42,7 +42,11 @@ def living_plan(agreement: Agreement) -> dict:
 def export_plan(agreement: Agreement) -> str:
     """The agreement's whole plan as YAML, in the order and style of docs/plan-format.md."""
     plan = living_plan(agreement)
-    data = plan | {"revisions": _export_revisions(agreement, as_snapshot(plan)["plan"])}
+    return plan_text(plan | {"revisions": _export_revisions(agreement, as_snapshot(plan)["plan"])})
+
+
+def plan_text(data: dict) -> str:
+    """Plan data in the file's form (keys in file order) as the YAML of a plan file."""
     return yaml.dump(
         drop_empty(data),
         Dumper=_PlanDumper,
