@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..changelog import measure_changelog
@@ -141,6 +142,7 @@ def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpRespons
         "form": form,
         "conflict": conflict,
         "section": "plan",
+        "title": _("Endre tittel"),
     }
     template = "measures/_title_form.html" if request.htmx else "measures/title_form_page.html"
     return render(request, template, context)
