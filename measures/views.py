@@ -7,12 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import rules
-from .changelog import measure_changelog
+from .changelog import measure_changelog, page_of
 from .models import Involvement, Organisation
 from .people import PeopleByMeasure
 from .rules import get_agreement_for_user
-
-CHANGELOG_ON_PAGE = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,8 +59,7 @@ def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "agreement": agreement,
         "measure": measure,
         "may": rules.permissions_for(request.user, agreement),
-        "entries": entries[:CHANGELOG_ON_PAGE],
-        "more_entries": len(entries) > CHANGELOG_ON_PAGE,
+        **page_of(entries),
         "previous": siblings[position - 1] if position > 0 else None,
         "next": siblings[position + 1] if position + 1 < len(siblings) else None,
         "section": "plan",

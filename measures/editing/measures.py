@@ -18,7 +18,7 @@ from ..models import Agreement, Measure
 from ..plan_order import move_measure
 from ..rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 from ..versioning import StaleVersion
-from .saving import save_form
+from .saving import save_form, saved_in_place
 
 
 def get_measure(agreement: Agreement, key: str, *, organisations: bool = False) -> Measure:
@@ -125,7 +125,7 @@ def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpRespons
         conflict = save_form(form)
         if conflict is None:
             if request.htmx:
-                return render(
+                return saved_in_place(
                     request,
                     "measures/measure_detail.html#measure-title",
                     {

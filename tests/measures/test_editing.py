@@ -612,7 +612,7 @@ def test_the_measure_history_shows_each_edit_with_user_and_values(owner_client, 
         "<strong>prosjektleiar</strong> oppretta Universitetet i Søraust-Noreg som samarbeidspart"
         in text
     )
-    assert "<strong>systemet (import)</strong> oppretta tiltaket" in text
+    assert "<strong>Importert frå planfil:</strong> 1 tiltak," in text
 
 
 def test_the_budget_page_shows_its_change_log(owner_client, seed):
