@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import ngettext
+
 from measures.changelog import Entry, entries_for, newest_first
 from measures.models import Agreement
 
@@ -24,4 +26,8 @@ def budget_changelog(agreement: Agreement) -> list[Entry]:
             return as_kroner(value)
         return {"line": lines, "source": sources}.get(name, {}).get(value, str(value))
 
-    return newest_first(entries_for(records, subject, display))
+    return newest_first(entries_for(records, subject, display, counted_amounts))
+
+
+def counted_amounts(count: int) -> str:
+    return ngettext("%(n)d beløp", "%(n)d beløp", count) % {"n": count}

@@ -170,9 +170,12 @@ def _wrap(spans: list[Span], width: int, max_lines: int) -> list[list[Span]]:
     A span marked `keep` (a tag, a code, a note in brackets) is never split.
     """
     words = [
-        Span(word, span.fill, span.weight)
+        Span(piece, span.fill, span.weight)
         for span in spans
         for word in ([span.text] if span.keep else span.text.split())
+        # A word longer than a line (a title without spaces) is cut into line-long pieces:
+        # an SVG label does not wrap, and would run out of the picture and the page.
+        for piece in ([word] if span.keep else _pieces(word, width))
     ]
     lines: list[list[Span]] = [[]]
     length = 0
@@ -188,6 +191,11 @@ def _wrap(spans: list[Span], width: int, max_lines: int) -> list[list[Span]]:
         lines[-1].append(word)
         length += len(word.text) + (1 if length else 0)
     return [_merge(line) for line in lines]
+
+
+def _pieces(word: str, width: int) -> list[str]:
+    """The word in pieces of at most `width` characters."""
+    return [word[start : start + width] for start in range(0, len(word), width)] or [word]
 
 
 def _merge(words: list[Span]) -> list[Span]:

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import rules
-from .changelog import measure_changelog
+from .changelog import measure_changelog, page_of
 from .models import Involvement, Organisation
 from .people import PeopleByMeasure
 from .prose import as_prose
@@ -19,8 +19,6 @@ from .taking_part import (
     measures_of,
     members_of,
 )
-
-CHANGELOG_ON_PAGE = 10
 
 
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -63,8 +61,7 @@ def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "agreement": agreement,
         "measure": measure,
         "may": rules.permissions_for(request.user, agreement),
-        "entries": entries[:CHANGELOG_ON_PAGE],
-        "more_entries": len(entries) > CHANGELOG_ON_PAGE,
+        **page_of(entries),
         "previous": siblings[position - 1] if position > 0 else None,
         "next": siblings[position + 1] if position + 1 < len(siblings) else None,
         "section": "plan",

@@ -24,7 +24,7 @@ from ..models import Agreement, Involvement, Measure
 from ..plan_order import move_measure
 from ..rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 from ..versioning import StaleVersion
-from .saving import save_form
+from .saving import save_form, saved_in_place
 
 
 def get_measure(agreement: Agreement, key: str, *, organisations: bool = False) -> Measure:
@@ -144,7 +144,7 @@ def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpRespons
         conflict = save_form(form)
         if conflict is None:
             if request.htmx:
-                return render(
+                return saved_in_place(
                     request,
                     "measures/measure_detail.html#measure-title",
                     {
@@ -161,6 +161,7 @@ def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpRespons
         "form": form,
         "conflict": conflict,
         "section": "plan",
+        "title": _("Endre tittel"),
     }
     template = "measures/_title_form.html" if request.htmx else "measures/title_form_page.html"
     return render(request, template, context)

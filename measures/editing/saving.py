@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 
+from ..changelog import measure_changelog, page_of
 from ..models import Measure
 from ..versioning import RowDeleted, StaleVersion, save_if_current
 
@@ -73,3 +77,17 @@ def save_form(form) -> dict | None:
 def bump(measure: Measure) -> None:
     """A change to a measure's parts is a change to the measure: others' open forms go stale."""
     measure.mark_changed()
+
+
+def saved_in_place(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """An htmx save's answer: the saved fragment saying «Lagra», and the measure's change log
+    with the new entry, swapped in out of band so the page needs no reload."""
+    response = render(request, template, {**context, "saved": True})
+    measure = context["measure"]
+    log = render_to_string(
+        "measures/_measure_changelog.html",
+        {**context, **page_of(measure_changelog(measure)), "oob": True},
+        request=request,
+    )
+    response.content += log.encode()
+    return response

@@ -14,7 +14,7 @@ from ..plan_order import locked_siblings, move_section
 from ..rules import get_agreement_for_editor, permissions_for
 from ..versioning import StaleVersion
 from .measures import get_measure
-from .saving import bump, save_form
+from .saving import bump, save_form, saved_in_place
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,7 +66,7 @@ def section_edit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResp
                     "section_obj": section,
                     "may": permissions_for(request.user, agreement),
                 }
-                return render(request, "measures/_section.html", context)
+                return saved_in_place(request, "measures/_section.html", context)
             messages.success(request, "Seksjonen er lagra.")
             return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
     context = {

@@ -31,6 +31,11 @@ def test_editing_in_place_with_htmx(transactional_db, live_server, page, owner, 
     page.get_by_role("button", name="Lagre tittel").click()
     heading = page.get_by_role("heading", level=1)
     heading.filter(has_text="modulhus for bygda").wait_for()
+    # The save answers beside the title, and the change log below has the change: no reload.
+    assert text_of(page.locator("#measure-title").get_by_role("status")).startswith("Lagra")
+    newest = page.locator("#tiltak-endringslogg .changelog__entry").first
+    assert "prosjektleiar endra tiltaket" in text_of(newest)
+    assert "Gøtt nøkk – modulhus for bygda" in text_of(newest)
     assert page.evaluate("window.stillTheSamePage") is True
 
     page.get_by_role("link", name="Endre seksjonen Moglege målgrupper").click()
@@ -40,6 +45,13 @@ def test_editing_in_place_with_htmx(transactional_db, live_server, page, owner, 
     assert serious_violations(page) == []
     page.get_by_role("button", name="Lagre seksjonen").click()
     page.locator(".measure-section li", has_text="Lærarar").wait_for()
+    section = page.locator(".measure-section", has_text="Lærarar")
+    assert text_of(section.get_by_role("status")).startswith("Lagra")
+    newest = page.locator("#tiltak-endringslogg .changelog__entry").first
+    assert "prosjektleiar endra seksjonen «Moglege målgrupper»" in text_of(newest)
+    assert "Lærarar" in text_of(newest)
+    assert serious_violations(page) == []
+    screenshot(page, "lagra-i-staden")
     assert page.evaluate("window.stillTheSamePage") is True
 
     page.get_by_role("link", name="Hovudansvarlege og samarbeidspartar").click()

@@ -121,6 +121,16 @@ def big_timeline(goals: int = 10, per_goal: int = 14) -> Timeline:
     )
 
 
+def test_a_title_without_spaces_is_cut_into_lines_that_fit():
+    """An SVG label does not wrap: a 200-character word would run out of the picture."""
+    word = "Lang" + "x" * 196
+    lines = _wrap([Span("1.9", "#000"), Span(word, "#000", keep=False)], 40, 3)
+    assert len(lines) == 3
+    assert all(sum(len(s.text) for s in line) <= 44 for line in lines)
+    assert "".join(s.text for s in lines[0]).startswith("1.9")
+    assert lines[-1][-1].text.endswith("…")
+
+
 def test_a_long_timeline_is_cut_into_pages_each_with_the_years():
     pages = big_timeline().print_pages
     assert len(pages) > 3

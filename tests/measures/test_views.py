@@ -132,17 +132,22 @@ def test_an_unknown_measure_is_404(owner_client):
 
 def test_markdown_with_scripts_is_rendered_harmless(owner_client, seed):
     measure = seed.measures.get(key="gott-nokk")
-    Section.objects.create(
-        measure=measure,
-        position=99,
-        heading="Farleg",
-        body=(
-            '<script>alert("x")</script> **feit** <img src=x onerror=alert(1)> '
-            "[lenke](javascript:alert(1))"
-        ),
+    section = Section.objects.create(measure=measure, position=99, heading="Farleg", body="x")
+    # Typed by the editor, so that the change log quotes it (an import is only summed up).
+    owner_client.post(
+        reverse("measures:section-edit", args=[SLUG, "gott-nokk", section.pk]),
+        {
+            "kind": section.kind,
+            "heading": "Farleg",
+            "version": section.version,
+            "body": (
+                '<script>alert("x")</script> **feit** <img src=x onerror=alert(1)> '
+                "[lenke](javascript:alert(1))"
+            ),
+        },
     )
     text = owner_client.get(PAGES[1]).text
-    # The change log may quote the typed text, escaped; no tag or link from it may be live.
+    # The change log quotes the typed text, escaped; no tag or link from it may be live.
     assert "<script>alert" not in text and "<img" not in text and 'href="javascript:' not in text
     assert "&lt;script&gt;" in text
     assert "<strong>feit</strong>" in text

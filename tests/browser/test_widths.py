@@ -1,0 +1,305 @@
+"""No page is wider than the screen, for any role, on a phone (390 px) and a laptop (1280 px).
+
+Every page the application serves by GET is listed here with the roles that open it; a test
+walks the URL resolver and fails on any page that is neither visited nor exempt with a reason,
+so a new page cannot be forgotten. On each page, as each role, at both widths: the document is
+no wider than the window, and axe finds no serious or critical violation. The plan includes a
+measure whose title is one unbroken 200-character word. At 1280 px the budget grid and the
+financing table show every column, and every cell of the grid shows a nine-digit amount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from measures.models import Measure, Organisation, Role, Section
+from tests.factories import make_user
+from tests.support import log_in, revision_2026, serious_violations
+
+pytestmark = pytest.mark.browser
+
+SLUG = "vest-telemark"
+PHONE, LAPTOP = 390, 1280
+LONG_TITLE = "Lang" + "tittelutanmellomrom" * 10 + "x" * 6  # 200 characters, no space
+LONG_KEY = "lang-tittel"
+# The pages a person looks at as pictures after a run (test-artifacts/bredde-*.png).
+PICTURED = {
+    f"avtale-{SLUG}",
+    f"avtale-{SLUG}-tiltak-{LONG_KEY}",
+    f"budsjett-{SLUG}-endre-?ar=2026",
+    f"rullering-{SLUG}-2026",
+}
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A page: its URL name, how to build its arguments, the roles that open it."""
+
+    name: str
+    args: Callable[[dict], list]
+    roles: frozenset[str]
+    query: str = ""
+
+
+# In this order: axe checks each page at each width once, as the first role that opens it (the
+# editors see the most); the widths are measured for every role.
+ROLES = ["prosjektleiar", "operator", "kdd", "vinje", "fylkeskommunen", "husbanken"]
+EVERYONE = frozenset(ROLES)
+EDITORS = frozenset({"prosjektleiar", "operator"})
+
+
+def _page(name, args=lambda d: [SLUG], roles=EVERYONE, query=""):
+    return Visit(name, args, frozenset(roles), query)
+
+
+# The draft's texts can only be written before the revision is submitted: visited first.
+DRAFT_PAGES = [_page("reporting:revision-notes", lambda d: [SLUG, 2026], EDITORS)]
+PAGES = [
+    _page("measures:home", lambda d: []),
+    _page("measures:agreement-detail"),
+    _page("measures:measure-detail", lambda d: [SLUG, LONG_KEY]),
+    _page("measures:measure-detail", lambda d: [SLUG, "kompetansesirkel"]),
+    _page("measures:measure-history", lambda d: [SLUG, "kompetansesirkel"]),
+    _page("measures:organisation-list"),
+    _page("measures:organisation-detail", lambda d: [SLUG, "vinje-kommune"]),
+    _page("budget:detail"),
+    _page("reporting:process"),
+    _page("reporting:revision", lambda d: [SLUG, 2025]),
+    _page("reporting:revision", lambda d: [SLUG, 2026]),
+    _page("password_change", lambda d: []),
+    _page("password_change_done", lambda d: []),
+    _page("measures:agreement-edit", roles=EDITORS),
+    _page("measures:sub-goal-edit", lambda d: [SLUG, 1], EDITORS),
+    _page("measures:measure-create", roles=EDITORS),
+    _page("measures:measure-edit", lambda d: [SLUG, LONG_KEY], EDITORS),
+    _page("measures:measure-title", lambda d: [SLUG, LONG_KEY], EDITORS),
+    _page("measures:measure-organisations", lambda d: [SLUG, LONG_KEY], EDITORS),
+    _page("measures:section-create", lambda d: [SLUG, LONG_KEY], EDITORS),
+    _page("measures:section-edit", lambda d: [SLUG, LONG_KEY, d["section"]], EDITORS),
+    _page("budget:edit", roles=EDITORS, query="?ar=2026"),
+    _page("reporting:workbook-upload", roles=EDITORS),
+    _page("reporting:decision", lambda d: [SLUG, 2026, "vinje-kommune"], {"vinje"}),
+    _page(
+        "reporting:decision",
+        lambda d: [SLUG, 2026, "telemark-fylkeskommune"],
+        {"fylkeskommunen"},
+    ),
+    _page("admin:index", lambda d: [], {"operator"}),
+    _page("admin:measures_measure_changelist", lambda d: [], {"operator"}),
+    _page("admin:measures_measure_change", lambda d: [d["measure"]], {"operator"}),
+]
+ANONYMOUS_PAGES = [_page("login", lambda d: [])]
+
+# Addresses that are no page to look at, each with the reason.
+EXEMPT = {
+    "health": "the monitors' JSON answer",
+    "logout": "POST only",
+    "reporting:report-pdf": "a download (PDF)",
+    "reporting:report-xlsx": "a download (Excel workbook)",
+    "measures:markdown-preview": "POST only: the Markdown preview fragment",
+    "measures:measure-move": "POST only",
+    "measures:measure-close": "POST only",
+    "measures:measure-reopen": "POST only",
+    "measures:organisation-create": "POST only",
+    "measures:involvement-remove": "POST only",
+    "measures:section-move": "POST only",
+    "measures:section-delete": "POST only",
+    "budget:recompute": "POST only: the grid's totals while typing",
+    "reporting:revision-start": "POST only",
+    "reporting:revision-due": "POST only",
+    "reporting:revision-submit": "POST only",
+    "reporting:revision-approve": "POST only",
+    "reporting:revision-send-back": "POST only",
+    "reporting:workbook-apply": "POST only",
+}
+# Django's admin draws every page from a few templates of its own: its index, a list and a
+# form are visited above; its other addresses are the same pages for other models.
+EXEMPT_NAMESPACES = {"admin"}
+
+
+def url_names(patterns=None, namespace: str = "") -> set[str]:
+    """Every named address the resolver knows, with its namespace."""
+    names = set()
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}{pattern}")
+    return names
+
+
+def test_every_page_is_visited_or_exempt_with_a_reason():
+    visited = {visit.name for visit in DRAFT_PAGES + PAGES + ANONYMOUS_PAGES}
+    forgotten = {
+        name
+        for name in url_names() - visited - set(EXEMPT)
+        if name.split(":")[0] not in EXEMPT_NAMESPACES
+    }
+    assert forgotten == set(), f"pages the width test does not visit: {sorted(forgotten)}"
+    assert visited & set(EXEMPT) == set()
+    assert set(EXEMPT) <= url_names(), "an exempt page that no longer exists"
+
+
+def overflow(page) -> int:
+    """How far the document is wider than the window (0 when it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def look(page, path: str, role: str, checked: set, problems: list[str], screenshot) -> None:
+    """Open the page at the phone's width, then the laptop's; note what is wrong."""
+    for width in (PHONE, LAPTOP):
+        page.set_viewport_size({"width": width, "height": 900})
+        if width == PHONE:
+            response = page.goto(path)
+            if response.status != 200:
+                problems.append(f"{role} {path}: HTTP {response.status}")
+                return
+        wider = overflow(page)
+        if wider > 0:
+            problems.append(f"{role} {path} at {width} px: {wider} px wider than the window")
+        if (path, width) not in checked:
+            checked.add((path, width))
+            for violation in serious_violations(page):
+                problems.append(f"{role} {path} at {width} px: {violation}")
+            name = path.split("/", 3)[-1].replace("/", "-").strip("-")
+            if name in PICTURED:
+                screenshot(page, f"bredde-{role}-{name}-{width}")
+
+
+@pytest.fixture
+def plan(seed):
+    """The seed with a 200-character title, a 2026 draft, and one user of every role."""
+    measure = Measure.objects.create(
+        agreement=seed,
+        sub_goal=seed.sub_goals.get(number=1),
+        key=LONG_KEY,
+        number=9,
+        title=LONG_TITLE,
+        tagline=LONG_TITLE,
+        start_year=2025,
+        end_year=2027,
+    )
+    section = Section.objects.create(
+        measure=measure, kind=Section.Kind.DESCRIPTION, body=LONG_TITLE
+    )
+    revision_2026(seed)
+    make_user("prosjektleiar", seed, Role.Kind.EDITOR)
+    org = Organisation.objects.get
+    make_user("vinje", seed, Role.Kind.APPROVER, org(key="vinje-kommune"))
+    make_user("fylkeskommunen", seed, Role.Kind.APPROVER, org(key="telemark-fylkeskommune"))
+    make_user("husbanken", seed, Role.Kind.PARTNER, org(key="husbanken"))
+    make_user("kdd", seed, Role.Kind.MINISTRY, org(key="kdd"))
+    operator = make_user("operator")
+    operator.is_staff = operator.is_superuser = True
+    operator.save()
+    return {"section": section.pk, "measure": measure.pk}
+
+
+def test_no_page_is_wider_than_the_screen_for_any_role(
+    transactional_db, live_server, browser, seed, plan, screenshot
+):
+    from reporting.revision import workflow
+
+    base = live_server.url
+    problems: list[str] = []
+    checked: set = set()
+    contexts = {}
+    for role in ROLES:
+        context = browser.new_context(viewport={"width": LAPTOP, "height": 900}, locale="nn-NO")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        log_in(page, base, role)
+        contexts[role] = (context, page)
+
+    def visit(pages, role):
+        _context, page = contexts[role]
+        for visit in pages:
+            if role in visit.roles:
+                path = reverse(visit.name, args=visit.args(plan)) + visit.query
+                assert resolve(path.split("?")[0]).view_name == visit.name
+                look(page, base + path, role, checked, problems, screenshot)
+
+    for role in ROLES:
+        visit(DRAFT_PAGES, role)
+    revision = seed.revisions.get(year=2026)
+    try:
+        workflow.submit(revision=revision, user=None)
+    except workflow.ChecksFailed as failing:
+        workflow.submit(revision=revision, user=None, accepted=[c.label for c in failing.checks])
+    for role in ROLES:
+        visit(PAGES, role)
+
+    anonymous = browser.new_context(viewport={"width": LAPTOP, "height": 900}, locale="nn-NO")
+    for visit_ in ANONYMOUS_PAGES:
+        path = reverse(visit_.name, args=visit_.args(plan))
+        look(anonymous.new_page(), base + path, "anonym", checked, problems, screenshot)
+    anonymous.close()
+    for context, _ in contexts.values():
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def fits(page, selector: str) -> list[int]:
+    """How far each frame's table is wider than its frame."""
+    return page.eval_on_selector_all(selector, "fs => fs.map(f => f.scrollWidth - f.clientWidth)")
+
+
+def test_at_1280_px_the_budget_shows_every_column_and_nine_digit_amounts(
+    transactional_db, live_server, page, owner, screenshot
+):
+    log_in(page, live_server.url, "prosjektleiar")
+    page.goto(f"{live_server.url}/budsjett/{SLUG}/endre/?ar=2026")
+    grid = page.get_by_role("region", name="Budsjettet for 2026, kan rullast sidevegs")
+    assert grid.get_by_role("columnheader", name="Totalbudsjett").is_visible()
+    assert fits(page, ".table-scroll") == [0, 0]
+    cells = page.locator(".budget-grid input.ds-input")
+    assert cells.count() == 24
+    for index in range(cells.count()):
+        cells.nth(index).fill("123 456 789")
+    cut = cells.evaluate_all("cells => cells.filter(c => c.scrollWidth > c.clientWidth).length")
+    assert cut == 0, f"{cut} cells cut a nine-digit amount short"
+    assert not page.get_by_text("Rull sidelengs for å sjå heile tabellen").first.is_visible()
+    screenshot(page, "budsjett-rutenett-1280")
+
+    page.goto(f"{live_server.url}/budsjett/{SLUG}/?ar=2025")
+    assert page.get_by_role("columnheader", name="Anna").first.is_visible()
+    assert fits(page, ".table-scroll") == [0, 0]
+
+
+def test_on_a_phone_a_wide_table_scrolls_in_its_frame_and_says_so(
+    transactional_db, live_server, browser, seed, owner
+):
+    from reporting.revision import workflow
+
+    revision = revision_2026(seed)
+    try:
+        workflow.submit(revision=revision, user=None)
+    except workflow.ChecksFailed as failing:
+        workflow.submit(revision=revision, user=None, accepted=[c.label for c in failing.checks])
+    context = browser.new_context(viewport={"width": PHONE, "height": 844}, locale="nn-NO")
+    phone = context.new_page()
+    log_in(phone, live_server.url, "prosjektleiar")
+    phone.goto(f"{live_server.url}/rullering/{SLUG}/2026/")
+    status = phone.get_by_role("region", name="Status for partane, kan rullast sidevegs")
+    hint = phone.locator(".scroll-hint:has(+ .table-scroll[aria-label^='Status for partane'])")
+    assert hint.is_visible()
+    assert hint.inner_text() == "Rull sidelengs for å sjå heile tabellen"
+    # The decisions are in the table, out of sight until it is scrolled, and reachable by keys.
+    decision = status.get_by_role("columnheader", name="Vedtak", exact=True)
+    assert decision.count() == 1
+    status.focus()
+    for _ in range(5):
+        phone.keyboard.press("ArrowRight")
+    phone.wait_for_function(
+        "() => document.querySelector('[aria-label^=\"Status for partane\"]').scrollLeft > 0"
+    )
+    assert overflow(phone) <= 0
+    # Wider, the table fits and the hint goes away.
+    phone.set_viewport_size({"width": LAPTOP, "height": 900})
+    phone.wait_for_function("() => !document.querySelector('.scroll-hint.is-shown')")
+    context.close()
