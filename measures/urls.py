@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import editing, views
+from . import account_views, editing, views
 
 app_name = "measures"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("konto/", account_views.account, name="account"),
+    path("konto/sprak/", account_views.account_language, name="account-language"),
     path("avtale/<slug:slug>/", views.agreement_detail, name="agreement-detail"),
     path("avtale/<slug:slug>/endre/", editing.agreement_edit, name="agreement-edit"),
     path("avtale/<slug:slug>/forehandsvis/", editing.markdown_preview, name="markdown-preview"),
