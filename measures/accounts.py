@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +42,7 @@ def interface_language(user) -> str:
     if not user.is_authenticated:
         return DEFAULT_LANGUAGE
     rows = (
-        type(user)
+        get_user_model()
         .objects.filter(pk=user.pk)
         .values_list("account_settings__language", "roles__agreement__language")
         .distinct()
