@@ -71,7 +71,9 @@ def parse_po(path: Path) -> list[Entry]:
             current.flags += [flag.strip() for flag in line[2:].split(",")]
         elif line.startswith("#"):
             current.comments.append(line)
-        elif match := re.match(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?) (\".*\")$", line):
+        elif match := re.match(
+            r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?) (\".*\")$", line
+        ):
             part = match.group(1) if not match.group(1).startswith("msgstr") else int(match[2] or 0)
             _append(current, part, json.loads(match.group(3)), new=True)
         else:
