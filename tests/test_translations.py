@@ -166,7 +166,7 @@ DJANGO_UI_STRINGS = [
     "case-sensitive.",
     "This account is inactive.",
     "Your old password was entered incorrectly. Please enter it again.",
-    "The two password fields didn’t match.",
+    "The two password fields didn’t match.",  # noqa: RUF001 - Django's msgid
     "Old password",
     "New password",
     "New password confirmation",
