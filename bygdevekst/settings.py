@@ -150,7 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, fetching what the interface's målform needs with the user.
+    "measures.backends.ModelBackendWithLanguage",
 ]
 # A whole town hall shares one IP address: lock out a username from one address, and the
 # address itself only at a far higher count across usernames (bygdevekst.lockout).

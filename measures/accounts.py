@@ -41,6 +41,11 @@ def interface_language(user) -> str:
     """
     if not user.is_authenticated:
         return DEFAULT_LANGUAGE
+    if hasattr(user, "chosen_language"):  # fetched with the user (measures/backends.py)
+        if user.chosen_language:
+            return user.chosen_language
+        first, last = user.first_agreement_language, user.last_agreement_language
+        return first if first and first == last else DEFAULT_LANGUAGE
     rows = (
         get_user_model()
         .objects.filter(pk=user.pk)

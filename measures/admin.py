@@ -2,7 +2,17 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules
-from .models import Agreement, Involvement, Measure, Organisation, Party, Role, Section, SubGoal
+from .models import (
+    AccountSettings,
+    Agreement,
+    Involvement,
+    Measure,
+    Organisation,
+    Party,
+    Role,
+    Section,
+    SubGoal,
+)
 
 
 class OperatorOnlyAdmin(admin.ModelAdmin):
@@ -129,3 +139,11 @@ class RoleAdmin(OperatorOnlyAdmin):
     list_filter = ["agreement", "kind"]
     search_fields = ["user__username", "organisation__name"]
     autocomplete_fields = ["organisation"]
+
+
+@admin.register(AccountSettings)
+class AccountSettingsAdmin(OperatorOnlyAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
