@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -43,7 +44,9 @@ def account_language(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form, status=400)
     form.save()
-    with translation.override(interface_language(request.user)):
+    # Said in the målform the user has just chosen: request.user still carries the one before.
+    fresh = get_user_model().objects.get(pk=request.user.pk)
+    with translation.override(interface_language(fresh)):
         messages.success(request, gettext("Målforma er lagra."))
     return redirect("measures:account")
 

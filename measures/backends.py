@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Max, Min, OuterRef, Subquery
 
@@ -16,7 +17,8 @@ class ModelBackendWithLanguage(ModelBackend):
 
     def get_user(self, user_id):
         roles = Role.objects.filter(user=OuterRef("pk")).values("user")
-        users = self.user_model._default_manager.annotate(
+        user_model = get_user_model()
+        users = user_model._default_manager.annotate(
             chosen_language=Subquery(
                 AccountSettings.objects.filter(user=OuterRef("pk")).values("language")[:1]
             ),
@@ -29,6 +31,6 @@ class ModelBackendWithLanguage(ModelBackend):
         )
         try:
             user = users.get(pk=user_id)
-        except self.user_model.DoesNotExist:
+        except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
