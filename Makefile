@@ -12,7 +12,7 @@ COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal --pytho
 	--generate-hashes --custom-compile-command "make lock"$(if $(UPGRADE), --upgrade)
 export DEBUG ?= true
 
-.PHONY: run test lint format bench lock clean
+.PHONY: run test lint format bench lock messages clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV)
@@ -64,6 +64,12 @@ lock: | $(PY)
 	$(PY) -m pip install --quiet uv==$(UV_VERSION)
 	$(COMPILE) --output-file requirements.txt
 	$(COMPILE) --extra dev --constraint requirements.txt --output-file requirements-dev.txt
+
+# After adding or changing a translatable string: update locale/nn and locale/nb, fill nn
+# (msgstr = msgid), compile. Then translate what is empty or fuzzy in locale/nb and run it again
+# (docs/translations.md).
+messages: $(VENV)/.dev
+	PYTHON=$(PY) scripts/make-messages
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

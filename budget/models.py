@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from measures.history import TrackedQuerySet
@@ -166,8 +167,8 @@ class Footnote(models.Model):
     """A footnote of one budget table, anchored to the cell that carries its marker."""
 
     class Table(models.TextChoices):
-        ALLOCATION = "allocation", "Fordeling av budsjett for heile avtaleperioden"
-        FINANCING = "financing", "Samla budsjett og finansiering for eitt år"
+        ALLOCATION = "allocation", _("Fordeling av budsjett for heile avtaleperioden")
+        FINANCING = "financing", _("Samla budsjett og finansiering for eitt år")
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="footnotes", verbose_name="avtale"

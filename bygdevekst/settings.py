@@ -102,10 +102,11 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the user's målform, or their agreements' (measures/language.py).
+    "measures.language.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bygdevekst.sessions.AbsoluteSessionLimitMiddleware",
@@ -149,7 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, fetching what the interface's målform needs with the user.
+    "measures.backends.ModelBackendWithLanguage",
 ]
 # A whole town hall shares one IP address: lock out a username from one address, and the
 # address itself only at a far higher count across usernames (bygdevekst.lockout).
@@ -168,7 +170,8 @@ LOGIN_REDIRECT_URL = "reporting:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "nn"
-LANGUAGES = [("nn", "Norsk nynorsk")]
+# Nynorsk is the source language (msgids); Bokmål is a translation (docs/translations.md).
+LANGUAGES = [("nn", "Norsk nynorsk"), ("nb", "Norsk bokmål")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules
 from .models import (
+    AccountSettings,
     Agreement,
     Invitation,
     Involvement,
@@ -184,3 +185,11 @@ class RoleEventAdmin(MadeByTheAppAdmin):
     list_display = ["at", "agreement", "__str__"]
     list_filter = ["agreement", "kind"]
     search_fields = ["person", "actor_name"]
+
+
+@admin.register(AccountSettings)
+class AccountSettingsAdmin(OperatorOnlyAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]

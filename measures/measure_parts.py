@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .history import TrackedQuerySet
@@ -16,8 +17,8 @@ class Involvement(models.Model):
     """An organisation leading or taking part in a measure."""
 
     class Role(models.TextChoices):
-        LEAD = "lead", "Hovudansvarleg"
-        PARTNER = "partner", "Samarbeidspart"
+        LEAD = "lead", _("Hovudansvarleg")
+        PARTNER = "partner", _("Samarbeidspart")
 
     measure = models.ForeignKey(
         "Measure", on_delete=models.CASCADE, related_name="involvements", verbose_name="tiltak"
@@ -52,11 +53,11 @@ class Section(Versioned):
     """A text section of a measure: one of the standard ones, or a free one with its heading."""
 
     class Kind(models.TextChoices):
-        CHALLENGE = "challenge", "Utfordring"
-        DESCRIPTION = "description", "Skildring av tiltaket"
-        FIRST_STEPS = "first_steps", "Første steg"
-        CONTRIBUTORS = "contributors", "Kven bidreg – og korleis?"
-        OTHER = "other", "Anna"
+        CHALLENGE = "challenge", _("Utfordring")
+        DESCRIPTION = "description", _("Skildring av tiltaket")
+        FIRST_STEPS = "first_steps", _("Første steg")
+        CONTRIBUTORS = "contributors", _("Kven bidreg – og korleis?")
+        OTHER = "other", _("Anna")
 
     measure = models.ForeignKey(
         "Measure", on_delete=models.CASCADE, related_name="sections", verbose_name="tiltak"

@@ -7,8 +7,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .accounts import AccountSettings  # noqa: F401 - Django finds the app's models here
 from .history import TrackedQuerySet
 from .invitations import Invitation  # noqa: F401 - Django finds the app's models here
 from .markdown import render_markdown
@@ -31,8 +34,8 @@ class Agreement(Versioned):
     class Language(models.TextChoices):
         """The agreement's målform: its report, workbook and e-mails are written in it."""
 
-        NYNORSK = "nn", "Nynorsk"
-        BOKMAL = "nb", "Bokmål"
+        NYNORSK = "nn", _("Nynorsk")
+        BOKMAL = "nb", _("Bokmål")
 
     slug = models.SlugField("nøkkel", max_length=80, unique=True)
     name = models.CharField("namn", max_length=200)
@@ -218,12 +221,12 @@ class Measure(Versioned):
     """A tiltak: numbered within its sub-goal, identified for good by its key."""
 
     class Priority(models.TextChoices):
-        NOW = "now", "Prioritert no"
-        LATER = "later", "Prioritert seinare i perioden"
+        NOW = "now", _("Prioritert no")
+        LATER = "later", _("Prioritert seinare i perioden")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Aktivt"
-        CLOSED = "closed", "Avslutta"
+        ACTIVE = "active", _("Aktivt")
+        CLOSED = "closed", _("Avslutta")
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="measures", verbose_name="avtale"
@@ -374,7 +377,7 @@ class Measure(Versioned):
     @property
     def timeframe(self) -> str:
         if self.at_next_revision:
-            return "Mogleg å følge opp ved neste rullering"
+            return gettext("Mogleg å følge opp ved neste rullering")
         if self.start_year == self.end_year:
             return str(self.start_year)
         return f"{self.start_year}–{self.end_year}"

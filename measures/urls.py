@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import editing, invitation_views, views
+from . import account_views, editing, invitation_views, views
 
 app_name = "measures"
 urlpatterns = [
+    path("konto/", account_views.account, name="account"),
+    path("konto/sprak/", account_views.account_language, name="account-language"),
     path("avtale/<slug:slug>/", views.agreement_detail, name="agreement-detail"),
     path("avtale/<slug:slug>/endre/", editing.agreement_edit, name="agreement-edit"),
     path("avtale/<slug:slug>/forehandsvis/", editing.markdown_preview, name="markdown-preview"),

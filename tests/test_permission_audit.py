@@ -132,6 +132,13 @@ POLICY = {
     "password_reset_complete": ("get", PUBLIC, lambda s, o: ([], {})),
     "admin:index": ("get", OPERATOR, lambda s, o: ([], {})),
     "reporting:home": ("get", ANY_USER, lambda s, o: ([], {})),
+    "measures:account": ("get", ANY_USER, lambda s, o: ([], {})),
+    # Each user changes only their own setting: every one who is logged in may.
+    "measures:account-language": (
+        "post",
+        expect(anonymous=LOGIN, **{r: 302 for r in ROLES if r != "anonymous"}),
+        lambda s, o: ([], {"language": "nb"}),
+    ),
     "measures:agreement-detail": ("get", READ, lambda s, o: ([S], {})),
     "measures:measure-detail": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),
     "measures:measure-history": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),

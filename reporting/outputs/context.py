@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import SimpleNamespace
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from budget.charts import MoneyCharts
 from budget.tables import Row, Table
@@ -97,15 +98,21 @@ class Report:
     approvals: list[Approval]
     state_source: str | None = None  # the funding source that is the state's co-financing
     timeline: Timeline | None = None  # the measures over the years, new ones marked
+    language: str = "nn"  # the agreement's målform, as the plan recorded it: the report's words
 
     @cached_property
     def money(self) -> MoneyCharts:
         """The allocation and financing tables as charts."""
-        return MoneyCharts.from_tables(self.allocation, self.financing, self.year)
+        with translation.override(self.language):
+            return MoneyCharts.from_tables(self.allocation, self.financing, self.year)
 
     @property
     def title(self) -> str:
-        return f"Handlingsplan {self.year} – {self.agreement_name}"
+        with translation.override(self.language):
+            return _("Handlingsplan %(year)s – %(agreement)s") % {
+                "year": self.year,
+                "agreement": self.agreement_name,
+            }
 
     @property
     def filename(self) -> str:
@@ -137,6 +144,11 @@ class Report:
             plan = revision.snapshot["plan"]
         else:
             plan = take_snapshot(revision.agreement)["plan"]
+        with translation.override(plan_language(plan)):
+            return cls._from_revision(revision, plan)
+
+    @classmethod
+    def _from_revision(cls, revision: Revision, plan: dict) -> Report:
         base = _base(revision.agreement, revision.year)
         process = PoliticalProcess.from_revision(revision)
         approvals = [a for row in process.rows for a in row.all]
@@ -144,7 +156,7 @@ class Report:
             dated_as, dated = _approval_date(revision, process)
         else:
             when = revision.submitted_at if revision.snapshot else None
-            dated_as, dated = "Utkast per", timezone.localdate(when or timezone.now())
+            dated_as, dated = _("Utkast per"), timezone.localdate(when or timezone.now())
         return cls._build(
             plan,
             revision.year,
@@ -164,8 +176,9 @@ class Report:
         plan = take_snapshot(agreement)["plan"]
         base = _base(agreement, year)
         revision = agreement.revisions.filter(year=year).first()
-        dated = ("Utkast per", timezone.localdate())
-        return cls._build(plan, year, "Utkast", True, dated, base, revision, None, [])
+        with translation.override(plan_language(plan)):
+            dated = (_("Utkast per"), timezone.localdate())
+            return cls._build(plan, year, _("Utkast"), True, dated, base, revision, None, [])
 
     @classmethod
     def from_plan(
@@ -176,7 +189,9 @@ class Report:
         No change list and no political process: scripts/bench_report.py renders plans larger
         than the seed this way.
         """
-        return cls._build(plan, year, status, False, ("Godkjend", dated), None, revision, None, [])
+        with translation.override(plan_language(plan)):
+            dated_as = (_("Godkjend"), dated)
+            return cls._build(plan, year, status, False, dated_as, None, revision, None, [])
 
     @classmethod
     def _build(
@@ -227,7 +242,13 @@ class Report:
                 (s["name"] for s in _budget_parts(plan)[2] if s.get("state_cofinancing")), None
             ),
             timeline=plan_timeline(plan, old),
+            language=plan_language(plan),
         )
+
+
+def plan_language(plan: dict) -> str:
+    """The målform the plan's agreement writes (a snapshot from before it was recorded: nn)."""
+    return plan["agreement"].get("language") or Agreement.Language.NYNORSK
 
 
 def _base(agreement: Agreement, year: int) -> Revision | None:
@@ -244,10 +265,10 @@ def _approval_date(revision: Revision, process: PoliticalProcess) -> tuple[str, 
     decisions = [row.final for row in process.approved_rows]
     kdd = [a.decided_on for a in decisions if a.body == Approval.Body.KDD]
     if kdd:
-        return "Godkjend av KDD", kdd[0]
+        return _("Godkjend av KDD"), kdd[0]
     if decisions:
-        return "Godkjend av partane", max(a.decided_on for a in decisions)
-    return "Godkjend", timezone.localdate(revision.approved_at or timezone.now())
+        return _("Godkjend av partane"), max(a.decided_on for a in decisions)
+    return _("Godkjend"), timezone.localdate(revision.approved_at or timezone.now())
 
 
 def _sub_goal(goal: dict, names: dict, texts: dict) -> ReportSubGoal:
@@ -331,9 +352,14 @@ def _allocation(plan: dict) -> Table:
         )
         for line in lines
     ]
-    name = f", {state['name']}" if state else ""
+    if state:
+        caption = _(
+            "Fordeling av budsjett for heile avtaleperioden (statleg medfinansiering, %(source)s)"
+        ) % {"source": state["name"]}
+    else:
+        caption = _("Fordeling av budsjett for heile avtaleperioden (statleg medfinansiering)")
     return Table(
-        f"Fordeling av budsjett for heile avtaleperioden (statleg medfinansiering{name})",
+        caption,
         years,
         years,
         rows,
@@ -352,7 +378,7 @@ def _financing(plan: dict, year: int) -> Table:
         for line in lines
     ]
     return Table(
-        f"Samla budsjett og finansiering for {year}",
+        _("Samla budsjett og finansiering for %(year)s") % {"year": year},
         [s["key"] for s in sources],
         [s["name"] for s in sources],
         rows,

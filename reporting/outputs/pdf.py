@@ -9,7 +9,7 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -50,7 +50,9 @@ def static_file(url: str) -> Path | None:
 
 
 def report_html(report: Report) -> str:
-    return render_to_string("reporting/report_pdf.html", {"report": report})
+    """The report's HTML, in the målform of its agreement whoever asks for it."""
+    with translation.override(report.language):
+        return render_to_string("reporting/report_pdf.html", {"report": report})
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from budget.money import as_kroner, as_kroner_change
 from measures.changelog import FieldChange, word_diff
 from measures.markdown import markdown_text, render_markdown
@@ -20,11 +23,11 @@ DIFF_CONTEXT = 12
 SUB_GOAL_TEXTS = {"main_goal", "introduction", "remark", "title"}
 
 SUB_GOAL_FIELDS = {
-    "title": "Tittel",
-    "main_goal": "Hovudmål",
-    "weight": "Vekting (%)",
-    "introduction": "Innleiing",
-    "remark": "Merknad",
+    "title": gettext_lazy("Tittel"),
+    "main_goal": gettext_lazy("Hovudmål"),
+    "weight": gettext_lazy("Vekting (%)"),
+    "introduction": gettext_lazy("Innleiing"),
+    "remark": gettext_lazy("Merknad"),
 }
 
 
@@ -171,7 +174,7 @@ def text_change(label: str, old: str, new: str) -> FieldChange:
     words removed and added marked, long unchanged stretches cut."""
     old_text, new_text = markdown_text(old), markdown_text(new)
     if old_text == new_text:
-        note = "Berre formateringa er endra."
+        note = _("Berre formateringa er endra.")
         return FieldChange(label, old_text, new_text, word_diff(note, note))
     return FieldChange(label, old_text, new_text, word_diff(old_text, new_text, DIFF_CONTEXT))
 
@@ -183,26 +186,26 @@ def _measure_changes(old: dict, new: dict, old_names: dict, new_names: dict) -> 
     before, after = unsaved_measure(old), unsaved_measure(new)
     pairs = [
         (
-            "Delmål",
+            _("Delmål"),
             f"{old['goal_number']}. {old['goal_title']}",
             f"{new['goal_number']}. {new['goal_title']}",
         ),
-        ("Nummer", str(old["number"]), str(new["number"])),
-        ("Tittel", old["title"], new["title"]),
-        ("Undertittel", old.get("tagline", ""), new.get("tagline", "")),
-        ("Tidsramme", before.timeframe, after.timeframe),
-        ("Prioritet", before.get_priority_display(), after.get_priority_display()),
-        ("Status", before.get_status_display(), after.get_status_display()),
-        ("Hovudansvarleg", people(old, "leads", old_names), people(new, "leads", new_names)),
+        (_("Nummer"), str(old["number"]), str(new["number"])),
+        (_("Tittel"), old["title"], new["title"]),
+        (_("Undertittel"), old.get("tagline", ""), new.get("tagline", "")),
+        (_("Tidsramme"), before.timeframe, after.timeframe),
+        (_("Prioritet"), before.get_priority_display(), after.get_priority_display()),
+        (_("Status"), before.get_status_display(), after.get_status_display()),
+        (_("Hovudansvarleg"), people(old, "leads", old_names), people(new, "leads", new_names)),
         (
-            "Samarbeidspartar",
+            _("Samarbeidspartar"),
             people(old, "partners", old_names),
             people(new, "partners", new_names),
         ),
     ]
     changes = [
-        text_change(label, a, b) if label in ("Tittel", "Undertittel") else FieldChange(label, a, b)
-        for label, a, b in pairs
+        text_change(label, a, b) if index in (2, 3) else FieldChange(label, a, b)
+        for index, (label, a, b) in enumerate(pairs)
         if a != b
     ]
     return changes + _section_changes(old.get("sections", []), new.get("sections", []))
@@ -214,7 +217,7 @@ def _section_changes(old: list[dict], new: list[dict]) -> list[FieldChange]:
     for name in [*after, *(n for n in before if n not in after)]:
         old_body, new_body = before.get(name, ""), after.get(name, "")
         if old_body != new_body:
-            changes.append(text_change(f"Tekst: {name}", old_body, new_body))
+            changes.append(text_change(_("Tekst: %(name)s") % {"name": name}, old_body, new_body))
     return changes
 
 
@@ -222,9 +225,9 @@ def _sections_by_name(sections: list[dict]) -> dict[str, str]:
     """Sections by the name a reader knows them by: the heading, or the standard kind's."""
     named: dict[str, str] = {}
     for index, section in enumerate(sections):
-        name = section_heading(section) or f"Avsnitt {index + 1}"
+        name = section_heading(section) or _("Avsnitt %(number)s") % {"number": index + 1}
         while name in named:
-            name = f"{name} (fleire)"
+            name = _("%(name)s (fleire)") % {"name": name}
         named[name] = section["body"]
     return named
 
@@ -236,13 +239,17 @@ def _sub_goal_changes(old: dict, new: dict) -> list[tuple[str, list[FieldChange]
         previous = before.get(goal["number"], {})
         changes = [
             (text_change if name in SUB_GOAL_TEXTS else FieldChange)(
-                label, str(previous.get(name, "")), str(goal.get(name, ""))
+                str(label), str(previous.get(name, "")), str(goal.get(name, ""))
             )
             for name, label in SUB_GOAL_FIELDS.items()
             if str(previous.get(name, "")) != str(goal.get(name, ""))
         ]
         if changes:
-            result.append((f"Delmål {goal['number']}: {goal['title']}", changes))
+            title = _("Delmål %(number)s: %(title)s") % {
+                "number": goal["number"],
+                "title": goal["title"],
+            }
+            result.append((title, changes))
     return result
 
 
@@ -252,7 +259,7 @@ def _budget_changes(old: dict, new: dict) -> list[AmountChange]:
     """
     before, after = _amounts(old), _amounts(new)
     lines, sources = _in_plan_order(old, new, "lines"), _in_plan_order(old, new, "sources")
-    for line, _, source in sorted(before.keys() | after.keys()):  # named nowhere: by key, last
+    for line, _year, source in sorted(before.keys() | after.keys()):  # named nowhere: by key, last
         lines.setdefault(line, line)
         sources.setdefault(source, source)
     years = sorted({year for _, year, _ in before.keys() | after.keys()}, key=int)
@@ -267,12 +274,15 @@ def _budget_changes(old: dict, new: dict) -> list[AmountChange]:
                     rows.append(AmountChange(label, was, now, title, year, name))
                     line_years += [year] if year not in line_years else []
         for year in line_years:
-            rows.append(_sum(f"Sum {title}, {year}", before, after, (line, title), year))
+            label = _("Sum %(line)s, %(year)s") % {"line": title, "year": year}
+            rows.append(_sum(label, before, after, (line, title), year))
         if line_years:
-            rows.append(_sum(f"Sum {title}, heile perioden", before, after, (line, title)))
+            label = _("Sum %(line)s, heile perioden") % {"line": title}
+            rows.append(_sum(label, before, after, (line, title)))
         changed_years += [year for year in line_years if year not in changed_years]
     for year in sorted(changed_years, key=int):
-        rows.append(_sum(f"Sum alle liner, {year}", before, after, ("", ""), year))
+        label = _("Sum alle liner, %(year)s") % {"year": year}
+        rows.append(_sum(label, before, after, ("", ""), year))
     return rows
 
 
@@ -285,7 +295,7 @@ def _sum(
     def total(cells: dict) -> int:
         return sum(
             kroner
-            for (cell_line, cell_year, _), kroner in cells.items()
+            for (cell_line, cell_year, _source), kroner in cells.items()
             if key in ("", cell_line) and year in ("", cell_year)
         )
 

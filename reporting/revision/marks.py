@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 
 from measures.models import Agreement, Measure
 from measures.overview import plan_stamp
@@ -29,17 +30,31 @@ MARKS_CACHE_SECONDS = 24 * 60 * 60
 
 @dataclass(frozen=True)
 class Mark:
-    """One mark: its kind ("new", "changed", "closed") for styling, and its words."""
+    """One mark: its kind ("new", "changed", "closed") for styling, and a closed one's date.
+
+    The words are found when shown, in the målform then active: marks are cached for every
+    reader, whichever målform each reads.
+    """
 
     kind: str
-    label: str
+    closed_on: datetime.date | str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "new":
+            return gettext("Ny")
+        if self.kind == "changed":
+            return gettext("Endra")
+        return closed_label(self.closed_on)
 
 
 def closed_label(closed_on: datetime.date | str | None) -> str:
     """ "Avslutta 01.03.2026" (a snapshot's ISO date or a date), or "Avslutta" without one."""
     if isinstance(closed_on, str):
         closed_on = datetime.date.fromisoformat(closed_on)
-    return f"Avslutta {closed_on:%d.%m.%Y}" if closed_on else "Avslutta"
+    if not closed_on:
+        return gettext("Avslutta")
+    return gettext("Avslutta %(date)s") % {"date": f"{closed_on:%d.%m.%Y}"}
 
 
 def marks_by_key(plan: dict, changes: ChangeList | None) -> dict[str, list[Mark]]:
@@ -50,10 +65,10 @@ def marks_by_key(plan: dict, changes: ChangeList | None) -> dict[str, list[Mark]
     for goal in plan.get("sub_goals", []):
         for measure in goal.get("measures", []):
             key = measure["key"]
-            found = [Mark("new", "Ny")] if key in new else []
-            found += [Mark("changed", "Endra")] if key in changed else []
+            found = [Mark("new")] if key in new else []
+            found += [Mark("changed")] if key in changed else []
             if measure.get("status") == "closed":
-                found.append(Mark("closed", closed_label(measure.get("closed_on"))))
+                found.append(Mark("closed", measure.get("closed_on")))
             marks[key] = found
     return marks
 

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from measures.models import Agreement, Organisation, year_validators
 
@@ -59,10 +60,10 @@ class Revision(models.Model):
     """The handlingsplan of one year (rullering), on its way from draft to KDD's approval."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Utkast"
-        SUBMITTED = "submitted", "Send til godkjenning"
-        APPROVED_BY_PARTIES = "approved_by_parties", "Godkjent av partane"
-        APPROVED = "approved", "Godkjent"
+        DRAFT = "draft", _("Utkast")
+        SUBMITTED = "submitted", _("Send til godkjenning")
+        APPROVED_BY_PARTIES = "approved_by_parties", _("Godkjent av partane")
+        APPROVED = "approved", _("Godkjent")
 
     # PROTECT: an agreement with revisions cannot be deleted, so approved ones cannot vanish.
     agreement = models.ForeignKey(
@@ -231,10 +232,10 @@ class Approval(RevisionPart):
     """
 
     class Body(models.TextChoices):
-        FORMANNSKAP = "formannskap", "Formannskap"
-        KOMMUNESTYRE = "kommunestyre", "Kommunestyre"
-        FYLKESTING = "fylkesting", "Fylkesting"
-        KDD = "kdd", "Kommunal- og distriktsdepartementet"
+        FORMANNSKAP = "formannskap", _("Formannskap")
+        KOMMUNESTYRE = "kommunestyre", _("Kommunestyre")
+        FYLKESTING = "fylkesting", _("Fylkesting")
+        KDD = "kdd", _("Kommunal- og distriktsdepartementet")
 
         @classmethod
         def treating(cls, kind: str) -> list[Approval.Body]:
@@ -257,9 +258,9 @@ class Approval(RevisionPart):
             return bodies[-1] if bodies else None
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Ikkje registrert"
-        APPROVED = "approved", "Godkjent"
-        REJECTED = "rejected", "Ikkje godkjent"
+        PENDING = "pending", _("Ikkje registrert")
+        APPROVED = "approved", _("Godkjent")
+        REJECTED = "rejected", _("Ikkje godkjent")
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="approvals")
     round = models.ForeignKey(
@@ -357,8 +358,8 @@ class MeasureNote(RevisionPart):
     """The editor's text for a measure in the change list: why it changed, or what it achieved."""
 
     class Kind(models.TextChoices):
-        REASON = "reason", "Grunngjeving for endringa"
-        ASSESSMENT = "assessment", "Vurdering av kva tiltaket har bidrege til"
+        REASON = "reason", _("Grunngjeving for endringa")
+        ASSESSMENT = "assessment", _("Vurdering av kva tiltaket har bidrege til")
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="notes")
     # By key, not foreign key: a closed measure may since have left the living plan.
@@ -384,10 +385,10 @@ class MeasureProgress(RevisionPart):
     """How far a measure came in the revision year."""
 
     class State(models.TextChoices):
-        NOT_STARTED = "not_started", "Ikkje starta"
-        IN_PROGRESS = "in_progress", "I gang"
-        DELAYED = "delayed", "Forseinka"
-        COMPLETED = "completed", "Fullført"
+        NOT_STARTED = "not_started", _("Ikkje starta")
+        IN_PROGRESS = "in_progress", _("I gang")
+        DELAYED = "delayed", _("Forseinka")
+        COMPLETED = "completed", _("Fullført")
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="progress")
     measure_key = models.SlugField("tiltak", max_length=80)
@@ -412,11 +413,11 @@ class RevisionEvent(RevisionPart):
     """A step of the revision: submitted (with its snapshot), sent back (with a comment), ..."""
 
     class Kind(models.TextChoices):
-        STARTED = "started", "Starta"
-        SUBMITTED = "submitted", "Send til godkjenning"
-        SENT_BACK = "sent_back", "Send tilbake av KDD"
-        APPROVED = "approved", "Godkjend av KDD"
-        NOT_REACHED = "not_reached", "E-post kunne ikkje sendast"
+        STARTED = "started", _("Starta")
+        SUBMITTED = "submitted", _("Send til godkjenning")
+        SENT_BACK = "sent_back", _("Send tilbake av KDD")
+        APPROVED = "approved", _("Godkjend av KDD")
+        NOT_REACHED = "not_reached", _("E-post kunne ikkje sendast")
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("hending", max_length=20, choices=Kind.choices)

@@ -15,7 +15,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from budget.tables import Check
 from measures.models import Agreement, Organisation, Role
@@ -110,7 +111,7 @@ def required_notes(changes: ChangeList) -> list[tuple[str, str, str]]:
 def missing_notes(revision: Revision, changes: ChangeList) -> list[str]:
     """Labels of the measures whose reason or assessment is still missing."""
     written = {n.measure_key for n in revision.notes.all() if n.text.strip()}
-    return [label for key, label, _ in required_notes(changes) if key not in written]
+    return [label for key, label, _kind in required_notes(changes) if key not in written]
 
 
 @transaction.atomic
@@ -229,13 +230,17 @@ def _notify_approvers(revision: Revision, site_url: str) -> list[str]:
         link = site_url + reverse(
             "reporting:revision", args=[revision.agreement.slug, revision.year]
         )
-        _mail_after_commit(
-            revision,
-            f"Handlingsplan {revision.year} for {revision.agreement.name} er klar til handsaming",
-            f"Handlingsplan {revision.year} er send til politisk handsaming.\n\n"
-            f"Les han og registrer vedtaket for kommunen din her:\n{link}\n",
-            recipients,
-        )
+        words = {"year": revision.year, "agreement": revision.agreement.name, "link": link}
+        with translation.override(revision.agreement.language):  # the agreement's målform
+            subject = _("Handlingsplan %(year)s for %(agreement)s er klar til handsaming") % words
+            body = (
+                _(
+                    "Handlingsplan %(year)s er send til politisk handsaming.\n\n"
+                    "Les han og registrer vedtaket for kommunen din her:\n%(link)s\n"
+                )
+                % words
+            )
+        _mail_after_commit(revision, subject, body, recipients)
     return recipients
 
 
@@ -359,7 +364,7 @@ def late_parties(revision: Revision, today: datetime.date | None = None) -> list
     ):
         return []
     decisions = revision.final_decisions()
-    orgs = {org.pk: org for org, _ in revision.deciding_parties()}
+    orgs = {org.pk: org for org, _bodies in revision.deciding_parties()}
     return [
         orgs[pk]
         for pk, a in decisions.items()
@@ -383,13 +388,22 @@ def send_reminders(today: datetime.date | None = None, site_url: str = "") -> li
             link = site_url + reverse(
                 "reporting:revision", args=[revision.agreement.slug, revision.year]
             )
-            _mail_after_commit(
-                revision,
-                f"Påminning: vedtak om handlingsplan {revision.year} manglar",
-                f"Fristen for å registrere vedtaket til {organisation} om handlingsplan "
-                f"{revision.year} var {revision.due_on:%d.%m.%Y}.\n\nRegistrer det her:\n{link}\n",
-                emails,
-            )
+            words = {
+                "year": revision.year,
+                "organisation": organisation,
+                "due": f"{revision.due_on:%d.%m.%Y}",
+                "link": link,
+            }
+            with translation.override(revision.agreement.language):  # the agreement's målform
+                subject = _("Påminning: vedtak om handlingsplan %(year)s manglar") % words
+                body = (
+                    _(
+                        "Fristen for å registrere vedtaket til %(organisation)s om handlingsplan "
+                        "%(year)s var %(due)s.\n\nRegistrer det her:\n%(link)s\n"
+                    )
+                    % words
+                )
+            _mail_after_commit(revision, subject, body, emails)
             sent += emails
     return sent
 

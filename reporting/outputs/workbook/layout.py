@@ -11,10 +11,15 @@ Rows and columns count from 1, as a person reading the sheet does.
 
 from __future__ import annotations
 
-MEASURES_SHEET = "Tiltak"
-CHANGES_SHEET = "Endringar"
+from django.utils.translation import gettext_lazy as _
+
+# Sheet names are in the workbook's målform. The two sheets that are uploaded back are named
+# alike in Nynorsk and Bokmål ("Budsjett", "Finansiering 2026"), so the reader finds them by
+# these untranslated names whatever the agreement writes.
+MEASURES_SHEET = _("Tiltak")
+CHANGES_SHEET = _("Endringar")
 BUDGET_SHEET = "Budsjett"
-APPROVALS_SHEET = "Godkjenningar"
+APPROVALS_SHEET = _("Godkjenningar")
 TITLE_ROWS = 4  # title, what the sheet shows, status and unit, a blank row
 HEADER_ROW = TITLE_ROWS + 1
 FIRST_ROW = HEADER_ROW + 1

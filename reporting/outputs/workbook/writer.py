@@ -15,6 +15,8 @@ import datetime
 import textwrap
 from io import BytesIO
 
+from django.utils import translation
+from django.utils.translation import gettext as _
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
@@ -41,6 +43,8 @@ A4 = 9
 LINE_POINTS = 15  # the height of one line of 11-point text
 # A changed text longer than this is named, not quoted: the report shows it in full.
 QUOTED_CHANGE = 80
+# The change kind of a closed measure, before it is worded with its date.
+CLOSED = object()
 
 
 class Formats:
@@ -74,15 +78,20 @@ class Formats:
 
 
 def report_workbook(report: Report) -> bytes:
-    """The workbook for one agreement and year, as .xlsx bytes."""
+    """The workbook for one agreement and year, as .xlsx bytes, in the agreement's målform."""
+    with translation.override(report.language):
+        return _workbook(report)
+
+
+def _workbook(report: Report) -> bytes:
     buffer = BytesIO()
     # Text is always written as text: "=..." typed by a user never becomes a formula or link.
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     with Workbook(buffer, options) as workbook:
         workbook.set_properties({"title": report.title, "author": "Bygdevekst"})
         formats = Formats(workbook)
-        _measures_sheet(workbook.add_worksheet(MEASURES_SHEET), formats, report)
-        _changes_sheet(workbook.add_worksheet(CHANGES_SHEET), formats, report)
+        _measures_sheet(workbook.add_worksheet(str(MEASURES_SHEET)), formats, report)
+        _changes_sheet(workbook.add_worksheet(str(CHANGES_SHEET)), formats, report)
         _table_sheet(workbook.add_worksheet(BUDGET_SHEET), formats, report, report.allocation, None)
         _table_sheet(
             workbook.add_worksheet(financing_sheet_name(report.year)),
@@ -91,7 +100,7 @@ def report_workbook(report: Report) -> bytes:
             report.financing,
             report.state_source,
         )
-        _approvals_sheet(workbook.add_worksheet(APPROVALS_SHEET), formats, report)
+        _approvals_sheet(workbook.add_worksheet(str(APPROVALS_SHEET)), formats, report)
     return buffer.getvalue()
 
 
@@ -123,7 +132,8 @@ def _start(
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     name = sheet.get_name().replace("&", "&&")
     title = report.title.replace("&", "&&")
-    sheet.set_footer(f"&L{title} – {name}&RSide &P av &N")
+    page = _("Side %(page)s av %(pages)s") % {"page": "&P", "pages": "&N"}
+    sheet.set_footer(f"&L{title} – {name}&R{page}")
 
 
 def _write_row(
@@ -166,17 +176,17 @@ def _height(texts: list[tuple[str, float]]) -> float:
 
 def _measures_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
     headers = [
-        "Nr.",
-        "Tiltak",
-        "Delmål",
-        "Hovudansvarleg",
-        "Samarbeidspartar",
-        "Tidsramme",
-        "Prioritet",
-        "Status",
+        _("Nr."),
+        _("Tiltak"),
+        _("Delmål"),
+        _("Hovudansvarleg"),
+        _("Samarbeidspartar"),
+        _("Tidsramme"),
+        _("Prioritet"),
+        _("Status"),
     ]
     widths = [6, 40, 28, 28, 36, 13, 15, 13]
-    _start(sheet, formats, report, "Tiltak i handlingsplanen", headers, widths)
+    _start(sheet, formats, report, _("Tiltak i handlingsplanen"), headers, widths)
     row = FIRST_ROW - 1
     for goal in report.sub_goals:
         for measure in goal.measures:
@@ -197,22 +207,22 @@ def _measures_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
 def _changes_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
     """Every measure: what changed since the last approved plan, why, and its yearly status."""
     headers = [
-        "Nr.",
-        "Tiltak",
-        "Endring",
-        "Kva er endra",
-        "Grunngjeving eller vurdering",
-        f"Status {report.year}",
-        "Framdrift",
+        _("Nr."),
+        _("Tiltak"),
+        _("Endring"),
+        _("Kva er endra"),
+        _("Grunngjeving eller vurdering"),
+        _("Status %(year)s") % {"year": report.year},
+        _("Framdrift"),
     ]
     widths = [6, 32, 14, 40, 45, 13, 35]
     if report.base_year is None:
-        subject = "Første handlingsplan i avtaleperioden: ingen endringar å gjere greie for"
+        subject = _("Første handlingsplan i avtaleperioden: ingen endringar å gjere greie for")
     else:
-        subject = (
-            f"Endringar sidan handlingsplan {report.base_year}, med grunngjevingar og "
-            f"vurderingar slik dei er skrivne, og status {report.year} for kvart tiltak"
-        )
+        subject = _(
+            "Endringar sidan handlingsplan %(base)s, med grunngjevingar og vurderingar slik dei "
+            "er skrivne, og status %(year)s for kvart tiltak"
+        ) % {"base": report.base_year, "year": report.year}
     _start(sheet, formats, report, subject, headers, widths)
     row = FIRST_ROW - 1
     for values in _measure_changes(report):
@@ -226,7 +236,7 @@ def _changes_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
         for change in fields
     ]
     budget = [["", c.label, "", f"{c.old_kroner} → {c.new_kroner}"] for c in report.changes.budget]
-    for heading, rows in (("Endringar i delmåla", goals), ("Endringar i budsjettet", budget)):
+    for heading, rows in ((_("Endringar i delmåla"), goals), (_("Endringar i budsjettet"), budget)):
         if rows:
             sheet.write_string(row + 1, 1, heading, formats.subject)
             row += 2
@@ -240,17 +250,17 @@ def _measure_changes(report: Report) -> list[list]:
     if report.base_year is None:  # the first plan: nothing to compare with
         return [_measure_change(report, m, ("", "")) for m in report.measures()]
     changes = report.changes
-    marks = {m.key: ("Ny", "") for m in changes.new}
+    marks = {m.key: (_("Ny"), "") for m in changes.new}
     marks |= {
-        m.key: ("Endra", "\n".join(_described(c) for c in m.changes)) for m in changes.changed
+        m.key: (_("Endra"), "\n".join(_described(c) for c in m.changes)) for m in changes.changed
     }
-    marks |= {m.key: ("Avslutta", "") for m in changes.closed}
+    marks |= {m.key: (CLOSED, "") for m in changes.closed}
     rows = [_measure_change(report, m, marks.get(m.key, ("", ""))) for m in report.measures()]
     for gone in changes.closed:
         if gone.removed:
             note = report.notes.get(gone.key)
             rows.append(
-                [gone.code, gone.title, "Avslutta", "Teke ut av planen", note and note.text]
+                [gone.code, gone.title, _("Avslutta"), _("Teke ut av planen"), note and note.text]
             )
     return rows
 
@@ -258,8 +268,8 @@ def _measure_changes(report: Report) -> list[list]:
 def _measure_change(report: Report, measure: ReportMeasure, mark: tuple[str, str]) -> list:
     """The measure's change, the reason or assessment as written, and its yearly status."""
     kind, what = mark
-    if kind == "Avslutta" and measure.closed_on:
-        kind = measure.closed_label
+    if kind is CLOSED:
+        kind = measure.closed_label  # "Avslutta 01.03.2026", or "Avslutta" without a date
     note = report.notes.get(measure.key) if kind else None
     progress = measure.progress
     return [
@@ -276,7 +286,7 @@ def _measure_change(report: Report, measure: ReportMeasure, mark: tuple[str, str
 def _described(change: FieldChange) -> str:
     """A changed field as "label: old → new"; a long text is only named as changed."""
     if max(len(change.old), len(change.new)) > QUOTED_CHANGE or "\n" in change.old + change.new:
-        return f"{change.label}: endra (sjå rapporten)"
+        return _("%(label)s: endra (sjå rapporten)") % {"label": change.label}
     return f"{change.label}: {change.old or '–'} → {change.new or '–'}"
 
 
@@ -285,11 +295,11 @@ def _table_sheet(
 ) -> None:
     """Nr., title, total, one column per year or source; a SUM row; footnotes below."""
     labels = [int(label) if label.isdigit() else label for label in table.column_labels]
-    headers = ["Nr.", "Delmål", "Totalbudsjett", *labels]
+    headers = [_("Nr."), _("Delmål"), _("Totalbudsjett"), *labels]
     widths = [6, 45, 16, *[16] * len(labels)]
-    unit = "Alle beløp i kr."
+    unit = _("Alle beløp i kr.")
     if state:
-        unit = f"Statleg medfinansiering: {state}. {unit}"
+        unit = _("Statleg medfinansiering: %(source)s.") % {"source": state} + f" {unit}"
     _start(sheet, formats, report, table.caption, headers, widths, unit)
     for row, line in enumerate(table.rows, start=FIRST_ROW - 1):
         sheet.write_number(row, 0, line.number, formats.text)
@@ -322,7 +332,7 @@ def _line_amounts(sheet: Worksheet, formats: Formats, row: int, line: Row) -> No
 def _sum_row(sheet: Worksheet, formats: Formats, row: int, table: Table) -> None:
     """SUM: each column's formula down the lines, with its value (zeros without lines)."""
     sheet.write_blank(row, 0, None, formats.bold_text)
-    sheet.write_string(row, 1, "SUM", formats.bold_text)
+    sheet.write_string(row, 1, _("SUM"), formats.bold_text)
     values = [table.total, *table.sum_row.cells]
     keys = ["total", *table.column_keys]
     for column, (value, key) in enumerate(zip(values, keys, strict=True), start=2):
@@ -336,9 +346,16 @@ def _sum_row(sheet: Worksheet, formats: Formats, row: int, table: Table) -> None
 
 
 def _approvals_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
-    headers = ["Samarbeidspart", "Organ", "Planlagt møte", "Vedtak", "Vedteke", "Saksnummer"]
+    headers = [
+        _("Samarbeidspart"),
+        _("Organ"),
+        _("Planlagt møte"),
+        _("Vedtak"),
+        _("Vedteke"),
+        _("Saksnummer"),
+    ]
     widths = [36, 30, 14, 18, 14, 16]
-    _start(sheet, formats, report, "Politisk handsaming", headers, widths)
+    _start(sheet, formats, report, _("Politisk handsaming"), headers, widths)
     for row, approval in enumerate(report.approvals, start=FIRST_ROW - 1):
         values = [
             approval.organisation.name,

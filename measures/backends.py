@@ -1,0 +1,36 @@
+"""Django's login backend, with what the interface's målform needs fetched with the user."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Max, Min, OuterRef, Subquery
+
+from .accounts import AccountSettings
+from .roles import Role
+
+
+class ModelBackendWithLanguage(ModelBackend):
+    """ModelBackend whose user of each request carries their chosen målform and the range of
+    their agreements' målformer, in the query that fetches the user anyway (no page pays a
+    query more for its language: measures/language.py reads them)."""
+
+    def get_user(self, user_id):
+        roles = Role.objects.filter(user=OuterRef("pk")).values("user")
+        user_model = get_user_model()
+        users = user_model._default_manager.annotate(
+            chosen_language=Subquery(
+                AccountSettings.objects.filter(user=OuterRef("pk")).values("language")[:1]
+            ),
+            first_agreement_language=Subquery(
+                roles.annotate(found=Min("agreement__language")).values("found")
+            ),
+            last_agreement_language=Subquery(
+                roles.annotate(found=Max("agreement__language")).values("found")
+            ),
+        )
+        try:
+            user = users.get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
