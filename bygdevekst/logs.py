@@ -42,6 +42,18 @@ def audit(event: str, request=None, **fields) -> None:
     audit_log.info(event, extra={"event": event, **fields})
 
 
+# Views whose address carries a secret (an invitation or a password-reset token): their line
+# shows the route, so a log reader cannot use the link.
+SECRET_ADDRESSES = {"measures:invitation", "password_reset_confirm"}
+
+
+def _logged_path(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in SECRET_ADDRESSES:
+        return "/" + match.route
+    return request.path
+
+
 class RequestLogMiddleware:
     """One line per request: method, path, status, user and time taken."""
 
@@ -56,7 +68,7 @@ class RequestLogMiddleware:
             "request",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": _logged_path(request),
                 "status": response.status_code,
                 "user": user.username if user is not None and user.is_authenticated else None,
                 "ms": round((time.perf_counter() - started) * 1000, 1),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from bygdevekst.logs import JsonFormatter
+from measures.invitations import invite
 from measures.models import Agreement, Measure, Organisation, Role
 from reporting.models import Revision
 from reporting.outputs.context import Report
@@ -267,3 +268,14 @@ def pdf_text(revision: Revision) -> str:
     """The report's text as a reader of the PDF gets it."""
     reader = PdfReader(BytesIO(render_report(Report.from_revision(revision))))
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_a_secret_link_is_logged_by_its_route_not_its_token(client, seed, owner, caplog):
+    token = invite(
+        agreement=seed, email="kari@example.no", kind="partner", organisation=None, by=owner
+    )
+    caplog.set_level(logging.INFO)
+    assert client.get(reverse("measures:invitation", args=[token])).status_code == 200
+    lines = "".join(JsonFormatter().format(r) for r in caplog.records)
+    assert token not in lines
+    assert "/invitasjon/<str:token>/" in lines
