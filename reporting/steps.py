@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bygdevekst.logs import audit
@@ -133,12 +132,11 @@ def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     # Whom the e-mail reached, and whom not, the revision page says with links to fix it.
     messages.success(
         request,
-        ngettext(
-            "Handlingsplan %(year)s er send til godkjenning. %(count)d godkjennar får e-post.",
-            "Handlingsplan %(year)s er send til godkjenning. %(count)d godkjennarar får e-post.",
-            len(sent),
+        _(
+            "Handlingsplan %(year)s er send til godkjenning. Kven som fekk e-post om det, står "
+            "under «Status for partane»."
         )
-        % {"year": year, "count": len(sent)},
+        % {"year": year},
     )
     return redirect(revision)
 
