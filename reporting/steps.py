@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -153,7 +154,7 @@ def _not_under_treatment(revision: Revision) -> str:
         return _(
             "KDD sende handlingsplan %(year)s tilbake til prosjektleiaren %(date)s. Vedtak kan "
             "registrerast att når prosjektleiaren har sendt han til godkjenning på nytt."
-        ) % {"year": year, "date": date_format(sent_back[0].closed_at, "SHORT_DATE_FORMAT")}
+        ) % {"year": year, "date": date_format(timezone.localtime(sent_back[0].closed_at), "SHORT_DATE_FORMAT")}
     return _(
         "Handlingsplan %(year)s er eit utkast og ikkje send til godkjenning enno. Vedtak kan "
         "registrerast når prosjektleiaren har sendt han."
