@@ -154,7 +154,10 @@ def _not_under_treatment(revision: Revision) -> str:
         return _(
             "KDD sende handlingsplan %(year)s tilbake til prosjektleiaren %(date)s. Vedtak kan "
             "registrerast att når prosjektleiaren har sendt han til godkjenning på nytt."
-        ) % {"year": year, "date": date_format(timezone.localtime(sent_back[0].closed_at), "SHORT_DATE_FORMAT")}
+        ) % {
+            "year": year,
+            "date": date_format(timezone.localtime(sent_back[0].closed_at), "SHORT_DATE_FORMAT"),
+        }
     return _(
         "Handlingsplan %(year)s er eit utkast og ikkje send til godkjenning enno. Vedtak kan "
         "registrerast når prosjektleiaren har sendt han."
