@@ -34,6 +34,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+class RefusalsOnOneLine(logging.Filter):
+    """A refused request (400, 403, 404) is a rule at work, not a fault: one line with the
+    reason, without the traceback Django attaches to it. Server errors keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if status is not None and 400 <= status < 500 and record.exc_info:
+            reason = record.exc_info[1]
+            message = record.getMessage()
+            if reason is not None and str(reason):
+                message = f"{message} ({type(reason).__name__}: {reason})"
+            record.msg, record.args = message, ()
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def audit(event: str, request=None, **fields) -> None:
     """Record something a person did that an operator may need to trace later."""
     user = getattr(request, "user", None)

@@ -259,6 +259,7 @@ LOGGING = {
         "json": {"()": "bygdevekst.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"refusals": {"()": "bygdevekst.logs.RefusalsOnOneLine"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -275,5 +276,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # runserver prints its own request lines; ours are in bygdevekst.requests.
         "django.server": {"level": "WARNING"},
+        # A refused request (403, 404, 400) is one line with its reason, not a traceback.
+        "django.request": {"filters": ["refusals"]},
+        "django.security": {"filters": ["refusals"]},
     },
 }

@@ -188,9 +188,22 @@ class SeenVersionForm(forms.Form):
 
 
 class CloseMeasureForm(StyledForm, SeenVersionForm):
+    """The date a measure closed: within the agreement period, not in the future."""
+
     closed_on = forms.DateField(
-        label="Avslutta dato", widget=forms.DateInput(attrs={"type": "date"})
+        label="Avslutta dato",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Skriv datoen tiltaket vart avslutta."},
     )
+
+    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+
+    def clean_closed_on(self):
+        on = self.cleaned_data["closed_on"]
+        self.measure.check_closing_date(on)
+        return on
 
 
 class SectionForm(VersionedForm, forms.ModelForm):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -359,6 +363,27 @@ class Measure(Versioned):
         if not errors and self.start_year > self.end_year:
             errors["end_year"] = "Sluttåret kan ikkje vere før startåret."
         return errors
+
+    def check_closing_date(self, on: datetime.date) -> None:
+        """A measure closes within its agreement's period, and not later than today."""
+        agreement = self.agreement
+        first = datetime.date(agreement.first_year, 1, 1)
+        last = datetime.date(agreement.last_year, 12, 31)
+        today = timezone.localdate()
+        if not first <= on <= last:
+            raise ValidationError(
+                _("Datoen må vere i avtaleperioden %(period)s (%(first)s–%(last)s).")
+                % {
+                    "period": agreement.period,
+                    "first": date_format(first, "SHORT_DATE_FORMAT"),
+                    "last": date_format(last, "SHORT_DATE_FORMAT"),
+                }
+            )
+        if on > today:
+            raise ValidationError(
+                _("Eit tiltak kan ikkje avsluttast fram i tid. I dag er %(today)s.")
+                % {"today": date_format(today, "SHORT_DATE_FORMAT")}
+            )
 
     def close(self, on, *, version: int) -> None:
         """Mark the measure closed on the given date (its history keeps what it was), if it is

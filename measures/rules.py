@@ -156,5 +156,11 @@ def get_agreement_for_editor(request: HttpRequest, slug: str) -> Agreement:
     """The agreement, if the user may edit it: unknown is 404, read-only is 403."""
     agreement = get_agreement_for_user(request, slug)
     if not can_edit(request.user, agreement):
-        raise PermissionDenied("Du kan lese denne avtala, men ikkje endre ho.")
+        raise PermissionDenied(
+            gettext(
+                "Du kan lese %(agreement)s, men berre prosjektleiaren for avtala kan endre ho; "
+                "rolla di gir ikkje det."
+            )
+            % {"agreement": agreement}
+        )
     return agreement

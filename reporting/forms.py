@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from budget.models import MAX_KRONER
 from measures.forms import StyledForm
@@ -27,6 +30,18 @@ class StartRevisionForm(StyledForm, forms.Form):
 
 
 class DueDateForm(StyledForm, forms.ModelForm):
+    """The deadline for the parties' decisions: today or later."""
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        today = timezone.localdate()
+        if due_on is not None and due_on < today:
+            raise forms.ValidationError(
+                _("Fristen kan ikkje vere før i dag (%(today)s).")
+                % {"today": date_format(today, "SHORT_DATE_FORMAT")}
+            )
+        return due_on
+
     class Meta:
         model = Revision
         fields = ["due_on"]
@@ -52,6 +67,8 @@ class NotesForm(StyledForm, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=notes[key].text if key in notes else "",
             )
+            # Not required to save the draft, but to submit it: said so beside the label.
+            self.fields[name].needed_for_submission = True
             self.note_rows.append((key, kind, name))
         for measure in active:
             key = measure["key"]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import steps, views
 from .setup import views as setup
 
 app_name = "reporting"
@@ -10,12 +10,12 @@ revision_patterns = [
     path("<slug:slug>/<int:year>/", views.revision_detail, name="revision"),
     path("<slug:slug>/<int:year>/tekstar/", views.revision_notes, name="revision-notes"),
     path("<slug:slug>/<int:year>/frist/", views.revision_due, name="revision-due"),
-    path("<slug:slug>/<int:year>/send/", views.revision_submit, name="revision-submit"),
-    path("<slug:slug>/<int:year>/godkjenn/", views.revision_approve, name="revision-approve"),
+    path("<slug:slug>/<int:year>/send/", steps.revision_submit, name="revision-submit"),
+    path("<slug:slug>/<int:year>/godkjenn/", steps.revision_approve, name="revision-approve"),
     path(
-        "<slug:slug>/<int:year>/send-tilbake/", views.revision_send_back, name="revision-send-back"
+        "<slug:slug>/<int:year>/send-tilbake/", steps.revision_send_back, name="revision-send-back"
     ),
-    path("<slug:slug>/<int:year>/vedtak/<slug:org_key>/", views.decision_edit, name="decision"),
+    path("<slug:slug>/<int:year>/vedtak/<slug:org_key>/", steps.decision_edit, name="decision"),
     path("<slug:slug>/<int:year>/handlingsplan.pdf", views.revision_report, name="report-pdf"),
     path("<slug:slug>/<int:year>/handlingsplan.xlsx", views.revision_workbook, name="report-xlsx"),
 ]

@@ -5,7 +5,6 @@ Also the report's downloads, and the edited workbook uploaded back into the budg
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,10 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from budget.models import Amount, BudgetLine, FundingSource
 from bygdevekst.logs import audit
-from measures.models import Organisation
 from measures.rules import (
-    acts_for_ministry,
-    approves_for,
     edits_any,
     get_agreement_for_editor,
     get_agreement_for_user,
@@ -29,7 +25,6 @@ from measures.rules import (
 
 from .forms import (
     ApplyUploadForm,
-    DecisionForm,
     DueDateForm,
     NotesForm,
     SendBackForm,
@@ -38,7 +33,7 @@ from .forms import (
     WorkbookUploadForm,
 )
 from .front import FrontPage
-from .models import Approval, ImmutableRevisionError, Revision
+from .models import ImmutableRevisionError, Revision
 from .outputs.context import Report
 from .outputs.pdf import revision_pdf
 from .outputs.workbook.reader import (
@@ -50,6 +45,7 @@ from .outputs.workbook.reader import (
 from .outputs.workbook.writer import report_workbook
 from .revision import workflow
 from .revision.process import PoliticalProcess
+from .revision.recipients import reach_of
 from .revision.review import budget_checks, failed, unedited_texts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,6 +116,13 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """One revision: status, parties' decisions, change list with texts, yearly status."""
     agreement = get_agreement_for_user(request, slug)
     revision = _revision(agreement, year)
+    context = _detail_context(request, agreement, revision, DueDateForm(instance=revision))
+    return render(request, "reporting/revision_detail.html", context)
+
+
+def _detail_context(request: HttpRequest, agreement, revision: Revision, due_form) -> dict:
+    """What the revision page shows; `due_form` with its errors when a deadline was refused."""
+    year = revision.year
     plan = workflow.plan_of(revision)
     changes = workflow.change_list(revision, plan)
     progress = {p.measure_key: p for p in revision.progress.all()}
@@ -147,18 +150,20 @@ def revision_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "all_approved": revision.approved_by_every_party(),
         "events": events,
         "unreached": _unreached_since_submitted(revision, events),
+        # Approvers without an e-mail address, and parties without an approver, for the editor.
+        "reach": reach_of(revision) if may.edit and not revision.is_approved else None,
         "base": base,
         "checks": checks,
         "budget_review": {"checks": checks},  # as budget/_checks.html reads them
         "failed_checks": failing,
         "submit_form": SubmitForm(initial={"accepted": [c.label for c in failing]}),
         "unedited": unedited_texts(revision, base) if revision.is_draft else [],
-        "due_form": DueDateForm(instance=revision),
+        "due_form": due_form,
         "send_back_form": SendBackForm(),
         "may": may,
         "section": "process",
     }
-    return render(request, "reporting/revision_detail.html", context)
+    return context
 
 
 def _earlier_rounds(revision: Revision) -> list[tuple]:
@@ -209,12 +214,13 @@ def revision_notes(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @require_POST
 def revision_due(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The deadline for decisions; a refused date is said beside the field, nothing saved."""
     agreement = get_agreement_for_editor(request, slug)
     revision = _revision(agreement, year)
     form = DueDateForm(request.POST, instance=revision)
-    if revision.is_approved or not form.is_valid():
-        messages.error(request, "Fristen kunne ikkje lagrast.")
-        return redirect(revision)
+    if not form.is_valid():
+        context = _detail_context(request, agreement, revision, form)
+        return render(request, "reporting/revision_detail.html", context)
     try:
         # Only the date is written, under the revision's lock: never a status read earlier.
         workflow.set_due_date(revision=revision, due_on=form.cleaned_data["due_on"])
@@ -222,121 +228,6 @@ def revision_due(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect(revision)
     messages.success(request, "Fristen for vedtak er lagra.")
-    return redirect(revision)
-
-
-@require_POST
-def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """Send the draft to the parties; failing budget checks are shown and must be confirmed."""
-    agreement = get_agreement_for_editor(request, slug)
-    revision = _revision(agreement, year)
-    form = SubmitForm(request.POST)
-    try:
-        sent = workflow.submit(
-            revision=revision,
-            user=request.user,
-            site_url=settings.SITE_URL,
-            accepted=form.accepted_failures(),
-        )
-    except workflow.ChecksFailed as refused:
-        context = {
-            "agreement": agreement,
-            "revision": revision,
-            "failed_checks": refused.checks,
-            "asked_before": bool(request.POST.get("confirm") or request.POST.get("accepted")),
-            "form": SubmitForm(initial={"accepted": [c.label for c in refused.checks]}),
-            "section": "process",
-        }
-        return render(request, "reporting/submit_confirm.html", context)
-    except REFUSED as error:
-        messages.error(request, str(error))
-        return redirect(revision)
-    audit("submitted", request, agreement=slug, year=year, notified=len(sent))
-    # The e-mail goes after the commit; the revision page says if it could not be sent.
-    messages.success(request, f"Handlingsplan {year} er send til godkjenning.")
-    return redirect(revision)
-
-
-@require_http_methods(["GET", "POST"])
-def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> HttpResponse:
-    """An approver records its own organisation's meetings and decisions, and no one else's."""
-    agreement = get_agreement_for_user(request, slug)
-    revision = _revision(agreement, year)
-    organisation = Organisation.objects.filter(key=org_key).first()
-    if organisation is None:
-        raise Http404("Fann ikkje organisasjonen.")
-    if organisation.pk not in approves_for(request.user, agreement):
-        raise PermissionDenied("Du kan berre registrere vedtak for din eigen organisasjon.")
-    approvals = list(
-        revision.current_approvals()
-        .filter(organisation=organisation)
-        .exclude(body=Approval.Body.KDD)
-    )
-    if revision.status != Revision.Status.SUBMITTED or not approvals:
-        raise PermissionDenied("Handlingsplanen er ikkje til handsaming no.")
-    forms = [DecisionForm(request.POST or None, instance=a, prefix=a.body) for a in approvals]
-    if request.method == "POST" and all(form.is_valid() for form in forms):
-        try:
-            with transaction.atomic():  # every body's decision, or none
-                for form in forms:
-                    if not form.has_changed():
-                        continue  # a body left as it was is not this approver's record
-                    workflow.record_decision(
-                        approval=form.instance,
-                        user=request.user,
-                        values=form.values(),
-                        seen=form.cleaned_data["seen"],
-                    )
-        except REFUSED as error:
-            messages.error(request, str(error))
-            return redirect(revision)
-        messages.success(request, f"Vedtaket for {organisation} er registrert.")
-        return redirect(revision)
-    context = {
-        "agreement": agreement,
-        "revision": revision,
-        "organisation": organisation,
-        "forms": forms,
-        "section": "process",
-    }
-    return render(request, "reporting/decision_form.html", context)
-
-
-@require_POST
-def revision_approve(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, slug)
-    if not acts_for_ministry(request.user):
-        raise PermissionDenied("Berre departementet kan godkjenne handlingsplanen.")
-    revision = _revision(agreement, year)
-    try:
-        workflow.kdd_approve(revision=revision, user=request.user)
-    except REFUSED as error:
-        messages.error(request, str(error))
-        return redirect(revision)
-    audit("kdd_approved", request, agreement=slug, year=year)
-    messages.success(request, f"Handlingsplan {year} er godkjend av KDD.")
-    return redirect(revision)
-
-
-@require_POST
-def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, slug)
-    if not acts_for_ministry(request.user):
-        raise PermissionDenied("Berre departementet kan sende handlingsplanen tilbake.")
-    revision = _revision(agreement, year)
-    form = SendBackForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return redirect(revision)
-    try:
-        workflow.send_back(
-            revision=revision, user=request.user, comment=form.cleaned_data["comment"]
-        )
-    except REFUSED as error:
-        messages.error(request, str(error))
-        return redirect(revision)
-    audit("sent_back", request, agreement=slug, year=year)
-    messages.success(request, f"Handlingsplan {year} er send tilbake til prosjektleiaren.")
     return redirect(revision)
 
 

@@ -11,6 +11,7 @@ import yaml
 from django.apps import apps
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import (
@@ -214,7 +215,15 @@ MUNICIPALITIES = ["fyresdal", "kviteseid", "nissedal", "seljord", "tokke", "vinj
 def confirmed(page) -> dict:
     """The submission confirmed for the failing checks that `page` asked about."""
     accepted = re.findall(r'<input type="hidden" name="accepted" value="([^"]*)"', page.text)
-    return {"confirm": "on", "accepted": [html.unescape(label) for label in accepted]}
+    return {
+        "confirm": "on",
+        "accepted": [html.unescape(label) for label in accepted],
+        "confirmed": "ja",
+    }
+
+
+# The field the confirmation of an irreversible step posts (measures/confirmation.py).
+CONFIRMED = {"confirmed": "ja"}
 
 
 def as_user(client, user):
@@ -227,7 +236,9 @@ def url(name: str, *args) -> str:
 
 
 def decide(client, user, org_key: str, bodies: list[str], decision: str = "approved"):
-    """Record the bodies' decisions as the form would, over what is recorded now."""
+    """Record the bodies' decisions as the form would, over what is recorded now: decided today
+    (a decision cannot be dated before the submission, nor in the future)."""
+    today = timezone.localdate().isoformat()
     data = {}
     for body in bodies:
         shown = Approval.objects.filter(
@@ -236,8 +247,8 @@ def decide(client, user, org_key: str, bodies: list[str], decision: str = "appro
         data.update(
             {
                 f"{body}-seen": recorded_mark(shown) if shown else "",
-                f"{body}-planned_on": "2026-06-10",
-                f"{body}-decided_on": "2026-06-18",
+                f"{body}-planned_on": today,
+                f"{body}-decided_on": today,
                 f"{body}-decision": decision,
                 f"{body}-case_reference": "26/12",
                 f"{body}-comment": "",
@@ -249,5 +260,5 @@ def decide(client, user, org_key: str, bodies: list[str], decision: str = "appro
 def submitted_2026(client, people, seed) -> Revision:
     as_user(client, people["prosjektleiar"])
     client.post(url("revision-start"), {"year": 2026})
-    client.post(url("revision-submit", 2026))
+    client.post(url("revision-submit", 2026), CONFIRMED)
     return Revision.objects.get(year=2026)

@@ -14,7 +14,7 @@ from budget.models import Amount, BudgetLine, FundingSource
 from measures.models import Role
 from reporting.models import Revision, RevisionEvent
 from tests.factories import make_user
-from tests.support import dump_database
+from tests.support import CONFIRMED, dump_database
 
 SLUG = "vest-telemark"
 APPLY = reverse("reporting:workbook-apply", args=[SLUG]) + "?ar=2025"
@@ -66,7 +66,7 @@ def submitted(client, owner, seed) -> Revision:
     """The 2026 revision sent for approval, and KDD's client."""
     client.force_login(owner)
     client.post(reverse("reporting:revision-start", args=[SLUG]), {"year": 2026})
-    client.post(reverse("reporting:revision-submit", args=[SLUG, 2026]))
+    client.post(reverse("reporting:revision-submit", args=[SLUG, 2026]), CONFIRMED)
     client.force_login(make_user("kdd", seed, Role.Kind.MINISTRY))
     client.raise_request_exception = False
     revision = Revision.objects.get(agreement=seed, year=2026)
@@ -86,7 +86,7 @@ def test_kdd_sending_back_with_a_bad_comment_is_told_and_nothing_changes(
     client, submitted, comment, message
 ):
     url = reverse("reporting:revision-send-back", args=[SLUG, 2026])
-    response = client.post(url, {"comment": comment}, follow=True)
+    response = client.post(url, {"comment": comment, **CONFIRMED}, follow=True)
     assert response.status_code == 200 and message in response.text
     submitted.refresh_from_db()
     assert submitted.status == Revision.Status.SUBMITTED

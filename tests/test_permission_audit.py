@@ -36,8 +36,15 @@ EDIT = expect(
     editor=(200, 302),
     operator=(200, 302),
 )
+# KDD's steps: the confirmation (200), or a refusal said on the revision page (302).
 MINISTRY = expect(
-    anonymous=LOGIN, outsider=404, partner=403, approver=403, ministry=302, editor=403, operator=403
+    anonymous=LOGIN,
+    outsider=404,
+    partner=403,
+    approver=403,
+    ministry=(200, 302),
+    editor=403,
+    operator=403,
 )
 DECISION = expect(
     anonymous=LOGIN, outsider=404, partner=403, approver=200, ministry=403, editor=403, operator=403

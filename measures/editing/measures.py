@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..changelog import measure_changelog
+from ..confirmation import Confirmation, ask, is_confirmed
 from ..forms import (
     CloseMeasureForm,
     MeasureCreateForm,
@@ -169,20 +170,46 @@ def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpRespons
 
 @require_POST
 def measure_close(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Close the measure on a date, after a confirmation; a refused date is said beside it."""
     agreement = get_agreement_for_editor(request, slug)
     measure = get_measure(agreement, key)
-    form = CloseMeasureForm(request.POST)
-    if not form.is_valid():
-        if "version" in form.errors:
-            return _stale(request, measure, "det er ikkje avslutta")
-        messages.error(request, "Skriv datoen tiltaket vart avslutta.")
-        return redirect(measure)
+    form = CloseMeasureForm(request.POST, measure=measure)
+    valid = form.is_valid()
+    if "version" in form.errors:
+        return _stale(request, measure, "det er ikkje avslutta")
+    if not valid or not is_confirmed(request):
+        return ask(request, _close_confirmation(request, measure, form), _page(agreement))
     try:
         measure.close(form.cleaned_data["closed_on"], version=form.cleaned_data["version"])
     except StaleVersion:
         return _stale(request, measure, "det er ikkje avslutta")
     messages.success(request, f"Tiltak {measure.code} er avslutta.")
     return redirect(measure)
+
+
+def _close_confirmation(request: HttpRequest, measure: Measure, form) -> Confirmation:
+    return Confirmation(
+        title=_("Avslutte tiltak %(code)s %(title)s?")
+        % {"code": measure.code, "title": measure.title},
+        consequences=[
+            _(
+                "Tiltaket blir merka «Avslutta» med datoen under, på sida si, i oversikta og i "
+                "neste handlingsplan. Det står ikkje lenger blant dei aktive tiltaka."
+            ),
+            _(
+                "Før neste handlingsplan kan sendast, må du skrive ei vurdering av kva tiltaket "
+                "har bidrege til. Du kan opne tiltaket att seinare."
+            ),
+        ],
+        action=request.path,
+        button=_("Avslutt tiltak %(code)s") % {"code": measure.code},
+        cancel=measure.get_absolute_url(),
+        form=form,
+    )
+
+
+def _page(agreement: Agreement) -> dict:
+    return {"agreement": agreement, "section": "plan"}
 
 
 @require_POST

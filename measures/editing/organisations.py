@@ -7,8 +7,11 @@ from django.core.exceptions import BadRequest
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..confirmation import Confirmation, ask, is_confirmed
 from ..forms import InvolvementForm, OrganisationForm
 from ..models import Involvement, Measure, Organisation
 from ..rules import get_agreement_for_editor
@@ -68,6 +71,29 @@ def involvement_remove(request: HttpRequest, slug: str, key: str, pk: int) -> Ht
     agreement = get_agreement_for_editor(request, slug)
     measure = get_measure(agreement, key)
     involvement = get_object_or_404(measure.involvements.select_related("organisation"), pk=pk)
+    if not is_confirmed(request):
+        role = involvement.get_role_display().lower()
+        confirmation = Confirmation(
+            title=_("Fjerne %(organisation)s frå tiltaket?")
+            % {"organisation": involvement.organisation},
+            consequences=[
+                _(
+                    "%(organisation)s blir fjerna som %(role)s frå tiltak %(code)s %(title)s. "
+                    "Organisasjonen finst framleis, og du kan leggje han til att."
+                )
+                % {
+                    "organisation": involvement.organisation,
+                    "role": role,
+                    "code": measure.code,
+                    "title": measure.title,
+                }
+            ],
+            action=request.path,
+            button=_("Fjern %(organisation)s") % {"organisation": involvement.organisation},
+            cancel=reverse("measures:measure-organisations", args=[slug, key]),
+            danger=True,
+        )
+        return ask(request, confirmation, {"agreement": agreement, "section": "plan"})
     with transaction.atomic():
         involvement.delete()
         for position, rest in enumerate(

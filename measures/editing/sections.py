@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..confirmation import Confirmation, ask, is_confirmed
 from ..forms import SectionForm, SeenVersionForm
 from ..markdown import render_markdown
 from ..plan_order import locked_siblings, move_section
@@ -107,6 +109,23 @@ def section_delete(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRe
     measure = get_measure(agreement, key)
     section = get_object_or_404(measure.sections, pk=pk)
     form = SeenVersionForm(request.POST)
+    if form.is_valid() and not is_confirmed(request):
+        confirmation = Confirmation(
+            title=_("Slette seksjonen «%(section)s»?") % {"section": section},
+            consequences=[
+                _(
+                    "Seksjonen «%(section)s» blir sletta frå tiltak %(code)s %(title)s, og "
+                    "teksten blir borte frå sida og frå neste handlingsplan. Han står framleis "
+                    "i endringsloggen, der du kan hente han fram att."
+                )
+                % {"section": section, "code": measure.code, "title": measure.title}
+            ],
+            action=request.path,
+            button=_("Slett seksjonen"),
+            cancel=measure.get_absolute_url() + f"#seksjon-{section.pk}",
+            danger=True,
+        )
+        return ask(request, confirmation, {"agreement": agreement, "section": "plan"})
     try:
         if not form.is_valid():
             raise StaleVersion(section)

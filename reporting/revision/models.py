@@ -8,6 +8,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Agreement, Organisation, year_validators
@@ -334,6 +336,33 @@ class Approval(RevisionPart):
             raise ValidationError({"decided_on": "Skriv datoen vedtaket vart gjort."})
         if self.decided_on and self.decision == self.Decision.PENDING:
             raise ValidationError({"decision": "Vel vedtaket (godkjent eller ikkje godkjent)."})
+        errors = self._date_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def _date_errors(self) -> dict[str, str]:
+        """A decision not in the future nor before its round was submitted; a planned meeting
+        not after the decision it led to."""
+        errors = {}
+        if self.decided_on:
+            today = timezone.localdate()
+            # Read from a plan file, an approval has no round yet: only the calendar applies.
+            opened = self.round.opened_at if self.round_id else None
+            submitted = timezone.localdate(opened) if opened else None
+            if self.decided_on > today:
+                errors["decided_on"] = _(
+                    "Vedtaksdatoen kan ikkje vere fram i tid. I dag er %(today)s."
+                ) % {"today": date_format(today, "SHORT_DATE_FORMAT")}
+            elif submitted and self.decided_on < submitted:
+                errors["decided_on"] = _(
+                    "Vedtaksdatoen kan ikkje vere før handlingsplanen vart send til "
+                    "godkjenning (%(submitted)s)."
+                ) % {"submitted": date_format(submitted, "SHORT_DATE_FORMAT")}
+        if self.planned_on and self.decided_on and self.planned_on > self.decided_on:
+            errors["planned_on"] = _(
+                "Det planlagde møtet kan ikkje vere etter vedtaket (%(decided)s)."
+            ) % {"decided": date_format(self.decided_on, "SHORT_DATE_FORMAT")}
+        return errors
 
     @property
     def is_final(self) -> bool:
@@ -354,89 +383,17 @@ class Approval(RevisionPart):
         return f"{self.organisation.name} ({body})"
 
 
-class MeasureNote(RevisionPart):
-    """The editor's text for a measure in the change list: why it changed, or what it achieved."""
+# The texts and events recorded with a revision live beside it; imported here, where Django and
+# the rest of the code look for the revision's models.
+from .records import MeasureNote, MeasureProgress, RevisionEvent  # noqa: E402
 
-    class Kind(models.TextChoices):
-        REASON = "reason", _("Grunngjeving for endringa")
-        ASSESSMENT = "assessment", _("Vurdering av kva tiltaket har bidrege til")
-
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="notes")
-    # By key, not foreign key: a closed measure may since have left the living plan.
-    measure_key = models.SlugField("tiltak", max_length=80)
-    kind = models.CharField("type", max_length=20, choices=Kind.choices)
-    text = models.TextField("tekst")
-
-    class Meta:
-        ordering = ["revision", "measure_key"]
-        verbose_name = "grunngjeving eller vurdering"
-        verbose_name_plural = "grunngjevingar og vurderingar"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["revision", "measure_key"], name="one_note_per_measure"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.measure_key}"
-
-
-class MeasureProgress(RevisionPart):
-    """How far a measure came in the revision year."""
-
-    class State(models.TextChoices):
-        NOT_STARTED = "not_started", _("Ikkje starta")
-        IN_PROGRESS = "in_progress", _("I gang")
-        DELAYED = "delayed", _("Forseinka")
-        COMPLETED = "completed", _("Fullført")
-
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="progress")
-    measure_key = models.SlugField("tiltak", max_length=80)
-    state = models.CharField("status", max_length=20, choices=State.choices)
-    text = models.TextField("framdrift", blank=True)
-
-    class Meta:
-        ordering = ["revision", "measure_key"]
-        verbose_name = "årsstatus for tiltak"
-        verbose_name_plural = "årsstatus for tiltak"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["revision", "measure_key"], name="one_progress_per_measure"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.measure_key}: {self.get_state_display()}"
-
-
-class RevisionEvent(RevisionPart):
-    """A step of the revision: submitted (with its snapshot), sent back (with a comment), ..."""
-
-    class Kind(models.TextChoices):
-        STARTED = "started", _("Starta")
-        SUBMITTED = "submitted", _("Send til godkjenning")
-        SENT_BACK = "sent_back", _("Send tilbake av KDD")
-        APPROVED = "approved", _("Godkjend av KDD")
-        NOT_REACHED = "not_reached", _("E-post kunne ikkje sendast")
-
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField("hending", max_length=20, choices=Kind.choices)
-    at = models.DateTimeField("tid", auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="brukar",
-    )
-    comment = models.TextField("merknad", blank=True)
-    snapshot = models.JSONField("frosen plan", null=True, blank=True)
-
-    class Meta:
-        ordering = ["revision", "at", "pk"]
-        verbose_name = "hending i rulleringa"
-        verbose_name_plural = "hendingar i rulleringa"
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%d.%m.%Y}"
+__all__ = [
+    "Approval",
+    "ApprovalRound",
+    "ImmutableRevisionError",
+    "MeasureNote",
+    "MeasureProgress",
+    "Revision",
+    "RevisionEvent",
+    "RevisionPart",
+]

@@ -33,9 +33,13 @@ from .models import (
     Revision,
     RevisionEvent,
 )
+from .recipients import reach_of
 from .review import failed, frozen_overview
 
 logger = logging.getLogger(__name__)
+
+
+NOT_RETURNABLE = "Berre ein handlingsplan som er til handsaming kan sendast tilbake."
 
 
 class WorkflowError(Exception):
@@ -217,15 +221,7 @@ def set_due_date(*, revision: Revision, due_on: datetime.date | None) -> None:
 
 
 def _notify_approvers(revision: Revision, site_url: str) -> list[str]:
-    recipients = sorted(
-        {
-            role.user.email
-            for role in Role.objects.filter(
-                agreement=revision.agreement, kind=Role.Kind.APPROVER
-            ).select_related("user")
-            if role.user.email
-        }
-    )
+    recipients = reach_of(revision).emails
     if recipients:
         link = site_url + reverse(
             "reporting:revision", args=[revision.agreement.slug, revision.year]
@@ -282,6 +278,15 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
     return approval
 
 
+def why_not_approvable(revision: Revision) -> str | None:
+    """Why KDD cannot approve the revision as it stands, or None if it can."""
+    if revision.status != Revision.Status.SUBMITTED:
+        return "Berre ein handlingsplan som er til handsaming kan godkjennast."
+    if not revision.approved_by_every_party():
+        return "Alle partane må ha godkjent handlingsplanen før KDD kan godkjenne han."
+    return None
+
+
 @transaction.atomic
 def kdd_approve(*, revision: Revision, user) -> Revision:
     """KDD approves once every party has; from then on the revision is immutable."""
@@ -290,12 +295,9 @@ def kdd_approve(*, revision: Revision, user) -> Revision:
     ministry = next((o for o in parties if o.kind == Organisation.Kind.MINISTRY), None)
     if ministry is None:
         raise WorkflowError("Avtala har ikkje departementet som part.")
-    if revision.status != Revision.Status.SUBMITTED:
-        raise WorkflowError("Berre ein handlingsplan som er til handsaming kan godkjennast.")
-    if not revision.approved_by_every_party():
-        raise WorkflowError(
-            "Alle partane må ha godkjent handlingsplanen før KDD kan godkjenne han."
-        )
+    refusal = why_not_approvable(revision)
+    if refusal:
+        raise WorkflowError(refusal)
     today = timezone.localdate()
     Approval.objects.update_or_create(
         revision=revision,
@@ -334,7 +336,7 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
     """
     _lock(revision)
     if revision.status != Revision.Status.SUBMITTED:
-        raise WorkflowError("Berre ein handlingsplan som er til handsaming kan sendast tilbake.")
+        raise WorkflowError(NOT_RETURNABLE)
     if not comment.strip():
         raise WorkflowError("Skriv kvifor handlingsplanen blir send tilbake.")
     RevisionEvent.objects.create(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from measures.models import Organisation, Role
 from reporting.revision import workflow
@@ -26,20 +27,23 @@ def test_a_municipality_records_its_decision(
     assert page.get_by_role("link", name="Registrer vedtak").count() == 1
     page.get_by_role("link", name="Registrer vedtak").click()
 
+    today = timezone.localdate()
     formannskap = page.get_by_role("group", name="Formannskap")
-    formannskap.get_by_label("Planlagt møte").fill("2026-06-04")
+    formannskap.get_by_label("Planlagt møte").fill(today.isoformat())
     kommunestyre = page.get_by_role("group", name="Kommunestyre")
-    kommunestyre.get_by_label("Planlagt møte").fill("2026-06-18")
-    kommunestyre.get_by_label("Vedteke").fill("2026-06-18")
+    kommunestyre.get_by_label("Planlagt møte").fill(today.isoformat())
+    kommunestyre.get_by_label("Vedteke").fill(today.isoformat())
     kommunestyre.get_by_label("Vedtak", exact=True).select_option("approved")
     kommunestyre.get_by_label("Saksnummer").fill("26/41")
     assert serious_violations(page) == []
     screenshot(page, "vedtak-skjema")
     page.get_by_role("button", name="Registrer vedtaket").click()
 
-    page.get_by_text("Vedtaket for Vinje kommune er registrert.").wait_for()
+    # The formannskap has only a planned meeting: saved, and said to be still missing.
+    page.get_by_text("Lagra for Vinje formannskap, Vinje kommunestyre.").wait_for()
+    page.get_by_text("Framleis manglar vedtak frå Vinje formannskap.").wait_for()
     row = page.locator("tr", has_text="26/41")
-    assert "18.06.2026" in row.inner_text() and "Godkjent" in row.inner_text()
+    assert f"{today:%d.%m.%Y}" in row.inner_text() and "Godkjent" in row.inner_text()
     assert serious_violations(page) == []
 
 
@@ -63,11 +67,11 @@ def test_the_project_leader_confirms_failing_checks_and_kdd_sees_them(
     page.get_by_role("link", name="Prioriteringar").wait_for()
     assert serious_violations(page) == []
     screenshot(page, "rullering-utkast-kontrollar")
-    page.get_by_role("button", name="Send til godkjenning").click()
+    page.get_by_role("button", name="Send til godkjenning …").click()
     page.get_by_role("heading", name="Send handlingsplan 2026 til godkjenning?").wait_for()
     assert serious_violations(page) == []
     page.get_by_label("Eg har sett kontrollane som ikkje stemmer").check()
-    page.get_by_role("button", name="Send til godkjenning").click()
+    page.get_by_role("button", name="Send handlingsplan 2026 til godkjenning").click()
     page.get_by_text("Handlingsplan 2026 er send til godkjenning.").wait_for()
 
     page.context.clear_cookies()
@@ -76,3 +80,48 @@ def test_the_project_leader_confirms_failing_checks_and_kdd_sees_them(
     box = page.locator(".action-box", has_text="Godkjenning frå KDD")
     assert "Delmål 1 har 60 % av midlane til delmåla" in box.inner_text()
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_kdds_confirmation_of_the_approval_reads_the_same_with_and_without_javascript(
+    transactional_db, live_server, browser, owner, seed, screenshot, width
+):
+    """The approval asks first, as a fragment in place (htmx) or as a page (without htmx);
+    nothing is approved until its own button is pressed. No wider than the screen."""
+    revision = workflow.start_revision(agreement=seed, year=2026, user=owner)
+    workflow.submit(revision=revision, user=owner, accepted=_failing(revision))
+    for approval in revision.current_approvals():
+        workflow.record_decision(
+            approval=approval,
+            user=owner,
+            values={"decision": "approved", "decided_on": timezone.localdate()},
+        )
+    make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))
+    for javascript in (True, False):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="nn-NO")
+        if not javascript:  # without htmx the buttons post plain forms (axe still needs JS)
+            context.route("**/htmx.min.js", lambda route: route.abort())
+        page = context.new_page()
+        log_in(page, live_server.url, "kdd", "test-passord-123")
+        page.goto(live_server.url + "/rullering/vest-telemark/2026/")
+        page.get_by_role("button", name="Godkjenn handlingsplan 2026 …").click()
+        page.get_by_text("blir godkjend av KDD for godt").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert serious_violations(page) == []
+        suffix = "js" if javascript else "utan-js"
+        screenshot(page, f"stadfest-godkjenning-{width}-{suffix}")
+        revision.refresh_from_db()
+        assert revision.status == "submitted"
+        if not javascript:
+            page.get_by_role("button", name="Godkjenn handlingsplan 2026 for godt").click()
+            page.get_by_text("Handlingsplan 2026 er godkjend av KDD.").wait_for()
+            revision.refresh_from_db()
+            assert revision.is_approved
+        context.close()
+
+
+def _failing(revision) -> list[str]:
+    """The labels of the budget checks that fail for the revision's plan, accepted to submit."""
+    from reporting.revision.review import budget_checks, failed
+
+    return [c.label for c in failed(budget_checks(workflow.plan_of(revision), revision.year))]

@@ -59,7 +59,7 @@ def _page(name, args=lambda d: [SLUG], roles=EVERYONE, query=""):
 # The draft's texts can only be written before the revision is submitted: visited first.
 DRAFT_PAGES = [_page("reporting:revision-notes", lambda d: [SLUG, 2026], EDITORS)]
 PAGES = [
-    _page("measures:home", lambda d: []),
+    _page("reporting:home", lambda d: []),
     _page("measures:agreement-detail"),
     _page("measures:measure-detail", lambda d: [SLUG, LONG_KEY]),
     _page("measures:measure-detail", lambda d: [SLUG, "kompetansesirkel"]),

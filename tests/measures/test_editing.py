@@ -10,7 +10,7 @@ from django.urls import reverse
 from budget.models import Amount
 from measures.models import Measure, Organisation, Role, Section, SubGoal
 from tests.factories import make_user
-from tests.support import dump_database, measure_form_data
+from tests.support import CONFIRMED, dump_database, measure_form_data
 
 SLUG = "vest-telemark"
 KEY = "gott-nokk"
@@ -63,7 +63,7 @@ def editing_requests(seed) -> list[tuple[str, str, dict]]:
         (
             "post",
             reverse("measures:measure-close", args=m),
-            {"closed_on": "2026-01-01", "version": measure.version},
+            {"closed_on": "2026-01-01", "version": measure.version, **CONFIRMED},
         ),
         ("post", reverse("measures:measure-reopen", args=m), {"version": measure.version}),
         (
@@ -76,7 +76,7 @@ def editing_requests(seed) -> list[tuple[str, str, dict]]:
             reverse("measures:organisation-create", args=m),
             {"name": "Nytt AS", "kind": "private", "role": "partner"},
         ),
-        ("post", reverse("measures:involvement-remove", args=[*m, involvement.pk]), {}),
+        ("post", reverse("measures:involvement-remove", args=[*m, involvement.pk]), CONFIRMED),
         ("post", reverse("measures:section-create", args=m), {"kind": "other", "body": "Tekst"}),
         (
             "post",
@@ -91,7 +91,7 @@ def editing_requests(seed) -> list[tuple[str, str, dict]]:
         (
             "post",
             reverse("measures:section-delete", args=[*m, section.pk]),
-            {"version": section.version},
+            {"version": section.version, **CONFIRMED},
         ),
         ("post", reverse("measures:markdown-preview", args=[SLUG]), {"body": "**x**"}),
         ("get", reverse("budget:edit", args=[SLUG]) + "?ar=2025", {}),
@@ -294,7 +294,8 @@ def test_moving_a_measure_up_swaps_numbers_with_its_neighbour(owner_client, seed
 def test_closing_and_reopening_a_measure(owner_client, seed):
     url = reverse("measures:measure-close", args=[SLUG, KEY])
     owner_client.post(
-        url, {"closed_on": "2026-05-31", "version": seed.measures.get(key=KEY).version}
+        url,
+        {"closed_on": "2026-05-31", "version": seed.measures.get(key=KEY).version, **CONFIRMED},
     )
     measure = seed.measures.get(key=KEY)
     assert measure.status == "closed" and str(measure.closed_on) == "2026-05-31"
@@ -309,7 +310,8 @@ def test_closing_and_reopening_a_measure(owner_client, seed):
 def test_closing_without_a_date_is_refused(owner_client, seed):
     version = seed.measures.get(key=KEY).version
     owner_client.post(
-        reverse("measures:measure-close", args=[SLUG, KEY]), {"closed_on": "", "version": version}
+        reverse("measures:measure-close", args=[SLUG, KEY]),
+        {"closed_on": "", "version": version, **CONFIRMED},
     )
     assert seed.measures.get(key=KEY).status == "active"
 
@@ -327,7 +329,9 @@ def test_partners_are_added_removed_and_created_on_the_spot(owner_client, seed):
     assert measure.partners()[-1].name == "Tinn Bygg AS"
     assert Organisation.objects.get(name="Tinn Bygg AS").key == "tinn-bygg-as"
     husbanken = measure.involvements.get(organisation__key="husbanken")
-    owner_client.post(reverse("measures:involvement-remove", args=[SLUG, KEY, husbanken.pk]))
+    owner_client.post(
+        reverse("measures:involvement-remove", args=[SLUG, KEY, husbanken.pk]), CONFIRMED
+    )
     assert [o.key for o in measure.partners()] == ["distriktssenteret", "tinn-bygg-as"]
     assert [
         i.position for i in measure.involvements.filter(role="partner").order_by("position")
@@ -371,7 +375,8 @@ def test_sections_are_added_edited_reordered_and_removed(owner_client, seed):
     added.refresh_from_db()
     assert (added.heading, added.body) == ("Status 2026", "Ferdig.")
     owner_client.post(
-        reverse("measures:section-delete", args=[SLUG, KEY, added.pk]), {"version": added.version}
+        reverse("measures:section-delete", args=[SLUG, KEY, added.pk]),
+        {"version": added.version, **CONFIRMED},
     )
     assert not Section.objects.filter(pk=added.pk).exists()
     assert [s.position for s in measure.sections.order_by("position")] == list(
@@ -632,7 +637,7 @@ def test_deleted_sections_stay_in_the_history(owner_client, seed):
     section = seed.measures.get(key=KEY).sections.get(heading="Moglege målgrupper")
     owner_client.post(
         reverse("measures:section-delete", args=[SLUG, KEY, section.pk]),
-        {"version": section.version},
+        {"version": section.version, **CONFIRMED},
     )
     text = owner_client.get(reverse("measures:measure-history", args=[SLUG, KEY])).text
     assert "sletta seksjonen «Moglege målgrupper»" in text

@@ -8,7 +8,7 @@ from measures import forms
 from measures.editing import measures as measure_editing
 from measures.editing import sections as section_editing
 from measures.models import Measure, Organisation, Section
-from tests.support import measure_form_data
+from tests.support import CONFIRMED, measure_form_data
 
 from .race import at_once, races, said, widen
 
@@ -60,7 +60,7 @@ def closing_while_the_title_is_edited_keeps_one_of_them_whole(plan):
             post(
                 b,
                 url(plan, "measure-close", measure.key),
-                {"closed_on": "2026-03-01", "version": seen},
+                {"closed_on": "2026-03-01", "version": seen, **CONFIRMED},
             ),
         )
         titled = edit.status_code == 302
@@ -107,7 +107,11 @@ def a_text_edited_while_it_is_deleted_is_never_lost_unseen(plan):
         data = {"kind": "other", "heading": "Status", "body": body, "version": seen}
         edit, delete = at_once(
             post(a, url(plan, "section-edit", measure.key, section.pk), data),
-            post(b, url(plan, "section-delete", measure.key, section.pk), {"version": seen}),
+            post(
+                b,
+                url(plan, "section-delete", measure.key, section.pk),
+                {"version": seen, **CONFIRMED},
+            ),
         )
         edited = edit.status_code == 302
         deleted = not Section.objects.filter(pk=section.pk).exists()

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from budget.models import Amount
 from reporting.models import Revision
+from tests.support import CONFIRMED, as_user, confirmed, dump_database, url
 from tests.support import SEED_SLUG as SLUG
-from tests.support import as_user, confirmed, dump_database, url
 
 SHARES_OFF = "Stemmer ikkje:</span> Delmål 1 har 60 % av midlane til delmåla"
 
@@ -71,12 +71,16 @@ def test_a_failing_check_must_be_confirmed_before_submitting(client, seed, peopl
     )
 
 
-def test_the_submit_form_on_the_draft_page_asks_for_the_confirmation_at_once(client, seed, people):
+def test_the_draft_page_shows_the_failing_checks_and_its_confirmation_asks_to_accept_them(
+    client, seed, people
+):
     draft_2026(client, people)
     weights_off()
     page = client.get(url("revision", 2026))
-    assert 'name="confirm"' in page.text
-    assert client.post(url("revision-submit", 2026), confirmed(page)).status_code == 302
+    assert SHARES_OFF in page.text and 'name="confirm"' not in page.text
+    asked = client.post(url("revision-submit", 2026))
+    assert 'name="confirm"' in asked.text
+    assert client.post(url("revision-submit", 2026), confirmed(asked)).status_code == 302
     assert Revision.objects.get(year=2026).status == "submitted"
 
 
@@ -85,7 +89,7 @@ def test_a_check_that_fails_after_the_confirmation_is_asked_about_again(client, 
     page = client.get(url("revision", 2026))
     assert 'name="confirm"' not in page.text
     weights_off()  # meanwhile, someone changes the budget
-    asked = client.post(url("revision-submit", 2026), {"confirm": "on"})
+    asked = client.post(url("revision-submit", 2026), {"confirm": "on", **CONFIRMED})
     assert asked.status_code == 200 and SHARES_OFF in asked.text
     assert Revision.objects.get(year=2026).is_draft
 
@@ -106,7 +110,7 @@ def test_kdds_approval_box_shows_the_checks_of_the_plan_as_submitted(client, see
 
 def test_kdds_approval_box_says_when_every_check_passes(client, seed, people):
     draft_2026(client, people)
-    client.post(url("revision-submit", 2026))
+    client.post(url("revision-submit", 2026), CONFIRMED)
     page = as_user(client, people["kdd"]).get(url("revision", 2026)).text
     assert "Alle kontrollane av budsjettet i handlingsplanen stemmer." in page
 

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from measures.models import Organisation, Role
 from reporting.models import Approval, ApprovalRound, ImmutableRevisionError, Revision
@@ -16,6 +17,7 @@ from reporting.outputs.pdf import report_html
 from reporting.revision import workflow
 from tests.factories import make_user
 from tests.support import (
+    CONFIRMED,
     MUNICIPALITIES,
     as_user,
     decide,
@@ -34,8 +36,10 @@ def everyone_approves(client, people) -> None:
 
 
 def send_back_and_resubmit(client, people, comment: str = "Budsjettet for 2027 må forklarast."):
-    as_user(client, people["kdd"]).post(url("revision-send-back", 2026), {"comment": comment})
-    as_user(client, people["prosjektleiar"]).post(url("revision-submit", 2026))
+    as_user(client, people["kdd"]).post(
+        url("revision-send-back", 2026), {"comment": comment, **CONFIRMED}
+    )
+    as_user(client, people["prosjektleiar"]).post(url("revision-submit", 2026), CONFIRMED)
 
 
 def test_decisions_of_a_round_kdd_sent_back_no_longer_count(client, seed, people):
@@ -49,7 +53,7 @@ def test_decisions_of_a_round_kdd_sent_back_no_longer_count(client, seed, people
     page = as_user(client, people["kdd"]).get(url("revision", 2026)).text
     assert "Godkjenn handlingsplan 2026" not in page
     assert "KDD kan godkjenne når alle partane har godkjent." in page
-    response = client.post(url("revision-approve", 2026), follow=True)
+    response = client.post(url("revision-approve", 2026), CONFIRMED, follow=True)
     assert "Alle partane må ha godkjent handlingsplanen" in response.text
     assert Revision.objects.get(year=2026).status == "submitted"
 
@@ -61,7 +65,7 @@ def test_decisions_of_a_round_kdd_sent_back_no_longer_count(client, seed, people
 
     # Once every party has decided again, KDD approves the new round.
     everyone_approves(client, people)
-    as_user(client, people["kdd"]).post(url("revision-approve", 2026))
+    as_user(client, people["kdd"]).post(url("revision-approve", 2026), CONFIRMED)
     revision.refresh_from_db()
     assert revision.is_approved
     assert [(r.number, r.is_open) for r in revision.rounds.all()] == [(1, False), (2, True)]
@@ -82,7 +86,8 @@ def test_earlier_rounds_stay_visible_as_history_on_the_revision_page(client, see
     assert "Runde 1: send til godkjenning" in history
     assert "Merknad frå KDD: Tiltak 2.3 manglar grunngjeving." in history
     vinje = history.split(">Vinje kommune</th>")[1].split("</tr>")[0]
-    assert "Formannskap" in vinje and "Godkjent" in vinje and "18.06.2026" in vinje
+    today = timezone.localdate().strftime("%d.%m.%Y")  # decide() records today's decisions
+    assert "Formannskap" in vinje and "Godkjent" in vinje and today in vinje
 
 
 def test_late_parties_and_reminders_count_the_current_round_only(
@@ -104,9 +109,9 @@ def test_late_parties_and_reminders_count_the_current_round_only(
 def test_a_rejection_and_its_comment_are_shown_to_the_project_leader_and_kdd(client, seed, people):
     submitted_2026(client, people, seed)
     data = {
-        "formannskap-decided_on": "2026-06-05",
+        "formannskap-decided_on": str(timezone.localdate()),
         "formannskap-decision": "approved",
-        "kommunestyre-decided_on": "2026-06-12",
+        "kommunestyre-decided_on": str(timezone.localdate()),
         "kommunestyre-decision": "rejected",
         "kommunestyre-comment": "Budsjettet for 2027 er ikkje avklart.",
     }
@@ -126,7 +131,7 @@ def test_a_rejection_and_its_comment_are_shown_to_the_project_leader_and_kdd(cli
 def test_a_formannskap_rejection_says_the_kommunestyre_decides(client, seed, people):
     submitted_2026(client, people, seed)
     data = {
-        "formannskap-decided_on": "2026-06-05",
+        "formannskap-decided_on": str(timezone.localdate()),
         "formannskap-decision": "rejected",
         "kommunestyre-decision": "pending",
     }
@@ -221,10 +226,10 @@ def test_a_decision_recorded_by_someone_else_since_the_form_was_opened_is_not_ov
     stale = {  # what the first approver's form, opened before, posts
         "formannskap-seen": "",
         "formannskap-decision": "approved",
-        "formannskap-decided_on": "2026-06-05",
+        "formannskap-decided_on": str(timezone.localdate()),
         "kommunestyre-seen": "",
         "kommunestyre-decision": "rejected",
-        "kommunestyre-decided_on": "2026-06-12",
+        "kommunestyre-decided_on": str(timezone.localdate()),
     }
     response = as_user(client, people["vinje"]).post(
         url("decision", 2026, "vinje-kommune"), stale, follow=True

@@ -13,6 +13,7 @@ from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from budget.models import Amount
 from measures.models import Measure, Organisation
@@ -22,6 +23,7 @@ from reporting.outputs.pdf import report_html
 from reporting.plan_file import PlanFileError, import_plan, parse_plan
 from reporting.revision.workflow import recorded_mark
 from tests.support import (
+    CONFIRMED,
     MUNICIPALITIES,
     SEED_FILE,
     as_user,
@@ -65,7 +67,11 @@ def edit_the_living_plan(client, editor, seed):
     )
     client.post(
         reverse("measures:measure-close", args=[SLUG, "vandrande-seminar"]),
-        {"closed_on": "2026-03-01", "version": seed.measures.get(key="vandrande-seminar").version},
+        {
+            "closed_on": "2026-03-01",
+            "version": seed.measures.get(key="vandrande-seminar").version,
+            **CONFIRMED,
+        },
     )
     amount = Amount.objects.get(line__key="delmal-2", year=2026, source__key="kdd-1350-post-66")
     amount.kroner = 1_800_000
@@ -105,7 +111,8 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
         "progress-gott-nokk": "Ventar på utlysing.",
     }
     assert client.post(url("revision-notes", 2026), notes).status_code == 302
-    client.post(url("revision-due", 2026), {"due_on": "2026-06-30"})
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    assert client.post(url("revision-due", 2026), {"due_on": due.isoformat()}).status_code == 302
     # 200 000 kr less for sub-goal 2 puts its share off its weight: confirmed, then sent.
     asked = client.post(url("revision-submit", 2026))
     assert "Delmål 2 har 20 % av midlane til delmåla" in asked.text
@@ -119,7 +126,10 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
     assert len(mail.outbox) == 1 and "fyresdal@example.no" in mail.outbox[0].to
     assert "/rullering/vest-telemark/2026/" in mail.outbox[0].body
 
-    assert as_user(client, people["kdd"]).post(url("revision-approve", 2026)).status_code == 302
+    assert (
+        as_user(client, people["kdd"]).post(url("revision-approve", 2026), CONFIRMED).status_code
+        == 302
+    )
     assert Revision.objects.get(year=2026).status == "submitted"  # not before every party
 
     for name in MUNICIPALITIES:
@@ -133,7 +143,7 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
     )
     page = as_user(client, people["kdd"]).get(url("revision", 2026)).text
     assert "Godkjenn handlingsplan 2026" in page
-    client.post(url("revision-approve", 2026))
+    client.post(url("revision-approve", 2026), CONFIRMED)
     revision.refresh_from_db()
     assert revision.is_approved
     assert revision.approvals.filter(body="kdd", decision="approved").exists()
@@ -242,14 +252,17 @@ def test_kdd_sends_back_and_the_next_submission_is_a_new_snapshot(client, seed, 
         "Skriv kvifor"
         in client.post(url("revision-send-back", 2026), {"comment": ""}, follow=True).text
     )
-    client.post(url("revision-send-back", 2026), {"comment": "Budsjettet for 2027 må forklarast."})
+    client.post(
+        url("revision-send-back", 2026),
+        {"comment": "Budsjettet for 2027 må forklarast.", **CONFIRMED},
+    )
     revision.refresh_from_db()
     assert revision.is_draft and revision.snapshot is None
     event = revision.events.get(kind="sent_back")
     assert (
         event.comment == "Budsjettet for 2027 må forklarast." and event.snapshot == first_snapshot
     )
-    as_user(client, people["prosjektleiar"]).post(url("revision-submit", 2026))
+    as_user(client, people["prosjektleiar"]).post(url("revision-submit", 2026), CONFIRMED)
     revision.refresh_from_db()
     assert revision.status == "submitted" and revision.events.filter(kind="submitted").count() == 2
 
@@ -413,7 +426,7 @@ def test_a_failing_mail_server_keeps_the_submission_and_says_who_was_not_reached
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingMailServer"}}
     as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2026})
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("revision-submit", 2026))
+        response = client.post(url("revision-submit", 2026), CONFIRMED)
     assert Revision.objects.get(year=2026).status == "submitted"
     assert mail.outbox == []
     page = client.get(response["Location"]).text
@@ -455,9 +468,9 @@ def test_a_municipality_whose_kommunestyre_has_not_decided_has_not_approved(clie
             decide(client, people[name], f"{name}-kommune", ["formannskap", "kommunestyre"])
     decide(client, people["fylkeskommunen"], "telemark-fylkeskommune", ["fylkesting"])
     data = {
-        "formannskap-decided_on": "2026-06-05",
+        "formannskap-decided_on": timezone.localdate().isoformat(),
         "formannskap-decision": "approved",
-        "kommunestyre-planned_on": "2026-06-20",
+        "kommunestyre-planned_on": "2030-06-20",  # a meeting planned ahead: allowed
         "kommunestyre-decision": "pending",
     }
     as_user(client, people["vinje"]).post(url("decision", 2026, "vinje-kommune"), data)
@@ -480,7 +493,7 @@ def test_a_municipality_whose_kommunestyre_has_not_decided_has_not_approved(clie
 
     decide(client, people["vinje"], "vinje-kommune", ["formannskap", "kommunestyre"])
     assert revision.approved_by_every_party()
-    as_user(client, people["kdd"]).post(url("revision-approve", 2026))
+    as_user(client, people["kdd"]).post(url("revision-approve", 2026), CONFIRMED)
     revision.refresh_from_db()
     assert revision.status == "approved"
 
@@ -515,8 +528,8 @@ def test_a_body_left_as_it_was_is_not_recorded_by_the_approver(client, seed, peo
         "formannskap-case_reference": "",
         "formannskap-comment": "",
         "kommunestyre-seen": "",
-        "kommunestyre-planned_on": "2026-06-10",
-        "kommunestyre-decided_on": "2026-06-18",
+        "kommunestyre-planned_on": timezone.localdate().isoformat(),
+        "kommunestyre-decided_on": timezone.localdate().isoformat(),
         "kommunestyre-decision": "approved",
         "kommunestyre-case_reference": "26/12",
         "kommunestyre-comment": "",
@@ -536,7 +549,9 @@ def test_only_a_plan_under_treatment_can_be_sent_back(client, seed, people):
     kdd = as_user(client, people["kdd"])
     before = dump_database()
     for year in (2025, 2026):
-        page = kdd.post(url("revision-send-back", year), {"comment": "Rett det."}, follow=True)
+        page = kdd.post(
+            url("revision-send-back", year), {"comment": "Rett det.", **CONFIRMED}, follow=True
+        )
         assert "Berre ein handlingsplan som er til handsaming kan sendast tilbake." in page.text
     assert dump_database() == before
     assert not Revision.objects.get(year=2025).events.filter(kind="sent_back").exists()
