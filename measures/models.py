@@ -372,7 +372,7 @@ class Measure(Versioned):
         today = timezone.localdate()
         if not first <= on <= last:
             raise ValidationError(
-                _("Datoen må vere i avtaleperioden %(period)s (%(first)s–%(last)s).")
+                gettext("Datoen må vere i avtaleperioden %(period)s (%(first)s–%(last)s).")
                 % {
                     "period": agreement.period,
                     "first": date_format(first, "SHORT_DATE_FORMAT"),
@@ -381,7 +381,7 @@ class Measure(Versioned):
             )
         if on > today:
             raise ValidationError(
-                _("Eit tiltak kan ikkje avsluttast fram i tid. I dag er %(today)s.")
+                gettext("Eit tiltak kan ikkje avsluttast fram i tid. I dag er %(today)s.")
                 % {"today": date_format(today, "SHORT_DATE_FORMAT")}
             )
 
