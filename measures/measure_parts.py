@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -91,7 +92,7 @@ class Section(Versioned):
         ]
 
     def __str__(self) -> str:
-        return self.display_heading or f"Seksjon {self.position}"
+        return self.display_heading or gettext("Seksjon %(number)s") % {"number": self.position}
 
     @property
     def display_heading(self) -> str:

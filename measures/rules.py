@@ -123,7 +123,7 @@ def get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
     if agreement is None and reads_everything(request.user):
         agreement = Agreement.objects.filter(slug=slug).first()
     if agreement is None or not can_view(request.user, agreement):
-        raise Http404("Fann inga slik avtale.")
+        raise Http404(gettext("Fann inga slik avtale."))
     return agreement
 
 
@@ -156,5 +156,5 @@ def get_agreement_for_editor(request: HttpRequest, slug: str) -> Agreement:
     """The agreement, if the user may edit it: unknown is 404, read-only is 403."""
     agreement = get_agreement_for_user(request, slug)
     if not can_edit(request.user, agreement):
-        raise PermissionDenied("Du kan lese denne avtala, men ikkje endre ho.")
+        raise PermissionDenied(gettext("Du kan lese denne avtala, men ikkje endre ho."))
     return agreement
