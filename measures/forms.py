@@ -190,7 +190,7 @@ class SeenVersionForm(forms.Form):
 
 class CloseMeasureForm(StyledForm, SeenVersionForm):
     closed_on = forms.DateField(
-        label=_("Avslutta dato"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Avslutningsdato"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

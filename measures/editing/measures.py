@@ -161,7 +161,7 @@ def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpRespons
         "form": form,
         "conflict": conflict,
         "section": "plan",
-        "title": _("Endre tittel"),
+        "title": _("Endre tittelen"),
     }
     template = "measures/_title_form.html" if request.htmx else "measures/title_form_page.html"
     return render(request, template, context)
