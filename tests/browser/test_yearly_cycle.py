@@ -113,6 +113,7 @@ def prepare_the_revision(page, base: str) -> None:
     page.get_by_label("Tittel", exact=True).fill("Lokal matproduksjon")
     page.get_by_label("Frå år").fill("2026")
     page.get_by_label("Til år").fill("2027")
+    page.get_by_label("Vinje kommune som hovudansvarleg").check()
     page.get_by_role("button", name="Lagre").click()
     page.get_by_role("heading", name=re.compile("Lokal matproduksjon")).wait_for()
 
