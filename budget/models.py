@@ -197,7 +197,7 @@ class Footnote(models.Model):
         help_text=_("Lina merket står på; tom for summelina."),
     )
     column = models.CharField(
-        "kolonne",
+        _("kolonne"),
         max_length=80,
         help_text=_("«total», eit årstal (fordeling) eller nøkkelen til ei kjelde (finansiering)."),
     )
