@@ -14,8 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator as token_generator
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from measures.invitations import invite
 from measures.models import Measure, Organisation, Role, Section
 from tests.factories import make_user
 from tests.support import log_in, revision_2026, serious_violations
@@ -88,11 +92,23 @@ PAGES = [
         lambda d: [SLUG, 2026, "telemark-fylkeskommune"],
         {"fylkeskommunen"},
     ),
+    _page("measures:account", lambda d: []),
+    _page("measures:people", roles={"prosjektleiar", "operator", "kdd"}),
+    _page("measures:role-edit", lambda d: [SLUG, d["role"]], EDITORS),
+    _page("reporting:agreement-create", lambda d: [], {"operator"}),
+    _page("reporting:plan-upload", lambda d: [], EDITORS),
     _page("admin:index", lambda d: [], {"operator"}),
     _page("admin:measures_measure_changelist", lambda d: [], {"operator"}),
     _page("admin:measures_measure_change", lambda d: [d["measure"]], {"operator"}),
 ]
-ANONYMOUS_PAGES = [_page("login", lambda d: [])]
+ANONYMOUS_PAGES = [
+    _page("login", lambda d: []),
+    _page("password_reset", lambda d: []),
+    _page("password_reset_done", lambda d: []),
+    _page("password_reset_confirm", lambda d: d["reset"]),
+    _page("password_reset_complete", lambda d: []),
+    _page("measures:invitation", lambda d: [d["invitation"]]),
+]
 
 # Addresses that are no page to look at, each with the reason.
 EXEMPT = {
@@ -115,6 +131,11 @@ EXEMPT = {
     "reporting:revision-approve": "POST only",
     "reporting:revision-send-back": "POST only",
     "reporting:workbook-apply": "POST only",
+    "reporting:plan-apply": "POST only",
+    "measures:account-language": "POST only",
+    "measures:invitation-resend": "POST only",
+    "measures:invitation-withdraw": "POST only",
+    "measures:role-withdraw": "POST only",
 }
 # Django's admin draws every page from a few templates of its own: its index, a list and a
 # form are visited above; its other addresses are the same pages for other models.
@@ -190,14 +211,22 @@ def plan(seed):
     revision_2026(seed)
     make_user("prosjektleiar", seed, Role.Kind.EDITOR)
     org = Organisation.objects.get
-    make_user("vinje", seed, Role.Kind.APPROVER, org(key="vinje-kommune"))
+    vinje = make_user("vinje", seed, Role.Kind.APPROVER, org(key="vinje-kommune"))
     make_user("fylkeskommunen", seed, Role.Kind.APPROVER, org(key="telemark-fylkeskommune"))
     make_user("husbanken", seed, Role.Kind.PARTNER, org(key="husbanken"))
     make_user("kdd", seed, Role.Kind.MINISTRY, org(key="kdd"))
     operator = make_user("operator")
     operator.is_staff = operator.is_superuser = True
     operator.save()
-    return {"section": section.pk, "measure": measure.pk}
+    return {
+        "section": section.pk,
+        "measure": measure.pk,
+        "role": vinje.roles.get().pk,
+        "invitation": invite(
+            agreement=seed, email="ny@example.no", kind="partner", organisation=None, by=operator
+        ),
+        "reset": [urlsafe_base64_encode(force_bytes(vinje.pk)), token_generator.make_token(vinje)],
+    }
 
 
 def test_no_page_is_wider_than_the_screen_for_any_role(
