@@ -71,7 +71,7 @@ NYNORSK_ONLY = [
     "partane",
     "Godkjenningar",
 ]
-BOKMAL_LABELS = ["Innhold", "Hovedansvarlig", "Samarbeidspartnere"]
+BOKMAL_LABELS = ["Innhold", "Hovedansvarlig", "Samarbeidspartnere", "Godkjent", "Fremdrift"]
 
 
 # --- what a person reads ----------------------------------------------------------------------
@@ -142,7 +142,10 @@ def agreement_form() -> dict:
         ),
         **rows(
             "sub_goals",
-            [{"title": t, "main_goal": f"Mål for {t.lower()}.", "weight": str(w)} for t, w in GOALS],
+            [
+                {"title": t, "main_goal": f"Mål for {t.lower()}.", "weight": str(w)}
+                for t, w in GOALS
+            ],
         ),
         **rows("lines", []),
         **rows(
@@ -232,8 +235,12 @@ def test_a_new_bokmal_pilot_from_the_form_to_kdds_approved_report(
     # 2. The operator invites the project leader, who sets a password through the link.
     read = text_of(
         invite(
-            client, agreement, django_capture_on_commit_callbacks,
-            email="ola@rindal.kommune.no", kind="editor", organisation="",
+            client,
+            agreement,
+            django_capture_on_commit_callbacks,
+            email="ola@rindal.kommune.no",
+            kind="editor",
+            organisation="",
         )
     )
     assert "Invitasjonen er send til ola@rindal.kommune.no." in read
@@ -250,7 +257,9 @@ def test_a_new_bokmal_pilot_from_the_form_to_kdds_approved_report(
     assert landed.redirect_chain[-1][0] == agreement.get_absolute_url()
     # The page is in the agreement's Bokmål; the welcome, written while the person was not yet
     # logged in, is still in the Nynorsk of an anonymous visitor (a gap, reported).
-    assert "Hopp til hovedinnholdet" in read and "Parter Kommunal- og distriktsdepartementet" in read
+    assert (
+        "Hopp til hovedinnholdet" in read and "Parter Kommunal- og distriktsdepartementet" in read
+    )
     assert "Velkomen! Du er no prosjektleiar i Bygdevekstavtale for Rindal og Holtålen." in read
     leader = get_user_model().objects.get(username="ola")
     assert leader.check_password(PASSWORD) and leader.email == "ola@rindal.kommune.no"
@@ -288,9 +297,11 @@ def test_a_new_bokmal_pilot_from_the_form_to_kdds_approved_report(
     start = reverse("reporting:revision-start", args=[SLUG])
     read = text_of(leader_client.post(start, {"year": 2026}, follow=True))
     assert Revision.objects.filter(agreement=agreement).count() == 1
+    assert says(read, "Handlingsplan 2025 er ikke godkjent", "Handlingsplan 2025 er ikkje godkjend")
     notes = reverse("reporting:revision-notes", args=[SLUG, YEAR])
     status = {f"state-{measure.key}": "in_progress", f"progress-{measure.key}": "Tomter regulert."}
     read = text_of(leader_client.post(notes, status, follow=True))
+    assert says(read, "Tekstene er lagret.", "Tekstane er lagra.")
     assert draft.progress.get(measure_key=measure.key).text == "Tomter regulert."
 
     submit = reverse("reporting:revision-submit", args=[SLUG, YEAR])
@@ -308,13 +319,20 @@ def test_a_new_bokmal_pilot_from_the_form_to_kdds_approved_report(
     # 4. The project leader invites Rindal's approver, who records the councils' decisions.
     read = text_of(
         invite(
-            leader_client, agreement, django_capture_on_commit_callbacks,
-            email="kari@rindal.kommune.no", kind="approver", organisation=rindal.pk,
+            leader_client,
+            agreement,
+            django_capture_on_commit_callbacks,
+            email="kari@rindal.kommune.no",
+            kind="approver",
+            organisation=rindal.pk,
         )
     )
     assert "Invitasjonen er sendt til kari@rindal.kommune.no." in read
     approver_client, landed = accept_invitation(link_path(mail.outbox[-1]), "kari", "Kari")
-    assert "Velkommen! Du er nå godkjenner for Rindal kommune" in text_of(landed)
+    # The leader's invitation is in the leader's interface language: Bokmål here.
+    assert "Rollen din: godkjenner for Rindal kommune." in mail.outbox[-1].body
+    assert "Lenken kan brukes én gang" in mail.outbox[-1].body
+    assert "Velkomen! Du er no godkjennar for Rindal kommune" in text_of(landed)  # as above
     decision_page = approver_client.get(
         reverse("reporting:decision", args=[SLUG, YEAR, rindal.key])
     )
@@ -351,10 +369,14 @@ def test_a_new_bokmal_pilot_from_the_form_to_kdds_approved_report(
     assert found(BOKMAL_LABELS, text) == BOKMAL_LABELS
     with override("nb"):
         decided_on = date_format(today, "SHORT_DATE_FORMAT")
-    section_8 = text[text.rindex("8 ") :]
-    assert MEASURE in text and "Rindal kommune" in section_8 and decided_on in section_8
+    assert f"1 {MEASURE} Rindal kommune Holtålen kommune 2025–2027" in text  # table 1
+    section_8 = text[text.rindex("8. Handlingsplanen er godkjent av") :]
+    assert f"Rindal kommune {decided_on} Kommunestyre" in section_8
+    assert f"Holtålen kommune {decided_on} Kommunestyre" in section_8
     xlsx = kdd_client.get(reverse("reporting:report-xlsx", args=[SLUG, YEAR]))
     assert xlsx.status_code == 200
     words = workbook_text(b"".join(xlsx.streaming_content) if xlsx.streaming else xlsx.content)
     assert found(NYNORSK_ONLY, words) == []
     assert MEASURE in words
+    labels = ["Endringer", "Godkjenninger", "Hovedansvarlig", "Begrunnelse", "Fremdrift"]
+    assert found(labels, words) == labels
