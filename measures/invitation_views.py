@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
@@ -77,11 +78,13 @@ def _as_logged_in_user(request: HttpRequest, invitation: Invitation, context: di
 
 def _accepted(request: HttpRequest, invitation: Invitation, user) -> HttpResponse:
     audit("invitation_accepted", request, agreement=invitation.agreement.slug, role=invitation.kind)
-    messages.success(
-        request,
-        gettext("Velkomen! Du er no %(role)s i %(agreement)s.")
-        % {"role": invitation.role_label, "agreement": invitation.agreement.name},
-    )
+    # Said in the agreement's målform: the person was a visitor until a moment ago.
+    with translation.override(invitation.agreement.language):
+        welcome = gettext("Velkomen! Du er no %(role)s i %(agreement)s.") % {
+            "role": invitation.role_label,
+            "agreement": invitation.agreement.name,
+        }
+    messages.success(request, welcome)
     return redirect(invitation.agreement.get_absolute_url())
 
 

@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from .organisations import Organisation
@@ -238,16 +238,10 @@ def _record(kind: str, invitation: Invitation, by) -> None:
 
 def _mail_after_commit(invitation: Invitation, token: str, by) -> None:
     """Send once the transaction has committed, so a failing mail server undoes nothing; an
-    address that could not be reached is written in the log the people page shows."""
-    context = {
-        "agreement": invitation.agreement,
-        "role": invitation.role_label,
-        "inviter": (by.get_full_name() or by.get_username()) if by is not None else "",
-        "link": settings.SITE_URL + reverse("measures:invitation", args=[token]),
-        "expires_at": invitation.expires_at,
-    }
-    subject = render_to_string("measures/email/invitation_subject.txt", context).strip()
-    body = render_to_string("measures/email/invitation.txt", context)
+    address that could not be reached is written in the log the people page shows. Written in
+    the agreement's målform, whoever sends it."""
+    with translation.override(invitation.agreement.language):
+        subject, body = _invitation_mail(invitation, token, by)
 
     def send() -> None:
         try:
@@ -257,3 +251,15 @@ def _mail_after_commit(invitation: Invitation, token: str, by) -> None:
             _record(RoleEvent.Kind.NOT_REACHED, invitation, None)
 
     transaction.on_commit(send)
+
+
+def _invitation_mail(invitation: Invitation, token: str, by) -> tuple[str, str]:
+    context = {
+        "agreement": invitation.agreement,
+        "role": invitation.role_label,
+        "inviter": (by.get_full_name() or by.get_username()) if by is not None else "",
+        "link": settings.SITE_URL + reverse("measures:invitation", args=[token]),
+        "expires_at": invitation.expires_at,
+    }
+    subject = render_to_string("measures/email/invitation_subject.txt", context).strip()
+    return subject, render_to_string("measures/email/invitation.txt", context)
