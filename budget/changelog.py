@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from measures.changelog import Entry, entries_for, newest_first
@@ -18,8 +19,9 @@ def budget_changelog(agreement: Agreement) -> list[Entry]:
     records = list(Amount.history.filter(line_id__in=list(lines)).select_related("history_user"))
 
     def subject(record) -> str:
-        line = lines.get(record.line_id, "Budsjettline")
-        return f"{line}, {record.year}, {sources.get(record.source_id, 'kjelde')}"
+        line = lines.get(record.line_id) or _("Budsjettline")
+        source = sources.get(record.source_id) or _("kjelde")
+        return f"{line}, {record.year}, {source}"
 
     def display(name: str, value) -> str:
         if name == "kroner":

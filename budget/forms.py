@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.db import transaction
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from measures.forms import StyledForm
 
@@ -23,14 +24,14 @@ class KronerField(forms.CharField):
         if not text:
             return None
         if re.fullmatch(r"-?\d+[.,]\d*", text):
-            raise forms.ValidationError("Skriv heile kroner, utan øre.")
+            raise forms.ValidationError(_("Skriv heile kroner, utan øre."))
         if not re.fullmatch(r"-?\d+", text):
-            raise forms.ValidationError("Skriv eit beløp i heile kroner, til dømes 500 000.")
+            raise forms.ValidationError(_("Skriv eit beløp i heile kroner, til dømes 500 000."))
         kroner = int(text)
         if kroner < 0:
-            raise forms.ValidationError("Beløpet kan ikkje vere negativt.")
+            raise forms.ValidationError(_("Beløpet kan ikkje vere negativt."))
         if kroner > MAX_KRONER:
-            raise forms.ValidationError("Beløpet er urimeleg stort.")
+            raise forms.ValidationError(_("Beløpet er urimeleg stort."))
         return kroner
 
 

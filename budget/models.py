@@ -19,19 +19,19 @@ class BudgetLine(models.Model):
     """A row of the budget tables: a sub-goal, or a line such as "Prosjektleiing"."""
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="budget_lines", verbose_name="avtale"
+        Agreement, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("avtale")
     )
-    key = models.SlugField("nøkkel", max_length=80)
-    number = models.PositiveSmallIntegerField("nummer", validators=[MinValueValidator(1)])
-    title = models.CharField("tittel", max_length=200)
+    key = models.SlugField(_("nøkkel"), max_length=80)
+    number = models.PositiveSmallIntegerField(_("nummer"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("tittel"), max_length=200)
     sub_goal = models.OneToOneField(
         SubGoal,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="budget_line",
-        verbose_name="delmål",
-        help_text="Tom for liner som ikkje er delmål, til dømes prosjektleiing.",
+        verbose_name=_("delmål"),
+        help_text=_("Tom for liner som ikkje er delmål, til dømes prosjektleiing."),
     )
 
     objects = TrackedQuerySet.as_manager()
@@ -39,14 +39,14 @@ class BudgetLine(models.Model):
 
     class Meta:
         ordering = ["agreement", "number"]
-        verbose_name = "budsjettline"
-        verbose_name_plural = "budsjettliner"
+        verbose_name = _("budsjettline")
+        verbose_name_plural = _("budsjettliner")
         constraints = [
             models.UniqueConstraint(fields=["agreement", "key"], name="budget_line_key_unique"),
             models.UniqueConstraint(
                 fields=["agreement", "number"],
                 name="budget_line_number_unique",
-                violation_error_message="Det finst alt ei budsjettline med dette nummeret.",
+                violation_error_message=_("Det finst alt ei budsjettline med dette nummeret."),
             ),
         ]
 
@@ -55,22 +55,27 @@ class BudgetLine(models.Model):
 
     def clean(self) -> None:
         if self.sub_goal_id and self.sub_goal.agreement_id != self.agreement_id:
-            raise ValidationError({"sub_goal": "Delmålet høyrer til ei anna avtale."})
+            raise ValidationError({"sub_goal": _("Delmålet høyrer til ei anna avtale.")})
 
 
 class FundingSource(models.Model):
     """Where money comes from: the state grant (KDD 13.50 post 66), the municipalities, ..."""
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="funding_sources", verbose_name="avtale"
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="funding_sources",
+        verbose_name=_("avtale"),
     )
-    key = models.SlugField("nøkkel", max_length=80)
-    name = models.CharField("namn", max_length=200)
-    position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
+    key = models.SlugField(_("nøkkel"), max_length=80)
+    name = models.CharField(_("namn"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("rekkjefølgje"), default=0)
     is_state_cofinancing = models.BooleanField(
-        "statleg medfinansiering",
+        _("statleg medfinansiering"),
         default=False,
-        help_text="Kjelda som budsjettet for heile avtaleperioden (statleg medfinansiering) viser.",
+        help_text=_(
+            "Kjelda som budsjettet for heile avtaleperioden (statleg medfinansiering) viser."
+        ),
     )
 
     objects = TrackedQuerySet.as_manager()
@@ -78,15 +83,15 @@ class FundingSource(models.Model):
 
     class Meta:
         ordering = ["agreement", "position"]
-        verbose_name = "finansieringskjelde"
-        verbose_name_plural = "finansieringskjelder"
+        verbose_name = _("finansieringskjelde")
+        verbose_name_plural = _("finansieringskjelder")
         constraints = [
             models.UniqueConstraint(fields=["agreement", "key"], name="funding_source_key_unique"),
             models.UniqueConstraint(
                 fields=["agreement"],
                 condition=Q(is_state_cofinancing=True),
                 name="one_state_cofinancing_source",
-                violation_error_message="Berre éi kjelde kan vere statleg medfinansiering.",
+                violation_error_message=_("Berre éi kjelde kan vere statleg medfinansiering."),
             ),
         ]
 
@@ -123,24 +128,24 @@ class Amount(models.Model):
     """Planned kroner for one budget line, one year, from one source. Totals are computed."""
 
     line = models.ForeignKey(
-        BudgetLine, on_delete=models.CASCADE, related_name="amounts", verbose_name="budsjettline"
+        BudgetLine, on_delete=models.CASCADE, related_name="amounts", verbose_name=_("budsjettline")
     )
     source = models.ForeignKey(
         FundingSource,
         on_delete=models.PROTECT,
         related_name="amounts",
-        verbose_name="finansieringskjelde",
+        verbose_name=_("finansieringskjelde"),
     )
-    year = models.PositiveSmallIntegerField("år", validators=year_validators)
-    kroner = models.BigIntegerField("beløp (kr)", validators=[MinValueValidator(0)])
+    year = models.PositiveSmallIntegerField(_("år"), validators=year_validators)
+    kroner = models.BigIntegerField(_("beløp (kr)"), validators=[MinValueValidator(0)])
 
     objects = AmountQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["line__number", "year", "source__position"]
-        verbose_name = "beløp"
-        verbose_name_plural = "beløp"
+        verbose_name = _("beløp")
+        verbose_name_plural = _("beløp")
         constraints = [
             models.UniqueConstraint(
                 fields=["line", "source", "year"], name="one_amount_per_line_source_year"
@@ -148,7 +153,7 @@ class Amount(models.Model):
             models.CheckConstraint(
                 condition=Q(kroner__gte=0),
                 name="amount_not_negative",
-                violation_error_message="Beløpet kan ikkje vere negativt.",
+                violation_error_message=_("Beløpet kan ikkje vere negativt."),
             ),
         ]
 
@@ -160,7 +165,7 @@ class Amount(models.Model):
         if self.line_id:
             self.line.agreement.check_year(self.year)
             if self.source_id and self.source.agreement_id != self.line.agreement_id:
-                raise ValidationError({"source": "Kjelda høyrer til ei anna avtale."})
+                raise ValidationError({"source": _("Kjelda høyrer til ei anna avtale.")})
 
 
 class Footnote(models.Model):
@@ -171,30 +176,30 @@ class Footnote(models.Model):
         FINANCING = "financing", _("Samla budsjett og finansiering for eitt år")
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="footnotes", verbose_name="avtale"
+        Agreement, on_delete=models.CASCADE, related_name="footnotes", verbose_name=_("avtale")
     )
-    table = models.CharField("tabell", max_length=20, choices=Table.choices)
+    table = models.CharField(_("tabell"), max_length=20, choices=Table.choices)
     year = models.PositiveSmallIntegerField(
-        "år",
+        _("år"),
         null=True,
         blank=True,
         validators=year_validators,
-        help_text="Året finansieringstabellen gjeld; tomt for heile perioden.",
+        help_text=_("Året finansieringstabellen gjeld; tomt for heile perioden."),
     )
-    marker = models.CharField("merke", max_length=5, default="*")
-    text = models.TextField("tekst")
+    marker = models.CharField(_("merke"), max_length=5, default="*")
+    text = models.TextField(_("tekst"))
     line = models.ForeignKey(
         BudgetLine,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        verbose_name="budsjettline",
-        help_text="Lina merket står på; tom for summelina.",
+        verbose_name=_("budsjettline"),
+        help_text=_("Lina merket står på; tom for summelina."),
     )
     column = models.CharField(
-        "kolonne",
+        _("kolonne"),
         max_length=80,
-        help_text="«total», eit årstal (fordeling) eller nøkkelen til ei kjelde (finansiering).",
+        help_text=_("«total», eit årstal (fordeling) eller nøkkelen til ei kjelde (finansiering)."),
     )
 
     objects = TrackedQuerySet.as_manager()
@@ -202,8 +207,8 @@ class Footnote(models.Model):
 
     class Meta:
         ordering = ["agreement", "table", "year", "marker"]
-        verbose_name = "fotnote"
-        verbose_name_plural = "fotnotar"
+        verbose_name = _("fotnote")
+        verbose_name_plural = _("fotnotar")
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from measures.models import Agreement
 
 from .models import Amount, BudgetLine, Footnote, FundingSource
@@ -168,9 +170,14 @@ def _allocation_table(agreement, lines, state, cells, footnotes) -> Table:
         for line in lines
     ]
     notes = [f for f in footnotes if f.table == Footnote.Table.ALLOCATION]
+    if state:
+        caption = _(
+            "Fordeling av budsjett for heile avtaleperioden (statleg medfinansiering, %(source)s)"
+        ) % {"source": state.name}
+    else:
+        caption = _("Fordeling av budsjett for heile avtaleperioden (statleg medfinansiering)")
     return Table(
-        caption=f"Fordeling av budsjett for heile avtaleperioden (statleg medfinansiering"
-        f"{', ' + state.name if state else ''})",
+        caption=caption,
         column_keys=[str(y) for y in years],
         column_labels=[str(y) for y in years],
         rows=rows,
@@ -185,7 +192,7 @@ def _financing_table(year, lines, sources, cells, footnotes) -> Table:
     ]
     notes = [f for f in footnotes if f.table == Footnote.Table.FINANCING and f.year == year]
     return Table(
-        caption=f"Samla budsjett og finansiering for {year}",
+        caption=_("Samla budsjett og finansiering for %(year)s") % {"year": year},
         column_keys=[s.key for s in sources],
         column_labels=[s.name for s in sources],
         rows=rows,
@@ -215,10 +222,14 @@ def _sum_check(table: Table, amounts: int) -> Check:
     by_rows = sum(row.total for row in table.rows)
     by_columns = sum(table.sum_row.cells)
     return Check(
-        f"Radene og kolonnane i «{table.caption}» gir same sum som beløpa",
+        _("Radene og kolonnane i «%(table)s» gir same sum som beløpa") % {"table": table.caption},
         by_rows == by_columns == amounts,
-        f"sum av rader {as_kroner(by_rows)}, sum av kolonnar {as_kroner(by_columns)}, "
-        f"sum av beløpa {as_kroner(amounts)}",
+        _("sum av rader %(rows)s, sum av kolonnar %(columns)s, sum av beløpa %(amounts)s")
+        % {
+            "rows": as_kroner(by_rows),
+            "columns": as_kroner(by_columns),
+            "amounts": as_kroner(amounts),
+        },
     )
 
 
@@ -227,15 +238,20 @@ def _state_check(name: str, key: str, year: int, allocation: Table, financing: T
     in_financing = financing.column_total(key)
     in_allocation = allocation.column_total(str(year))
     return Check(
-        f"{name} i finansieringa for {year} er lik {year}-kolonna i budsjettet for heile perioden",
+        _(
+            "%(source)s i finansieringa for %(year)s er lik %(year)s-kolonna i budsjettet for "
+            "heile perioden"
+        )
+        % {"source": name, "year": year},
         in_financing == in_allocation,
-        f"{as_kroner(in_financing)} mot {as_kroner(in_allocation)}",
+        _("%(financing)s mot %(allocation)s")
+        % {"financing": as_kroner(in_financing), "allocation": as_kroner(in_allocation)},
     )
 
 
 def _weight_total_check(weights: list[int]) -> Check:
     total = sum(weights)
-    return Check("Vektinga av delmåla er til saman 100 %", total == 100, f"{total} %")
+    return Check(_("Vektinga av delmåla er til saman 100 %"), total == 100, f"{total} %")
 
 
 def _share_checks(lines: list[BudgetLine], allocation: Table) -> list[Check]:
@@ -254,12 +270,20 @@ def _share_checks(lines: list[BudgetLine], allocation: Table) -> list[Check]:
         deviation = share - line.sub_goal.weight
         checks.append(
             Check(
-                f"Delmål {line.sub_goal.number} har {line.sub_goal.weight} % "
-                "av midlane til delmåla",
+                _("Delmål %(number)s har %(weight)s %% av midlane til delmåla")
+                % {"number": line.sub_goal.number, "weight": line.sub_goal.weight},
                 abs(deviation) < SHARE_TOLERANCE,
-                f"{as_kroner(row.total)} av {as_kroner(goal_total)} = {_decimal(share)} %, "
-                f"avvik {_decimal(deviation, sign=True)} prosentpoeng, "
-                f"toleranse ±{_decimal(SHARE_TOLERANCE, places=2)} prosentpoeng",
+                _(
+                    "%(part)s av %(whole)s = %(share)s %%, avvik %(deviation)s prosentpoeng, "
+                    "toleranse ±%(tolerance)s prosentpoeng"
+                )
+                % {
+                    "part": as_kroner(row.total),
+                    "whole": as_kroner(goal_total),
+                    "share": _decimal(share),
+                    "deviation": _decimal(deviation, sign=True),
+                    "tolerance": _decimal(SHARE_TOLERANCE, places=2),
+                },
             )
         )
     return checks

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from measures.rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
@@ -55,7 +56,12 @@ def budget_edit(request: HttpRequest, slug: str) -> HttpResponse:
             conflicts = conflict.conflicts
             form.accept_saved_versions()
         else:
-            messages.success(request, f"Budsjettet for {year} er lagra ({changed} celler endra).")
+            saved = ngettext(
+                "Budsjettet for %(year)s er lagra (%(count)d celle endra).",
+                "Budsjettet for %(year)s er lagra (%(count)d celler endra).",
+                changed,
+            )
+            messages.success(request, saved % {"year": year, "count": changed})
             return redirect(reverse("budget:detail", args=[slug]) + f"?ar={year}")
     if form.is_bound:
         overview = BudgetOverview.from_agreement(agreement, year, form.typed())

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy, ngettext
 
 from .accounts import deactivate
 
@@ -12,8 +13,13 @@ admin.site.unregister(User)
 class BygdevekstUserAdmin(UserAdmin):
     actions = ["deactivate_users"]
 
-    @admin.action(description="Steng ute valde brukarar (og logg dei ut)")
+    @admin.action(description=gettext_lazy("Steng ute valde brukarar (og logg dei ut)"))
     def deactivate_users(self, request, queryset) -> None:
         for user in queryset:
             deactivate(user, by=request.user.username)
-        messages.success(request, f"{queryset.count()} brukarar er stengde ute.")
+        count = queryset.count()
+        messages.success(
+            request,
+            ngettext("%(count)d brukar er stengd ute.", "%(count)d brukarar er stengde ute.", count)
+            % {"count": count},
+        )

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 STARTED_KEY = "bygdevekst_login_started"
 TOUCHED_KEY = "bygdevekst_touched"
@@ -38,7 +39,7 @@ class AbsoluteSessionLimitMiddleware:
             started = request.session.setdefault(STARTED_KEY, now)
             if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
                 logout(request)
-                messages.info(request, "Du var logga inn for lenge og må logge inn på nytt.")
+                messages.info(request, _("Du var logga inn for lenge og må logge inn på nytt."))
                 return redirect_to_login(request.get_full_path())
             if now - request.session.get(TOUCHED_KEY, 0) > RENEW_AFTER_SECONDS:
                 request.session[TOUCHED_KEY] = now  # saved, with the idle limit counted afresh

@@ -3,13 +3,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from .accounts import LimitedPasswordResetForm
 from .health import health
 
-admin.site.site_header = "Bygdevekst – administrasjon"
+admin.site.site_header = _("Bygdevekst – administrasjon")
 admin.site.site_title = "Bygdevekst"
-admin.site.index_title = "Administrasjon"
+admin.site.index_title = _("Administrasjon")
 
 urlpatterns = [
     path("helse/", health, name="health"),

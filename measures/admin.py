@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules
@@ -115,7 +116,7 @@ class MeasureAdmin(PlanAdmin):
     list_select_related = ["sub_goal", "agreement"]
     inlines = [InvolvementInline, SectionInline]
 
-    @admin.display(description="nummer", ordering="sub_goal__number")
+    @admin.display(description=_("nummer"), ordering="sub_goal__number")
     def code(self, measure: Measure) -> str:
         return measure.code
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MeasuresConfig(AppConfig):
     name = "measures"
-    verbose_name = "Plan og tiltak"
+    verbose_name = _("Plan og tiltak")

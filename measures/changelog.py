@@ -19,7 +19,7 @@ from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 # Fields shown as a word diff rather than as old → new.
 TEXT_FIELDS = {
@@ -48,7 +48,7 @@ HIDDEN_FIELDS = {
 }
 # A change of these alone is a move, said as «flytta» without numbers.
 POSITION_FIELDS = {"position"}
-ACTIONS = {"+": "oppretta", "~": "endra", "-": "sletta"}
+ACTIONS = {"+": gettext_lazy("oppretta"), "~": gettext_lazy("endra"), "-": gettext_lazy("sletta")}
 # A text change shows this many unchanged words on each side of the changed ones; a new text
 # its first words.
 FOLD_CONTEXT = 6
@@ -117,7 +117,7 @@ def entries_for(
     for _object, rows in groupby(ordered, key=_object_id):
         previous = None
         for record in rows:
-            action = ACTIONS[record.history_type]
+            action = str(ACTIONS[record.history_type])
             if record.history_type == "~":
                 changes = _changes(previous, record, display)
                 if not changes and _moved(previous, record):
@@ -313,16 +313,17 @@ def measure_changelog(measure) -> list[Entry]:
 
     def section_subject(record) -> str:
         heading = record.heading or Section.Kind(record.kind).label
-        return f"seksjonen «{heading}»"
+        return _("seksjonen «%(heading)s»") % {"heading": heading}
 
     def involvement_subject(record) -> str:
         role = Involvement.Role(record.role).label.lower()
-        return f"{org_names.get(record.organisation_id, 'Organisasjon')} som {role}"
+        name = org_names.get(record.organisation_id) or _("Organisasjon")
+        return _("%(organisation)s som %(role)s") % {"organisation": name, "role": role}
 
     return newest_first(
         entries_for(
             list(Measure.history.filter(id=measure.pk).select_related("history_user")),
-            lambda r: "tiltaket",
+            lambda r: _("tiltaket"),
             display,
             counted_measures,
         ),

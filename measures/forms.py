@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .keys import unique_key
@@ -83,9 +84,7 @@ class MeasureForm(VersionedForm, forms.ModelForm):
         self.instance.agreement = agreement
         self.fields["sub_goal"].queryset = agreement.sub_goals.all()
         self.fields["sub_goal"].empty_label = None
-        self.fields[
-            "number"
-        ].help_text = (
+        self.fields["number"].help_text = _(
             "Nummeret i delmålet. Tiltaket held identiteten sin sjølv om nummeret endrar seg."
         )
 
@@ -99,7 +98,9 @@ class MeasureForm(VersionedForm, forms.ModelForm):
             clash = goal.measures.filter(number=number).exclude(pk=self.instance.pk).first()
             if clash:
                 self.add_error(
-                    "number", f"Delmål {goal.number} har alt tiltak {number}: «{clash.title}»."
+                    "number",
+                    gettext("Delmål %(goal)s har alt tiltak %(number)s: «%(title)s».")
+                    % {"goal": goal.number, "number": number, "title": clash.title},
                 )
         return data
 
@@ -191,9 +192,9 @@ class CloseMeasureForm(StyledForm, SeenVersionForm):
     """The date a measure closed: within the agreement period, not in the future."""
 
     closed_on = forms.DateField(
-        label="Avslutta dato",
+        label=_("Avslutningsdato"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": "Skriv datoen tiltaket vart avslutta."},
+        error_messages={"required": _("Skriv datoen tiltaket vart avslutta.")},
     )
 
     def __init__(self, *args, measure: Measure, **kwargs) -> None:
@@ -215,9 +216,9 @@ class SectionForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args, measure: Measure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.measure = measure
-        self.fields[
-            "heading"
-        ].help_text = "Tom overskrift på ein standardseksjon gir standardoverskrifta."
+        self.fields["heading"].help_text = _(
+            "Tom overskrift på ein standardseksjon gir standardoverskrifta."
+        )
 
     def clean_kind(self) -> str:
         kind = self.cleaned_data["kind"]
@@ -226,7 +227,10 @@ class SectionForm(VersionedForm, forms.ModelForm):
             if taken.exists():
                 label = Section.Kind(kind).label
                 raise forms.ValidationError(
-                    f"Tiltaket har alt ein seksjon «{label}». Vel «Anna» for ein ny seksjon."
+                    gettext(
+                        "Tiltaket har alt ein seksjon «%(label)s». Vel «Anna» for ein ny seksjon."
+                    )
+                    % {"label": label}
                 )
         return kind
 
@@ -235,12 +239,12 @@ class InvolvementForm(StyledForm, forms.Form):
     """Add an organisation to a measure as lead or partner."""
 
     organisation = forms.ModelChoiceField(
-        label="Organisasjon",
+        label=_("Organisasjon"),
         queryset=Organisation.objects.order_by("name"),
-        empty_label="Vel organisasjon",
+        empty_label=_("Vel organisasjon"),
     )
     role = forms.ChoiceField(
-        label="Rolle", choices=Involvement.Role.choices, initial=Involvement.Role.PARTNER
+        label=_("Rolle"), choices=Involvement.Role.choices, initial=Involvement.Role.PARTNER
     )
 
     def __init__(self, *args, measure: Measure, **kwargs) -> None:
@@ -252,7 +256,11 @@ class InvolvementForm(StyledForm, forms.Form):
         org, role = data.get("organisation"), data.get("role")
         if org and role and self.measure.involvements.filter(organisation=org, role=role).exists():
             label = Involvement.Role(role).label.lower()
-            self.add_error("organisation", f"{org} er alt {label} i tiltaket.")
+            self.add_error(
+                "organisation",
+                gettext("%(organisation)s er alt %(role)s i tiltaket.")
+                % {"organisation": org, "role": label},
+            )
         return data
 
 
@@ -266,7 +274,9 @@ class OrganisationForm(StyledForm, forms.ModelForm):
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if Organisation.objects.filter(name__iexact=name).exists():
-            raise forms.ValidationError(f"Organisasjonen «{name}» finst alt. Vel han i lista.")
+            raise forms.ValidationError(
+                gettext("Organisasjonen «%(name)s» finst alt. Vel han i lista.") % {"name": name}
+            )
         return name
 
     def save(self, commit: bool = True) -> Organisation:

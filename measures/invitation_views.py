@@ -22,8 +22,9 @@ from bygdevekst.logs import audit
 from .access_forms import AcceptForm
 from .invitations import Invitation, accept, refusal
 
-# The account was just made with the password given here; axes' backend needs a login attempt.
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The account was just made with the password given here; axes' backend needs a login attempt,
+# so log in through the project's ModelBackend (settings.AUTHENTICATION_BACKENDS) directly.
+BACKEND = "measures.backends.ModelBackendWithLanguage"
 
 
 @login_not_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,24 +22,24 @@ class Involvement(models.Model):
         PARTNER = "partner", _("Samarbeidspart")
 
     measure = models.ForeignKey(
-        "Measure", on_delete=models.CASCADE, related_name="involvements", verbose_name="tiltak"
+        "Measure", on_delete=models.CASCADE, related_name="involvements", verbose_name=_("tiltak")
     )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         related_name="involvements",
-        verbose_name="organisasjon",
+        verbose_name=_("organisasjon"),
     )
-    role = models.CharField("rolle", max_length=10, choices=Role.choices)
-    position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
+    role = models.CharField(_("rolle"), max_length=10, choices=Role.choices)
+    position = models.PositiveSmallIntegerField(_("rekkjefølgje"), default=0)
 
     objects = TrackedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["measure", "role", "position"]
-        verbose_name = "deltaking i tiltak"
-        verbose_name_plural = "deltaking i tiltak"
+        verbose_name = _("deltaking i tiltak")
+        verbose_name_plural = _("deltaking i tiltak")
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "organisation", "role"], name="involvement_once_per_role"
@@ -60,36 +61,38 @@ class Section(Versioned):
         OTHER = "other", _("Anna")
 
     measure = models.ForeignKey(
-        "Measure", on_delete=models.CASCADE, related_name="sections", verbose_name="tiltak"
+        "Measure", on_delete=models.CASCADE, related_name="sections", verbose_name=_("tiltak")
     )
-    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     heading = models.CharField(
-        "overskrift",
+        _("overskrift"),
         max_length=200,
         blank=True,
-        help_text="Tom for standardseksjonar betyr standardoverskrifta.",
+        help_text=_("Tom for standardseksjonar betyr standardoverskrifta."),
     )
-    body = models.TextField("tekst", help_text="Markdown: lister med «-», utheving med **feit**.")
-    position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
+    body = models.TextField(
+        _("tekst"), help_text=_("Markdown: lister med «-», utheving med **feit**.")
+    )
+    position = models.PositiveSmallIntegerField(_("rekkjefølgje"), default=0)
 
     objects = TrackedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["measure", "position"]
-        verbose_name = "tekstseksjon"
-        verbose_name_plural = "tekstseksjonar"
+        verbose_name = _("tekstseksjon")
+        verbose_name_plural = _("tekstseksjonar")
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "kind"],
                 condition=~Q(kind="other"),
                 name="standard_section_once_per_measure",
-                violation_error_message="Tiltaket har alt ein slik standardseksjon.",
+                violation_error_message=_("Tiltaket har alt ein slik standardseksjon."),
             ),
         ]
 
     def __str__(self) -> str:
-        return self.display_heading or f"Seksjon {self.position}"
+        return self.display_heading or gettext("Seksjon %(number)s") % {"number": self.position}
 
     @property
     def display_heading(self) -> str:

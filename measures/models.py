@@ -29,7 +29,7 @@ from .versioning import Versioned, update_if_current
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 year_validators = [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)]
-PERIOD_OUT_OF_ORDER = "Første år kan ikkje vere etter siste år."
+PERIOD_OUT_OF_ORDER = _("Første år kan ikkje vere etter siste år.")
 
 
 class Agreement(Versioned):
@@ -41,31 +41,31 @@ class Agreement(Versioned):
         NYNORSK = "nn", _("Nynorsk")
         BOKMAL = "nb", _("Bokmål")
 
-    slug = models.SlugField("nøkkel", max_length=80, unique=True)
-    name = models.CharField("namn", max_length=200)
-    pilot_name = models.CharField("namn på piloten", max_length=200)
+    slug = models.SlugField(_("nøkkel"), max_length=80, unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    pilot_name = models.CharField(_("namn på piloten"), max_length=200)
     language = models.CharField(
-        "målform", max_length=2, choices=Language.choices, default=Language.NYNORSK
+        _("målform"), max_length=2, choices=Language.choices, default=Language.NYNORSK
     )
-    signed_on = models.DateField("signert", null=True, blank=True)
-    first_year = models.PositiveSmallIntegerField("første år", validators=year_validators)
-    last_year = models.PositiveSmallIntegerField("siste år", validators=year_validators)
+    signed_on = models.DateField(_("signert"), null=True, blank=True)
+    first_year = models.PositiveSmallIntegerField(_("første år"), validators=year_validators)
+    last_year = models.PositiveSmallIntegerField(_("siste år"), validators=year_validators)
     parties = models.ManyToManyField(
-        Organisation, related_name="agreements", verbose_name="partar", through="Party"
+        Organisation, related_name="agreements", verbose_name=_("partar"), through="Party"
     )
-    introduction = models.TextField("introduksjon", blank=True)
-    framework = models.TextField("rammer for handlingsplanen", blank=True)
-    priorities = models.TextField("prioriteringar", blank=True)
-    organisation_text = models.TextField("organisering", blank=True)
-    anchoring_text = models.TextField("lokal og regional forankring", blank=True)
+    introduction = models.TextField(_("introduksjon"), blank=True)
+    framework = models.TextField(_("rammer for handlingsplanen"), blank=True)
+    priorities = models.TextField(_("prioriteringar"), blank=True)
+    organisation_text = models.TextField(_("organisering"), blank=True)
+    anchoring_text = models.TextField(_("lokal og regional forankring"), blank=True)
 
     objects = TrackedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "bygdevekstavtale"
-        verbose_name_plural = "bygdevekstavtalar"
+        verbose_name = _("bygdevekstavtale")
+        verbose_name_plural = _("bygdevekstavtalar")
         constraints = [
             models.CheckConstraint(
                 condition=Q(first_year__lte=models.F("last_year")),
@@ -105,7 +105,12 @@ class Agreement(Versioned):
     def check_year(self, year: int | None, field: str = "year") -> None:
         """Raise a ValidationError if the year lies outside the agreement period."""
         if year is not None and year not in self.years:
-            raise ValidationError({field: f"Året {year} er utanfor avtaleperioden {self.period}."})
+            raise ValidationError(
+                {
+                    field: gettext("Året %(year)s er utanfor avtaleperioden %(period)s.")
+                    % {"year": year, "period": self.period}
+                }
+            )
 
     def introduction_html(self) -> str:
         return render_markdown(self.introduction)
@@ -136,19 +141,19 @@ class Agreement(Versioned):
 class Party(models.Model):
     """An organisation that signed the agreement, in the order the agreement names them."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, verbose_name="avtale")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, verbose_name=_("avtale"))
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, verbose_name="organisasjon"
+        Organisation, on_delete=models.PROTECT, verbose_name=_("organisasjon")
     )
-    position = models.PositiveSmallIntegerField("rekkjefølgje", default=0)
+    position = models.PositiveSmallIntegerField(_("rekkjefølgje"), default=0)
 
     objects = TrackedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name = "avtalepart"
-        verbose_name_plural = "avtalepartar"
+        verbose_name = _("avtalepart")
+        verbose_name_plural = _("avtalepartar")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "organisation"], name="party_once_per_agreement"
@@ -163,27 +168,27 @@ class SubGoal(Versioned):
     """A delmål of an agreement, with its main goal and the weight of effort it gets."""
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="sub_goals", verbose_name="avtale"
+        Agreement, on_delete=models.CASCADE, related_name="sub_goals", verbose_name=_("avtale")
     )
-    number = models.PositiveSmallIntegerField("nummer", validators=[MinValueValidator(1)])
-    title = models.CharField("tittel", max_length=200)
-    main_goal = models.TextField("hovudmål")
-    weight = models.PositiveSmallIntegerField("vekting (%)", validators=[MaxValueValidator(100)])
-    introduction = models.TextField("innleiing", blank=True)
-    remark = models.TextField("merknad", blank=True)
+    number = models.PositiveSmallIntegerField(_("nummer"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("tittel"), max_length=200)
+    main_goal = models.TextField(_("hovudmål"))
+    weight = models.PositiveSmallIntegerField(_("vekting (%)"), validators=[MaxValueValidator(100)])
+    introduction = models.TextField(_("innleiing"), blank=True)
+    remark = models.TextField(_("merknad"), blank=True)
 
     objects = TrackedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["agreement", "number"]
-        verbose_name = "delmål"
-        verbose_name_plural = "delmål"
+        verbose_name = _("delmål")
+        verbose_name_plural = _("delmål")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "number"],
                 name="sub_goal_number_unique",
-                violation_error_message="Det finst alt eit delmål med dette nummeret.",
+                violation_error_message=_("Det finst alt eit delmål med dette nummeret."),
             ),
             models.CheckConstraint(
                 condition=Q(weight__gte=0, weight__lte=100), name="sub_goal_weight_percent"
@@ -191,7 +196,10 @@ class SubGoal(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"Delmål {self.number}: {self.title}"
+        return gettext("Delmål %(number)s: %(title)s") % {
+            "number": self.number,
+            "title": self.title,
+        }
 
     def get_absolute_url(self) -> str:
         return (
@@ -233,66 +241,70 @@ class Measure(Versioned):
         CLOSED = "closed", _("Avslutta")
 
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="measures", verbose_name="avtale"
+        Agreement, on_delete=models.CASCADE, related_name="measures", verbose_name=_("avtale")
     )
     sub_goal = models.ForeignKey(
-        SubGoal, on_delete=models.PROTECT, related_name="measures", verbose_name="delmål"
+        SubGoal, on_delete=models.PROTECT, related_name="measures", verbose_name=_("delmål")
     )
     key = models.SlugField(
-        "nøkkel",
+        _("nøkkel"),
         max_length=80,
-        help_text="Fast identitet som følgjer tiltaket sjølv om det får nytt nummer eller delmål.",
+        help_text=_(
+            "Fast identitet som følgjer tiltaket sjølv om det får nytt nummer eller delmål."
+        ),
     )
-    number = models.PositiveSmallIntegerField("nummer", validators=[MinValueValidator(1)])
-    title = models.CharField("tittel", max_length=200)
-    tagline = models.CharField("undertittel", max_length=300, blank=True)
+    number = models.PositiveSmallIntegerField(_("nummer"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("tittel"), max_length=200)
+    tagline = models.CharField(_("undertittel"), max_length=300, blank=True)
     organisations = models.ManyToManyField(
         Organisation, through="Involvement", related_name="measures"
     )
     leads_more = models.CharField(
-        "fleire hovudansvarlege",
+        _("fleire hovudansvarlege"),
         max_length=300,
         blank=True,
-        help_text="Fritekst etter organisasjonane, til dømes «m.fl.».",
+        help_text=_("Fritekst etter organisasjonane, til dømes «m.fl.»."),
     )
     partners_more = models.CharField(
-        "fleire samarbeidspartar",
+        _("fleire samarbeidspartar"),
         max_length=300,
         blank=True,
-        help_text="Fritekst etter organisasjonane, til dømes «m.fl.».",
+        help_text=_("Fritekst etter organisasjonane, til dømes «m.fl.»."),
     )
     start_year = models.PositiveSmallIntegerField(
-        "frå år", null=True, blank=True, validators=year_validators
+        _("frå år"), null=True, blank=True, validators=year_validators
     )
     end_year = models.PositiveSmallIntegerField(
-        "til år", null=True, blank=True, validators=year_validators
+        _("til år"), null=True, blank=True, validators=year_validators
     )
     at_next_revision = models.BooleanField(
-        "vurderast ved neste rullering",
+        _("vurderast ved neste rullering"),
         default=False,
-        help_text="Tidsramma er ikkje fastsett; tiltaket kan følgjast opp ved neste rullering.",
+        help_text=_("Tidsramma er ikkje fastsett; tiltaket kan følgjast opp ved neste rullering."),
     )
     priority = models.CharField(
-        "prioritet", max_length=10, choices=Priority.choices, default=Priority.NOW
+        _("prioritet"), max_length=10, choices=Priority.choices, default=Priority.NOW
     )
     status = models.CharField(
-        "status", max_length=10, choices=Status.choices, default=Status.ACTIVE
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
-    closed_on = models.DateField("avslutta", null=True, blank=True)
+    closed_on = models.DateField(_("avslutta"), null=True, blank=True)
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["sub_goal__number", "number"]
-        verbose_name = "tiltak"
-        verbose_name_plural = "tiltak"
+        verbose_name = _("tiltak")
+        verbose_name_plural = _("tiltak")
         constraints = [
             models.UniqueConstraint(fields=["agreement", "key"], name="measure_key_unique"),
             models.UniqueConstraint(
                 fields=["sub_goal", "number"],
                 name="measure_number_unique_in_sub_goal",
-                violation_error_message="Det finst alt eit tiltak med dette nummeret i delmålet.",
+                violation_error_message=_(
+                    "Det finst alt eit tiltak med dette nummeret i delmålet."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
@@ -306,8 +318,10 @@ class Measure(Versioned):
                 ),
                 name="measure_timeframe_valid",
                 violation_error_message=(
-                    "Tidsramma må ha frå- og til-år (frå før til), "
-                    "eller vere «ved neste rullering»."
+                    _(
+                        "Tidsramma må ha frå- og til-år (frå før til), "
+                        "eller vere «ved neste rullering»."
+                    )
                 ),
             ),
             models.CheckConstraint(
@@ -330,7 +344,7 @@ class Measure(Versioned):
             and self.agreement_id
             and self.sub_goal.agreement_id != self.agreement_id
         ):
-            errors["sub_goal"] = "Delmålet høyrer til ei anna avtale."
+            errors["sub_goal"] = gettext("Delmålet høyrer til ei anna avtale.")
         if errors:
             raise ValidationError(errors)
 
@@ -343,12 +357,14 @@ class Measure(Versioned):
         years = {"start_year": self.start_year, "end_year": self.end_year}
         if self.at_next_revision:
             return {
-                name: "Ta bort året, eller ta bort krysset for «vurderast ved neste rullering»."
+                name: gettext(
+                    "Ta bort året, eller ta bort krysset for «vurderast ved neste rullering»."
+                )
                 for name, year in years.items()
                 if year is not None
             }
         errors = {
-            name: "Skriv eit år, eller kryss av for «vurderast ved neste rullering»."
+            name: gettext("Skriv eit år, eller kryss av for «vurderast ved neste rullering».")
             for name, year in years.items()
             if year is None
         }
@@ -361,7 +377,7 @@ class Measure(Versioned):
                 except ValidationError as error:
                     errors[name] = error.messages[0]
         if not errors and self.start_year > self.end_year:
-            errors["end_year"] = "Sluttåret kan ikkje vere før startåret."
+            errors["end_year"] = gettext("Sluttåret kan ikkje vere før startåret.")
         return errors
 
     def check_closing_date(self, on: datetime.date) -> None:
@@ -372,7 +388,7 @@ class Measure(Versioned):
         today = timezone.localdate()
         if not first <= on <= last:
             raise ValidationError(
-                _("Datoen må vere i avtaleperioden %(period)s (%(first)s–%(last)s).")
+                gettext("Datoen må vere i avtaleperioden %(period)s (%(first)s–%(last)s).")
                 % {
                     "period": agreement.period,
                     "first": date_format(first, "SHORT_DATE_FORMAT"),
@@ -381,7 +397,7 @@ class Measure(Versioned):
             )
         if on > today:
             raise ValidationError(
-                _("Eit tiltak kan ikkje avsluttast fram i tid. I dag er %(today)s.")
+                gettext("Eit tiltak kan ikkje avsluttast fram i tid. I dag er %(today)s.")
                 % {"today": date_format(today, "SHORT_DATE_FORMAT")}
             )
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .history import TrackedQuerySet
@@ -24,28 +26,28 @@ class Organisation(Versioned):
     """A party, lead or partner: a municipality, an agency, a company, a group."""
 
     class Kind(models.TextChoices):
-        MUNICIPALITY = "municipality", "Kommune"
-        COUNTY = "county", "Fylkeskommune"
-        STATE_AGENCY = "state_agency", "Statleg etat"
-        MINISTRY = "ministry", "Departement"
-        REGIONAL_COUNCIL = "regional_council", "Regionråd"
-        EDUCATION = "education", "Utdanning og forsking"
-        PRIVATE = "private", "Privat"
-        NGO = "ngo", "Organisasjon"
-        PILOT = "pilot", "Bygdevekstpiloten"
+        MUNICIPALITY = "municipality", _("Kommune")
+        COUNTY = "county", _("Fylkeskommune")
+        STATE_AGENCY = "state_agency", _("Statleg etat")
+        MINISTRY = "ministry", _("Departement")
+        REGIONAL_COUNCIL = "regional_council", _("Regionråd")
+        EDUCATION = "education", _("Utdanning og forsking")
+        PRIVATE = "private", _("Privat")
+        NGO = "ngo", _("Organisasjon")
+        PILOT = "pilot", _("Bygdevekstpiloten")
 
-    key = models.SlugField("nøkkel", max_length=80, unique=True)
-    name = models.CharField("namn", max_length=200, unique=True)
-    short_name = models.CharField("kortnamn", max_length=80, blank=True)
-    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    key = models.SlugField(_("nøkkel"), max_length=80, unique=True)
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    short_name = models.CharField(_("kortnamn"), max_length=80, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "organisasjon"
-        verbose_name_plural = "organisasjonar"
+        verbose_name = _("organisasjon")
+        verbose_name_plural = _("organisasjonar")
 
     def __str__(self) -> str:
         return self.name
@@ -57,7 +59,10 @@ class Organisation(Versioned):
             measure = self.measures.select_related("agreement").order_by("agreement__name").first()
             agreement = measure.agreement if measure else None
         if agreement is None:
-            raise Http404(f"{self.name} er ikkje med i nokon avtale, og har inga side.")
+            raise Http404(
+                gettext("%(name)s er ikkje med i nokon avtale, og har inga side.")
+                % {"name": self.name}
+            )
         return reverse("measures:organisation-detail", args=[agreement.slug, self.key])
 
     @property
@@ -73,19 +78,19 @@ class Membership(models.Model):
     """
 
     agreement = models.ForeignKey(
-        "Agreement", on_delete=models.CASCADE, related_name="memberships", verbose_name="avtale"
+        "Agreement", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("avtale")
     )
     collective = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
         related_name="member_links",
-        verbose_name="samla organ",
+        verbose_name=_("samla organ"),
     )
     member = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         related_name="collective_links",
-        verbose_name="medlem",
+        verbose_name=_("medlem"),
     )
 
     objects = TrackedQuerySet.as_manager()
@@ -93,8 +98,8 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["collective__name", "member__name"]
-        verbose_name = "medlemskap"
-        verbose_name_plural = "medlemskap"
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "collective", "member"], name="membership_once"
@@ -105,4 +110,8 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} – medlem av {self.collective} – {self.agreement}"
+        return gettext("%(member)s – medlem av %(collective)s – %(agreement)s") % {
+            "member": self.member,
+            "collective": self.collective,
+            "agreement": self.agreement,
+        }

@@ -15,28 +15,30 @@ class Role(models.Model):
     """What a user may do within one agreement."""
 
     class Kind(models.TextChoices):
-        EDITOR = "editor", "Redaktør (prosjektleiar)"
-        APPROVER = "approver", "Godkjennar for kommune"
-        PARTNER = "partner", "Samarbeidspart (lesetilgang)"
-        MINISTRY = "ministry", "Departement"
+        EDITOR = "editor", gettext_lazy("Redaktør (prosjektleiar)")
+        APPROVER = "approver", gettext_lazy("Godkjennar for kommune")
+        PARTNER = "partner", gettext_lazy("Samarbeidspart (lesetilgang)")
+        MINISTRY = "ministry", gettext_lazy("Departement")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
     )
     agreement = models.ForeignKey("Agreement", on_delete=models.CASCADE, related_name="roles")
-    kind = models.CharField("rolle", max_length=20, choices=Kind.choices)
+    kind = models.CharField(gettext_lazy("rolle"), max_length=20, choices=Kind.choices)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        help_text="Kommunen ein godkjennar handlar for; organisasjonen til ein samarbeidspart.",
+        help_text=gettext_lazy(
+            "Kommunen ein godkjennar handlar for; organisasjonen til ein samarbeidspart."
+        ),
     )
 
     class Meta:
         ordering = ["agreement", "kind", "user__username"]
-        verbose_name = "rolle"
-        verbose_name_plural = "roller"
+        verbose_name = gettext_lazy("rolle")
+        verbose_name_plural = gettext_lazy("roller")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "agreement", "kind", "organisation"], name="role_unique"
@@ -49,7 +51,9 @@ class Role(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="approver") | Q(organisation__isnull=False),
                 name="approver_acts_for_an_organisation",
-                violation_error_message="Ein godkjennar må vere knytt til ein kommune.",
+                violation_error_message=gettext_lazy(
+                    "Ein godkjennar må vere knytt til ein kommune."
+                ),
             ),
         ]
 

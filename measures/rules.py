@@ -123,7 +123,7 @@ def get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
     if agreement is None and reads_everything(request.user):
         agreement = Agreement.objects.filter(slug=slug).first()
     if agreement is None or not can_view(request.user, agreement):
-        raise Http404("Fann inga slik avtale.")
+        raise Http404(gettext("Fann inga slik avtale."))
     return agreement
 
 

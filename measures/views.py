@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from . import rules
 from .changelog import measure_changelog, page_of
@@ -49,7 +50,7 @@ def measure_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         .first()
     )
     if measure is None:
-        raise Http404("Fann ikkje tiltaket.")
+        raise Http404(_("Fann ikkje tiltaket."))
     siblings = list(
         agreement.measures.select_related("sub_goal").only(
             "agreement", "key", "number", "title", "sub_goal__number"
@@ -92,13 +93,13 @@ def organisation_detail(request: HttpRequest, slug: str, key: str) -> HttpRespon
     agreement = get_agreement_for_user(request, slug)
     organisation = Organisation.objects.filter(key=key).first()
     if organisation is None:
-        raise Http404("Fann ikkje organisasjonen.")
+        raise Http404(_("Fann ikkje organisasjonen."))
     collectives = collectives_of(agreement, organisation)
     members = members_of(agreement, organisation)
     taking_part = measures_of(agreement, organisation, collectives)
     is_party = agreement.party_set.filter(organisation=organisation).exists()
     if not any(taking_part.values()) and not is_party and not members and not collectives:
-        raise Http404("Organisasjonen er ikkje med i denne avtala.")
+        raise Http404(_("Organisasjonen er ikkje med i denne avtala."))
     context = {
         "agreement": agreement,
         "organisation": organisation,

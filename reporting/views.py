@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -302,9 +303,14 @@ def workbook_apply(request: HttpRequest, slug: str) -> HttpResponse:
         current = Amount.objects.locked_cells(agreement.pk)
         if any(current.get((line.pk, y, source.pk)) != old for line, y, source, old, _ in parsed):
             messages.error(
-                request, "Budsjettet er endra sidan du lasta opp fila. Last opp på nytt."
+                request, gettext("Budsjettet er endra sidan du lasta opp fila. Last opp på nytt.")
             )
             return redirect(upload_again)
         apply_changes([CellChange(*change) for change in parsed])
-    messages.success(request, f"{len(parsed)} beløp frå Excel-fila er lagra.")
+    saved = ngettext(
+        "%(count)d beløp frå Excel-fila er lagra.",
+        "%(count)d beløp frå Excel-fila er lagra.",
+        len(parsed),
+    )
+    messages.success(request, saved % {"count": len(parsed)})
     return redirect(reverse("budget:detail", args=[slug]) + f"?ar={year}")

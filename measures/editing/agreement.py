@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import AgreementTextsForm, SubGoalForm
@@ -22,14 +23,14 @@ def agreement_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         conflict = save_form(form)
         if conflict is None:
-            messages.success(request, "Avtaletekstane er lagra.")
+            messages.success(request, _("Avtaletekstane er lagra."))
             return redirect(agreement)
     context = {
         "agreement": agreement,
         "form": form,
         "conflict": conflict,
         "section": "plan",
-        "title": "Endre avtala",
+        "title": _("Endre avtala"),
     }
     return render(request, "measures/form_page.html", context)
 
@@ -45,10 +46,12 @@ def sub_goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         conflict = save_form(form)
         if conflict is None:
             total = agreement.weight_total()
-            messages.success(request, f"Delmål {goal.number} er lagra.")
+            messages.success(request, _("Delmål %(number)s er lagra.") % {"number": goal.number})
             if total != 100:
                 messages.warning(
-                    request, f"Vektinga av delmåla er no til saman {total} %, ikkje 100 %."
+                    request,
+                    _("Vektinga av delmåla er no til saman %(total)s %%, ikkje 100 %%.")
+                    % {"total": total},
                 )
             return redirect(goal.get_absolute_url())
     context = {
@@ -56,7 +59,7 @@ def sub_goal_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         "form": form,
         "conflict": conflict,
         "section": "plan",
-        "title": f"Endre delmål {goal.number}",
+        "title": _("Endre delmål %(number)s") % {"number": goal.number},
         "cancel_url": goal.get_absolute_url(),
     }
     return render(request, "measures/form_page.html", context)

@@ -35,7 +35,7 @@ def get_measure(agreement: Agreement, key: str, *, organisations: bool = False) 
         measures = measures.with_organisations()
     measure = measures.filter(key=key).first()
     if measure is None:
-        raise Http404("Fann ikkje tiltaket.")
+        raise Http404(_("Fann ikkje tiltaket."))
     return measure
 
 
@@ -60,7 +60,7 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
             _("Tiltak %(code)s er oppretta. Legg til tekstane.") % {"code": measure.code},
         )
         return redirect(measure)
-    context = {"agreement": agreement, "form": form, "section": "plan", "title": "Nytt tiltak"}
+    context = {"agreement": agreement, "form": form, "section": "plan", "title": _("Nytt tiltak")}
     return render(request, "measures/measure_form.html", context)
 
 
@@ -73,7 +73,7 @@ def _requested_sub_goal(request: HttpRequest, agreement: Agreement):
     if re.fullmatch(r"[0-9]{1,5}", number):
         goal = agreement.sub_goals.filter(number=int(number)).first()
     if goal is None:
-        raise Http404("Fann ikkje delmålet.")
+        raise Http404(_("Fann ikkje delmålet."))
     return goal
 
 
@@ -121,7 +121,7 @@ def measure_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         conflict = save_form(form)
         if conflict is None:
-            messages.success(request, f"Tiltak {measure.code} er lagra.")
+            messages.success(request, _("Tiltak %(code)s er lagra.") % {"code": measure.code})
             return redirect(measure)
     context = {
         "agreement": agreement,
@@ -129,7 +129,7 @@ def measure_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "form": form,
         "conflict": conflict,
         "section": "plan",
-        "title": f"Endre tiltak {measure.code}",
+        "title": _("Endre tiltak %(code)s") % {"code": measure.code},
     }
     return render(request, "measures/measure_form.html", context)
 
@@ -154,7 +154,7 @@ def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpRespons
                         "may": permissions_for(request.user, agreement),
                     },
                 )
-            messages.success(request, "Tittelen er lagra.")
+            messages.success(request, _("Tittelen er lagra."))
             return redirect(measure)
     context = {
         "agreement": agreement,
@@ -162,7 +162,7 @@ def measure_title_edit(request: HttpRequest, slug: str, key: str) -> HttpRespons
         "form": form,
         "conflict": conflict,
         "section": "plan",
-        "title": _("Endre tittel"),
+        "title": _("Endre tittelen"),
     }
     template = "measures/_title_form.html" if request.htmx else "measures/title_form_page.html"
     return render(request, template, context)
@@ -176,14 +176,14 @@ def measure_close(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     form = CloseMeasureForm(request.POST, measure=measure)
     valid = form.is_valid()
     if "version" in form.errors:
-        return _stale(request, measure, "det er ikkje avslutta")
+        return _stale(request, measure, _("det er ikkje avslutta"))
     if not valid or not is_confirmed(request):
         return ask(request, _close_confirmation(request, measure, form), _page(agreement))
     try:
         measure.close(form.cleaned_data["closed_on"], version=form.cleaned_data["version"])
     except StaleVersion:
-        return _stale(request, measure, "det er ikkje avslutta")
-    messages.success(request, f"Tiltak {measure.code} er avslutta.")
+        return _stale(request, measure, _("det er ikkje avslutta"))
+    messages.success(request, _("Tiltak %(code)s er avslutta.") % {"code": measure.code})
     return redirect(measure)
 
 
@@ -222,8 +222,8 @@ def measure_reopen(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             raise StaleVersion(measure)
         measure.reopen(version=form.cleaned_data["version"])
     except StaleVersion:
-        return _stale(request, measure, "det er ikkje opna att")
-    messages.success(request, f"Tiltak {measure.code} er opna att.")
+        return _stale(request, measure, _("det er ikkje opna att"))
+    messages.success(request, _("Tiltak %(code)s er opna att.") % {"code": measure.code})
     return redirect(measure)
 
 
@@ -239,7 +239,7 @@ def measure_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         up = request.POST.get("retning") == "opp"
         move_measure(measure, up=up, version=form.cleaned_data["version"])
     except StaleVersion:
-        _stale(request, measure, "det er ikkje flytta")
+        _stale(request, measure, _("det er ikkje flytta"))
     return redirect(measure.sub_goal.get_absolute_url())
 
 
@@ -247,8 +247,11 @@ def _stale(request: HttpRequest, measure: Measure, outcome: str) -> HttpResponse
     """Refuse a button pressed on a page older than the measure: say so, show it as it is."""
     messages.error(
         request,
-        f"Nokon andre har endra tiltak {measure.code} sidan du opna sida, så {outcome}. "
-        "Sjå over tiltaket slik det er no, og prøv igjen.",
+        _(
+            "Nokon andre har endra tiltak %(code)s sidan du opna sida, så %(outcome)s. "
+            "Sjå over tiltaket slik det er no, og prøv igjen."
+        )
+        % {"code": measure.code, "outcome": outcome},
     )
     return redirect(measure)
 

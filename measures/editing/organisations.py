@@ -26,7 +26,11 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
     measure = get_measure(agreement, key, organisations=True)
     form = InvolvementForm(request.POST or None, measure=measure)
     if request.method == "POST" and form.is_valid() and _add_involvement(form, measure):
-        messages.success(request, f"{form.cleaned_data['organisation']} er lagd til.")
+        messages.success(
+            request,
+            _("%(organisation)s er lagd til.")
+            % {"organisation": form.cleaned_data["organisation"]},
+        )
         return redirect("measures:measure-organisations", slug, key)
     query = request.GET.get("q", "").strip()
     if "\x00" in query:  # PostgreSQL text cannot hold NUL; no one types it
@@ -103,7 +107,10 @@ def involvement_remove(request: HttpRequest, slug: str, key: str, pk: int) -> Ht
                 rest.position = position
                 rest.save(update_fields=["position"])
         bump(measure)
-    messages.success(request, f"{involvement.organisation} er fjerna frå tiltaket.")
+    messages.success(
+        request,
+        _("%(organisation)s er fjerna frå tiltaket.") % {"organisation": involvement.organisation},
+    )
     return redirect("measures:measure-organisations", slug, key)
 
 
@@ -122,7 +129,9 @@ def organisation_create(request: HttpRequest, slug: str, key: str) -> HttpRespon
                 measure=measure, organisation=organisation, role=role, position=position
             )
             bump(measure)
-        messages.success(request, f"{organisation} er oppretta og lagd til.")
+        messages.success(
+            request, _("%(organisation)s er oppretta og lagd til.") % {"organisation": organisation}
+        )
         return redirect("measures:measure-organisations", slug, key)
     context = {
         "agreement": agreement,

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from ..changelog import measure_changelog, page_of
 from ..models import Measure
@@ -19,7 +20,7 @@ def _conflict(form, stale: StaleVersion) -> dict:
     current = stale.current
     latest = current.history.select_related("history_user").first()
     user = latest.history_user if latest else None
-    who = (user.get_full_name() or user.username) if user else "nokon andre"
+    who = (user.get_full_name() or user.username) if user else _("nokon andre")
     theirs = []
     for name, bound in form.fields.items():
         if name == "version" or not hasattr(current, name):
@@ -36,7 +37,7 @@ def _deleted(obj) -> dict:
     """Someone deleted what this person was editing: keep what they typed, say who did it."""
     latest = type(obj).history.filter(id=obj.pk).select_related("history_user").first()
     user = latest.history_user if latest else None
-    who = (user.get_full_name() or user.username) if user else "Nokon andre"
+    who = (user.get_full_name() or user.username) if user else _("Nokon andre")
     return {"who": who, "when": latest.history_date if latest else None, "deleted": True}
 
 

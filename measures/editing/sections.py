@@ -29,14 +29,14 @@ def section_create(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         section.position = measure.sections.count()
         section.save()
         bump(measure)
-        messages.success(request, "Seksjonen er lagd til.")
+        messages.success(request, _("Seksjonen er lagd til."))
         return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
     context = {
         "agreement": agreement,
         "measure": measure,
         "form": form,
         "section": "plan",
-        "title": "Ny tekstseksjon",
+        "title": _("Ny tekstseksjon"),
         "preview": _preview(request, form),
     }
     return render(request, "measures/section_form.html", context)
@@ -69,7 +69,7 @@ def section_edit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResp
                     "may": permissions_for(request.user, agreement),
                 }
                 return saved_in_place(request, "measures/_section.html", context)
-            messages.success(request, "Seksjonen er lagra.")
+            messages.success(request, _("Seksjonen er lagra."))
             return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
     context = {
         "agreement": agreement,
@@ -78,7 +78,7 @@ def section_edit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResp
         "conflict": conflict,
         "section_obj": section,
         "section": "plan",
-        "title": "Endre tekstseksjon",
+        "title": _("Endre tekstseksjon"),
         "preview": _preview(request, form),
     }
     template = "measures/_section_form.html" if request.htmx else "measures/section_form.html"
@@ -99,7 +99,7 @@ def section_move(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResp
             move_section(section, up=up, version=form.cleaned_data["version"])
             bump(measure)
     except StaleVersion:
-        _stale_section(request, section, "ho er ikkje flytta")
+        _stale_section(request, section, _("ho er ikkje flytta"))
     return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
 
 
@@ -139,10 +139,12 @@ def section_delete(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRe
                     rest.save(update_fields=["position"])
             bump(measure)
     except StaleVersion:
-        _stale_section(request, section, "ho er ikkje sletta")
+        _stale_section(request, section, _("ho er ikkje sletta"))
         return redirect(measure.get_absolute_url() + f"#seksjon-{section.pk}")
     messages.success(
-        request, f"Seksjonen «{section}» er sletta. Han står framleis i endringsloggen."
+        request,
+        _("Seksjonen «%(section)s» er sletta. Han står framleis i endringsloggen.")
+        % {"section": section},
     )
     return redirect(measure)
 
@@ -150,6 +152,9 @@ def section_delete(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRe
 def _stale_section(request: HttpRequest, section, outcome: str) -> None:
     messages.error(
         request,
-        f"Nokon andre har endra seksjonen «{section}» sidan du opna sida, så {outcome}. "
-        "Sjå over teksten slik han er no, og prøv igjen.",
+        _(
+            "Nokon andre har endra seksjonen «%(section)s» sidan du opna sida, så %(outcome)s. "
+            "Sjå over teksten slik han er no, og prøv igjen."
+        )
+        % {"section": section, "outcome": outcome},
     )

@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
 
 from measures.models import Agreement
 
@@ -26,7 +27,9 @@ def _entries(
     no sub-goals or parties yet must come back from its backup too.
     """
     entries = reader.items(data, key, root)
-    return [path for path, _ in entries], [read(reader, entry, path) for path, entry in entries]
+    return [path for path, _entry in entries], [
+        read(reader, entry, path) for path, entry in entries
+    ]
 
 
 def _check_unique(
@@ -41,7 +44,8 @@ def _check_unique(
             continue
         if values in seen:
             shown = values if len(values) > 1 else values[0]
-            reader.problem(f"{path}.{keys[-1]}", f"{label} {shown!r} er brukt før")
+            words = {"what": label, "value": repr(shown)}
+            reader.problem(f"{path}.{keys[-1]}", _("%(what)s %(value)s er brukt før") % words)
         seen.add(values)
 
 
@@ -77,6 +81,7 @@ def _check_year(reader: _Reader, period: Agreement | None, year: Any, where: str
 def _positive(reader: _Reader, entry: dict, key: str, path: str) -> int | None:
     value = reader.field(entry, key, path, int)
     if value is not None and not 1 <= value < _PARKING_START:
-        reader.problem(f"{path}.{key}", f"nummeret skal vere mellom 1 og {_PARKING_START - 1}")
+        words = {"highest": _PARKING_START - 1}
+        reader.problem(f"{path}.{key}", _("nummeret skal vere mellom 1 og %(highest)s") % words)
         return None
     return value

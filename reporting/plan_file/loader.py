@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 from .problems import PlanFileError, Problem
 
@@ -39,7 +40,7 @@ class _PlanLoader(_BaseLoader):
         mapping = super().construct_mapping(node, deep=deep)
         if len(mapping) != len(node.value):
             raise yaml.constructor.ConstructorError(
-                None, None, "ein nøkkel står to gonger i same oppslagstabell", node.start_mark
+                None, None, _("ein nøkkel står to gonger i same oppslagstabell"), node.start_mark
             )
         return mapping
 
@@ -47,7 +48,8 @@ class _PlanLoader(_BaseLoader):
 def load_yaml(text: str) -> tuple[Any, dict[str, int]]:
     """The file's data, and the line (1-based) of every key path in it; else PlanFileError."""
     if len(text) > MAX_CHARACTERS:
-        size = f"har {_count(len(text))} teikn; ei planfil kan ha høgst {_count(MAX_CHARACTERS)}"
+        words = {"size": _count(len(text)), "limit": _count(MAX_CHARACTERS)}
+        size = _("har %(size)s teikn; ei planfil kan ha høgst %(limit)s") % words
         raise PlanFileError([Problem("", size)])
     try:
         _check_events(text)
@@ -79,15 +81,20 @@ def _check_events(text: str) -> None:
             continue
         values += 1
         if values > MAX_VALUES:
-            _refuse(f"fila har meir enn {_count(MAX_VALUES)} verdiar", line)
+            _refuse(_("fila har meir enn %(limit)s verdiar") % {"limit": _count(MAX_VALUES)}, line)
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
-            _refuse("ankrar og alias (&namn, *namn) er ikkje tillatne i ei planfil", line)
+            _refuse(_("ankrar og alias (&namn, *namn) er ikkje tillatne i ei planfil"), line)
         if event.tag is not None:
-            _refuse(f"merkelappar som {event.tag!r} er ikkje tillatne i ei planfil", line)
+            words = {"tag": repr(event.tag)}
+            _refuse(_("merkelappar som %(tag)s er ikkje tillatne i ei planfil") % words, line)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                _refuse(f"fila er nesta djupare enn {MAX_DEPTH} nivå", line)
+                _refuse(_too_deep(), line)
+
+
+def _too_deep() -> str:
+    return _("fila er nesta djupare enn %(depth)s nivå") % {"depth": MAX_DEPTH}
 
 
 def _count(number: int) -> str:
@@ -115,11 +122,11 @@ def _walk(
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(
-                    Problem(path, "ein nøkkel skal vere eit namn eller eit tal", key_line)
+                    Problem(path, _("ein nøkkel skal vere eit namn eller eit tal"), key_line)
                 )
                 continue
             if key_node.tag == _MERGE_TAG:
-                refused = "fletting med «<<» er ikkje tillaten i ei planfil"
+                refused = _("fletting med «<<» er ikkje tillaten i ei planfil")
                 problems.append(Problem(f"{path}.<<" if path else "<<", refused, key_line))
                 continue
             key = key_node.value
@@ -128,7 +135,8 @@ def _walk(
                 problems.append(
                     Problem(
                         child,
-                        f"nøkkelen {key!r} står to gonger (først på linje {first_line[key]})",
+                        _("nøkkelen %(key)s står to gonger (først på linje %(line)s)")
+                        % {"key": repr(key), "line": first_line[key]},
                         key_line,
                     )
                 )
@@ -144,15 +152,22 @@ def _check_scalar(
 ) -> None:
     bad = _BAD_CHARACTER.search(node.value)
     if bad:
-        name = "NUL-teiknet (\\0)" if bad.group() == "\x00" else f"teiknet U+{ord(bad.group()):04X}"
-        problems.append(Problem(path, f"teksten inneheld {name}, som ikkje er tillate", line))
+        if bad.group() == "\x00":
+            name = _("NUL-teiknet (\\0)")
+        else:
+            name = _("teiknet U+%(code)s") % {"code": f"{ord(bad.group()):04X}"}
+        problem = _("teksten inneheld %(name)s, som ikkje er tillate") % {"name": name}
+        problems.append(Problem(path, problem, line))
     elif node.tag in _CHECKED_TAGS:
         try:  # Built once here; construct_document reuses the object.
             loader.construct_object(node)
         except ValueError:
-            kind = "dato" if node.tag.endswith("timestamp") else "tal"
-            shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
-            problems.append(Problem(path, f"{shown!r} er ikkje eit gyldig {kind}", line))
+            shown = repr(node.value if len(node.value) <= 40 else node.value[:40] + "…")
+            if node.tag.endswith("timestamp"):
+                problem = _("%(value)s er ikkje eit gyldig dato") % {"value": shown}
+            else:
+                problem = _("%(value)s er ikkje eit gyldig tal") % {"value": shown}
+            problems.append(Problem(path, problem, line))
 
 
 def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
@@ -167,10 +182,11 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
             if isinstance(error.character, int)
             else ord(str(error.character)[:1] or "\0")
         )
-        return Problem("", f"teiknet #x{code:04x} er ikkje tillate i ei planfil", line)
+        words = {"code": f"{code:04x}"}
+        return Problem("", _("teiknet #x%(code)s er ikkje tillate i ei planfil") % words, line)
     mark = getattr(error, "problem_mark", None)
     reason = getattr(error, "problem", None) or str(error)
     if "nesting depth" in reason:  # libyaml's own limit, met while it reads ahead
-        reason = f"fila er nesta djupare enn {MAX_DEPTH} nivå"
-        return Problem("", reason, mark.line + 1 if mark else None)
-    return Problem("", f"ugyldig YAML: {reason}", mark.line + 1 if mark else None)
+        return Problem("", _too_deep(), mark.line + 1 if mark else None)
+    words = {"reason": reason}
+    return Problem("", _("ugyldig YAML: %(reason)s") % words, mark.line + 1 if mark else None)

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 _MISSING = object()
 
@@ -23,10 +24,14 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
+        words = {"path": self.path, "line": self.line, "message": self.message}
         if not self.path:  # the file as a whole, or a line before any key could be read
-            return f"linje {self.line}: {self.message}" if self.line else f"fila: {self.message}"
-        where = f"{self.path} (linje {self.line})" if self.line else self.path
-        return f"{where}: {self.message}"
+            if self.line:
+                return _("linje %(line)s: %(message)s") % words
+            return _("fila: %(message)s") % words
+        if self.line:
+            return _("%(path)s (linje %(line)s): %(message)s") % words
+        return f"{self.path}: {self.message}"
 
 
 class PlanFileError(Exception):
@@ -75,10 +80,11 @@ class _Reader:
         value = data.get(key, _MISSING) if isinstance(data, dict) else _MISSING
         if value is _MISSING or value is None or value == "":
             if required:
-                self.problem(where, "manglar")
+                self.problem(where, _("manglar"))
             return default
         if not _is_a(value, kind):
-            self.problem(where, f"skal vere {_kind_name(kind)}, ikkje {_shown(value)}")
+            words = {"kind": _kind_name(kind), "value": _shown(value)}
+            self.problem(where, _("skal vere %(kind)s, ikkje %(value)s") % words)
             return default
         if isinstance(value, str):
             value = value.strip()
@@ -109,7 +115,7 @@ class _Reader:
     def mapping(self, value: Any, path: str, keys: tuple[str, ...] | None = None) -> dict:
         """The value as a mapping; with `keys`, every other key is refused by name and line."""
         if not isinstance(value, dict):
-            self.problem(path, "skal vere ein oppslagstabell (nøkkel: verdi)")
+            self.problem(path, _("skal vere ein oppslagstabell (nøkkel: verdi)"))
             return {}
         for key in value if keys is not None else ():
             if key not in keys:
@@ -123,7 +129,8 @@ class _Reader:
         if value is not None and value not in choices.values:
             self.problem(
                 f"{path}.{key}",
-                f"ukjend verdi {_shown(value)}; lovlege verdiar: {', '.join(choices.values)}",
+                _("ukjend verdi %(value)s; lovlege verdiar: %(allowed)s")
+                % {"value": _shown(value), "allowed": ", ".join(choices.values)},
             )
         return value
 
@@ -135,8 +142,14 @@ class _Reader:
 def _unknown_key(key: Any, keys: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(str(key), keys, n=1) if isinstance(key, str) else []
     if close:
-        return f"ukjend nøkkel {_shown(key)} – meinte du {close[0]!r}?"
-    return f"ukjend nøkkel {_shown(key)}; lovlege nøklar her: {', '.join(keys)}"
+        return _("ukjend nøkkel %(key)s – meinte du %(close)s?") % {
+            "key": _shown(key),
+            "close": repr(close[0]),
+        }
+    return _("ukjend nøkkel %(key)s; lovlege nøklar her: %(allowed)s") % {
+        "key": _shown(key),
+        "allowed": ", ".join(keys),
+    }
 
 
 def _is_a(value: Any, kind: type | tuple) -> bool:
@@ -160,13 +173,13 @@ def _shown(value: Any) -> str:
 
 def _kind_name(kind: type | tuple) -> str:
     names = {
-        str: "tekst",
-        int: "eit heiltal",
-        list: "ei liste",
-        dict: "ein oppslagstabell",
-        bool: "true eller false",
-        datetime.date: "ein dato (ÅÅÅÅ-MM-DD)",
-        datetime.datetime: "eit tidspunkt (ÅÅÅÅ-MM-DD TT:MM:SS+01:00)",
+        str: _("tekst"),
+        int: _("eit heiltal"),
+        list: _("ei liste"),
+        dict: _("ein oppslagstabell"),
+        bool: _("true eller false"),
+        datetime.date: _("ein dato (ÅÅÅÅ-MM-DD)"),
+        datetime.datetime: _("eit tidspunkt (ÅÅÅÅ-MM-DD TT:MM:SS+01:00)"),
     }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " eller ".join(names.get(k, k.__name__) for k in kinds)

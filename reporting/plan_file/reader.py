@@ -6,6 +6,8 @@ import datetime
 from functools import partial
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Measure, Organisation, Section, SubGoal
 
@@ -24,13 +26,14 @@ def parse_plan(text: str) -> dict:
     data, lines = load_yaml(text)
     reader = _Reader(lines)
     if not isinstance(data, dict):
-        raise PlanFileError([Problem("", "fila skal vere ein oppslagstabell (nøkkel: verdi)", 1)])
+        problem = _("fila skal vere ein oppslagstabell (nøkkel: verdi)")
+        raise PlanFileError([Problem("", problem, 1)])
     data = reader.mapping(data, "", KEYS[""])
     plan = _read_plan(reader, data, "")
     org_keys = {org["key"] for org in plan["organisations"] if org["key"]}
     read = partial(_read_revision, org_keys=org_keys, period=_period(plan["agreement"]))
     paths, plan["revisions"] = _entries(reader, data, "revisions", "", read)
-    _check_unique(reader, paths, plan["revisions"], "year", "året")
+    _check_unique(reader, paths, plan["revisions"], "year", _("året"))
     if reader.problems:
         raise PlanFileError(reader.problems)
     return plan
@@ -50,9 +53,9 @@ def _period(agreement: dict) -> Agreement | None:
 def _read_plan(reader: _Reader, data: dict, root: str) -> dict:
     """The plan without its revisions: the whole file, or a revision's snapshot at `root`."""
     if data.get("format") != FORMAT:
-        reader.problem(_at(root, "format"), f"skal vere {FORMAT!r}")
+        reader.problem(_at(root, "format"), _("skal vere %(format)s") % {"format": repr(FORMAT)})
     org_paths, orgs = _entries(reader, data, "organisations", root, _read_organisation)
-    _check_unique(reader, org_paths, orgs, "key", "organisasjonsnøkkelen")
+    _check_unique(reader, org_paths, orgs, "key", _("organisasjonsnøkkelen"))
     org_keys = {org["key"] for org in orgs if org["key"]}
     for path, org in zip(org_paths, orgs, strict=True):
         org["members"] = _read_members(reader, org, path, org_keys)
@@ -64,7 +67,7 @@ def _read_plan(reader: _Reader, data: dict, root: str) -> dict:
     goal_paths, sub_goals = _entries(
         reader, data, "sub_goals", root, partial(_read_sub_goal, org_keys=org_keys, period=period)
     )
-    _check_unique(reader, goal_paths, sub_goals, "number", "delmålsnummeret")
+    _check_unique(reader, goal_paths, sub_goals, "number", _("delmålsnummeret"))
     measure_paths = [
         [f"{path}.measures[{j}]" for j in range(len(goal["measures"]))]
         for path, goal in zip(goal_paths, sub_goals, strict=True)
@@ -74,10 +77,10 @@ def _read_plan(reader: _Reader, data: dict, root: str) -> dict:
         [path for paths in measure_paths for path in paths],
         [measure for goal in sub_goals for measure in goal["measures"]],
         "key",
-        "tiltaksnøkkelen",
+        _("tiltaksnøkkelen"),
     )
     for paths, goal in zip(measure_paths, sub_goals, strict=True):
-        _check_unique(reader, paths, goal["measures"], "number", "tiltaksnummeret i delmålet")
+        _check_unique(reader, paths, goal["measures"], "number", _("tiltaksnummeret i delmålet"))
     goal_numbers = {g["number"] for g in sub_goals if g["number"]}
     budget = _read_budget(reader, data.get("budget"), _at(root, "budget"), goal_numbers, period)
     return {
@@ -106,7 +109,7 @@ def _read_members(reader: _Reader, org: dict, path: str, org_keys: set[str]) -> 
     """The keys of a collective organisation's members («Pilotkommunane»: the municipalities)."""
     members = _org_refs(reader, org["members"], "members", path, org_keys)
     if org["key"] in members:
-        reader.problem(f"{path}.members", "ein organisasjon kan ikkje vere medlem av seg sjølv")
+        reader.problem(f"{path}.members", _("ein organisasjon kan ikkje vere medlem av seg sjølv"))
         members.remove(org["key"])
     return members
 
@@ -117,11 +120,18 @@ def _org_refs(
     refs = []
     for ref_path, ref in reader.items(data, key, path, required=required):
         if not isinstance(ref, str):
-            reader.problem(ref_path, f"skal vere ein organisasjonsnøkkel, ikkje {ref!r}")
+            words = {"value": repr(ref)}
+            reader.problem(
+                ref_path, _("skal vere ein organisasjonsnøkkel, ikkje %(value)s") % words
+            )
         elif ref not in org_keys:
-            reader.problem(ref_path, f"ukjend organisasjon {ref!r} (ikkje i organisations)")
+            words = {"key": repr(ref)}
+            reader.problem(
+                ref_path, _("ukjend organisasjon %(key)s (ikkje i organisations)") % words
+            )
         elif ref in refs:
-            reader.problem(ref_path, f"organisasjonen {ref!r} står to gonger")
+            words = {"key": repr(ref)}
+            reader.problem(ref_path, _("organisasjonen %(key)s står to gonger") % words)
         else:
             refs.append(ref)
     return refs
@@ -156,7 +166,7 @@ def _read_sub_goal(
     entry = reader.mapping(entry, path, KEYS["sub_goals"])
     weight = reader.field(entry, "weight", path, int)
     if weight is not None and not 0 <= weight <= 100:
-        reader.problem(f"{path}.weight", "vektinga skal vere mellom 0 og 100 prosent")
+        reader.problem(f"{path}.weight", _("vektinga skal vere mellom 0 og 100 prosent"))
     return {
         "number": _positive(reader, entry, "number", path),
         "title": reader.field(entry, "title", path, str, model=SubGoal),
@@ -197,11 +207,15 @@ def _read_measure(
     }
     if (measure["status"] == Measure.Status.CLOSED) != (measure["closed_on"] is not None):
         reader.problem(
-            f"{path}.closed_on", "eit avslutta tiltak må ha closed_on, og berre eit avslutta tiltak"
+            f"{path}.closed_on",
+            _("eit avslutta tiltak må ha closed_on, og berre eit avslutta tiltak"),
         )
     kinds = [s["kind"] for s in measure["sections"] if s["kind"] != Section.Kind.OTHER]
     for kind in {k for k in kinds if kinds.count(k) > 1}:
-        reader.problem(f"{path}.sections", f"standardseksjonen {kind!r} står meir enn éin gong")
+        words = {"kind": repr(kind)}
+        reader.problem(
+            f"{path}.sections", _("standardseksjonen %(kind)s står meir enn éin gong") % words
+        )
     return measure
 
 
@@ -211,7 +225,7 @@ def _read_timeframe(reader: _Reader, entry: dict, path: str, period: Agreement |
     if value == "next_revision":
         return {"start_year": None, "end_year": None, "at_next_revision": True}
     if not isinstance(value, dict):
-        reader.problem(where, "skal vere {start: ÅR, end: ÅR} eller next_revision")
+        reader.problem(where, _("skal vere {start: ÅR, end: ÅR} eller next_revision"))
         return {"start_year": None, "end_year": None, "at_next_revision": False}
     value = reader.mapping(value, where, KEYS["timeframe"])
     start = reader.field(value, "start", where, int, model=Measure, name="start_year")
@@ -244,13 +258,13 @@ def _read_budget(
     line_paths, lines = _entries(
         reader, data, "lines", path, partial(_read_line, goal_numbers=goal_numbers)
     )
-    _check_unique(reader, line_paths, lines, "key", "linenøkkelen")
-    _check_unique(reader, line_paths, lines, "number", "linenummeret")
-    _check_unique(reader, line_paths, lines, "sub_goal", "delmålet")
+    _check_unique(reader, line_paths, lines, "key", _("linenøkkelen"))
+    _check_unique(reader, line_paths, lines, "number", _("linenummeret"))
+    _check_unique(reader, line_paths, lines, "sub_goal", _("delmålet"))
     source_paths, sources = _entries(reader, data, "sources", path, _read_source)
-    _check_unique(reader, source_paths, sources, "key", "kjeldenøkkelen")
+    _check_unique(reader, source_paths, sources, "key", _("kjeldenøkkelen"))
     if sum(1 for s in sources if s["state_cofinancing"]) > 1:
-        reader.problem(f"{path}.sources", "berre éi kjelde kan ha state_cofinancing: true")
+        reader.problem(f"{path}.sources", _("berre éi kjelde kan ha state_cofinancing: true"))
     line_keys = {line["key"] for line in lines}
     source_keys = {s["key"] for s in sources}
     amounts = _read_amounts(
@@ -278,7 +292,9 @@ def _read_line(reader: _Reader, entry: Any, path: str, *, goal_numbers: set[int]
     entry = reader.mapping(entry, path, KEYS["lines"])
     sub_goal = reader.field(entry, "sub_goal", path, int, required=False)
     if sub_goal is not None and sub_goal not in goal_numbers:
-        reader.problem(f"{path}.sub_goal", f"det finst ikkje noko delmål {sub_goal}")
+        reader.problem(
+            f"{path}.sub_goal", _("det finst ikkje noko delmål %(number)s") % {"number": sub_goal}
+        )
     return {
         "key": reader.field(entry, "key", path, str, model=BudgetLine),
         "number": _positive(reader, entry, "number", path),
@@ -299,27 +315,34 @@ def _read_amounts(
     for line_key, years in reader.mapping(data, path).items():
         line_path = f"{path}.{line_key}"
         if line_key not in line_keys:
-            reader.problem(line_path, f"ukjend budsjettline {line_key!r}")
+            reader.problem(line_path, _("ukjend budsjettline %(key)s") % {"key": repr(line_key)})
         for year, cells in reader.mapping(years, line_path).items():
             year_path = f"{line_path}.{year}"
             if not isinstance(year, int) or isinstance(year, bool):
-                reader.problem(year_path, f"{year!r} er ikkje eit årstal")
+                reader.problem(
+                    year_path, _("%(value)s er ikkje eit årstal") % {"value": repr(year)}
+                )
             else:
                 _check_year(reader, period, year, year_path)
             for source_key, kroner in reader.mapping(cells, year_path).items():
                 cell_path = f"{year_path}.{source_key}"
                 if source_key not in source_keys:
-                    reader.problem(cell_path, f"ukjend finansieringskjelde {source_key!r}")
+                    words = {"key": repr(source_key)}
+                    reader.problem(cell_path, _("ukjend finansieringskjelde %(key)s") % words)
                 elif not isinstance(kroner, int) or isinstance(kroner, bool):
-                    reader.problem(cell_path, f"beløpet skal vere heile kroner, ikkje {kroner!r}")
-                elif kroner < 0:
-                    reader.problem(cell_path, f"beløpet kan ikkje vere negativt ({kroner})")
-                elif kroner > MAX_KRONER:
+                    words = {"value": repr(kroner)}
                     reader.problem(
-                        cell_path,
-                        f"beløpet er urimeleg stort; grensa er {MAX_KRONER:,} kr".replace(
-                            ",", "\xa0"
-                        ),
+                        cell_path, _("beløpet skal vere heile kroner, ikkje %(value)s") % words
+                    )
+                elif kroner < 0:
+                    words = {"kroner": kroner}
+                    reader.problem(
+                        cell_path, _("beløpet kan ikkje vere negativt (%(kroner)s)") % words
+                    )
+                elif kroner > MAX_KRONER:
+                    words = {"limit": f"{MAX_KRONER:,}".replace(",", "\xa0")}
+                    reader.problem(
+                        cell_path, _("beløpet er urimeleg stort; grensa er %(limit)s kr") % words
                     )
                 elif reader.valid(Amount, "kroner", kroner, cell_path):
                     amounts[(line_key, year, source_key)] = kroner
@@ -339,10 +362,10 @@ def _read_footnote(
     year = reader.year(entry, "year", path, required=table == Footnote.Table.FINANCING)
     _check_year(reader, period, year, f"{path}.year")
     if table == Footnote.Table.ALLOCATION and year is not None:
-        reader.problem(f"{path}.year", "fotnotar til budsjettet for heile perioden har ikkje år")
+        reader.problem(f"{path}.year", _("fotnotar til budsjettet for heile perioden har ikkje år"))
     line = reader.field(entry, "line", path, str, required=False)
     if line is not None and line not in line_keys:
-        reader.problem(f"{path}.line", f"ukjend budsjettline {line!r}")
+        reader.problem(f"{path}.line", _("ukjend budsjettline %(key)s") % {"key": repr(line)})
     column = str(reader.field(entry, "column", path, (str, int), default=""))
     allowed = {"total"} | (
         {str(y) for y in (period.years if period else [])}
@@ -351,7 +374,9 @@ def _read_footnote(
     )
     if column and column not in allowed:
         reader.problem(
-            f"{path}.column", f"ukjend kolonne {column!r}; lovlege: {', '.join(sorted(allowed))}"
+            f"{path}.column",
+            _("ukjend kolonne %(column)s; lovlege: %(allowed)s")
+            % {"column": repr(column), "allowed": ", ".join(sorted(allowed))},
         )
     return {
         "table": table,

@@ -4,6 +4,7 @@ an approved revision is refused any change (part of `import_plan`)."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from measures.models import Agreement
 from reporting.models import (
@@ -75,7 +76,10 @@ def _plan_of(snapshot: dict | None) -> dict | None:
 
 
 def _frozen_problem(path: str, year: int) -> Problem:
-    return Problem(path, f"handlingsplan {year} er godkjend av KDD og kan ikkje endrast")
+    words = {"year": year}
+    return Problem(
+        path, _("handlingsplan %(year)s er godkjend av KDD og kan ikkje endrast") % words
+    )
 
 
 def _content_of(revision: Revision, data: dict) -> dict:

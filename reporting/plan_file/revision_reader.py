@@ -7,6 +7,8 @@ import datetime
 from functools import partial
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from measures.models import Agreement
 from reporting.models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
 
@@ -28,17 +30,19 @@ def _read_revision(
     if approvals and status == Revision.Status.DRAFT:
         reader.problem(
             f"{path}.approvals",
-            "eit utkast har ingen open godkjenningsrunde: vedtak frå ein runde KDD sende "
-            "tilbake står under rounds",
+            _(
+                "eit utkast har ingen open godkjenningsrunde: vedtak frå ein runde KDD sende "
+                "tilbake står under rounds"
+            ),
         )
     round_paths, rounds = _entries(
         reader, entry, "rounds", path, partial(_read_round, org_keys=org_keys)
     )
     _check_rounds(reader, round_paths, rounds)
     note_paths, notes = _entries(reader, entry, "notes", path, _read_note)
-    _check_unique(reader, note_paths, notes, "measure", "tiltaket")
+    _check_unique(reader, note_paths, notes, "measure", _("tiltaket"))
     row_paths, progress = _entries(reader, entry, "progress", path, _read_progress)
-    _check_unique(reader, row_paths, progress, "measure", "tiltaket")
+    _check_unique(reader, row_paths, progress, "measure", _("tiltaket"))
     return {
         "year": year,
         "status": status,
@@ -59,7 +63,9 @@ def _read_approvals(reader: _Reader, entry: dict, path: str, org_keys: set[str])
     paths, approvals = _entries(
         reader, entry, "approvals", path, partial(_read_approval, org_keys=org_keys)
     )
-    _check_unique(reader, paths, approvals, ("organisation", "body"), "organet for organisasjonen")
+    _check_unique(
+        reader, paths, approvals, ("organisation", "body"), _("organet for organisasjonen")
+    )
     return approvals
 
 
@@ -70,7 +76,9 @@ def _read_round(reader: _Reader, entry: Any, path: str, *, org_keys: set[str]) -
     opened_at = reader.field(entry, "opened_at", path, datetime.datetime)
     closed_at = reader.field(entry, "closed_at", path, datetime.datetime)
     if opened_at is not None and closed_at is not None and closed_at < opened_at:
-        reader.problem(f"{path}.closed_at", "runden kan ikkje vere send tilbake før han vart opna")
+        reader.problem(
+            f"{path}.closed_at", _("runden kan ikkje vere send tilbake før han vart opna")
+        )
     return {
         "number": number,
         "opened_at": opened_at,
@@ -89,8 +97,8 @@ def _check_rounds(reader: _Reader, paths: list[str], rounds: list[dict]) -> None
         if round_["number"] <= last:
             reader.problem(
                 f"{path}.number",
-                f"rundane står eldste først: runde {round_['number']} kan ikkje kome etter "
-                f"runde {last}",
+                _("rundane står eldste først: runde %(number)s kan ikkje kome etter runde %(last)s")
+                % {"number": round_["number"], "last": last},
             )
         last = max(last, round_["number"])
 
@@ -100,7 +108,8 @@ def _read_approval(reader: _Reader, entry: Any, path: str, *, org_keys: set[str]
     entry = reader.mapping(entry, path, KEYS["approvals"])
     organisation = reader.field(entry, "organisation", path, str)
     if organisation is not None and organisation not in org_keys:
-        reader.problem(f"{path}.organisation", f"ukjend organisasjon {organisation!r}")
+        words = {"key": repr(organisation)}
+        reader.problem(f"{path}.organisation", _("ukjend organisasjon %(key)s") % words)
     decision = reader.choice(
         entry, "decision", path, Approval.Decision, default=Approval.Decision.PENDING
     )

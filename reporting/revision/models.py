@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Agreement, Organisation, year_validators
@@ -370,16 +371,16 @@ class Approval(RevisionPart):
             opened = self.round.opened_at if self.round_id else None
             submitted = timezone.localdate(opened) if opened else None
             if self.decided_on > today:
-                errors["decided_on"] = _(
+                errors["decided_on"] = gettext(
                     "Vedtaksdatoen kan ikkje vere fram i tid. I dag er %(today)s."
                 ) % {"today": date_format(today, "SHORT_DATE_FORMAT")}
             elif submitted and self.decided_on < submitted:
-                errors["decided_on"] = _(
+                errors["decided_on"] = gettext(
                     "Vedtaksdatoen kan ikkje vere før handlingsplanen vart send til "
                     "godkjenning (%(submitted)s)."
                 ) % {"submitted": date_format(submitted, "SHORT_DATE_FORMAT")}
         if self.planned_on and self.decided_on and self.planned_on > self.decided_on:
-            errors["planned_on"] = _(
+            errors["planned_on"] = gettext(
                 "Det planlagde møtet kan ikkje vere etter vedtaket (%(decided)s)."
             ) % {"decided": date_format(self.decided_on, "SHORT_DATE_FORMAT")}
         return errors

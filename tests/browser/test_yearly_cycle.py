@@ -121,11 +121,12 @@ def prepare_the_revision(page, base: str) -> None:
     page.get_by_label("Tittel", exact=True).fill("Lokal matproduksjon")
     page.get_by_label("Frå år").fill("2026")
     page.get_by_label("Til år").fill("2027")
+    page.get_by_label("Vinje kommune som hovudansvarleg").check()  # a new measure names its lead
     page.get_by_role("button", name="Lagre").click()
     page.get_by_role("heading", name=re.compile("Lokal matproduksjon")).wait_for()
 
     page.goto(base + PLAN + "tiltak/vandrande-seminar/")
-    page.get_by_label("Avslutta dato").fill("2026-03-01")
+    page.get_by_label("Avslutningsdato").fill("2026-03-01")
     page.get_by_role("button", name="Avslutt tiltaket").click()
     page.get_by_role("button", name=re.compile(r"^Avslutt tiltak 1\.5")).click()
     page.get_by_text("01.03.2026").first.wait_for()

@@ -8,6 +8,7 @@ import re
 from django.urls import reverse
 
 from budget.models import Amount
+from tests.support import CONFIRMED
 
 SLUG = "vest-telemark"
 KEY = "gott-nokk"
@@ -67,7 +68,7 @@ def test_dates_read_as_day_month_year(owner_client, seed):
     measure = seed.measures.get(key=KEY)
     response = owner_client.post(
         reverse("measures:measure-close", args=[SLUG, KEY]),
-        {"version": measure.version, "closed_on": "2026-03-01"},
+        {"version": measure.version, "closed_on": "2026-03-01", **CONFIRMED},
     )
     assert response.status_code == 302
     log = changelog_of(measure_page(owner_client))

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from budget.money import as_kroner
 from budget.tables import BudgetOverview
@@ -105,7 +106,8 @@ def test_once_decided_the_municipality_reads_its_decisions_and_no_longer_a_call(
     text = read(client, people["vinje"])
     assert "ventar på vedtaket dykkar" not in text
     assert "Vedtaka om handlingsplan 2026 er registrerte" in text
-    assert "Kommunestyre: Godkjend 18.06.2026" in text
+    today = timezone.localdate().strftime("%d.%m.%Y")  # decide() records decisions today
+    assert f"Kommunestyre: Godkjend {today}" in text
 
 
 def test_without_a_plan_under_treatment_nothing_waits(client, people, seed):

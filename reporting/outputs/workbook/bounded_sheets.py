@@ -20,6 +20,8 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 from defusedxml import DefusedXmlException
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel
@@ -56,7 +58,7 @@ class Unreadable:
     malformed: bool = False
 
 
-NO_STORED_VALUE = (
+NO_STORED_VALUE = gettext_lazy(
     "formelen har ingen lagra verdi, så beløpet er ukjent. Opne fila i Excel eller LibreOffice "
     "og lagre ho (då blir formelen rekna ut), eller skriv inn talet."
 )
@@ -65,7 +67,8 @@ NO_STORED_VALUE = (
 def open_workbook(data: bytes) -> openpyxl.Workbook:
     """The workbook, opened for streaming, once the file has passed every limit."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise WorkbookError([f"Fila er for stor (over {MAX_UPLOAD_BYTES // 1024 // 1024} MB)."])
+        words = {"limit": MAX_UPLOAD_BYTES // 1024 // 1024}
+        raise WorkbookError([_("Fila er for stor (over %(limit)s MB).") % words])
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             _check_size(archive)
@@ -77,7 +80,7 @@ def open_workbook(data: bytes) -> openpyxl.Workbook:
         raise WorkbookError([_broken_zip(error)]) from error
     except Exception as error:
         raise WorkbookError(
-            [f"Fila kan ikkje opnast som Excel-arbeidsbok: {_why(error)}"]
+            [_("Fila kan ikkje opnast som Excel-arbeidsbok: %(why)s") % {"why": _why(error)}]
         ) from error
 
 
@@ -85,18 +88,32 @@ def _check_size(archive: zipfile.ZipFile) -> None:
     """Refuse a file that unpacks, or parses, into far more than a workbook of a plan."""
     parts = archive.infolist()
     if len(parts) > MAX_PARTS:
-        raise WorkbookError([f"Fila har {len(parts)} delar; ei Excel-fil har under {MAX_PARTS}."])
+        words = {"parts": len(parts), "limit": MAX_PARTS}
+        raise WorkbookError(
+            [_("Fila har %(parts)s delar; ei Excel-fil har under %(limit)s.") % words]
+        )
     if sum(part.file_size for part in parts) > MAX_UNZIPPED_BYTES:
         limit = MAX_UNZIPPED_BYTES // 1024 // 1024
-        raise WorkbookError([f"Fila pakkar seg ut til meir enn {limit} MB og blir ikkje lesen."])
+        words = {"limit": limit}
+        problem = _("Fila pakkar seg ut til meir enn %(limit)s MB og blir ikkje lesen.") % words
+        raise WorkbookError([problem])
     # zipfile unpacks no part beyond the size it claims, and checks each part's CRC.
     elements = {part.filename: _count_elements(archive, part) for part in parts}
     if sum(elements.values()) > MAX_ELEMENTS:
         largest = max(elements, key=elements.get)
+        words = {
+            "elements": sum(elements.values()),
+            "in_part": elements[largest],
+            "part": largest,
+            "limit": MAX_ELEMENTS,
+        }
         raise WorkbookError(
             [
-                f"Fila har {sum(elements.values())} XML-element, {elements[largest]} av dei i "
-                f"delen «{largest}»; ei handlingsplan-fil har under {MAX_ELEMENTS}."
+                _(
+                    "Fila har %(elements)s XML-element, %(in_part)s av dei i delen «%(part)s»; "
+                    "ei handlingsplan-fil har under %(limit)s."
+                )
+                % words
             ]
         )
 
@@ -111,10 +128,10 @@ def _count_elements(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
 
 
 def _broken_zip(error: Exception) -> str:
-    return (
+    return _(
         "Fila er ikkje ei Excel-fil (.xlsx) som kan lesast: ho er ikkje eit heilt zip-arkiv "
-        f"(øydelagd eller avkutta: {error})."
-    )
+        "(øydelagd eller avkutta: %(error)s)."
+    ) % {"error": error}
 
 
 def _why(error: Exception) -> str:
@@ -124,14 +141,15 @@ def _why(error: Exception) -> str:
     """
     for cause in _causes(error):
         if isinstance(cause, DefusedXmlException):
-            return "XML-en har ein DTD eller einingar (entities), og slikt blir ikkje lese."
+            return _("XML-en har ein DTD eller einingar (entities), og slikt blir ikkje lese.")
         if isinstance(cause, ParseError):
-            return f"XML-en er øydelagd eller sluttar midt i ({cause})."
+            return _("XML-en er øydelagd eller sluttar midt i (%(cause)s).") % {"cause": cause}
         if isinstance(cause, zipfile.BadZipFile | zlib.error | EOFError):
-            return f"zip-arkivet er øydelagt eller avkutta ({cause})."
+            return _("zip-arkivet er øydelagt eller avkutta (%(cause)s).") % {"cause": cause}
         if isinstance(cause, KeyError):
-            return f"ein del manglar ({cause})."
-    return f"innhaldet følgjer ikkje Excel-formatet ({type(error).__name__}: {error})."
+            return _("ein del manglar (%(cause)s).") % {"cause": cause}
+    words = {"kind": type(error).__name__, "error": error}
+    return _("innhaldet følgjer ikkje Excel-formatet (%(kind)s: %(error)s).") % words
 
 
 def _causes(error: BaseException | None):
@@ -159,7 +177,7 @@ class _SheetParser(WorkSheetParser):
         if cell["value"] is None and element.find(FORMULA_TAG) is not None:
             cell["value"] = Unreadable(NO_STORED_VALUE)
         elif cell["data_type"] == "e":
-            cell["value"] = Unreadable(f"cella viser feilen {cell['value']}")
+            cell["value"] = Unreadable(_("cella viser feilen %(error)s") % {"error": cell["value"]})
         return cell
 
     def _bad_date(self, element) -> str | None:
@@ -171,7 +189,7 @@ class _SheetParser(WorkSheetParser):
         try:
             from_excel(float(raw), self.epoch, timedelta=style in self.timedelta_formats)
         except (OverflowError, ValueError):
-            return f"«{raw[:40]}» er ikkje ein gyldig dato."
+            return _("«%(value)s» er ikkje ein gyldig dato.") % {"value": raw[:40]}
         return None
 
     def _place(self, element) -> tuple[int, int]:
@@ -189,17 +207,18 @@ def _bad_cell(element, error: Exception) -> str:
     raw = (element.findtext(VALUE_TAG) or "")[:40]
     reference = element.get("r")
     if reference is not None and not re.fullmatch(r"[A-Z]{1,3}[0-9]{1,7}", reference):
-        return f"cellereferansen «{reference[:20]}» er ugyldig."
+        return _("cellereferansen «%(reference)s» er ugyldig.") % {"reference": reference[:20]}
     kind = element.get("t", "n")
+    words = {"value": raw}
     if kind == "n":
-        return f"«{raw}» er ikkje eit gyldig tal."
+        return _("«%(value)s» er ikkje eit gyldig tal.") % words
     if kind == "d":
-        return f"«{raw}» er ikkje ein gyldig dato."
+        return _("«%(value)s» er ikkje ein gyldig dato.") % words
     if kind == "s":
-        return f"cella viser til tekst nummer «{raw}», som ikkje finst i fila."
+        return _("cella viser til tekst nummer «%(value)s», som ikkje finst i fila.") % words
     if kind == "b":
-        return f"«{raw}» er ikkje ein gyldig sannverdi."
-    return f"cella kan ikkje lesast ({type(error).__name__})."
+        return _("«%(value)s» er ikkje ein gyldig sannverdi.") % words
+    return _("cella kan ikkje lesast (%(kind)s).") % {"kind": type(error).__name__}
 
 
 def _parser(sheet) -> _SheetParser:
@@ -233,14 +252,17 @@ def sheet_cells(workbook, name: str, problems: list[str], deadline: float) -> di
     """The sheet's cells with a value, as {row: {column: value}}, read within the limits;
     None if the sheet is missing. A sheet that breaks off is a problem naming the last row."""
     if name not in workbook.sheetnames:
-        problems.append(f"Arket «{name}» manglar i fila.")
+        problems.append(_("Arket «%(sheet)s» manglar i fila.") % {"sheet": name})
         return None
     rows: dict[int, dict[int, object]] = {}
     parser = _parser(workbook[name])
     try:
         for count, (row, cells) in enumerate(parser.parse(), start=1):
             if time.monotonic() > deadline:
-                problems.append(f"Arket «{name}» tok for lang tid å lese (over {MAX_SECONDS:g} s).")
+                words = {"sheet": name, "limit": f"{MAX_SECONDS:g}"}
+                problems.append(
+                    _("Arket «%(sheet)s» tok for lang tid å lese (over %(limit)s s).") % words
+                )
                 break
             values = {cell["column"]: cell["value"] for cell in cells if cell["value"] is not None}
             if problem := _out_of_bounds(name, count, row, values):
@@ -249,7 +271,8 @@ def sheet_cells(workbook, name: str, problems: list[str], deadline: float) -> di
             rows[row] = values
     except BROKEN_SHEET as error:
         last = max(rows, default=0)
-        problems.append(f"Arket «{name}» kan ikkje lesast etter rad {last}: {_why(error)}")
+        words = {"sheet": name, "row": last, "why": _why(error)}
+        problems.append(_("Arket «%(sheet)s» kan ikkje lesast etter rad %(row)s: %(why)s") % words)
     finally:
         parser.source.close()
     _unreadable_anywhere(name, rows, problems)
@@ -259,11 +282,17 @@ def sheet_cells(workbook, name: str, problems: list[str], deadline: float) -> di
 def _out_of_bounds(name: str, count: int, row: int, values: dict) -> str | None:
     """The problem with a row beyond the rows and columns a plan's sheet can have, if any."""
     if count > MAX_ROWS:
-        return f"Arket «{name}» har meir enn {MAX_ROWS} rader; eit budsjettark har nokre titals."
+        words = {"sheet": name, "limit": MAX_ROWS}
+        return (
+            _("Arket «%(sheet)s» har meir enn %(limit)s rader; eit budsjettark har nokre titals.")
+            % words
+        )
     if values and row > MAX_ROWS:
-        return f"{located(name, row, min(values))}: arket går ut over rad {MAX_ROWS}."
+        words = {"where": located(name, row, min(values)), "limit": MAX_ROWS}
+        return _("%(where)s: arket går ut over rad %(limit)s.") % words
     if wide := [column for column in values if column > MAX_COLUMNS]:
-        return f"{located(name, row, min(wide))}: arket går ut over kolonne {MAX_COLUMNS}."
+        words = {"where": located(name, row, min(wide)), "limit": MAX_COLUMNS}
+        return _("%(where)s: arket går ut over kolonne %(limit)s.") % words
     return None
 
 
@@ -278,4 +307,5 @@ def _unreadable_anywhere(name: str, rows: dict, problems: list[str]) -> None:
 
 def located(sheet: str, row: int, column: int) -> str:
     """Where a cell is, as a problem names it: sheet, row and column letter."""
-    return f"Arket «{sheet}», rad {row}, kolonne {get_column_letter(column)}"
+    words = {"sheet": sheet, "row": row, "column": get_column_letter(column)}
+    return _("Arket «%(sheet)s», rad %(row)s, kolonne %(column)s") % words

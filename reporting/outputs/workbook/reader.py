@@ -14,6 +14,8 @@ import re
 import time
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from budget.models import MAX_KRONER, Amount, BudgetLine, FundingSource
 from measures.models import Agreement
 
@@ -75,19 +77,26 @@ def _kroner(value, where: str, problems: list[str]) -> int | None:
     if isinstance(value, Unreadable):
         problems.append(f"{where}: {value.reason}")
     elif isinstance(value, datetime.date):
-        problems.append(f"{where}: {value:%d.%m.%Y} er ein dato, ikkje eit beløp.")
+        words = {"where": where, "value": f"{value:%d.%m.%Y}"}
+        problems.append(_("%(where)s: %(value)s er ein dato, ikkje eit beløp.") % words)
     elif isinstance(value, datetime.time | datetime.timedelta):
-        problems.append(f"{where}: {value} er eit klokkeslett, ikkje eit beløp.")
+        words = {"where": where, "value": value}
+        problems.append(_("%(where)s: %(value)s er eit klokkeslett, ikkje eit beløp.") % words)
     elif isinstance(value, bool) or not isinstance(value, int | float):
-        problems.append(f"{where}: «{value}» er tekst, ikkje eit beløp.")
+        words = {"where": where, "value": value}
+        problems.append(_("%(where)s: «%(value)s» er tekst, ikkje eit beløp.") % words)
     elif not math.isfinite(value):
-        problems.append(f"{where}: talet er for stort til å vere eit beløp.")
+        words = {"where": where}
+        problems.append(_("%(where)s: talet er for stort til å vere eit beløp.") % words)
     elif value != int(value):
-        problems.append(f"{where}: {value} er ikkje heile kroner.")
+        words = {"where": where, "value": value}
+        problems.append(_("%(where)s: %(value)s er ikkje heile kroner.") % words)
     elif value < 0:
-        problems.append(f"{where}: beløpet {int(value)} er negativt.")
+        words = {"where": where, "kroner": int(value)}
+        problems.append(_("%(where)s: beløpet %(kroner)s er negativt.") % words)
     elif value > MAX_KRONER:
-        problems.append(f"{where}: beløpet {int(value)} er urimeleg stort.")
+        words = {"where": where, "kroner": int(value)}
+        problems.append(_("%(where)s: beløpet %(kroner)s er urimeleg stort.") % words)
     else:
         return int(value)
     return None
@@ -109,7 +118,8 @@ def _line_of(sheet_name: str, row_number: int, value, lines: dict, problems: lis
         return None
     number = _whole_number(value)
     if number not in lines:
-        problems.append(f"{located(sheet_name, row_number, 1)}: ukjend budsjettline «{value}».")
+        words = {"where": located(sheet_name, row_number, 1), "value": value}
+        problems.append(_("%(where)s: ukjend budsjettline «%(value)s».") % words)
         return None
     return lines[number]
 
@@ -134,9 +144,13 @@ def _read_budget_sheet(rows, agreement, lines, state, wanted, problems) -> None:
             continue
         year = _year(value)
         if year is None or year not in agreement.years:
+            words = {
+                "where": located(BUDGET_SHEET, HEADER_ROW, column),
+                "value": value,
+                "period": agreement.period,
+            }
             problems.append(
-                f"{located(BUDGET_SHEET, HEADER_ROW, column)}: «{value}» er ikkje eit år i "
-                f"avtaleperioden {agreement.period}."
+                _("%(where)s: «%(value)s» er ikkje eit år i avtaleperioden %(period)s.") % words
             )
             continue
         years[column] = year
@@ -160,9 +174,8 @@ def _read_financing_sheet(rows, year, lines, sources, state, wanted, problems) -
             problems.append(f"{located(name, HEADER_ROW, column)}: {value.reason}")
             continue
         if not isinstance(value, str) or value not in by_name:
-            problems.append(
-                f"{located(name, HEADER_ROW, column)}: ukjend finansieringskjelde «{value}»."
-            )
+            words = {"where": located(name, HEADER_ROW, column), "value": value}
+            problems.append(_("%(where)s: ukjend finansieringskjelde «%(value)s».") % words)
             continue
         columns[column] = by_name[value]
     for row_number, row in _body(rows):
@@ -173,9 +186,20 @@ def _read_financing_sheet(rows, year, lines, sources, state, wanted, problems) -
             kroner = _kroner(row.get(column), located(name, row_number, column), problems)
             key = (line.pk, year, source.pk)
             if source == state and key in wanted and wanted[key] != kroner:
+                words = {
+                    "where": located(name, row_number, column),
+                    "source": source.name,
+                    "here": kroner or 0,
+                    "there": wanted[key] or 0,
+                    "sheet": BUDGET_SHEET,
+                    "year": year,
+                }
                 problems.append(
-                    f"{located(name, row_number, column)}: {source.name} er {kroner or 0} her, men "
-                    f"{wanted[key] or 0} i arket «{BUDGET_SHEET}» for {year}. Rett den eine."
+                    _(
+                        "%(where)s: %(source)s er %(here)s her, men %(there)s i arket «%(sheet)s» "
+                        "for %(year)s. Rett den eine."
+                    )
+                    % words
                 )
             wanted[key] = kroner
 
