@@ -78,7 +78,7 @@ def test_a_municipality_sees_the_plan_its_bodies_must_decide_the_deadline_and_da
             assert url("decision", 2026, f"{other}-kommune") not in page
     # What it decided before: the seed's kommunestyre decision on Handlingsplan 2025.
     assert "Vedtak de har gjort før" in text
-    assert "Handlingsplan 2025 : Kommunestyre – godkjent 12.06.2025" in text
+    assert "Handlingsplan 2025 : Kommunestyre – godkjend 12.06.2025" in text
 
 
 def test_one_day_left_is_singular_and_a_passed_deadline_is_said(client, people, seed):

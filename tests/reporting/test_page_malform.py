@@ -93,15 +93,15 @@ def test_a_decision_form_in_bokmal_refuses_a_future_date(client, seed, bokmal):
     page = vinje.get(url("decision", 2026, "vinje-kommune")).text
     assert "Vedtak om handlingsplan 2026 i Vinje kommune" in page
     assert "Registrer vedtaket" in page and "planlagt møte" in page.lower()
-    response = vinje.post(
-        url("decision", 2026, "vinje-kommune"),
-        {
-            "formannskap-decided_on": "2999-01-01",
-            "formannskap-decision": "approved",
-            "kommunestyre-decision": "pending",
-        },
-    )
-    assert "Vedtaksdatoen kan ikke være frem i tid." in response.text
+    data = {
+        f"{body}-{field}": ""
+        for body in ("formannskap", "kommunestyre")
+        for field in ("seen", "planned_on", "decided_on", "case_reference", "comment")
+    }
+    data |= {"formannskap-decided_on": "2999-01-01", "formannskap-decision": "approved"}
+    data |= {"kommunestyre-decision": "pending"}
+    response = vinje.post(url("decision", 2026, "vinje-kommune"), data)
+    assert "Vedtaksdatoen kan ikke være fram i tid." in response.text
     assert not Revision.objects.get(year=2026).approvals.filter(decision="approved").exists()
 
 

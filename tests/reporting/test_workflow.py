@@ -197,7 +197,7 @@ def test_a_decision_needs_a_date_and_a_date_needs_a_decision(client, seed, peopl
     }
     response = client.post(url("decision", 2026, "vinje-kommune"), data)
     assert "Skriv datoen vedtaket vart gjort." in response.text
-    assert "Vel vedtaket (godkjent eller ikkje godkjent)." in response.text
+    assert "Vel vedtaket (godkjend eller ikkje godkjend)." in response.text
     assert not Approval.objects.filter(revision__year=2026).exclude(decision="pending").exists()
 
 
