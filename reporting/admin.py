@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from bygdevekst.logs import audit
 from measures.admin import OperatorOnlyAdmin, OperatorOnlyInline
@@ -55,13 +57,13 @@ class ApprovalInline(FrozenWhenApproved, OperatorOnlyInline, admin.TabularInline
 
 class RerenderForm(forms.Form):
     reason = forms.CharField(
-        label="Kvifor blir rapporten laga på nytt?",
+        label=_("Kvifor blir rapporten laga på nytt?"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Blir lagra med den nye fila og i loggen, t.d. «Rett feil i tabell 7».",
+        help_text=_("Blir lagra med den nye fila og i loggen, t.d. «Rett feil i tabell 7»."),
     )
 
 
-@admin.action(description="Lag PDF-en på nytt frå den frosne planen")
+@admin.action(description=_("Lag PDF-en på nytt frå den frosne planen"))
 def rerender_reports(modeladmin, request: HttpRequest, queryset):
     """Render the approved reports again (the revisions selected, or those of the reports)."""
     if queryset.model is StoredReport:
@@ -70,13 +72,13 @@ def rerender_reports(modeladmin, request: HttpRequest, queryset):
     form = RerenderForm(request.POST if "apply" in request.POST else None)
     if not revisions:
         modeladmin.message_user(
-            request, "Berre godkjende handlingsplanar har ein rapport.", messages.WARNING
+            request, gettext("Berre godkjende handlingsplanar har ein rapport."), messages.WARNING
         )
         return None
     if not form.is_valid():
         context = {
             **modeladmin.admin_site.each_context(request),
-            "title": "Lag rapporten på nytt",
+            "title": gettext("Lag rapporten på nytt"),
             "opts": modeladmin.model._meta,
             "form": form,
             "revisions": revisions,
@@ -98,7 +100,12 @@ def rerender_reports(modeladmin, request: HttpRequest, queryset):
         )
     modeladmin.message_user(
         request,
-        f"{len(revisions)} rapport(ar) er laga på nytt; dei tidlegare filene er tekne vare på.",
+        ngettext(
+            "%(count)d rapport er laga på nytt; den tidlegare fila er teken vare på.",
+            "%(count)d rapportar er laga på nytt; dei tidlegare filene er tekne vare på.",
+            len(revisions),
+        )
+        % {"count": len(revisions)},
         messages.SUCCESS,
     )
     return None
@@ -189,14 +196,14 @@ class StoredReportAdmin(OperatorOnlyAdmin):
         # The list shows sizes, not bytes: a few hundred kB a row is never loaded here.
         return super().get_queryset(request).defer("pdf").annotate(pdf_size=Length("pdf"))
 
-    @admin.display(description="storleik")
+    @admin.display(description=_("storleik"))
     def size(self, obj: StoredReport) -> str:
         return f"{obj.pdf_size // 1024} kB"
 
-    @admin.display(description="fil")
+    @admin.display(description=_("fil"))
     def download(self, obj: StoredReport) -> str:
         url = reverse("admin:reporting_storedreport_pdf", args=[obj.pk])
-        return format_html('<a href="{}">Last ned PDF</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Last ned PDF"))
 
     def get_urls(self):
         pdf = path(

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from budget.models import MAX_KRONER
 from measures.forms import StyledForm
@@ -22,7 +23,7 @@ from .revision.workflow import recorded_mark, required_notes
 
 
 class StartRevisionForm(StyledForm, forms.Form):
-    year = forms.TypedChoiceField(label="År", coerce=int)
+    year = forms.TypedChoiceField(label=gettext_lazy("År"), coerce=int)
 
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -62,7 +63,8 @@ class NotesForm(StyledForm, forms.Form):
         for key, label, kind in required_notes(changes):
             name = f"note-{key}"
             self.fields[name] = forms.CharField(
-                label=f"{MeasureNote.Kind(kind).label}: tiltak {label}",
+                label=_("%(kind)s: tiltak %(measure)s")
+                % {"kind": MeasureNote.Kind(kind).label, "measure": label},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=notes[key].text if key in notes else "",
@@ -74,13 +76,13 @@ class NotesForm(StyledForm, forms.Form):
             key = measure["key"]
             existing = progress.get(key)
             self.fields[f"state-{key}"] = forms.ChoiceField(
-                label="Status",
-                choices=[("", "Ikkje registrert"), *MeasureProgress.State.choices],
+                label=_("Status"),
+                choices=[("", _("Ikkje registrert")), *MeasureProgress.State.choices],
                 required=False,
                 initial=existing.state if existing else "",
             )
             self.fields[f"progress-{key}"] = forms.CharField(
-                label="Framdrift",
+                label=_("Framdrift"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=existing.text if existing else "",
@@ -108,7 +110,9 @@ class SubmitForm(forms.Form):
     """Send to approval; when budget checks fail, the editor confirms having seen them."""
 
     confirm = forms.BooleanField(
-        label="Eg har sett kontrollane som ikkje stemmer, og vil sende handlingsplanen likevel.",
+        label=gettext_lazy(
+            "Eg har sett kontrollane som ikkje stemmer, og vil sende handlingsplanen likevel."
+        ),
         required=False,
     )
     # The labels of the failing checks the editor was shown: only those are confirmed.
@@ -147,9 +151,11 @@ class DecisionForm(StyledForm, forms.ModelForm):
 
 class SendBackForm(StyledForm, forms.Form):
     comment = forms.CharField(
-        label="Kvifor blir handlingsplanen send tilbake?",
+        label=gettext_lazy("Kvifor blir handlingsplanen send tilbake?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Skriv kvifor handlingsplanen blir send tilbake."},
+        error_messages={
+            "required": gettext_lazy("Skriv kvifor handlingsplanen blir send tilbake.")
+        },
     )
 
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from budget.models import Amount, BudgetLine, FundingSource
@@ -93,7 +94,7 @@ def revision_start(request: HttpRequest, slug: str) -> HttpResponse:
     revisions = list(agreement.revisions.all())
     form = StartRevisionForm(request.POST, years=_startable_years(agreement, revisions))
     if not form.is_valid():
-        messages.error(request, "Vel eit år i avtaleperioden som ikkje har handlingsplan enno.")
+        messages.error(request, _("Vel eit år i avtaleperioden som ikkje har handlingsplan enno."))
         return redirect("reporting:process", slug)
     try:
         revision = workflow.start_revision(
@@ -102,14 +103,16 @@ def revision_start(request: HttpRequest, slug: str) -> HttpResponse:
     except REFUSED as error:
         messages.error(request, str(error))
         return redirect("reporting:process", slug)
-    messages.success(request, f"Handlingsplan {revision.year} er starta som utkast.")
+    messages.success(
+        request, _("Handlingsplan %(year)s er starta som utkast.") % {"year": revision.year}
+    )
     return redirect(revision)
 
 
 def _revision(agreement, year: int) -> Revision:
     revision = agreement.revisions.filter(year=year).first()
     if revision is None:
-        raise Http404("Det finst ingen handlingsplan for dette året.")
+        raise Http404(_("Det finst ingen handlingsplan for dette året."))
     return revision
 
 
@@ -190,7 +193,7 @@ def revision_notes(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     agreement = get_agreement_for_editor(request, slug)
     revision = _revision(agreement, year)
     if not revision.is_draft:
-        raise PermissionDenied("Tekstane kan berre endrast medan handlingsplanen er eit utkast.")
+        raise PermissionDenied(_("Tekstane kan berre endrast medan handlingsplanen er eit utkast."))
     plan = workflow.plan_of(revision)
     changes = workflow.change_list(revision, plan)
     active = workflow.active_measures(plan)
@@ -201,7 +204,7 @@ def revision_notes(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         except REFUSED as error:
             messages.error(request, str(error))
             return redirect(revision)
-        messages.success(request, "Tekstane er lagra.")
+        messages.success(request, _("Tekstane er lagra."))
         return redirect(revision)
     context = {
         "agreement": agreement,
@@ -228,7 +231,7 @@ def revision_due(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     except REFUSED as error:
         messages.error(request, str(error))
         return redirect(revision)
-    messages.success(request, "Fristen for vedtak er lagra.")
+    messages.success(request, _("Fristen for vedtak er lagra."))
     return redirect(revision)
 
 

@@ -253,14 +253,14 @@ def test_a_plan_restored_from_its_backup_renders_every_approved_report_as_before
     client.force_login(make_user("lesar", restored, Role.Kind.EDITOR))
     page = client.get(revision.get_absolute_url()).text
     history = page.split("Tidlegare godkjenningsrundar")[1]
-    assert "Runde 1: send til godkjenning" in history
+    assert "Runde 1: sendt til godkjenning" in history
     assert "Merknad frå KDD: Grunngjev SMB-endringa betre." in history
     [vinje] = [
         row
         for row in history.split("<tr>")
         if ">Vinje kommune</th>" in row and "<td>Kommunestyre</td>" in row
     ]
-    assert "Ikkje godkjent" in vinje and "21.04.2026" in vinje
+    assert "Ikkje godkjend" in vinje and "21.04.2026" in vinje
     assert "Kva endrar seg for SMB-ane?" in vinje
 
 

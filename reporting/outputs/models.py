@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reporting.revision.models import Revision
 
@@ -35,35 +36,35 @@ class StoredReport(models.Model):
         Revision,
         on_delete=models.PROTECT,
         related_name="stored_reports",
-        verbose_name="handlingsplan",
+        verbose_name=_("handlingsplan"),
     )
-    pdf = models.BinaryField("PDF")
-    created_at = models.DateTimeField("laga", auto_now_add=True)
+    pdf = models.BinaryField(_("PDF"))
+    created_at = models.DateTimeField(_("laga"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="laga av",
+        verbose_name=_("laga av"),
     )
-    reason = models.TextField("kvifor", blank=True)
-    replaced_at = models.DateTimeField("erstatta", null=True, blank=True)
+    reason = models.TextField(_("kvifor"), blank=True)
+    replaced_at = models.DateTimeField(_("erstatta"), null=True, blank=True)
     replaced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="erstatta av",
+        verbose_name=_("erstatta av"),
     )
 
     objects = StoredReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["revision", "-created_at", "-pk"]
-        verbose_name = "lagra rapport"
-        verbose_name_plural = "lagra rapportar"
+        verbose_name = _("lagra rapport")
+        verbose_name_plural = _("lagra rapportar")
         constraints = [
             models.UniqueConstraint(
                 fields=["revision"],
@@ -74,7 +75,7 @@ class StoredReport(models.Model):
 
     def __str__(self) -> str:
         made = f" ({timezone.localtime(self.created_at):%d.%m.%Y %H:%M})" if self.created_at else ""
-        return f"Rapport for {self.revision}{made}"
+        return _("Rapport for %(revision)s%(made)s") % {"revision": self.revision, "made": made}
 
     @property
     def filename(self) -> str:

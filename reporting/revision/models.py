@@ -22,7 +22,8 @@ class ImmutableRevisionError(Exception):
     def __init__(self, revision: Revision) -> None:
         self.revision = revision
         super().__init__(
-            f"Handlingsplan {revision.year} er godkjend av KDD og kan ikkje endrast lenger."
+            _("Handlingsplan %(year)s er godkjend av KDD og kan ikkje endrast lenger.")
+            % {"year": revision.year}
         )
 
 
@@ -64,52 +65,60 @@ class Revision(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Utkast")
-        SUBMITTED = "submitted", _("Send til godkjenning")
-        APPROVED_BY_PARTIES = "approved_by_parties", _("Godkjent av partane")
-        APPROVED = "approved", _("Godkjent")
+        SUBMITTED = "submitted", _("Til politisk handsaming")
+        APPROVED_BY_PARTIES = "approved_by_parties", _("Godkjend av partane")
+        APPROVED = "approved", _("Godkjend av KDD")
 
     # PROTECT: an agreement with revisions cannot be deleted, so approved ones cannot vanish.
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.PROTECT, related_name="revisions", verbose_name="avtale"
+        Agreement, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("avtale")
     )
-    year = models.PositiveSmallIntegerField("år", validators=year_validators)
-    status = models.CharField("status", max_length=30, choices=Status.choices, default=Status.DRAFT)
+    year = models.PositiveSmallIntegerField(_("år"), validators=year_validators)
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT
+    )
     snapshot = models.JSONField(
-        "frosen plan", null=True, blank=True, help_text="Heile planen slik han var ved innsending."
+        _("frosen plan"),
+        null=True,
+        blank=True,
+        help_text=_("Heile planen slik han var ved innsending."),
     )
-    submitted_at = models.DateTimeField("sendt", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("sendt"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="sendt av",
+        verbose_name=_("sendt av"),
     )
-    approved_at = models.DateTimeField("godkjent", null=True, blank=True)
+    approved_at = models.DateTimeField(_("godkjend"), null=True, blank=True)
     due_on = models.DateField(
-        "frist for vedtak",
+        _("frist for vedtak"),
         null=True,
         blank=True,
-        help_text="Partar utan vedtak innan fristen får påminning og blir viste som seine.",
+        help_text=_("Partar utan vedtak innan fristen får påminning og blir viste som seine."),
     )
 
     objects = RevisionPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["agreement", "-year"]
-        verbose_name = "handlingsplan (rullering)"
-        verbose_name_plural = "handlingsplanar (rulleringar)"
+        verbose_name = _("handlingsplan (rullering)")
+        verbose_name_plural = _("handlingsplanar (rulleringar)")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "year"],
                 name="one_revision_per_year",
-                violation_error_message="Avtala har alt ein handlingsplan for dette året.",
+                violation_error_message=_("Avtala har alt ein handlingsplan for dette året."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Handlingsplan {self.year} – {self.agreement}"
+        return _("Handlingsplan %(year)s – %(agreement)s") % {
+            "year": self.year,
+            "agreement": self.agreement,
+        }
 
     def save(self, *args, **kwargs) -> None:
         if self._stored_as_approved():
@@ -196,31 +205,34 @@ class ApprovalRound(RevisionPart):
     """
 
     revision = models.ForeignKey(
-        Revision, on_delete=models.CASCADE, related_name="rounds", verbose_name="handlingsplan"
+        Revision, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("handlingsplan")
     )
-    number = models.PositiveSmallIntegerField("runde", validators=[MinValueValidator(1)])
-    opened_at = models.DateTimeField("send til godkjenning")
-    closed_at = models.DateTimeField("send tilbake", null=True, blank=True)
+    number = models.PositiveSmallIntegerField(_("runde"), validators=[MinValueValidator(1)])
+    opened_at = models.DateTimeField(_("sendt til godkjenning"))
+    closed_at = models.DateTimeField(_("sendt tilbake"), null=True, blank=True)
     comment = models.TextField(
-        "merknad frå KDD", blank=True, help_text="Kvifor KDD sende handlingsplanen tilbake."
+        _("merknad frå KDD"), blank=True, help_text=_("Kvifor KDD sende handlingsplanen tilbake.")
     )
 
     class Meta:
         ordering = ["revision", "number"]
-        verbose_name = "godkjenningsrunde"
-        verbose_name_plural = "godkjenningsrundar"
+        verbose_name = _("godkjenningsrunde")
+        verbose_name_plural = _("godkjenningsrundar")
         constraints = [
             models.UniqueConstraint(fields=["revision", "number"], name="round_number_unique"),
             models.UniqueConstraint(
                 fields=["revision"],
                 condition=Q(closed_at__isnull=True),
                 name="one_open_round_per_revision",
-                violation_error_message="Handlingsplanen har alt ein open godkjenningsrunde.",
+                violation_error_message=_("Handlingsplanen har alt ein open godkjenningsrunde."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Runde {self.number} – {self.revision}"
+        return _("Runde %(number)s – %(revision)s") % {
+            "number": self.number,
+            "revision": self.revision,
+        }
 
     @property
     def is_open(self) -> bool:
@@ -262,41 +274,44 @@ class Approval(RevisionPart):
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("Ikkje registrert")
-        APPROVED = "approved", _("Godkjent")
-        REJECTED = "rejected", _("Ikkje godkjent")
+        APPROVED = "approved", _("Godkjend")
+        REJECTED = "rejected", _("Ikkje godkjend")
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="approvals")
     round = models.ForeignKey(
         ApprovalRound,
         on_delete=models.CASCADE,
         related_name="approvals",
-        verbose_name="runde",
+        verbose_name=_("runde"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="approvals"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        verbose_name=_("organisasjon"),
     )
-    body = models.CharField("organ", max_length=20, choices=Body.choices)
-    planned_on = models.DateField("planlagt møte", null=True, blank=True)
-    decided_on = models.DateField("vedteke", null=True, blank=True)
+    body = models.CharField(_("organ"), max_length=20, choices=Body.choices)
+    planned_on = models.DateField(_("planlagt møte"), null=True, blank=True)
+    decided_on = models.DateField(_("vedteke"), null=True, blank=True)
     decision = models.CharField(
-        "vedtak", max_length=10, choices=Decision.choices, default=Decision.PENDING
+        _("vedtak"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    case_reference = models.CharField("saksnummer", max_length=100, blank=True)
-    comment = models.TextField("merknad", blank=True)
-    recorded_at = models.DateTimeField("registrert", null=True, blank=True)
+    case_reference = models.CharField(_("saksnummer"), max_length=100, blank=True)
+    comment = models.TextField(_("merknad"), blank=True)
+    recorded_at = models.DateTimeField(_("registrert"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="registrert av",
+        verbose_name=_("registrert av"),
     )
 
     class Meta:
         ordering = ["revision", "organisation__name", "body"]
-        verbose_name = "godkjenning"
-        verbose_name_plural = "godkjenningar"
+        verbose_name = _("godkjenning")
+        verbose_name_plural = _("godkjenningar")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "organisation", "body"], name="one_approval_per_body_and_round"
@@ -305,7 +320,9 @@ class Approval(RevisionPart):
                 condition=Q(decision="pending", decided_on__isnull=True)
                 | (~Q(decision="pending") & Q(decided_on__isnull=False)),
                 name="decision_has_a_date",
-                violation_error_message="Eit vedtak må ha ein dato, og berre eit vedtak har dato.",
+                violation_error_message=_(
+                    "Eit vedtak må ha ein dato, og berre eit vedtak har dato."
+                ),
             ),
         ]
 
@@ -329,14 +346,17 @@ class Approval(RevisionPart):
         """A decision has a date, a date a decision (decision_has_a_date), beside the field."""
         if self.round_id is None and self.revision_id and not self.revision.current_round():
             raise ValidationError(
-                "Handlingsplanen er ikkje til handsaming: vedtak høyrer til ein godkjenningsrunde."
+                _(
+                    "Handlingsplanen er ikkje til handsaming: "
+                    "vedtak høyrer til ein godkjenningsrunde."
+                )
             )
         if self.round_id and self.revision_id and self.round.revision_id != self.revision_id:
-            raise ValidationError({"round": "Runden høyrer til ein annan handlingsplan."})
+            raise ValidationError({"round": _("Runden høyrer til ein annan handlingsplan.")})
         if self.decision != self.Decision.PENDING and not self.decided_on:
-            raise ValidationError({"decided_on": "Skriv datoen vedtaket vart gjort."})
+            raise ValidationError({"decided_on": _("Skriv datoen vedtaket vart gjort.")})
         if self.decided_on and self.decision == self.Decision.PENDING:
-            raise ValidationError({"decision": "Vel vedtaket (godkjent eller ikkje godkjent)."})
+            raise ValidationError({"decision": _("Vel vedtaket (godkjend eller ikkje godkjend).")})
         errors = self._date_errors()
         if errors:
             raise ValidationError(errors)

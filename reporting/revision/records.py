@@ -19,14 +19,14 @@ class MeasureNote(RevisionPart):
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="notes")
     # By key, not foreign key: a closed measure may since have left the living plan.
-    measure_key = models.SlugField("tiltak", max_length=80)
-    kind = models.CharField("type", max_length=20, choices=Kind.choices)
-    text = models.TextField("tekst")
+    measure_key = models.SlugField(_("tiltak"), max_length=80)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("tekst"))
 
     class Meta:
         ordering = ["revision", "measure_key"]
-        verbose_name = "grunngjeving eller vurdering"
-        verbose_name_plural = "grunngjevingar og vurderingar"
+        verbose_name = _("grunngjeving eller vurdering")
+        verbose_name_plural = _("grunngjevingar og vurderingar")
         constraints = [
             models.UniqueConstraint(
                 fields=["revision", "measure_key"], name="one_note_per_measure"
@@ -47,14 +47,14 @@ class MeasureProgress(RevisionPart):
         COMPLETED = "completed", _("Fullført")
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="progress")
-    measure_key = models.SlugField("tiltak", max_length=80)
-    state = models.CharField("status", max_length=20, choices=State.choices)
-    text = models.TextField("framdrift", blank=True)
+    measure_key = models.SlugField(_("tiltak"), max_length=80)
+    state = models.CharField(_("status"), max_length=20, choices=State.choices)
+    text = models.TextField(_("framdrift"), blank=True)
 
     class Meta:
         ordering = ["revision", "measure_key"]
-        verbose_name = "årsstatus for tiltak"
-        verbose_name_plural = "årsstatus for tiltak"
+        verbose_name = _("årsstatus for tiltak")
+        verbose_name_plural = _("årsstatus for tiltak")
         constraints = [
             models.UniqueConstraint(
                 fields=["revision", "measure_key"], name="one_progress_per_measure"
@@ -70,29 +70,29 @@ class RevisionEvent(RevisionPart):
 
     class Kind(models.TextChoices):
         STARTED = "started", _("Starta")
-        SUBMITTED = "submitted", _("Send til godkjenning")
-        SENT_BACK = "sent_back", _("Send tilbake av KDD")
+        SUBMITTED = "submitted", _("Sendt til godkjenning")
+        SENT_BACK = "sent_back", _("Sendt tilbake av KDD")
         APPROVED = "approved", _("Godkjend av KDD")
         NOT_REACHED = "not_reached", _("E-post kunne ikkje sendast")
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField("hending", max_length=20, choices=Kind.choices)
-    at = models.DateTimeField("tid", auto_now_add=True)
+    kind = models.CharField(_("hending"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("tid"), auto_now_add=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="brukar",
+        verbose_name=_("brukar"),
     )
-    comment = models.TextField("merknad", blank=True)
-    snapshot = models.JSONField("frosen plan", null=True, blank=True)
+    comment = models.TextField(_("merknad"), blank=True)
+    snapshot = models.JSONField(_("frosen plan"), null=True, blank=True)
 
     class Meta:
         ordering = ["revision", "at", "pk"]
-        verbose_name = "hending i rulleringa"
-        verbose_name_plural = "hendingar i rulleringa"
+        verbose_name = _("hending i rulleringa")
+        verbose_name_plural = _("hendingar i rulleringa")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%d.%m.%Y}"

@@ -10,20 +10,19 @@ import datetime
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from budget.tables import Check
-from measures.models import Agreement, Organisation, Role
+from measures.models import Agreement, Organisation
 from reporting.outputs.pdf import ON_APPROVAL, store_report
 from reporting.plan_file import take_snapshot
 
 from .changes import ChangeList, compare
+from .mail import late_parties, notify_approvers, send_reminders
 from .models import (
     Approval,
     ApprovalRound,
@@ -33,13 +32,13 @@ from .models import (
     Revision,
     RevisionEvent,
 )
-from .recipients import reach_of
 from .review import failed, frozen_overview
 
 logger = logging.getLogger(__name__)
+__all__ = ["late_parties", "send_reminders"]  # with the revision's other steps, for its callers
 
 
-NOT_RETURNABLE = "Berre ein handlingsplan som er til handsaming kan sendast tilbake."
+NOT_RETURNABLE = gettext_lazy("Berre ein handlingsplan som er til handsaming kan sendast tilbake.")
 
 
 class WorkflowError(Exception):
@@ -52,9 +51,11 @@ class ChecksFailed(WorkflowError):
     def __init__(self, checks: list[Check]) -> None:
         self.checks = checks
         super().__init__(
-            "Kontrollane av budsjettet stemmer ikkje: "
-            + "; ".join(check.label for check in checks)
-            + ". Stadfest at du vil sende handlingsplanen likevel."
+            _(
+                "Kontrollane av budsjettet stemmer ikkje: %(checks)s. "
+                "Stadfest at du vil sende handlingsplanen likevel."
+            )
+            % {"checks": "; ".join(str(check.label) for check in checks)}
         )
 
 
@@ -124,14 +125,19 @@ def start_revision(*, agreement: Agreement, year: int, user) -> Revision:
     # Two starts at once would both pass the checks below: the agreement's row serialises them.
     Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
     if year not in agreement.years:
-        raise WorkflowError(f"{year} er utanfor avtaleperioden {agreement.period}.")
+        raise WorkflowError(
+            _("%(year)s er utanfor avtaleperioden %(period)s.")
+            % {"year": year, "period": agreement.period}
+        )
     if agreement.revisions.filter(year=year).exists():
-        raise WorkflowError(f"Det finst alt ein handlingsplan for {year}.")
+        raise WorkflowError(_("Det finst alt ein handlingsplan for %(year)s.") % {"year": year})
     if agreement.revisions.filter(year__gt=year).exists():
-        raise WorkflowError(f"Det finst alt ein handlingsplan etter {year}.")
+        raise WorkflowError(_("Det finst alt ein handlingsplan etter %(year)s.") % {"year": year})
     open_ones = agreement.revisions.exclude(status=Revision.Status.APPROVED)
     if open_ones.exists():
-        raise WorkflowError(f"Handlingsplan {open_ones.first().year} er ikkje godkjend enno.")
+        raise WorkflowError(
+            _("Handlingsplan %(year)s er ikkje godkjend enno.") % {"year": open_ones.first().year}
+        )
     revision = Revision.objects.create(agreement=agreement, year=year)
     RevisionEvent.objects.create(revision=revision, kind=RevisionEvent.Kind.STARTED, user=user)
     return revision
@@ -142,7 +148,7 @@ def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progres
     """Store the editor's reasons/assessments and the yearly status of each measure."""
     _lock(revision)
     if not revision.is_draft:
-        raise WorkflowError("Tekstane kan berre endrast medan handlingsplanen er eit utkast.")
+        raise WorkflowError(_("Tekstane kan berre endrast medan handlingsplanen er eit utkast."))
     for key, (kind, text) in notes.items():
         note = revision.notes.filter(measure_key=key).first() or MeasureNote(
             revision=revision, measure_key=key
@@ -175,11 +181,14 @@ def submit(
     """
     _lock(revision)
     if not revision.is_draft:
-        raise WorkflowError("Berre eit utkast kan sendast til godkjenning.")
+        raise WorkflowError(_("Berre eit utkast kan sendast til godkjenning."))
     changes = change_list(revision)
     missing = missing_notes(revision, changes)
     if missing:
-        raise WorkflowError("Skriv grunngjeving eller vurdering for " + ", ".join(missing) + ".")
+        raise WorkflowError(
+            _("Skriv grunngjeving eller vurdering for %(measures)s.")
+            % {"measures": ", ".join(missing)}
+        )
     revision.snapshot = take_snapshot(revision.agreement)
     failing = failed(frozen_overview(revision.snapshot["plan"], revision.year).checks)
     if any(check.label not in set(accepted) for check in failing):
@@ -192,10 +201,7 @@ def submit(
         kind=RevisionEvent.Kind.SUBMITTED,
         user=user,
         snapshot=revision.snapshot,
-        comment="".join(
-            f"Send med ein kontroll som ikkje stemmer: {check.label} ({check.detail}).\n"
-            for check in failing
-        ).strip(),
+        comment=_accepted_failures(revision, failing),
     )
     round_ = ApprovalRound.objects.create(
         revision=revision,
@@ -207,7 +213,17 @@ def submit(
             Approval.objects.create(
                 revision=revision, round=round_, organisation=organisation, body=body
             )
-    return _notify_approvers(revision, site_url)
+    return notify_approvers(revision, site_url)
+
+
+def _accepted_failures(revision: Revision, failing: list[Check]) -> str:
+    """The submission's record of the failing checks sent anyway, in the agreement's målform."""
+    with translation.override(revision.agreement.language):
+        return "\n".join(
+            _("Send med ein kontroll som ikkje stemmer: %(check)s (%(detail)s).")
+            % {"check": check.label, "detail": check.detail}
+            for check in failing
+        )
 
 
 @transaction.atomic
@@ -215,29 +231,9 @@ def set_due_date(*, revision: Revision, due_on: datetime.date | None) -> None:
     """The date by which the parties should have decided; nothing else of the row is written."""
     _lock(revision)
     if revision.is_approved:
-        raise WorkflowError("Handlingsplanen er godkjend av KDD, og fristen kan ikkje endrast.")
+        raise WorkflowError(_("Handlingsplanen er godkjend av KDD, og fristen kan ikkje endrast."))
     revision.due_on = due_on
     revision.save(update_fields=["due_on"])
-
-
-def _notify_approvers(revision: Revision, site_url: str) -> list[str]:
-    recipients = reach_of(revision).emails
-    if recipients:
-        link = site_url + reverse(
-            "reporting:revision", args=[revision.agreement.slug, revision.year]
-        )
-        words = {"year": revision.year, "agreement": revision.agreement.name, "link": link}
-        with translation.override(revision.agreement.language):  # the agreement's målform
-            subject = _("Handlingsplan %(year)s for %(agreement)s er klar til handsaming") % words
-            body = (
-                _(
-                    "Handlingsplan %(year)s er send til politisk handsaming.\n\n"
-                    "Les han og registrer vedtaket for kommunen din her:\n%(link)s\n"
-                )
-                % words
-            )
-        _mail_after_commit(revision, subject, body, recipients)
-    return recipients
 
 
 def recorded_mark(approval: Approval) -> str:
@@ -258,18 +254,23 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
         raise ImmutableRevisionError(revision)
     if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError(
-            "Vedtak kan berre registrerast medan handlingsplanen er til handsaming."
+            _("Vedtak kan berre registrerast medan handlingsplanen er til handsaming.")
         )
     current = revision.current_round()
     if current is None or approval.round_id != current.pk:
         raise WorkflowError(
-            "Handlingsplanen er send tilbake og send på nytt sidan du opna skjemaet. "
-            "Registrer vedtaket i den nye runden."
+            _(
+                "Handlingsplanen er send tilbake og send på nytt sidan du opna skjemaet. "
+                "Registrer vedtaket i den nye runden."
+            )
         )
     if seen is not None and recorded_mark(Approval.objects.get(pk=approval.pk)) != seen:
         raise WorkflowError(
-            f"Nokon andre har registrert vedtaket i {approval.decider} sidan du opna skjemaet, "
-            "så ingenting er lagra. Sjå vedtaket slik det er no, og prøv igjen."
+            _(
+                "Nokon andre har registrert vedtaket i %(body)s sidan du opna skjemaet, "
+                "så ingenting er lagra. Sjå vedtaket slik det er no, og prøv igjen."
+            )
+            % {"body": approval.decider}
         )
     for name, value in values.items():
         setattr(approval, name, value)
@@ -281,9 +282,9 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
 def why_not_approvable(revision: Revision) -> str | None:
     """Why KDD cannot approve the revision as it stands, or None if it can."""
     if revision.status != Revision.Status.SUBMITTED:
-        return "Berre ein handlingsplan som er til handsaming kan godkjennast."
+        return _("Berre ein handlingsplan som er til handsaming kan godkjennast.")
     if not revision.approved_by_every_party():
-        return "Alle partane må ha godkjent handlingsplanen før KDD kan godkjenne han."
+        return _("Alle partane må ha godkjent handlingsplanen før KDD kan godkjenne han.")
     return None
 
 
@@ -294,7 +295,7 @@ def kdd_approve(*, revision: Revision, user) -> Revision:
     parties = revision.agreement.ordered_parties()
     ministry = next((o for o in parties if o.kind == Organisation.Kind.MINISTRY), None)
     if ministry is None:
-        raise WorkflowError("Avtala har ikkje departementet som part.")
+        raise WorkflowError(_("Avtala har ikkje departementet som part."))
     refusal = why_not_approvable(revision)
     if refusal:
         raise WorkflowError(refusal)
@@ -338,7 +339,7 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
     if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError(NOT_RETURNABLE)
     if not comment.strip():
-        raise WorkflowError("Skriv kvifor handlingsplanen blir send tilbake.")
+        raise WorkflowError(_("Skriv kvifor handlingsplanen blir send tilbake."))
     RevisionEvent.objects.create(
         revision=revision,
         kind=RevisionEvent.Kind.SENT_BACK,
@@ -354,77 +355,3 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
     revision.snapshot = None
     revision.save()
     return revision
-
-
-def late_parties(revision: Revision, today: datetime.date | None = None) -> list[Organisation]:
-    """Parties without a final decision after the due date."""
-    today = today or timezone.localdate()
-    if (
-        revision.status != Revision.Status.SUBMITTED
-        or not revision.due_on
-        or today <= revision.due_on
-    ):
-        return []
-    decisions = revision.final_decisions()
-    orgs = {org.pk: org for org, _bodies in revision.deciding_parties()}
-    return [
-        orgs[pk]
-        for pk, a in decisions.items()
-        if a is None or a.decision == Approval.Decision.PENDING
-    ]
-
-
-def send_reminders(today: datetime.date | None = None, site_url: str = "") -> list[str]:
-    """E-mail the approvers of every late party of every submitted revision; returns recipients."""
-    sent = []
-    for revision in Revision.objects.filter(status=Revision.Status.SUBMITTED).select_related(
-        "agreement"
-    ):
-        for organisation in late_parties(revision, today):
-            users = Role.objects.filter(
-                agreement=revision.agreement, kind=Role.Kind.APPROVER, organisation=organisation
-            ).select_related("user")
-            emails = sorted({role.user.email for role in users if role.user.email})
-            if not emails:
-                continue
-            link = site_url + reverse(
-                "reporting:revision", args=[revision.agreement.slug, revision.year]
-            )
-            words = {
-                "year": revision.year,
-                "organisation": organisation,
-                "due": f"{revision.due_on:%d.%m.%Y}",
-                "link": link,
-            }
-            with translation.override(revision.agreement.language):  # the agreement's målform
-                subject = _("Påminning: vedtak om handlingsplan %(year)s manglar") % words
-                body = (
-                    _(
-                        "Fristen for å registrere vedtaket til %(organisation)s om handlingsplan "
-                        "%(year)s var %(due)s.\n\nRegistrer det her:\n%(link)s\n"
-                    )
-                    % words
-                )
-            _mail_after_commit(revision, subject, body, emails)
-            sent += emails
-    return sent
-
-
-def _mail_after_commit(revision: Revision, subject: str, body: str, to: list[str]) -> None:
-    """Send once the transaction has committed, so a failing mail server cannot undo the step.
-
-    Who could not be reached is recorded on the revision, whose page shows it.
-    """
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-        except OSError:  # smtplib.SMTPException, and a server that cannot be reached at all
-            logger.warning("E-mail «%s» to %s failed", subject, to, exc_info=True)
-            RevisionEvent.objects.create(
-                revision=revision,
-                kind=RevisionEvent.Kind.NOT_REACHED,
-                comment=f"E-posten «{subject}» kunne ikkje sendast til {', '.join(to)}.",
-            )
-
-    transaction.on_commit(send)

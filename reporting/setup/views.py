@@ -25,7 +25,7 @@ from .upload import PlanApplyForm, PlanUploadForm, sign_preview
 
 def _require_creator(request: HttpRequest) -> None:
     if not rules.may_create_agreements(request.user):
-        raise PermissionDenied(gettext("Berre operatørar og KDD kan setje opp nye avtaler."))
+        raise PermissionDenied(gettext("Berre operatørar og KDD kan setje opp nye avtalar."))
 
 
 def _with_added_row(data: QueryDict, prefix: str) -> QueryDict:
@@ -103,7 +103,7 @@ def _refusal(user, plan: dict) -> str | None:
     agreement = Agreement.objects.filter(slug=plan["agreement"]["slug"]).first()
     if agreement is None:
         if not rules.may_create_agreements(user):
-            return gettext("Berre operatørar og KDD kan setje opp nye avtaler.")
+            return gettext("Berre operatørar og KDD kan setje opp nye avtalar.")
     elif not rules.can_edit(user, agreement):
         return gettext(
             "Det finst alt ei avtale med nøkkelen «%(slug)s», og du er ikkje redaktør for ho."

@@ -85,7 +85,7 @@ def test_a_municipality_records_its_decision_from_the_front_page(
     page.get_by_text("Lagra for Kviteseid kommunestyre.").wait_for()
     page.get_by_text("Framleis manglar vedtak frå Kviteseid formannskap.").wait_for()
     page.get_by_role("link", name="Bygdevekst", exact=True).click()
-    assert "Kommunestyre: Godkjent" in page.locator("main").inner_text()
+    assert "Kommunestyre: Godkjend" in page.locator("main").inner_text()
     page.context.close()
 
 

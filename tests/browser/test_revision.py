@@ -43,7 +43,7 @@ def test_a_municipality_records_its_decision(
     page.get_by_text("Lagra for Vinje formannskap, Vinje kommunestyre.").wait_for()
     page.get_by_text("Framleis manglar vedtak frå Vinje formannskap.").wait_for()
     row = page.locator("tr", has_text="26/41")
-    assert f"{today:%d.%m.%Y}" in row.inner_text() and "Godkjent" in row.inner_text()
+    assert f"{today:%d.%m.%Y}" in row.inner_text() and "Godkjend" in row.inner_text()
     assert serious_violations(page) == []
 
 

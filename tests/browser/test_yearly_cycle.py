@@ -156,7 +156,7 @@ def submit(page, base: str) -> None:
     page.get_by_role("heading", name="Send handlingsplan 2026 til godkjenning?").wait_for()
     page.get_by_label(re.compile("vil sende handlingsplanen likevel")).check()
     page.get_by_role("button", name="Send handlingsplan 2026 til godkjenning").click()
-    page.get_by_text("Send til godkjenning").first.wait_for()
+    page.get_by_text("Til politisk handsaming").first.wait_for()
     assert page.get_by_role("button", name="Send til godkjenning").count() == 0
 
 

@@ -78,7 +78,7 @@ def test_a_municipality_sees_the_plan_its_bodies_must_decide_the_deadline_and_da
             assert url("decision", 2026, f"{other}-kommune") not in page
     # What it decided before: the seed's kommunestyre decision on Handlingsplan 2025.
     assert "Vedtak de har gjort før" in text
-    assert "Handlingsplan 2025 : Kommunestyre – godkjent 12.06.2025" in text
+    assert "Handlingsplan 2025 : Kommunestyre – godkjend 12.06.2025" in text
 
 
 def test_one_day_left_is_singular_and_a_passed_deadline_is_said(client, people, seed):
@@ -107,12 +107,12 @@ def test_once_decided_the_municipality_reads_its_decisions_and_no_longer_a_call(
     assert "ventar på vedtaket dykkar" not in text
     assert "Vedtaka om handlingsplan 2026 er registrerte" in text
     today = timezone.localdate().strftime("%d.%m.%Y")  # decide() records decisions today
-    assert f"Kommunestyre: Godkjent {today}" in text
+    assert f"Kommunestyre: Godkjend {today}" in text
 
 
 def test_without_a_plan_under_treatment_nothing_waits(client, people, seed):
     text = read(client, people["seljord"])
-    assert "Ingen handlingsplan ventar på vedtak no. Handlingsplan 2025: Godkjent." in text
+    assert "Ingen handlingsplan ventar på vedtak no. Handlingsplan 2025: Godkjend av KDD." in text
     assert "/vedtak/" not in client.get("/").text
 
 
@@ -168,7 +168,7 @@ def test_a_submission_without_a_deadline_asks_for_one(client, people, seed):
 
 def test_after_approval_the_next_step_is_the_next_year(client, people, seed):
     text = read(client, people["prosjektleiar"])
-    assert "Handlingsplan 2025 Godkjent" in text
+    assert "Handlingsplan 2025 Godkjend av KDD" in text
     assert "Start handlingsplan 2026" in text
     assert f'href="{reverse("reporting:process", args=[SEED_SLUG])}"' in client.get("/").text
 
@@ -199,7 +199,7 @@ def test_kdd_reads_every_agreement_with_its_money_as_the_budget_tables_sum_it(cl
     allocation = BudgetOverview.from_agreement(seed).allocation
     make_agreement("nordfjord", "Bygdevekstavtale for Nordfjord")
     (other, row) = kdd_rows(client, people["kdd"])  # neither waits for KDD: by pilot name
-    assert row.startswith(" Vest-Telemarkpiloten 2025–2028 Handlingsplan 2025 Godkjent")
+    assert row.startswith(" Vest-Telemarkpiloten 2025–2028 Handlingsplan 2025 Godkjend av KDD")
     assert f"{kroner(allocation.total)} i perioden" in row
     assert f"{kroner(allocation.column_total('2026'))} i 2026" in row
     assert "vedtak registrert" not in row  # an approved plan's count would only puzzle

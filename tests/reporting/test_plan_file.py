@@ -265,7 +265,7 @@ def _set(path: list, value):
         (
             _set(["revisions", 0, "approvals", 0, "decided_on"], datetime.date(2025, 6, 11)),
             "revisions[0].approvals[0].decision (linje {}): "
-            "vel vedtaket (godkjent eller ikkje godkjent)",
+            "vel vedtaket (godkjend eller ikkje godkjend)",
         ),
     ],
 )

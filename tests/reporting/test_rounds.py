@@ -81,13 +81,13 @@ def test_earlier_rounds_stay_visible_as_history_on_the_revision_page(client, see
     current = page.split("Status for partane, runde 2")[1].split("Tidlegare godkjenningsrundar")[0]
     vinje_now = current.split(">Vinje kommune")[1:3]
     assert len(vinje_now) == 2  # formannskap and kommunestyre, both undecided in round 2
-    assert all("Godkjent" not in row.split("</tr>")[0] for row in vinje_now)
+    assert all("Godkjend" not in row.split("</tr>")[0] for row in vinje_now)
     history = page.split("Tidlegare godkjenningsrundar")[1]
-    assert "Runde 1: send til godkjenning" in history
+    assert "Runde 1: sendt til godkjenning" in history
     assert "Merknad frå KDD: Tiltak 2.3 manglar grunngjeving." in history
     vinje = history.split(">Vinje kommune</th>")[1].split("</tr>")[0]
     today = timezone.localdate().strftime("%d.%m.%Y")  # decide() records today's decisions
-    assert "Formannskap" in vinje and "Godkjent" in vinje and today in vinje
+    assert "Formannskap" in vinje and "Godkjend" in vinje and today in vinje
 
 
 def test_late_parties_and_reminders_count_the_current_round_only(

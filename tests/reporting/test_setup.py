@@ -302,7 +302,7 @@ def test_who_may_upload_what(client, seed):
     editor = make_user("leiar", seed, Role.Kind.EDITOR)
     client.force_login(editor)
     page = upload(client, new_plan_text()).content.decode()
-    assert "Berre operatørar og KDD kan setje opp nye avtaler" in page
+    assert "Berre operatørar og KDD kan setje opp nye avtalar" in page
     assert 'name="token"' not in page
     # ... nor another agreement's, nor apply a preview made for someone else.
     other = make_user(

@@ -197,7 +197,7 @@ def test_a_decision_needs_a_date_and_a_date_needs_a_decision(client, seed, peopl
     }
     response = client.post(url("decision", 2026, "vinje-kommune"), data)
     assert "Skriv datoen vedtaket vart gjort." in response.text
-    assert "Vel vedtaket (godkjent eller ikkje godkjent)." in response.text
+    assert "Vel vedtaket (godkjend eller ikkje godkjend)." in response.text
     assert not Approval.objects.filter(revision__year=2026).exclude(decision="pending").exists()
 
 
@@ -480,7 +480,7 @@ def test_a_municipality_whose_kommunestyre_has_not_decided_has_not_approved(clie
     assert vinje.is_approved and not vinje.is_final
 
     page = as_user(client, people["kdd"]).get(reverse("reporting:process", args=[SLUG])).text
-    approved = page.split("8. Handlingsplanen er godkjent av")[-1]
+    approved = page.split("8. Handlingsplanen er godkjend av")[-1]
     assert "Tokke kommune" in approved and "Vinje kommune" not in approved
     html = report_html(Report.from_revision(revision))
     section_8 = html.split("8. Handlingsplanen er godkjent av")[-1]
