@@ -326,11 +326,17 @@ def test_the_strings_are_found():
     assert len(strings) > 1500
 
 
+# Headings the report takes word for word from the approved Handlingsplan 2025
+# (fixtures/handlingsplan-2025-kjelde.txt, checked by tests/test_source_text.py): the document
+# KDD approved keeps its own wording.
+SOURCE_WORDING = {"8. Handlingsplanen er godkjent av"}
+
+
 def test_no_bokmal_in_the_interface():
     hits = [
         f"{where}: {', '.join(forms)} in {text.strip()[:90]!r}"
         for where, text in every_string()
-        if (forms := bokmal_forms(text))
+        if text.strip() not in SOURCE_WORDING and (forms := bokmal_forms(text))
     ]
     assert not hits, _report(hits)
 
