@@ -200,6 +200,10 @@ def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> H
         .exclude(body=Approval.Body.KDD)
     )
     if not approvals:
+        revision.refresh_from_db()
+        if revision.status != Revision.Status.SUBMITTED:  # sent back since it was read above
+            messages.error(request, _not_under_treatment(revision))
+            return redirect(revision)
         raise PermissionDenied(
             _("%(organisation)s gjer ikkje vedtak om handlingsplanen; det gjer KDD.")
             % {"organisation": organisation}

@@ -11,6 +11,7 @@ from django.db import migrations, models
 LANGUAGE = models.CharField(
     choices=[("nn", "Nynorsk"), ("nb", "Bokmål")],
     default="nn",
+    db_default="nn",
     max_length=2,
     verbose_name="målform",
 )
@@ -25,9 +26,11 @@ def add_columns(apps, schema_editor):
             )
         else:
             # The models here are those before the column, so the field is bound by hand.
+            model = apps.get_model("measures", model_name)
             field = LANGUAGE.clone()
             field.set_attributes_from_name("language")
-            schema_editor.add_field(apps.get_model("measures", model_name), field)
+            field.model = model
+            schema_editor.add_field(model, field)
 
 
 def remove_columns(apps, schema_editor):

@@ -302,7 +302,7 @@ def test_a_new_bokmal_pilot_from_the_form_to_kdds_approved_report(
 
     submit = reverse("reporting:revision-submit", args=[SLUG, YEAR])
     asked = leader_client.post(submit, follow=True)
-    assert "Send handlingsplan 2025 til godkjenning?" in text_of(asked)
+    assert "Sende handlingsplan 2025 til godkjenning?" in text_of(asked)
     read = text_of(leader_client.post(submit, {"confirmed": "ja"}, follow=True))
     draft.refresh_from_db()
     assert draft.status == Revision.Status.SUBMITTED, read
