@@ -44,14 +44,8 @@ class Agreement(Versioned):
     slug = models.SlugField(_("nøkkel"), max_length=80, unique=True)
     name = models.CharField(_("namn"), max_length=200)
     pilot_name = models.CharField(_("namn på piloten"), max_length=200)
-    # db_default too, so rows written by code that predates the column (an old migration's
-    # historical models, a restored dump) still get a målform.
     language = models.CharField(
-        _("målform"),
-        max_length=2,
-        choices=Language.choices,
-        default=Language.NYNORSK,
-        db_default=Language.NYNORSK,
+        _("målform"), max_length=2, choices=Language.choices, default="nn", db_default="nn"
     )
     signed_on = models.DateField(_("signert"), null=True, blank=True)
     first_year = models.PositiveSmallIntegerField(_("første år"), validators=year_validators)

@@ -3,7 +3,8 @@
 SQLite cannot add a NOT NULL column through Django without rebuilding the table, and rebuilding
 measures_agreement breaks the triggers of other tables that read it (0002 and the budget's).
 There the column is added in place with a constant default, which SQLite allows; PostgreSQL
-takes Django's own operation.
+takes Django's own operation. The column has a database default too, so rows written by code
+that predates it (an older migration state's models, a restored dump) still get a målform.
 """
 
 from django.db import migrations, models
