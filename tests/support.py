@@ -40,6 +40,32 @@ SOURCE_DOCUMENT = ROOT / "fixtures" / "handlingsplan-2025-kjelde.txt"
 ARTIFACTS = ROOT / "test-artifacts"
 SEED_SLUG = "vest-telemark"
 PASSWORD = "test-passord-123"
+# Words only Nynorsk writes: none of them may be in a Bokmål report or workbook.
+NYNORSK_ONLY = [
+    "Innhald",
+    "Hovudansvarleg",
+    "Samarbeidspartar",
+    "Grunngjeving",
+    "delmåla",
+    "tiltaka",
+    "ikkje",
+    "Ikkje",
+    "Godkjend",
+    "Endringar",
+    "Avslutta",
+    "Endra",
+    "Samla",
+    "heile",
+    "statleg",
+    "Tidsline",
+    "handsaming",
+    "Framdrift",
+    "kjelde",
+    "Kva",
+    "sidan",
+    "partane",
+    "Godkjenningar",
+]
 
 # Every table a plan file writes, in the order an import fills them.
 PLAN_MODELS = [

@@ -30,6 +30,7 @@ from measures.models import Agreement, Measure, Organisation, Role
 from reporting.models import Approval, Revision
 from reporting.revision.workflow import recorded_mark
 from tests.factories import make_user
+from tests.support import NYNORSK_ONLY
 
 SLUG = "rindal-holtalen"
 YEAR = 2025
@@ -44,33 +45,7 @@ GOALS = [
 SOURCES = ["KDD 13.50 post 66", "Statsforvalteren i Trøndelag", "Kommunal egenandel"]
 MUNICIPALITIES = ["Rindal kommune", "Holtålen kommune"]
 MEASURE = "Boligbygging i sentrum"
-# Words only Nynorsk writes (as in tests/reporting/test_malform.py): none may be in a Bokmål
-# report or workbook; the Bokmål ones of our labels must be.
-NYNORSK_ONLY = [
-    "Innhald",
-    "Hovudansvarleg",
-    "Samarbeidspartar",
-    "Grunngjeving",
-    "delmåla",
-    "tiltaka",
-    "ikkje",
-    "Ikkje",
-    "Godkjend",
-    "Endringar",
-    "Avslutta",
-    "Endra",
-    "Samla",
-    "heile",
-    "statleg",
-    "Tidsline",
-    "handsaming",
-    "Framdrift",
-    "kjelde",
-    "Kva",
-    "sidan",
-    "partane",
-    "Godkjenningar",
-]
+# The Bokmål words of our labels must be in a Bokmål report (support.NYNORSK_ONLY must not).
 BOKMAL_LABELS = ["Innhold", "Hovedansvarlig", "Samarbeidspartnere", "Godkjent", "Fremdrift"]
 
 
