@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .keys import unique_key
 from .models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
+from .versioning import StaleVersion, Versioned
 
 
 class StyledForm:
@@ -186,6 +187,12 @@ class SeenVersionForm(forms.Form):
     """The version of the row the person saw when they pressed the button (close, move...)."""
 
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def version_seen(self, row: Versioned) -> int:
+        """The version posted; a post without a readable one is as stale as an old one."""
+        if not self.is_valid():
+            raise StaleVersion(row)
+        return self.cleaned_data["version"]
 
 
 class CloseMeasureForm(StyledForm, SeenVersionForm):

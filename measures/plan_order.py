@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from .models import Measure, Section
-from .versioning import RowDeleted, StaleVersion
+from .versioning import still_as_seen
 
 # A number no real measure has, to park one while two swap.
 _PARKING_NUMBER = 32000
@@ -70,11 +70,7 @@ def _locked(rows, row, version: int) -> list:
     """The list's rows, locked in a fixed order; StaleVersion if `row` changed since `version`
     (or left the list)."""
     locked = list(rows.select_for_update().order_by("pk"))
-    current = next((r for r in locked if r.pk == row.pk), None)
-    if current is None:
-        raise RowDeleted(row)
-    if current.version != version:
-        raise StaleVersion(current)
+    still_as_seen(next((r for r in locked if r.pk == row.pk), None), row, version)
     return locked
 
 

@@ -55,14 +55,20 @@ class RowDeleted(StaleVersion):
         Exception.__init__(self, f"{type(obj).__name__} {obj.pk} was deleted")
 
 
-def _locked_current(obj: Versioned, expected_version: int) -> Versioned:
-    """The row as saved now, locked to the end of the transaction, if still at the version."""
-    current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+def still_as_seen(current: Versioned | None, obj: Versioned, expected_version: int) -> Versioned:
+    """`current` (the row as locked now, None if deleted) if it is still at the version the
+    person saw; else RowDeleted or StaleVersion. The one place versions are compared."""
     if current is None:
         raise RowDeleted(obj)
     if current.version != expected_version:
         raise StaleVersion(current)
     return current
+
+
+def _locked_current(obj: Versioned, expected_version: int) -> Versioned:
+    """The row as saved now, locked to the end of the transaction, if still at the version."""
+    current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+    return still_as_seen(current, obj, expected_version)
 
 
 def update_if_current(obj: Versioned, expected_version: int, **changes) -> None:

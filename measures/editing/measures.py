@@ -216,11 +216,8 @@ def _page(agreement: Agreement) -> dict:
 def measure_reopen(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     agreement = get_agreement_for_editor(request, slug)
     measure = get_measure(agreement, key)
-    form = SeenVersionForm(request.POST)
     try:
-        if not form.is_valid():
-            raise StaleVersion(measure)
-        measure.reopen(version=form.cleaned_data["version"])
+        measure.reopen(version=SeenVersionForm(request.POST).version_seen(measure))
     except StaleVersion:
         return _stale(request, measure, _("det er ikkje opna att"))
     messages.success(request, _("Tiltak %(code)s er opna att.") % {"code": measure.code})
@@ -232,12 +229,9 @@ def measure_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """Swap places with the measure above or below in the same sub-goal."""
     agreement = get_agreement_for_editor(request, slug)
     measure = get_measure(agreement, key)
-    form = SeenVersionForm(request.POST)
+    up = request.POST.get("retning") == "opp"
     try:
-        if not form.is_valid():
-            raise StaleVersion(measure)
-        up = request.POST.get("retning") == "opp"
-        move_measure(measure, up=up, version=form.cleaned_data["version"])
+        move_measure(measure, up=up, version=SeenVersionForm(request.POST).version_seen(measure))
     except StaleVersion:
         _stale(request, measure, _("det er ikkje flytta"))
     return redirect(measure.sub_goal.get_absolute_url())

@@ -90,13 +90,11 @@ def section_move(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResp
     agreement = get_agreement_for_editor(request, slug)
     measure = get_measure(agreement, key)
     section = get_object_or_404(measure.sections, pk=pk)
-    form = SeenVersionForm(request.POST)
+    up = request.POST.get("retning") == "opp"
     try:
-        if not form.is_valid():
-            raise StaleVersion(section)
+        version = SeenVersionForm(request.POST).version_seen(section)
         with transaction.atomic():
-            up = request.POST.get("retning") == "opp"
-            move_section(section, up=up, version=form.cleaned_data["version"])
+            move_section(section, up=up, version=version)
             bump(measure)
     except StaleVersion:
         _stale_section(request, section, _("ho er ikkje flytta"))
@@ -127,11 +125,10 @@ def section_delete(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRe
         )
         return ask(request, confirmation, {"agreement": agreement, "section": "plan"})
     try:
-        if not form.is_valid():
-            raise StaleVersion(section)
+        version = form.version_seen(section)
         with transaction.atomic():
             # Locked and checked: a text someone saved after this page was shown is not lost.
-            locked_siblings(section, form.cleaned_data["version"])
+            locked_siblings(section, version)
             section.delete()
             for position, rest in enumerate(measure.sections.order_by("position")):
                 if rest.position != position:
