@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from measures.forms import StyledForm
 
+from .cells import BudgetConflict, CellChange, write_cells
 from .models import MAX_KRONER, Amount, BudgetLine, FundingSource
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -81,20 +81,34 @@ class BudgetGridForm(StyledForm, forms.Form):
             if cell_name(line, source) in data
         }
 
-    def conflicts(self) -> list[tuple[BudgetLine, FundingSource, int | None, int | None]]:
-        """Cells this person changed that another person has changed too, to something else,
-        since the grid was shown: (line, source, saved, typed)."""
-        found = []
-        for line, source, original, typed in self._cells():
-            saved = self.current.get((line.pk, source.pk))
-            if typed != original and original != saved and typed != saved:
-                found.append((line, source, saved, typed))
-        return found
+    def changes(self) -> list[CellChange]:
+        """The cells this person changed, from the value shown to the value typed."""
+        return [
+            CellChange(line, self.year, source, original, typed)
+            for line, source, original, typed in self._cells()
+            if typed != original
+        ]
+
+    def save(self) -> int:
+        """Write the cells this person changed (budget.cells.write_cells); return how many.
+        GridConflict, and nothing written, if someone else saved a different value in one of
+        them since it was shown."""
+        changes = self.changes()
+        if not changes:
+            return 0
+        try:
+            return write_cells(self.lines[0].agreement_id, changes)
+        except BudgetConflict as conflict:
+            raise GridConflict(
+                [(c.line, c.source, saved, c.new) for c, saved in conflict.conflicts]
+            ) from conflict
 
     def accept_saved_versions(self) -> None:
         """After a conflict, show what is saved now: the cells this person left alone take the
         saved value, and the cells they changed keep what they typed, to be saved over the
         saved value deliberately with the next save."""
+        agreement = self.lines[0].agreement
+        self.current = Amount.objects.cells(agreement, self.year)
         self.data = self.data.copy()
         for line, source, original, typed in self._cells():
             saved = self.current.get((line.pk, source.pk))
@@ -103,48 +117,6 @@ class BudgetGridForm(StyledForm, forms.Form):
             if typed == original:
                 self.data[cell_name(line, source)] = shown
         self.full_clean()
-
-    @transaction.atomic
-    def save(self) -> int:
-        """Write the cells this person changed; return how many. GridConflict, and nothing
-        written, if someone else saved a different value in one of them since it was shown.
-
-        Checked against the amounts as saved now, under the budget's lock, in the transaction
-        that writes: two people saving at once go one after the other.
-        """
-        agreement_id = self.lines[0].agreement_id if self.lines else None
-        self.current = {
-            (line_id, source_id): kroner
-            for (line_id, year, source_id), kroner in Amount.objects.locked_cells(
-                agreement_id
-            ).items()
-            if year == self.year
-        }
-        conflicts = self.conflicts()
-        if conflicts:
-            raise GridConflict(conflicts)
-        existing = {
-            (a.line_id, a.source_id): a
-            for a in Amount.objects.filter(
-                line__in=self.lines, year=self.year, source__in=self.sources
-            )
-        }
-        changed = 0
-        for line, source, original, kroner in self._cells():
-            if kroner == original:
-                continue  # left alone: whatever is saved now stays
-            row = existing.get((line.pk, source.pk))
-            if row is None and kroner:
-                Amount.objects.create(line=line, source=source, year=self.year, kroner=kroner)
-            elif row is not None and not kroner:
-                row.delete()
-            elif row is not None and row.kroner != kroner:
-                row.kroner = kroner
-                row.save(update_fields=["kroner"])
-            else:
-                continue
-            changed += 1
-        return changed
 
     def _cells(self):
         """Each valid cell as (line, source, the value shown, the value typed)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +100,7 @@ class FundingSource(models.Model):
 
 
 # The largest amount anyone may plan in one cell: larger is a typing mistake (or an attack).
+# Every input checks it with its own words; Amount's validator and constraint hold it for all.
 MAX_KRONER = 10**12
 
 
@@ -137,7 +138,9 @@ class Amount(models.Model):
         verbose_name=_("finansieringskjelde"),
     )
     year = models.PositiveSmallIntegerField(_("år"), validators=year_validators)
-    kroner = models.BigIntegerField(_("beløp (kr)"), validators=[MinValueValidator(0)])
+    kroner = models.BigIntegerField(
+        _("beløp (kr)"), validators=[MinValueValidator(0), MaxValueValidator(MAX_KRONER)]
+    )
 
     objects = AmountQuerySet.as_manager()
     history = HistoricalRecords()
@@ -154,6 +157,11 @@ class Amount(models.Model):
                 condition=Q(kroner__gte=0),
                 name="amount_not_negative",
                 violation_error_message=_("Beløpet kan ikkje vere negativt."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kroner__lte=MAX_KRONER),
+                name="amount_within_reason",
+                violation_error_message=_("Beløpet er urimeleg stort."),
             ),
         ]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from budget.models import Amount, BudgetLine, FundingSource
+from budget.cells import BudgetConflict, CellChange, write_cells
+from budget.models import BudgetLine, FundingSource
 from bygdevekst.logs import audit
 from measures.rules import (
     edits_any,
@@ -39,9 +39,7 @@ from .models import ImmutableRevisionError, Revision
 from .outputs.context import Report
 from .outputs.pdf import revision_pdf
 from .outputs.workbook.reader import (
-    CellChange,
     WorkbookError,
-    apply_changes,
     read_budget_workbook,
 )
 from .outputs.workbook.writer import report_workbook
@@ -297,16 +295,13 @@ def workbook_apply(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _first_error(form))
         return redirect(upload_again)
     parsed = form.cleaned_data["changes"]
-    with transaction.atomic():
-        # Under the budget's lock, as the grid saves: an empty cell the preview showed cannot
-        # be filled by someone else between this check and the write.
-        current = Amount.objects.locked_cells(agreement.pk)
-        if any(current.get((line.pk, y, source.pk)) != old for line, y, source, old, _ in parsed):
-            messages.error(
-                request, gettext("Budsjettet er endra sidan du lasta opp fila. Last opp på nytt.")
-            )
-            return redirect(upload_again)
-        apply_changes([CellChange(*change) for change in parsed])
+    try:
+        write_cells(agreement.pk, [CellChange(*change) for change in parsed])
+    except BudgetConflict:
+        messages.error(
+            request, gettext("Budsjettet er endra sidan du lasta opp fila. Last opp på nytt.")
+        )
+        return redirect(upload_again)
     saved = ngettext(
         "%(count)d beløp frå Excel-fila er lagra.",
         "%(count)d beløp frå Excel-fila er lagra.",

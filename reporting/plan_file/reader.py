@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from budget.models import Amount, BudgetLine, Footnote, FundingSource
+from budget.models import MAX_KRONER, Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Measure, Organisation, Section, SubGoal
 
 from .checks import _check_model, _check_unique, _check_year, _entries, _positive
@@ -18,7 +18,6 @@ from .revision_reader import _read_revision
 from .schema import AGREEMENT_TEXTS, FORMAT, KEYS
 
 # The budget grid's limit for one amount (budget/forms.py).
-MAX_KRONER = 10**12
 
 
 def parse_plan(text: str) -> dict:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from budget.forms import BudgetGridForm
+from budget import cells
 from budget.models import Amount
-from reporting import views as reporting_views
 
 from .race import at_once, races, said, widen
 
@@ -40,8 +39,8 @@ def post_grid(client, plan, data):
 
 def test_budget_saves_at_once_are_applied_on_what_was_seen_or_refused(plan, monkeypatch):
     """One test, as each transactional test empties the database (seconds) when it ends."""
-    widen(monkeypatch, BudgetGridForm, "conflicts")
-    widen(monkeypatch, reporting_views, "apply_changes", before=True)
+    # The one writer of cells pauses between reading the saved cells and writing them.
+    widen(monkeypatch, cells, "_conflicts")
     two_editors_saving_the_same_cell_one_wins_the_other_is_told(plan)
     two_editors_saving_different_cells_both_keep_their_values(plan)
     two_uploads_filling_the_same_empty_cell_one_is_applied(plan)

@@ -12,10 +12,10 @@ import datetime
 import math
 import re
 import time
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from budget.cells import CellChange
 from budget.models import MAX_KRONER, Amount, BudgetLine, FundingSource
 from measures.models import Agreement
 
@@ -28,15 +28,6 @@ from .bounded_sheets import (
     sheet_cells,
 )
 from .layout import BUDGET_SHEET, FIRST_VALUE_COLUMN, HEADER_ROW, financing_sheet_name
-
-
-@dataclass(frozen=True)
-class CellChange:
-    line: BudgetLine
-    year: int
-    source: FundingSource
-    old: int | None
-    new: int | None
 
 
 def read_budget_workbook(agreement: Agreement, data: bytes, year: int) -> list[CellChange]:
@@ -217,20 +208,3 @@ def _changes(agreement, wanted, lines, sources) -> list[CellChange]:
         for line_id, year, source_id in [key]
         if current.get(key) != kroner
     ]
-
-
-def apply_changes(changes: list[CellChange]) -> None:
-    """Write the changes; the caller wraps this in a transaction."""
-    for change in changes:
-        row = Amount.objects.filter(
-            line=change.line, year=change.year, source=change.source
-        ).first()
-        if row is None and change.new:
-            Amount.objects.create(
-                line=change.line, year=change.year, source=change.source, kroner=change.new
-            )
-        elif row is not None and not change.new:
-            row.delete()
-        elif row is not None:
-            row.kroner = change.new
-            row.save(update_fields=["kroner"])
