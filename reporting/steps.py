@@ -53,16 +53,9 @@ def _names(roles) -> str:
 
 def _ask_to_submit(request, agreement, revision, checks=None, asked_before=False) -> HttpResponse:
     """What submitting does, whom it reaches, and the failing checks to accept."""
-    if not revision.is_draft:
-        messages.error(request, _("Berre eit utkast kan sendast til godkjenning."))
-        return leave(request, revision)
-    missing = workflow.missing_notes(revision, workflow.change_list(revision))
-    if missing:
-        messages.error(
-            request,
-            _("Skriv grunngjeving eller vurdering for %(measures)s før du sender.")
-            % {"measures": ", ".join(missing)},
-        )
+    refusal = workflow.why_not_submittable(revision)
+    if refusal:
+        messages.error(request, refusal)
         return leave(request, revision)
     if checks is None:
         checks = failed(budget_checks(workflow.plan_of(revision), revision.year))

@@ -119,6 +119,19 @@ def missing_notes(revision: Revision, changes: ChangeList) -> list[str]:
     return [label for key, label, _kind in required_notes(changes) if key not in written]
 
 
+def why_not_submittable(revision: Revision) -> str | None:
+    """Why the revision cannot be sent to the parties now, or None if it can: the page
+    explains with it, and submit() refuses with it."""
+    if not revision.is_draft:
+        return _("Berre eit utkast kan sendast til godkjenning.")
+    missing = missing_notes(revision, change_list(revision))
+    if missing:
+        return _("Skriv grunngjeving eller vurdering for %(measures)s før du sender.") % {
+            "measures": ", ".join(missing)
+        }
+    return None
+
+
 @transaction.atomic
 def start_revision(*, agreement: Agreement, year: int, user) -> Revision:
     """A draft "Handlingsplan YEAR" of the living plan."""
@@ -180,15 +193,9 @@ def submit(
     body that treats the plan: decisions of earlier rounds no longer count.
     """
     _lock(revision)
-    if not revision.is_draft:
-        raise WorkflowError(_("Berre eit utkast kan sendast til godkjenning."))
-    changes = change_list(revision)
-    missing = missing_notes(revision, changes)
-    if missing:
-        raise WorkflowError(
-            _("Skriv grunngjeving eller vurdering for %(measures)s.")
-            % {"measures": ", ".join(missing)}
-        )
+    refusal = why_not_submittable(revision)
+    if refusal:
+        raise WorkflowError(refusal)
     revision.snapshot = take_snapshot(revision.agreement)
     failing = failed(frozen_overview(revision.snapshot["plan"], revision.year).checks)
     if any(check.label not in set(accepted) for check in failing):
