@@ -13,11 +13,11 @@ from measures.models import Agreement, Organisation, Role
 from reporting.plan_file import import_plan, parse_plan
 
 from .factories import make_agreement, make_user
-from .support import SEED_SLUG, empty_database, seed_text
+from .support import SEED_FILE, SEED_SLUG, empty_database, seed_text
 
 
 def import_seed() -> Agreement:
-    return import_plan(parse_plan(seed_text()))
+    return import_plan(parse_plan(seed_text()), source=SEED_FILE.name)
 
 
 @pytest.fixture(scope="session")

@@ -32,8 +32,12 @@ def _park_renumbered(rows: list[Model], wanted: dict[int, tuple], fields: tuple[
 
 
 @transaction.atomic
-def import_plan(plan: dict) -> Agreement:
-    """Make the database hold exactly the plan (from parse_plan); all or nothing."""
+def import_plan(plan: dict, *, source: str = "") -> Agreement:
+    """Make the database hold exactly the plan (from parse_plan); all or nothing.
+
+    `source` names the file: decisions it restores say so. In the browser a file may not
+    touch decisions at all (plan_file.history), so only an operator's command restores them.
+    """
     orgs = {
         o["key"]: _sync(
             Organisation, {"key": o["key"]}, {k: o[k] for k in ("name", "short_name", "kind")}
@@ -53,7 +57,7 @@ def import_plan(plan: dict) -> Agreement:
     _import_measures(agreement, plan["sub_goals"], goals, orgs)
     _import_budget(agreement, plan["budget"], goals)
     agreement.sub_goals.exclude(number__in=goals).delete()
-    _import_revisions(agreement, plan["revisions"], orgs)  # last: it may freeze the plan
+    _import_revisions(agreement, plan["revisions"], orgs, source)  # last: it may freeze the plan
     return agreement
 
 

@@ -22,8 +22,13 @@ from .rows import _sync
 from .snapshots import as_snapshot
 
 
-def _import_revisions(agreement: Agreement, revisions: list[dict], orgs: dict) -> None:
-    """Create and update revisions; an approved one may only be confirmed, never changed."""
+def _import_revisions(
+    agreement: Agreement, revisions: list[dict], orgs: dict, source: str = ""
+) -> None:
+    """Create and update revisions; an approved one may only be confirmed, never changed.
+
+    A decision the file adds or changes is marked restored from `source` (the file's name).
+    """
     existing = {r.year: r for r in agreement.revisions.all()}
     wanted = {data["year"] for data in revisions}
     for year, revision in existing.items():
@@ -39,7 +44,7 @@ def _import_revisions(agreement: Agreement, revisions: list[dict], orgs: dict) -
                 raise PlanFileError([_frozen_problem(f"revisions[{index}]", revision.year)])
             continue
         revision = revision or Revision.objects.create(agreement=agreement, year=data["year"])
-        _import_rounds(revision, data, orgs)
+        _import_rounds(revision, data, orgs, source)
         _replace_notes(revision, data["notes"], data["progress"])
         open_ones.append((revision, data))
     # Snapshots, events and statuses last: a snapshot the file leaves out is the whole plan as
@@ -49,8 +54,10 @@ def _import_revisions(agreement: Agreement, revisions: list[dict], orgs: dict) -
     for revision, data in open_ones:
         frozen = data["snapshot"]
         if frozen is None and data["status"] != Revision.Status.DRAFT:
+            # Left out, a snapshot is the one stored, or for a revision new to the database the
+            # plan the file carries: the exporter leaves it out only where the two are equal.
             living = living or take_snapshot(agreement)["plan"]
-            frozen = living
+            frozen = _plan_of(revision.snapshot) or living
         _replace_events(revision, data["events"], frozen)
         _set_state(revision, data, frozen)
 
@@ -148,7 +155,7 @@ def _approvals_in(approvals: list[dict]) -> list[tuple]:
     return sorted(tuple(a[k] for k in _APPROVAL_FIELDS) for a in approvals)
 
 
-def _import_rounds(revision: Revision, data: dict, orgs: dict) -> None:
+def _import_rounds(revision: Revision, data: dict, orgs: dict, source: str) -> None:
     """The revision's approval rounds exactly as the file has them.
 
     `rounds` are the earlier rounds, closed by KDD's send-back; `approvals` the current round's,
@@ -173,11 +180,14 @@ def _import_rounds(revision: Revision, data: dict, orgs: dict) -> None:
     # Closed first, so that the round to be opened never meets another still open.
     for number, values, approvals in sorted(wanted, key=lambda w: w[1]["closed_at"] is None):
         round_ = _sync(ApprovalRound, {"revision": revision, "number": number}, values)
-        _import_approvals(round_, approvals, orgs)
+        _import_approvals(round_, approvals, orgs, source)
 
 
-def _import_approvals(round_: ApprovalRound, approvals: list[dict], orgs: dict) -> None:
-    """The round's decisions exactly as the file has them."""
+def _import_approvals(
+    round_: ApprovalRound, approvals: list[dict], orgs: dict, source: str
+) -> None:
+    """The round's decisions exactly as the file has them; those it adds or changes say they
+    were restored from `source` by an operator, not recorded by anyone in the app."""
     wanted = {(a["organisation"], a["body"]): a for a in approvals}
     for approval in round_.approvals.select_related("organisation"):
         if (approval.organisation.key, approval.body) not in wanted:
@@ -185,6 +195,14 @@ def _import_approvals(round_: ApprovalRound, approvals: list[dict], orgs: dict) 
     for (org_key, body), approval in wanted.items():
         values = {k: approval[k] for k in _APPROVAL_FIELDS[2:]}
         lookup = {"round": round_, "organisation": orgs[org_key], "body": body}
+        existing = Approval.objects.filter(**lookup).first()
+        if existing is None or any(getattr(existing, k) != v for k, v in values.items()):
+            values |= {
+                "recorded_via": Approval.Via.RESTORED,
+                "restored_from": source,
+                "recorded_by": None,
+                "recorded_at": timezone.now(),
+            }
         _sync(Approval, lookup, values)
 
 

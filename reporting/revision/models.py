@@ -244,7 +244,14 @@ class Approval(RevisionPart):
 
     `revision` is always the round's revision (save() sees to it): it keeps the guard of approved
     revisions and the revision's queries one join short.
+
+    Who wrote the decision is part of it: recorded in the app by the person who holds it
+    (recorded_by), or restored from a plan file by an operator (`import_plan FILE`).
     """
+
+    class Via(models.TextChoices):
+        APP = "app", _("registrert i Bygdevekst")
+        RESTORED = "restored", _("gjenoppretta frå planfil av ein operatør")
 
     class Body(models.TextChoices):
         FORMANNSKAP = "formannskap", _("Formannskap")
@@ -307,6 +314,10 @@ class Approval(RevisionPart):
         related_name="+",
         verbose_name=_("registrert av"),
     )
+    recorded_via = models.CharField(
+        _("registrert korleis"), max_length=10, choices=Via.choices, default=Via.APP
+    )
+    restored_from = models.CharField(_("planfil"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["revision", "organisation__name", "body"]
@@ -394,6 +405,23 @@ class Approval(RevisionPart):
     def is_approved(self) -> bool:
         """The body has decided to approve the plan."""
         return self.decision == self.Decision.APPROVED
+
+    @property
+    def provenance(self) -> str:
+        """Who recorded the decision, and how: «Registrert av Kari Nordmann 12.06.2026»."""
+        if self.decision == self.Decision.PENDING:
+            return ""
+        if self.recorded_via == self.Via.RESTORED:
+            file = self.restored_from or gettext("ukjend")
+            return gettext("Gjenoppretta frå planfila «%(file)s» av ein operatør") % {"file": file}
+        user = self.recorded_by
+        words = {
+            "name": (user.get_full_name() or user.get_username()) if user else "–",
+            "when": date_format(timezone.localtime(self.recorded_at), "SHORT_DATE_FORMAT")
+            if self.recorded_at
+            else "",
+        }
+        return gettext("Registrert av %(name)s %(when)s") % words
 
     @property
     def decider(self) -> str:

@@ -35,7 +35,8 @@ class PoliticalProcess:
     def from_revision(cls, revision: Revision) -> PoliticalProcess:
         """The current round's meetings and decisions: the only ones that count."""
         return cls.from_approvals(
-            revision, list(revision.current_approvals().select_related("organisation"))
+            revision,
+            list(revision.current_approvals().select_related("organisation", "recorded_by")),
         )
 
     @classmethod

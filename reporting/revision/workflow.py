@@ -282,6 +282,7 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
     for name, value in values.items():
         setattr(approval, name, value)
     approval.recorded_by, approval.recorded_at = user, timezone.now()
+    approval.recorded_via, approval.restored_from = Approval.Via.APP, ""
     approval.save()
     return approval
 
@@ -317,6 +318,8 @@ def kdd_approve(*, revision: Revision, user) -> Revision:
             "decided_on": today,
             "recorded_by": user,
             "recorded_at": timezone.now(),
+            "recorded_via": Approval.Via.APP,
+            "restored_from": "",
         },
     )
     RevisionEvent.objects.create(revision=revision, kind=RevisionEvent.Kind.APPROVED, user=user)

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bygdevekst.logs import audit
 from measures import rules
 from measures.models import Agreement
-from reporting.plan_file import PlanFileError, import_plan, parse_plan
+from reporting.plan_file import PlanFileError, parse_plan
+from reporting.plan_file.history import history_problems, import_content
 
 from .forms import FORMSETS, AgreementSetupForm
 from .plan import create_agreement, setup_plan
@@ -98,22 +99,32 @@ def _may_upload(user) -> bool:
 
 
 def _refusal(user, plan: dict) -> str | None:
-    """Why the user may not apply this plan: a new agreement needs operators or KDD, an
-    existing one its editor."""
+    """Why the user may not apply this plan, or None: a new agreement needs operators or KDD,
+    an existing one its editor. Asked before anything of the file is compared or shown; to
+    someone who may not read the agreement it says the same whether the agreement exists or
+    not."""
     agreement = Agreement.objects.filter(slug=plan["agreement"]["slug"]).first()
-    if agreement is None:
-        if not rules.may_create_agreements(user):
-            return gettext("Berre operatørar og KDD kan setje opp nye avtalar.")
-    elif not rules.can_edit(user, agreement):
+    if agreement is None and rules.may_create_agreements(user):
+        return None
+    if agreement is not None and rules.can_edit(user, agreement):
+        return None
+    if agreement is not None and rules.can_view(user, agreement):
         return gettext(
-            "Det finst alt ei avtale med nøkkelen «%(slug)s», og du er ikkje redaktør for ho."
-        ) % {"slug": agreement.slug}
-    return None
+            "Du kan lese «%(name)s», men berre prosjektleiaren for avtala kan lese inn planfiler "
+            "for ho."
+        ) % {"name": agreement}
+    return gettext(
+        "Du kan ikkje lese inn denne planfila. Ho må gjelde ei avtale du er prosjektleiar for; "
+        "nye avtalar set operatørar og KDD opp."
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def plan_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a plan file: every error with its place and line, or what applying it changes."""
+    """Upload a plan file: every error with its place and line, or what applying it changes.
+
+    Nothing of the file is compared with the database, nor shown, before the user is known to
+    be allowed to apply it."""
     if not _may_upload(request.user):
         raise PermissionDenied(gettext("Du kan ikkje lese inn planfiler."))
     form = PlanUploadForm(request.POST or None, request.FILES or None)
@@ -122,10 +133,12 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
         text = form.cleaned_data["plan"]
         try:
             plan = parse_plan(text)
+            refusal = _refusal(request.user, plan)
+            if refusal is None:
+                problems = history_problems(plan, text)
         except PlanFileError as error:
             problems = error.problems
-        else:
-            refusal = _refusal(request.user, plan)
+        if refusal is None and not problems:
             preview = preview_plan(plan)
             token = sign_preview(text, user=request.user, base=fingerprint(preview.agreement))
             if token is None:
@@ -133,11 +146,12 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
                     "Fila er for stor til å lesast inn i nettlesaren. "
                     "Ein operatør kan lese ho inn med kommandoen import_plan."
                 )
-            elif refusal is None:
+            else:
                 apply_form = PlanApplyForm(initial={"token": token}, user=request.user)
     context = {
         "form": form,
         "problems": problems,
+        "history_refused": any(p.path.startswith("revisions") for p in problems),
         "preview": preview,
         "apply_form": apply_form,
         "refusal": refusal,
@@ -177,7 +191,7 @@ def plan_apply(request: HttpRequest) -> HttpResponse:
                     gettext("Stadfest at du vil byte ut planen: fila fjernar noko frå han."),
                 )
                 return redirect(again)
-            agreement = import_plan(plan)
+            agreement = import_content(plan, token["text"])
     except PlanFileError as error:
         messages.error(request, str(error))
         return redirect(again)

@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def _import(self, file: Path):
         text = _read(file)
         try:
-            return import_plan(parse_plan(text))
+            return import_plan(parse_plan(text), source=file.name)
         except PlanFileError as error:
             count = len(error.problems)
             raise CommandError(f"{file}: {count} feil, ingenting er lagra.\n{error}") from error
