@@ -1,4 +1,4 @@
-"""User accounts: deactivating one, and password reset by e-mail within a limit."""
+"""Password reset by e-mail: within a limit, and by links that die with the account."""
 
 from __future__ import annotations
 
@@ -6,25 +6,12 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import cache
 
 from .logs import audit
 
 RESET_MAILS_PER_HOUR = 3
-
-
-def deactivate(user, *, by: str | None = None) -> None:
-    """Stop the user logging in; their history stays.
-
-    Their open sessions end at their next request without being looked up: Django's
-    ModelBackend (measures.backends extends it), which every session here was authenticated
-    by, gives no user for an inactive account, so the session is anonymous from then on and
-    the login page is all it reaches.
-    Sessions have no user column, and finding them would mean decoding every session there is.
-    """
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    audit("user_deactivated", user=user.username, by=by)
 
 
 class LimitedPasswordResetForm(PasswordResetForm):
@@ -50,3 +37,14 @@ class LimitedPasswordResetForm(PasswordResetForm):
         """Links to SITE_URL, never to the address the request's Host header names."""
         kwargs["extra_email_context"] = {"site_url": settings.SITE_URL}
         super().save(**kwargs)
+
+
+class ActiveAccountTokenGenerator(PasswordResetTokenGenerator):
+    """Django's reset tokens, which also die when the account is closed: Django's own stay
+    valid for a deactivated user until they expire or the password changes."""
+
+    def _make_hash_value(self, user, timestamp: int) -> str:
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+reset_tokens = ActiveAccountTokenGenerator()

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy, ngettext
 
-from .accounts import deactivate
+from measures.accounts import deactivate
 
 User = get_user_model()
 admin.site.unregister(User)
@@ -16,7 +16,7 @@ class BygdevekstUserAdmin(UserAdmin):
     @admin.action(description=gettext_lazy("Steng ute valde brukarar (og logg dei ut)"))
     def deactivate_users(self, request, queryset) -> None:
         for user in queryset:
-            deactivate(user, by=request.user.username)
+            deactivate(user, by=request.user.username, actor=request.user)
         count = queryset.count()
         messages.success(
             request,

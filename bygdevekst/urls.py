@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from .accounts import LimitedPasswordResetForm
+from .accounts import LimitedPasswordResetForm, reset_tokens
 from .health import health
 
 admin.site.site_header = _("Bygdevekst – administrasjon")
@@ -29,7 +29,9 @@ urlpatterns = [
     ),
     path(
         "konto/passord/nytt/",
-        auth_views.PasswordResetView.as_view(form_class=LimitedPasswordResetForm),
+        auth_views.PasswordResetView.as_view(
+            form_class=LimitedPasswordResetForm, token_generator=reset_tokens
+        ),
         name="password_reset",
     ),
     path(
@@ -39,7 +41,7 @@ urlpatterns = [
     ),
     path(
         "konto/passord/nytt/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(token_generator=reset_tokens),
         name="password_reset_confirm",
     ),
     path(

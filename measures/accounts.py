@@ -1,4 +1,5 @@
-"""A user's own settings, and the målform the web interface speaks to them in."""
+"""A user's account: their own settings, the målform the web interface speaks to them in,
+and closing it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from bygdevekst.logs import audit
 
 DEFAULT_LANGUAGE = "nn"
 
@@ -57,3 +60,21 @@ def interface_language(user) -> str:
         return chosen.pop()
     agreements = {language for _choice, language in rows if language}
     return agreements.pop() if len(agreements) == 1 else DEFAULT_LANGUAGE
+
+
+def deactivate(user, *, by: str | None = None, actor=None) -> None:
+    """Stop the user logging in; their history stays, and the invitations they sent stop
+    working (withdrawn, as the people page shows).
+
+    Their open sessions end at their next request without being looked up: Django's
+    ModelBackend (measures.backends extends it), which every session here was authenticated
+    by, gives no user for an inactive account, so the session is anonymous from then on and
+    the login page is all it reaches. Sessions have no user column, and finding them would mean
+    decoding every session there is. Reset links die too (bygdevekst.accounts.reset_tokens).
+    """
+    from .invitations import withdraw_invitations_sent_by  # the models import this module
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    withdraw_invitations_sent_by(user, by=actor)
+    audit("user_deactivated", user=user.username, by=by)

@@ -35,8 +35,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         raise Http404(gettext("Fann inga slik invitasjon."))
     context = {"invitation": invitation, "agreement_name": invitation.agreement.name}
-    if not invitation.is_pending:
-        context["refusal"] = refusal(invitation)
+    context["refusal"] = refusal(invitation)
+    if context["refusal"]:
         return render(request, "measures/invitation_accept.html", context, status=410)
     if request.user.is_authenticated:
         return _as_logged_in_user(request, invitation, context)

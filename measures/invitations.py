@@ -191,8 +191,9 @@ def accept(*, invitation: Invitation, user) -> Role:
     invitation = (
         Invitation.objects.select_for_update().select_related("agreement").get(pk=invitation.pk)
     )
-    if not invitation.is_pending:
-        raise ValidationError(refusal(invitation))
+    reason = refusal(invitation)
+    if reason:
+        raise ValidationError(reason)
     role, _ = Role.objects.get_or_create(
         user=user,
         agreement=invitation.agreement,
@@ -213,7 +214,13 @@ def accept(*, invitation: Invitation, user) -> Role:
 
 
 def refusal(invitation: Invitation) -> str:
-    """Why the link no longer works, as the person reads it."""
+    """Why the link cannot be accepted now, as the person reads it; "" if it can. The page
+    explains with it and accept() refuses with it."""
+    if invitation.is_pending and not sender_may_give(invitation):
+        return gettext(
+            "Den som inviterte deg, kan ikkje lenger gje denne rolla, så invitasjonen gjeld "
+            "ikkje. Be prosjektleiaren for avtala (eller KDD) om ein ny invitasjon."
+        )
     return {
         Invitation.State.EXPIRED: gettext(
             "Invitasjonen har gått ut. Be den som inviterte deg om å sende ho på nytt."
@@ -223,6 +230,36 @@ def refusal(invitation: Invitation) -> str:
         ),
         Invitation.State.WITHDRAWN: gettext("Invitasjonen er trekt tilbake."),
     }.get(invitation.state, "")
+
+
+def sender_may_give(invitation: Invitation) -> bool:
+    """Whether the person who sent the invitation may still give its role: authority is
+    checked when the link is used, not only when it was sent."""
+    from .rules import grantable_kinds  # rules read the models, which import this module
+
+    sender = invitation.invited_by
+    return (
+        sender is not None
+        and sender.is_active
+        and invitation.kind in grantable_kinds(sender, invitation.agreement)
+    )
+
+
+@transaction.atomic
+def withdraw_invitations_sent_by(user, *, by, agreement=None) -> list[Invitation]:
+    """Withdraw the user's pending invitations that they may no longer give (after their role
+    was changed or withdrawn, or their account closed), each logged for the people page."""
+    pending = Invitation.objects.open().filter(invited_by=user, expires_at__gt=timezone.now())
+    if agreement is not None:
+        pending = pending.filter(agreement=agreement)
+    withdrawn = []
+    for invitation in pending.select_for_update().select_related("agreement", "organisation"):
+        if not sender_may_give(invitation):
+            invitation.withdrawn_at = timezone.now()
+            invitation.save(update_fields=["withdrawn_at"])
+            _record(RoleEvent.Kind.INVITATION_WITHDRAWN, invitation, by)
+            withdrawn.append(invitation)
+    return withdrawn
 
 
 def _record(kind: str, invitation: Invitation, by) -> None:

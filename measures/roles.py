@@ -174,7 +174,8 @@ class RoleEvent(models.Model):
 
 @transaction.atomic
 def change_role(*, role: Role, kind: str, organisation, by) -> Role:
-    """Give the person another role (or the same role for another organisation), logged."""
+    """Give the person another role (or the same role for another organisation), logged; the
+    invitations they sent for roles they can no longer give are withdrawn."""
     old = Role(kind=role.kind, organisation=role.organisation)
     role.kind, role.organisation = kind, organisation
     role.full_clean()
@@ -188,13 +189,15 @@ def change_role(*, role: Role, kind: str, organisation, by) -> Role:
         organisation=organisation,
         old=old,
     )
+    _withdraw_invitations_sent_by(role, by)
     return role
 
 
 @transaction.atomic
-def withdraw_role(*, role: Role, by) -> None:
+def withdraw_role(*, role: Role, by) -> list:
     """Take the role away, logged. Rules read the roles on every request, so the person has
-    lost it from their next request on, whatever their session says."""
+    lost it from their next request on, whatever their session says. The invitations they sent
+    and may no longer give are withdrawn too, and returned."""
     role.delete()
     RoleEvent.record(
         RoleEvent.Kind.WITHDRAWN,
@@ -204,3 +207,10 @@ def withdraw_role(*, role: Role, by) -> None:
         role=role.kind,
         organisation=role.organisation,
     )
+    return _withdraw_invitations_sent_by(role, by)
+
+
+def _withdraw_invitations_sent_by(role: Role, by) -> list:
+    from .invitations import withdraw_invitations_sent_by  # invitations import this module
+
+    return withdraw_invitations_sent_by(role.user, by=by, agreement=role.agreement)

@@ -102,3 +102,15 @@ def test_a_forged_link_sets_no_password(client, kari):
     page = client.get(reverse("password_reset_confirm", args=["MQ", "feil-lenkje"]))
     assert "Lenkja er brukt eller har gått ut." in page.text
     assert get_user_model().objects.get(pk=kari.pk).check_password("test-passord-123")
+
+
+def test_a_reset_link_sent_before_the_account_was_closed_no_longer_works(client, kari):
+    from measures.accounts import deactivate
+
+    ask(client, "kari@example.no")
+    link = re.search(r"https?://\S+(/konto/passord/nytt/\S+/)", mail.outbox[-1].body).group(1)
+    deactivate(kari, by="operatør")
+    form = client.get(link, follow=True)
+    assert 'name="new_password1"' not in form.text
+    kari.refresh_from_db()
+    assert kari.check_password("test-passord-123")

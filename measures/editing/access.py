@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bygdevekst.logs import audit
@@ -145,9 +145,19 @@ def role_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def role_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The person loses the role from their next request on."""
     _, role = _role(request, slug, pk)
-    withdraw_role(role=role, by=request.user)
+    withdrawn = withdraw_role(role=role, by=request.user)
     audit("role_withdrawn", request, agreement=slug, person=role.user.username, role=role.kind)
     messages.success(request, _role_message(gettext("%(person)s er ikkje lenger %(role)s."), role))
+    if withdrawn:
+        messages.info(
+            request,
+            ngettext(
+                "Invitasjonen %(person)s hadde sendt til %(emails)s, er trekt tilbake.",
+                "Invitasjonane %(person)s hadde sendt til %(emails)s, er trekte tilbake.",
+                len(withdrawn),
+            )
+            % {"person": _name(role), "emails": ", ".join(i.email for i in withdrawn)},
+        )
     return redirect("measures:people", slug)
 
 
