@@ -23,12 +23,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
 
-from .models import Agreement, Role
+from .models import Agreement, Organisation, Role
 
 
 def _roles(user) -> list[Role]:
     """The user's roles, loaded once per request and kept on the user object."""
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return []
     if not hasattr(user, "_bygdevekst_roles"):
         # Unordered: no rule depends on the order, and Role's default ordering joins two tables.
@@ -74,12 +74,58 @@ def edits_any(user) -> bool:
     return is_operator(user) or any(r.kind == Role.Kind.EDITOR for r in _roles(user))
 
 
+def holds_editor_role(user, agreement: Agreement) -> bool:
+    """The user is a project leader (editor) of this agreement by role."""
+    return any(r.agreement_id == agreement.pk and r.kind == Role.Kind.EDITOR for r in _roles(user))
+
+
 def approves_for(user, agreement: Agreement) -> set[int]:
-    """Ids of the organisations the user may record decisions for in this agreement."""
+    """Ids of the organisations the user may record decisions for in this agreement: none for
+    someone who edits its plan, since one person never both edits a plan and decides on it."""
+    if holds_editor_role(user, agreement):
+        return set()
     return {
         r.organisation_id
         for r in _roles(user)
         if r.agreement_id == agreement.pk and r.kind == Role.Kind.APPROVER
+    }
+
+
+def decides_for_ministry(user, agreement: Agreement) -> bool:
+    """KDD approves or returns the agreement's yearly revision, unless the user edits it."""
+    return acts_for_ministry(user) and not holds_editor_role(user, agreement)
+
+
+def why_not_decider(user, agreement: Agreement, organisation=None) -> str | None:
+    """Why the user may not record this decision: a party's (for `organisation`), or KDD's
+    (None); None if they may. The pages explain with it, and the workflow refuses with it."""
+    if holds_editor_role(user, agreement):
+        return gettext(
+            "Du er prosjektleiar for %(agreement)s og redigerer planen, så du kan ikkje òg "
+            "registrere vedtak om han. Det gjer %(who)s."
+        ) % {
+            "agreement": agreement,
+            "who": gettext("godkjennaren for %(organisation)s") % {"organisation": organisation}
+            if organisation is not None
+            else gettext("KDD (departementet)"),
+        }
+    if organisation is None:
+        if acts_for_ministry(user):
+            return None
+        return gettext(
+            "Berre KDD (departementet) kan godkjenne eller sende tilbake handlingsplanen."
+        )
+    if organisation.pk in approves_for(user, agreement):
+        return None
+    own = Organisation.objects.filter(pk__in=approves_for(user, agreement))
+    if not own:
+        return gettext(
+            "Du har ikkje rolla som godkjennar i %(agreement)s, så du kan ikkje registrere "
+            "vedtak for %(organisation)s."
+        ) % {"agreement": agreement, "organisation": organisation}
+    return gettext("Du registrerer vedtak for %(own)s, ikkje for %(organisation)s.") % {
+        "own": ", ".join(str(org) for org in own),
+        "organisation": organisation,
     }
 
 
@@ -103,6 +149,7 @@ class Permissions:
     edit: bool
     operate: bool
     ministry: bool
+    decides_for_ministry: bool
     approves_for: frozenset[int]
 
 
@@ -112,6 +159,7 @@ def permissions_for(user, agreement: Agreement) -> Permissions:
         edit=can_edit(user, agreement),
         operate=is_operator(user),
         ministry=acts_for_ministry(user),
+        decides_for_ministry=decides_for_ministry(user, agreement),
         approves_for=frozenset(approves_for(user, agreement)),
     )
 

@@ -125,6 +125,18 @@ class SubmitForm(forms.Form):
         return [str(label) for label in self.cleaned_data["accepted"] or []]
 
 
+class ApproveForm(SubmitForm):
+    """KDD's approval; when budget checks fail, KDD confirms having seen them, as the editor
+    did at submission."""
+
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "Eg har sett kontrollane som ikkje stemmer, og vil godkjenne handlingsplanen likevel."
+        ),
+        required=False,
+    )
+
+
 class DecisionForm(StyledForm, forms.ModelForm):
     """One body's meeting and decision, recorded by the party's own approver."""
 

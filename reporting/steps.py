@@ -23,12 +23,13 @@ from measures.confirmation import Confirmation, ask, is_confirmed, leave
 from measures.models import Organisation
 from measures.rules import (
     acts_for_ministry,
-    approves_for,
     get_agreement_for_editor,
     get_agreement_for_user,
+    holds_editor_role,
+    why_not_decider,
 )
 
-from .forms import DecisionForm, SendBackForm, SubmitForm
+from .forms import ApproveForm, DecisionForm, SendBackForm, SubmitForm
 from .models import Approval, ImmutableRevisionError, Revision
 from .revision import workflow
 from .revision.recipients import reach_of
@@ -157,23 +158,6 @@ def _not_under_treatment(revision: Revision) -> str:
     ) % {"year": year}
 
 
-def _refuse_other_organisation(request, agreement, organisation) -> None:
-    """403 with the precise reason: no approver role here, or an approver for others."""
-    own = Organisation.objects.filter(pk__in=approves_for(request.user, agreement))
-    if not own:
-        raise PermissionDenied(
-            _(
-                "Du har ikkje rolla som godkjennar i %(agreement)s, så du kan ikkje registrere "
-                "vedtak for %(organisation)s."
-            )
-            % {"agreement": agreement, "organisation": organisation}
-        )
-    raise PermissionDenied(
-        _("Du registrerer vedtak for %(own)s, ikkje for %(organisation)s.")
-        % {"own": ", ".join(str(org) for org in own), "organisation": organisation}
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> HttpResponse:
     """An approver records its own organisation's meetings and decisions, and no one else's."""
@@ -182,8 +166,9 @@ def decision_edit(request: HttpRequest, slug: str, year: int, org_key: str) -> H
     organisation = Organisation.objects.filter(key=org_key).first()
     if organisation is None:
         raise Http404(_("Fann ikkje organisasjonen."))
-    if organisation.pk not in approves_for(request.user, agreement):
-        _refuse_other_organisation(request, agreement, organisation)
+    refusal = why_not_decider(request.user, agreement, organisation)
+    if refusal:
+        raise PermissionDenied(refusal)
     if revision.status != Revision.Status.SUBMITTED:
         messages.error(request, _not_under_treatment(revision))
         return redirect(revision)
@@ -260,7 +245,9 @@ def _say_what_was_saved(request, organisation, approvals: list[Approval], saved)
         )
 
 
-def _ministry_only(request: HttpRequest, step: str) -> None:
+def _ministry_only(request: HttpRequest, agreement, step: str) -> None:
+    if holds_editor_role(request.user, agreement):
+        raise PermissionDenied(why_not_decider(request.user, agreement))
     if not acts_for_ministry(request.user):
         raise PermissionDenied(
             _("Berre KDD (departementet) kan %(step)s. Du har ikkje rolla til departementet.")
@@ -268,40 +255,63 @@ def _ministry_only(request: HttpRequest, step: str) -> None:
         )
 
 
+def _ask_to_approve(request, agreement, revision, checks=None, asked_before=False):
+    """What approving does, and the failing budget checks KDD must accept first."""
+    refusal = workflow.why_not_approvable(revision)
+    if refusal:
+        messages.error(request, refusal)
+        return leave(request, revision)
+    year = revision.year
+    if checks is None:
+        checks = failed(budget_checks(workflow.plan_of(revision), year))
+    confirmation = Confirmation(
+        title=_("Godkjenne handlingsplan %(year)s?") % {"year": year},
+        consequences=[
+            _(
+                "Handlingsplan %(year)s for %(agreement)s blir godkjend av KDD for godt og "
+                "lagd til grunn for utbetalinga av statleg medfinansiering for %(year)s."
+            )
+            % {"year": year, "agreement": agreement},
+            _(
+                "Etterpå kan ingen endre handlingsplanen, vedtaka eller tekstane hans, og "
+                "han kan ikkje sendast tilbake. Den godkjende PDF-en blir laga no."
+            ),
+        ],
+        action=request.path,
+        button=_("Godkjenn handlingsplan %(year)s for godt") % {"year": year},
+        cancel=revision.get_absolute_url(),
+        form=ApproveForm(initial={"accepted": [c.label for c in checks]}) if checks else None,
+        details_template="reporting/_failed_checks.html" if checks else "",
+        warnings=[
+            _(
+                "Handlingsplanen er ikkje godkjend. Kryss av for at du har sett kontrollane "
+                "under; lista kan ha endra seg sidan du såg ho."
+            )
+        ]
+        if asked_before
+        else [],
+    )
+    context = {"agreement": agreement, "revision": revision, "failed_checks": checks}
+    return ask(request, confirmation, {**context, "section": "process"})
+
+
 @require_POST
 def revision_approve(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """KDD approves for good, after a confirmation that says so."""
+    """KDD approves for good, after a confirmation that says so; failing budget checks must be
+    accepted, as at submission."""
     agreement = get_agreement_for_user(request, slug)
-    _ministry_only(request, _("godkjenne handlingsplanen"))
+    _ministry_only(request, agreement, _("godkjenne handlingsplanen"))
     revision = _revision(agreement, year)
     if not is_confirmed(request):
-        refusal = workflow.why_not_approvable(revision)
-        if refusal:
-            messages.error(request, refusal)
-            return leave(request, revision)
-        checks = failed(budget_checks(workflow.plan_of(revision), year))
-        confirmation = Confirmation(
-            title=_("Godkjenne handlingsplan %(year)s?") % {"year": year},
-            consequences=[
-                _(
-                    "Handlingsplan %(year)s for %(agreement)s blir godkjend av KDD for godt og "
-                    "lagd til grunn for utbetalinga av statleg medfinansiering for %(year)s."
-                )
-                % {"year": year, "agreement": agreement},
-                _(
-                    "Etterpå kan ingen endre handlingsplanen, vedtaka eller tekstane hans, og "
-                    "han kan ikkje sendast tilbake. Den godkjende PDF-en blir laga no."
-                ),
-            ],
-            action=request.path,
-            button=_("Godkjenn handlingsplan %(year)s for godt") % {"year": year},
-            cancel=revision.get_absolute_url(),
-            details_template="reporting/_failed_checks.html" if checks else "",
-        )
-        context = {"agreement": agreement, "revision": revision, "failed_checks": checks}
-        return ask(request, confirmation, {**context, "section": "process"})
+        return _ask_to_approve(request, agreement, revision)
     try:
-        workflow.kdd_approve(revision=revision, user=request.user)
+        workflow.kdd_approve(
+            revision=revision,
+            user=request.user,
+            accepted=ApproveForm(request.POST).accepted_failures(),
+        )
+    except workflow.ChecksFailed as refused:
+        return _ask_to_approve(request, agreement, revision, refused.checks, asked_before=True)
     except REFUSED as error:
         messages.error(request, str(error))
         return redirect(revision)
@@ -314,7 +324,7 @@ def revision_approve(request: HttpRequest, slug: str, year: int) -> HttpResponse
 def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """KDD returns the revision to the project leader, after a confirmation that says so."""
     agreement = get_agreement_for_user(request, slug)
-    _ministry_only(request, _("sende handlingsplanen tilbake"))
+    _ministry_only(request, agreement, _("sende handlingsplanen tilbake"))
     revision = _revision(agreement, year)
     form = SendBackForm(request.POST)
     if revision.status != Revision.Status.SUBMITTED:

@@ -23,6 +23,7 @@ from measures.rules import (
     get_agreement_for_user,
     may_create_agreements,
     permissions_for,
+    why_not_decider,
 )
 
 from .forms import (
@@ -163,6 +164,10 @@ def _detail_context(request: HttpRequest, agreement, revision: Revision, due_for
         "due_form": due_form,
         "send_back_form": SendBackForm(),
         "may": may,
+        # KDD's own user who edits this plan: why the approval is not theirs to give.
+        "kdd_refusal": why_not_decider(request.user, agreement)
+        if may.ministry and not may.decides_for_ministry
+        else "",
         "section": "process",
     }
     return context

@@ -22,7 +22,7 @@ from reporting.outputs.pdf import render_report, report_html
 from reporting.plan_file import export_plan
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user
-from tests.support import PLAN_MODELS, ROOT, empty_database
+from tests.support import PLAN_MODELS, ROOT, approver_of, empty_database, failing_checks
 
 
 def test_logs_are_json_lines_with_their_fields():
@@ -183,7 +183,7 @@ def approve_2026(seed: Agreement) -> Revision:
         "case_reference": "26/7",
         "comment": "Kva endrar seg for SMB-ane?",
     }
-    workflow.record_decision(approval=vinje, user=editor, values=rejection)
+    workflow.record_decision(approval=vinje, user=approver_of(vinje), values=rejection)
     workflow.send_back(revision=revision, user=kdd, comment="Grunngjev SMB-endringa betre.")
     notes["smb-utvikling"] = ("reason", "Alle seks kommunane er no med, ikkje berre fire.")
     workflow.save_notes(revision=revision, notes=notes, progress=progress)
@@ -196,8 +196,8 @@ def approve_2026(seed: Agreement) -> Revision:
             "case_reference": "26/12",
             "comment": "Samrøystes.",
         }
-        workflow.record_decision(approval=approval, user=editor, values=values)
-    return workflow.kdd_approve(revision=revision, user=kdd)
+        workflow.record_decision(approval=approval, user=approver_of(approval), values=values)
+    return workflow.kdd_approve(revision=revision, user=kdd, accepted=failing_checks(revision))
 
 
 def report_texts(agreement: Agreement) -> dict[int, str]:

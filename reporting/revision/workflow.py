@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from budget.tables import Check
 from measures.models import Agreement, Organisation
+from measures.rules import why_not_decider
 from reporting.outputs.pdf import ON_APPROVAL, store_report
 from reporting.plan_file import take_snapshot
 
@@ -223,13 +224,16 @@ def submit(
     return notify_approvers(revision, site_url)
 
 
-def _accepted_failures(revision: Revision, failing: list[Check]) -> str:
-    """The submission's record of the failing checks sent anyway, in the agreement's målform."""
+def _accepted_failures(revision: Revision, failing: list[Check], approving: bool = False) -> str:
+    """The record of the failing checks sent or approved anyway, in the agreement's målform."""
     with translation.override(revision.agreement.language):
+        sentence = (
+            _("Godkjend med ein kontroll som ikkje stemmer: %(check)s (%(detail)s).")
+            if approving
+            else _("Send med ein kontroll som ikkje stemmer: %(check)s (%(detail)s).")
+        )
         return "\n".join(
-            _("Send med ein kontroll som ikkje stemmer: %(check)s (%(detail)s).")
-            % {"check": check.label, "detail": check.detail}
-            for check in failing
+            sentence % {"check": check.label, "detail": check.detail} for check in failing
         )
 
 
@@ -256,6 +260,9 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
     recorded this body's decision since, nothing is saved (WorkflowError).
     """
     revision = approval.revision
+    refusal = why_not_decider(user, revision.agreement, approval.organisation)
+    if refusal:
+        raise WorkflowError(refusal)
     _lock(revision)
     if revision.is_approved:
         raise ImmutableRevisionError(revision)
@@ -297,8 +304,15 @@ def why_not_approvable(revision: Revision) -> str | None:
 
 
 @transaction.atomic
-def kdd_approve(*, revision: Revision, user) -> Revision:
-    """KDD approves once every party has; from then on the revision is immutable."""
+def kdd_approve(*, revision: Revision, user, accepted: Iterable[str] = ()) -> Revision:
+    """KDD approves once every party has; from then on the revision is immutable.
+
+    As at submission, a budget check that fails stops the approval (ChecksFailed) unless its
+    label is among `accepted`; the failures accepted are kept with KDD's decision.
+    """
+    refusal = why_not_decider(user, revision.agreement)
+    if refusal:
+        raise WorkflowError(refusal)
     _lock(revision)
     parties = revision.agreement.ordered_parties()
     ministry = next((o for o in parties if o.kind == Organisation.Kind.MINISTRY), None)
@@ -307,6 +321,9 @@ def kdd_approve(*, revision: Revision, user) -> Revision:
     refusal = why_not_approvable(revision)
     if refusal:
         raise WorkflowError(refusal)
+    failing = failed(frozen_overview(plan_of(revision), revision.year).checks)
+    if any(check.label not in set(accepted) for check in failing):
+        raise ChecksFailed(failing)
     today = timezone.localdate()
     Approval.objects.update_or_create(
         revision=revision,
@@ -320,6 +337,7 @@ def kdd_approve(*, revision: Revision, user) -> Revision:
             "recorded_at": timezone.now(),
             "recorded_via": Approval.Via.APP,
             "restored_from": "",
+            "comment": _accepted_failures(revision, failing, approving=True),
         },
     )
     RevisionEvent.objects.create(revision=revision, kind=RevisionEvent.Kind.APPROVED, user=user)
@@ -345,6 +363,9 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
 
     The send-back closes the approval round: its decisions stay visible, but no longer count.
     """
+    refusal = why_not_decider(user, revision.agreement)
+    if refusal:
+        raise WorkflowError(refusal)
     _lock(revision)
     if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError(NOT_RETURNABLE)

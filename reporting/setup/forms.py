@@ -57,7 +57,11 @@ class AgreementSetupForm(StyledForm, forms.Form):
     become_editor = forms.BooleanField(
         label=_("Gje meg rolla som prosjektleiar (redaktør) i avtala"),
         required=False,
-        initial=True,
+        initial=False,
+        help_text=_(
+            "Berre om du sjølv skal redigere planen. Ein prosjektleiar for avtala kan ikkje "
+            "registrere vedtak om ho, heller ikkje godkjenninga frå KDD."
+        ),
     )
 
     def style_fields(self) -> None:

@@ -28,6 +28,7 @@ from tests.factories import make_user
 from tests.support import (
     PLAN_MODELS,
     SEED_FILE,
+    approver_of,
     dump_database,
     edited_seed,
     empty_database,
@@ -638,7 +639,7 @@ def sent_back_and_resubmitted(seed) -> Revision:
         "case_reference": "26/41",
         "comment": "Vinje vil ha tiltak 2.1 omtala betre.",
     }
-    workflow.record_decision(approval=vinje, user=editor, values=values)
+    workflow.record_decision(approval=vinje, user=approver_of(vinje), values=values)
     workflow.send_back(revision=revision, user=kdd, comment="Vinje har sagt nei: sjå på 2.1.")
     workflow.submit(revision=revision, user=editor)
     return revision
@@ -679,7 +680,8 @@ def test_a_sent_back_and_resubmitted_revision_moves_with_both_rounds(seed):
 
 def test_a_revision_sent_back_is_a_draft_with_its_rounds_and_no_current_one(seed):
     revision = sent_back_and_resubmitted(seed)
-    workflow.send_back(revision=revision, user=None, comment="Framleis ikkje godt nok.")
+    kdd = Role.objects.get(agreement=seed, kind=Role.Kind.MINISTRY).user
+    workflow.send_back(revision=revision, user=kdd, comment="Framleis ikkje godt nok.")
     text = export_plan(seed)
     written = yaml.safe_load(text)["revisions"][1]
     assert "approvals" not in written

@@ -19,6 +19,7 @@ from reporting.models import Approval, Revision, StoredReport
 from reporting.outputs import pdf as pdfs
 from reporting.revision import workflow
 from tests.factories import make_user
+from tests.support import approver_of, failing_checks
 
 SLUG = "vest-telemark"
 
@@ -57,7 +58,7 @@ def approved_by_the_parties(seed) -> tuple[Revision, object]:
     workflow.submit(revision=revision, user=editor)
     for approval in revision.approvals.all():
         values = {"decision": Approval.Decision.APPROVED, "decided_on": datetime.date(2026, 6, 18)}
-        workflow.record_decision(approval=approval, user=editor, values=values)
+        workflow.record_decision(approval=approval, user=approver_of(approval), values=values)
     return revision, kdd
 
 
@@ -71,7 +72,7 @@ def test_kdds_approval_stores_the_report_and_the_first_download_renders_nothing(
 ):
     revision, kdd = approved_by_the_parties(seed)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.kdd_approve(revision=revision, user=kdd)
+        workflow.kdd_approve(revision=revision, user=kdd, accepted=failing_checks(revision))
     stored = StoredReport.objects.get(revision=revision)
     assert (stored.created_by, stored.reason) == (kdd, "Godkjend av KDD")
 
@@ -87,7 +88,7 @@ def test_a_rendering_that_fails_on_approval_leaves_the_approval_and_the_download
     revision, kdd = approved_by_the_parties(seed)
     renderer.fails = True
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.kdd_approve(revision=revision, user=kdd)
+        workflow.kdd_approve(revision=revision, user=kdd, accepted=failing_checks(revision))
     revision.refresh_from_db()
     assert revision.is_approved and not StoredReport.objects.filter(revision=revision).exists()
     assert "could not be rendered on approval" in caplog.text

@@ -143,10 +143,17 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
     )
     page = as_user(client, people["kdd"]).get(url("revision", 2026)).text
     assert "Godkjenn handlingsplan 2026" in page
+    # The same failing check the project leader sent on: KDD must accept it too, in so many words.
     client.post(url("revision-approve", 2026), CONFIRMED)
+    assert not Revision.objects.get(year=2026).is_approved
+    asked = client.post(url("revision-approve", 2026))
+    assert "vil godkjenne handlingsplanen likevel" in asked.text
+    client.post(url("revision-approve", 2026), confirmed(asked))
     revision.refresh_from_db()
     assert revision.is_approved
     assert revision.approvals.filter(body="kdd", decision="approved").exists()
+    process = client.get(reverse("reporting:process", args=["vest-telemark"])).text
+    assert "Godkjend med ein kontroll som ikkje stemmer:" in process
 
     with pytest.raises(ImmutableRevisionError):
         revision.save()
