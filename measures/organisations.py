@@ -69,6 +69,22 @@ class Organisation(Versioned):
     def is_municipality(self) -> bool:
         return self.kind == self.Kind.MUNICIPALITY
 
+    def used_elsewhere(self, slug: str) -> list[str]:
+        """Names of the agreements other than `slug` that use this organisation: as a party,
+        a lead or partner, in a collective, or in someone's role. The register is shared, so
+        only an operator (in the admin) changes an organisation another agreement uses."""
+        from .models import Agreement  # the models import this module
+
+        uses = (
+            Q(parties=self)
+            | Q(measures__involvements__organisation=self)
+            | Q(memberships__member=self)
+            | Q(memberships__collective=self)
+            | Q(roles__organisation=self)
+        )
+        others = Agreement.objects.filter(uses).exclude(slug=slug).distinct()
+        return sorted(others.values_list("name", flat=True))
+
 
 class Membership(models.Model):
     """A member of a collective organisation in one agreement: a municipality in «Pilotkommunane».

@@ -54,9 +54,14 @@ def history_problems(plan: dict, text: str) -> list[Problem]:
 def _imported(plan: dict, text: str) -> tuple[Agreement, list[Problem]]:
     """Import inside the caller's transaction; the history problems of having done so."""
     before = _history(Agreement.objects.filter(slug=plan["agreement"]["slug"]).first())
-    agreement = import_plan(plan)
-    after = _history(agreement)
     reader = _Reader(load_yaml(text)[1])
+    try:
+        agreement = import_plan(plan)
+    except PlanFileError as error:  # the importer's own refusals, given their lines
+        raise PlanFileError(
+            [Problem(p.path, p.message, p.line or reader.line_of(p.path)) for p in error.problems]
+        ) from error
+    after = _history(agreement)
     index = {data["year"]: i for i, data in enumerate(plan["revisions"])}
     for year in sorted(before.keys() | after.keys()):
         path = f"revisions[{index[year]}]" if year in index else "revisions"

@@ -50,9 +50,9 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def problem(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message, self._line_of(path)))
+        self.problems.append(Problem(path, message, self.line_of(path)))
 
-    def _line_of(self, path: str) -> int | None:
+    def line_of(self, path: str) -> int | None:
         """The line of the path, or of its nearest parent when the key itself is missing."""
         while path and path not in self.lines:
             cut = max(path.rfind("."), path.rfind("["))

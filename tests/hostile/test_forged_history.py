@@ -244,7 +244,7 @@ def test_an_editor_of_another_agreement_sees_nothing_of_vest_telemark(client, se
     before = database_hash()
     page = upload(client, text)
     unknown = upload(client, exported(seed, lambda d: d["agreement"].update(slug="finst-ikkje")))
-    assert "Du kan ikkje lese inn denne planfila." in page
+    assert "Du kan ikke lese inn denne planfilen." in page  # the reader of Bokmål
 
     def refusal(html: str) -> str:
         return html.split('role="alert">', 1)[1].split("</div>", 1)[0]
