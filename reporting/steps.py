@@ -31,6 +31,7 @@ from measures.rules import (
 
 from .forms import ApproveForm, DecisionForm, SendBackForm, SubmitForm
 from .models import Approval, ImmutableRevisionError, Revision
+from .outputs.pdf import store_when_approved
 from .revision import workflow
 from .revision.recipients import reach_of
 from .revision.review import budget_checks, failed
@@ -315,6 +316,7 @@ def revision_approve(request: HttpRequest, slug: str, year: int) -> HttpResponse
     except REFUSED as error:
         messages.error(request, str(error))
         return redirect(revision)
+    store_when_approved(revision, request.user)
     audit("kdd_approved", request, agreement=slug, year=year)
     messages.success(request, _("Handlingsplan %(year)s er godkjend av KDD.") % {"year": year})
     return redirect(revision)

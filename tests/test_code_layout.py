@@ -86,3 +86,60 @@ def test_no_test_module_imports_another_or_a_conftest():
             ):
                 wrong.append(f"{relative(path)}:{line} imports {module}")
     assert wrong == []
+
+
+# Inside reporting, its packages import one way, each only those before it; packages on the same
+# level (a tuple) not each other. The modules at reporting's top (views, steps, front …) join
+# them up and may import any.
+REPORTING_LAYERS = ("plan_data", "revision", ("outputs", "plan_file"), "setup")
+
+
+def _reporting_level(package: str) -> int | None:
+    for level, layer in enumerate(REPORTING_LAYERS):
+        if package == layer or (isinstance(layer, tuple) and package in layer):
+            return level
+    return None
+
+
+def _reporting_package(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 and parts[0] == "reporting" else None
+
+
+def reporting_imports() -> Iterator[tuple[str, int, str, str]]:
+    """(file, line, importing package, imported package) across reporting's packages."""
+    for path in python_files("reporting"):
+        package = _reporting_package(module_name(path))
+        if package is None or _reporting_level(package) is None:
+            continue
+        for line, module in imported(path):
+            target = _reporting_package(module)
+            if target is not None and target != package:
+                yield relative(path), line, package, target
+
+
+def test_every_package_of_reporting_has_its_place_in_the_layers():
+    packages = {p.parent.name for p in (ROOT / "reporting").glob("*/__init__.py")}
+    unplaced = {p for p in packages if _reporting_level(p) is None} - {
+        "migrations",
+        "management",
+        "templatetags",
+    }
+    assert unplaced == set(), "add them to REPORTING_LAYERS"
+
+
+def test_reporting_packages_import_one_way_only():
+    wrong = [
+        f"{file}:{line} ({package}) imports {target}"
+        for file, line, package, target in reporting_imports()
+        if _reporting_level(target) is not None
+        and _reporting_level(target) >= _reporting_level(package)
+    ]
+    assert wrong == [], f"the layering is {REPORTING_LAYERS}"
+
+
+def test_the_reporting_layer_check_fails_on_a_cycle():
+    """A cycle needs an import up or sideways, which the check above refuses: shown here."""
+    up = _reporting_level("revision") >= _reporting_level("outputs")
+    sideways = _reporting_level("plan_file") >= _reporting_level("outputs")
+    assert not up and sideways

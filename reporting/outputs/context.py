@@ -22,8 +22,8 @@ from measures.models import Agreement
 from measures.prose import as_prose
 from measures.timeline import Timeline
 from reporting.outputs.figures import plan_timeline
-from reporting.plan_file import take_snapshot
-from reporting.plan_file.labels import people, section_heading, unsaved_measure
+from reporting.plan_data.labels import people, section_heading, unsaved_measure
+from reporting.plan_data.living import take_snapshot
 from reporting.revision.changes import ChangeList, compare
 from reporting.revision.marks import Mark, closed_label, marks_by_key
 from reporting.revision.models import Approval, MeasureNote, Revision

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -21,6 +22,8 @@ from .models import StoredReport
 # The print stylesheet and fonts are read from static/, never fetched.
 STATIC_BASE = settings.BASE_DIR / "static"
 # The reason a rendering is stored, when no person asked for it.
+logger = logging.getLogger(__name__)
+
 ON_APPROVAL = "Godkjend av KDD"
 FIRST_DOWNLOAD = "Første nedlasting (ikkje laga ved godkjenninga)"
 
@@ -102,3 +105,18 @@ def store_report(
         return StoredReport.objects.create(
             revision=revision, pdf=pdf, created_by=user, reason=reason
         )
+
+
+def store_when_approved(revision: Revision, user) -> None:
+    """Render and store the approved report once KDD's approval has committed, so that no
+    reader waits for it; outside the approving transaction, which would otherwise hold its
+    locks for the seconds rendering takes. If rendering fails, the approval stands and the
+    first download renders it."""
+
+    def store() -> None:
+        try:
+            store_report(revision, reason=ON_APPROVAL, user=user)
+        except Exception:  # any failure of rendering must not look like a failed approval
+            logger.exception("The report of %s could not be rendered on approval", revision)
+
+    transaction.on_commit(store)

@@ -5,12 +5,13 @@ normalised data (or raises `PlanFileError` listing every problem with its place)
 `import_plan` writes that data in one transaction, touching only rows that differ.
 
 loader.py reads the YAML within bounds, reader.py checks every key and value of it
-(problems.py records what is wrong, with its line; schema.py lists the keys), importer.py
-writes it to the database, exporter.py writes the plan back out as a file or a snapshot, and
-snapshots.py converts a frozen plan between the database's form and the file's.
+(problems.py records what is wrong, with its line; plan_data/schema.py lists the keys),
+importer.py writes it to the database, history.py keeps the browser's uploads to plan content,
+and exporter.py writes the plan back out as a file (plan_data holds the living plan as data and
+the snapshots, which the revision and the reports share).
 """
 
-from .exporter import export_plan, living_plan, take_snapshot
+from .exporter import export_plan
 from .importer import import_plan
 from .problems import PlanFileError, Problem
 from .reader import parse_plan
@@ -20,7 +21,5 @@ __all__ = [
     "Problem",
     "export_plan",
     "import_plan",
-    "living_plan",
     "parse_plan",
-    "take_snapshot",
 ]

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from measures.models import Agreement
-from reporting.models import Revision
+from reporting.revision.models import Revision
 
 from .importer import import_plan
 from .loader import load_yaml

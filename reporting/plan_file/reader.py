@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from budget.models import MAX_KRONER, Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Measure, Organisation, Section, SubGoal
+from reporting.plan_data.schema import AGREEMENT_TEXTS, FORMAT, KEYS
 
 from .checks import _check_model, _check_unique, _check_year, _entries, _positive
 from .loader import load_yaml
 from .problems import PlanFileError, Problem, _Reader
 from .revision_reader import _read_revision
-from .schema import AGREEMENT_TEXTS, FORMAT, KEYS
 
 # The budget grid's limit for one amount (budget/forms.py).
 

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.models import Agreement
-from reporting.models import (
+from reporting.plan_data.living import take_snapshot
+from reporting.plan_data.snapshots import as_snapshot
+from reporting.revision.models import (
     Approval,
     ApprovalRound,
     MeasureNote,
@@ -16,10 +18,9 @@ from reporting.models import (
     RevisionEvent,
 )
 
-from .exporter import EVENTS_WITH_SNAPSHOT, take_snapshot
+from .exporter import EVENTS_WITH_SNAPSHOT
 from .problems import PlanFileError, Problem
 from .rows import _sync
-from .snapshots import as_snapshot
 
 
 def _import_revisions(

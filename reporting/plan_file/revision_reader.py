@@ -10,12 +10,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from measures.models import Agreement
-from reporting.models import Approval, MeasureNote, MeasureProgress, Revision, RevisionEvent
+from reporting.plan_data.schema import KEYS
+from reporting.plan_data.snapshots import stored_plan
+from reporting.revision.models import (
+    Approval,
+    MeasureNote,
+    MeasureProgress,
+    Revision,
+    RevisionEvent,
+)
 
 from .checks import _check_model, _check_unique, _check_year, _entries, _positive
 from .problems import _Reader
-from .schema import KEYS
-from .snapshots import stored_plan
 
 
 def _read_revision(

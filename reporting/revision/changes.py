@@ -1,6 +1,6 @@
 """The change list of a revision: what differs between two frozen plans.
 
-Pure functions on snapshot plans (the plan file's data, see plan_file.living_plan), so that
+Pure functions on snapshot plans (the plan file's data, see plan_data.living), so that
 the comparison can be tested on its own. Measures are matched by their key, never by number:
 a renumbered or moved measure is changed, not closed and new.
 """
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from budget.money import as_kroner, as_kroner_change
 from measures.changelog import FieldChange, word_diff
 from measures.markdown import markdown_text, render_markdown
-from reporting.plan_file.labels import people, section_heading, unsaved_measure
+from reporting.plan_data.labels import people, section_heading, unsaved_measure
 
 # Unchanged words kept on each side of a change in a long text; the rest is cut to "…".
 DIFF_CONTEXT = 12

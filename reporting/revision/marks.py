@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from measures.models import Agreement, Measure
 from measures.overview import plan_stamp
-from reporting.plan_file.exporter import export_measure
+from reporting.plan_data.living import export_measure
 
 from .changes import ChangeList, compare
 from .models import MeasureNote, Revision

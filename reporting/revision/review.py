@@ -13,7 +13,7 @@ from django.urls import reverse
 from budget.models import Amount, BudgetLine, FundingSource
 from budget.tables import BudgetOverview, Check
 from measures.models import Agreement, SubGoal
-from reporting.plan_file.reader import AGREEMENT_TEXTS
+from reporting.plan_data.schema import AGREEMENT_TEXTS
 
 from .models import Revision
 

@@ -19,8 +19,7 @@ from django.utils.translation import gettext_lazy
 from budget.tables import Check
 from measures.models import Agreement, Organisation
 from measures.rules import why_not_decider
-from reporting.outputs.pdf import ON_APPROVAL, store_report
-from reporting.plan_file import take_snapshot
+from reporting.plan_data.living import take_snapshot
 
 from .changes import ChangeList, compare
 from .mail import late_parties, notify_approvers, send_reminders
@@ -343,18 +342,7 @@ def kdd_approve(*, revision: Revision, user, accepted: Iterable[str] = ()) -> Re
     RevisionEvent.objects.create(revision=revision, kind=RevisionEvent.Kind.APPROVED, user=user)
     revision.status, revision.approved_at = Revision.Status.APPROVED, timezone.now()
     revision.save()
-    # Rendered now, once approved for good, so that no reader waits for it; outside the
-    # transaction, which would otherwise hold its locks for the seconds rendering takes.
-    transaction.on_commit(lambda: _store_approved_report(revision, user))
     return revision
-
-
-def _store_approved_report(revision: Revision, user) -> None:
-    """Store the approved report; if that fails, the approval stands and a download renders it."""
-    try:
-        store_report(revision, reason=ON_APPROVAL, user=user)
-    except Exception:  # any failure of rendering must not look like a failed approval
-        logger.exception("The report of %s could not be rendered on approval", revision)
 
 
 @transaction.atomic

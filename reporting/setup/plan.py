@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from measures.models import Agreement, Organisation, Role
-from reporting.models import Revision, RevisionEvent
+from reporting.plan_data.schema import FORMAT
 from reporting.plan_file import PlanFileError, Problem, import_plan, parse_plan
 from reporting.plan_file.exporter import plan_text
-from reporting.plan_file.schema import FORMAT
+from reporting.revision.models import Revision, RevisionEvent
 
 from .forms import slug_of
 

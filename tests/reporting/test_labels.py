@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from measures.models import Measure, Section
-from reporting.plan_file.labels import people, section_heading, unsaved_measure
+from reporting.plan_data.labels import people, section_heading, unsaved_measure
 
 
 @pytest.mark.parametrize(

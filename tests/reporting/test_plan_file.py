@@ -22,7 +22,8 @@ from reporting.models import (
     Revision,
     RevisionEvent,
 )
-from reporting.plan_file import PlanFileError, export_plan, import_plan, parse_plan, take_snapshot
+from reporting.plan_data.living import take_snapshot
+from reporting.plan_file import PlanFileError, export_plan, import_plan, parse_plan
 from reporting.revision import workflow
 from tests.factories import make_user
 from tests.support import (

@@ -62,6 +62,14 @@ def approved_by_the_parties(seed) -> tuple[Revision, object]:
     return revision, kdd
 
 
+def approve_in_the_browser(client, kdd, revision: Revision) -> None:
+    """KDD's confirmed approval, accepting the failing checks, as the confirmation posts it."""
+    client.force_login(kdd)
+    accepted = {"confirm": "on", "accepted": failing_checks(revision), "confirmed": "ja"}
+    client.post(reverse("reporting:revision-approve", args=[SLUG, revision.year]), accepted)
+    client.logout()
+
+
 def download(client, user, year: int):
     client.force_login(user)
     return client.get(reverse("reporting:report-pdf", args=[SLUG, year]))
@@ -72,7 +80,7 @@ def test_kdds_approval_stores_the_report_and_the_first_download_renders_nothing(
 ):
     revision, kdd = approved_by_the_parties(seed)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.kdd_approve(revision=revision, user=kdd, accepted=failing_checks(revision))
+        approve_in_the_browser(client, kdd, revision)
     stored = StoredReport.objects.get(revision=revision)
     assert (stored.created_by, stored.reason) == (kdd, "Godkjend av KDD")
 
@@ -88,7 +96,7 @@ def test_a_rendering_that_fails_on_approval_leaves_the_approval_and_the_download
     revision, kdd = approved_by_the_parties(seed)
     renderer.fails = True
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.kdd_approve(revision=revision, user=kdd, accepted=failing_checks(revision))
+        approve_in_the_browser(client, kdd, revision)
     revision.refresh_from_db()
     assert revision.is_approved and not StoredReport.objects.filter(revision=revision).exists()
     assert "could not be rendered on approval" in caplog.text
