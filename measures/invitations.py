@@ -253,7 +253,8 @@ def withdraw_invitations_sent_by(user, *, by, agreement=None) -> list[Invitation
     if agreement is not None:
         pending = pending.filter(agreement=agreement)
     withdrawn = []
-    for invitation in pending.select_for_update().select_related("agreement", "organisation"):
+    locked = pending.select_for_update(of=("self",))
+    for invitation in locked.select_related("agreement", "organisation"):
         if not sender_may_give(invitation):
             invitation.withdrawn_at = timezone.now()
             invitation.save(update_fields=["withdrawn_at"])

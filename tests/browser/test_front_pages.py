@@ -18,7 +18,14 @@ from measures.models import Organisation, Role
 from reporting.plan_file import import_plan, parse_plan
 from reporting.revision import workflow
 from tests.factories import make_user
-from tests.support import MUNICIPALITIES, edited_seed, log_in, revision_2026, serious_violations
+from tests.support import (
+    MUNICIPALITIES,
+    approver_of,
+    edited_seed,
+    log_in,
+    revision_2026,
+    serious_violations,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +59,7 @@ def approve_everywhere(revision) -> None:
     for approval in revision.current_approvals().exclude(body="kdd"):
         workflow.record_decision(
             approval=approval,
-            user=None,
+            user=approver_of(approval),
             values={"decided_on": timezone.localdate(), "decision": "approved"},
         )
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from measures.models import Organisation, Role
 from reporting.revision import workflow
 from tests.factories import make_user
-from tests.support import log_in, serious_violations
+from tests.support import approver_of, log_in, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +93,7 @@ def test_kdds_confirmation_of_the_approval_reads_the_same_with_and_without_javas
     for approval in revision.current_approvals():
         workflow.record_decision(
             approval=approval,
-            user=owner,
+            user=approver_of(approval),
             values={"decision": "approved", "decided_on": timezone.localdate()},
         )
     make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))

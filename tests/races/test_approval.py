@@ -102,6 +102,7 @@ def approved_by_the_parties(n: int, approver) -> tuple[Revision, Organisation]:
     )
     revision = workflow.start_revision(agreement=agreement, year=2025, user=None)
     workflow.submit(revision=revision, user=None)
+    approver = type(approver).objects.get(pk=approver.pk)  # its roles read afresh
     for approval in revision.current_approvals():
         values = {"decision": "approved", "decided_on": datetime.date(2025, 6, 1)}
         workflow.record_decision(approval=approval, user=approver, values=values)
