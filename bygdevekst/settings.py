@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "measures",
     "budget",
     "reporting",
+    "limits",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,15 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# In the database, so that every worker process and every server sees the same cached pages
+# (keyed by measures.overview.plan_stamp); the table is made by bygdevekst's migration 0001.
+# Counted limits do not use the cache: they live in limits.counters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bygdevekst_cache",
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
