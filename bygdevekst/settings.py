@@ -242,7 +242,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# E-mail: printed to the console unless an SMTP server is configured.
+# E-mail: printed to the console unless an SMTP server (or a folder for files) is configured.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bygdevekst <bygdevekst@localhost>")
 if os.environ.get("SMTP_HOST"):
     MAILERS = {
@@ -255,6 +255,14 @@ if os.environ.get("SMTP_HOST"):
                 "password": os.environ.get("SMTP_PASSWORD", ""),
                 "use_tls": envbool("SMTP_TLS", "true"),
             },
+        }
+    }
+elif os.environ.get("EMAIL_FILE_PATH"):
+    # Each e-mail written to a file in that folder (scripts/two_instances.py counts them there).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": os.environ["EMAIL_FILE_PATH"]},
         }
     }
 else:
