@@ -45,7 +45,8 @@ test: $(VENV)/.dev lint
 	$(PY) -m pytest
 
 # Not a test: prints report render times, page query counts and times at 1×/10×/50× the seed,
-# and a load run against gunicorn (scripts/bench_report.py and scripts/bench_pages.py).
+# a load run against gunicorn (scripts/bench_report.py and scripts/bench_pages.py), and, on
+# PostgreSQL, two gunicorn instances sharing limits, lockouts and cache (scripts/two_instances.py).
 bench: $(VENV)/.dev
 	scripts/bench
 

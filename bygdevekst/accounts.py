@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
+import datetime
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.cache import cache
+
+from limits.counters import count, key_for
 
 from .logs import audit
 
 RESET_MAILS_PER_HOUR = 3
+HOUR = datetime.timedelta(hours=1)
 
 
 class LimitedPasswordResetForm(PasswordResetForm):
@@ -19,16 +21,11 @@ class LimitedPasswordResetForm(PasswordResetForm):
 
     The page says the same whether the address is known, unknown or over its limit, so it
     tells no one which addresses have accounts, and a flood of requests cannot fill an inbox.
+    The count is in the database (limits.counters), one for every process and server.
     """
 
     def get_users(self, email: str):
-        key = "password-reset:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
-        cache.add(key, 0, timeout=3600)
-        try:
-            sent = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            sent = 1
-        if sent > RESET_MAILS_PER_HOUR:
+        if count(key_for("password-reset", email), HOUR) > RESET_MAILS_PER_HOUR:
             audit("password_reset_limited")
             return iter(())
         return super().get_users(email)

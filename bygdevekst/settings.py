@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "measures",
     "budget",
     "reporting",
+    "limits",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,15 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# In the database, so that every worker process and every server sees the same cached pages
+# (keyed by measures.overview.plan_stamp); the table is made by bygdevekst's migration 0001.
+# Counted limits do not use the cache: they live in limits.counters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bygdevekst_cache",
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -232,7 +242,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# E-mail: printed to the console unless an SMTP server is configured.
+# E-mail: printed to the console unless an SMTP server (or a folder for files) is configured.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bygdevekst <bygdevekst@localhost>")
 if os.environ.get("SMTP_HOST"):
     MAILERS = {
@@ -245,6 +255,14 @@ if os.environ.get("SMTP_HOST"):
                 "password": os.environ.get("SMTP_PASSWORD", ""),
                 "use_tls": envbool("SMTP_TLS", "true"),
             },
+        }
+    }
+elif os.environ.get("EMAIL_FILE_PATH"):
+    # Each e-mail written to a file in that folder (scripts/two_instances.py counts them there).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": os.environ["EMAIL_FILE_PATH"]},
         }
     }
 else:

@@ -7,6 +7,7 @@ invitation row's; nothing in the request can ask for another.
 
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from bygdevekst.logs import audit
 
 from .access_forms import AcceptForm
-from .invitations import Invitation, accept, refusal
+from .invitations import Invitation, accept, count_failed_link, links_refused, refusal
 
 # The account was just made with the password given here; axes' backend needs a login attempt,
 # so log in through the project's ModelBackend (settings.AUTHENTICATION_BACKENDS) directly.
@@ -31,12 +32,20 @@ BACKEND = "measures.backends.ModelBackendWithLanguage"
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    # The same address as the login lockout's (axes), so both limits agree on who the client is.
+    address = get_client_ip_address(request)
+    if links_refused(address):
+        audit("invitation_links_limited", request)
+        return render(request, "measures/invitation_limited.html", status=429)
     invitation = Invitation.find(token)
     if invitation is None:
+        count_failed_link(address)
         raise Http404(gettext("Fann inga slik invitasjon."))
     context = {"invitation": invitation, "agreement_name": invitation.agreement.name}
     context["refusal"] = refusal(invitation)
     if context["refusal"]:
+        if not invitation.is_pending:
+            count_failed_link(address)
         return render(request, "measures/invitation_accept.html", context, status=410)
     if request.user.is_authenticated:
         return _as_logged_in_user(request, invitation, context)

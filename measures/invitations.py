@@ -23,12 +23,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
+from limits.counters import count, counted, key_for
+
 from .organisations import Organisation
 from .roles import Role, RoleEvent, role_label
 
 logger = logging.getLogger(__name__)
 
 VALID_FOR = datetime.timedelta(days=7)
+# Links that find no pending invitation (a wrong, used or expired token), per client address and
+# hour: past this, the address is refused the page until the hour is out, so no one can try
+# token after token. Counted in the database, for every process and server (limits.counters).
+FAILED_LINKS_PER_HOUR = 20
+HOUR = datetime.timedelta(hours=1)
 
 
 def hash_token(token: str) -> str:
@@ -211,6 +218,16 @@ def accept(*, invitation: Invitation, user) -> Role:
         organisation=invitation.organisation,
     )
     return role
+
+
+def links_refused(address: str | None) -> bool:
+    """Has this client address opened FAILED_LINKS_PER_HOUR failed links in this hour?"""
+    return counted(key_for("invitation-link", address or ""), HOUR) >= FAILED_LINKS_PER_HOUR
+
+
+def count_failed_link(address: str | None) -> None:
+    """Count a link that found no pending invitation against the client's address."""
+    count(key_for("invitation-link", address or ""), HOUR)
 
 
 def refusal(invitation: Invitation) -> str:
