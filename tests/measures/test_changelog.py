@@ -114,7 +114,7 @@ def test_a_title_saved_in_place_says_lagra_and_brings_the_new_log(owner_client, 
     fragment = response.text
     assert "<html" not in fragment
     assert re.search(r'<p class="saved-status" role="status">Lagra', fragment)
-    assert '<div id="tiltak-endringslogg" hx-swap-oob="true">' in fragment
+    assert '<div id="tiltak-endringslogg" data-hx-swap-oob="true">' in fragment
     newest = readable(changelog_of(fragment)).split("Importert")[0]
     assert "prosjektleiar endra tiltaket" in newest
     assert "Tittel Pilot: «Gøtt nøkk» → Gøtt nøkk – modulhus" in newest
@@ -143,7 +143,7 @@ def test_a_refused_save_in_place_says_no_lagra_and_saves_nothing(owner_client, s
         {"title": "", "version": measure.version},
         headers={"HX-Request": "true"},
     )
-    assert "Lagra" not in response.text and "hx-swap-oob" not in response.text
+    assert "Lagra" not in response.text and "data-hx-swap-oob" not in response.text
     measure.refresh_from_db()
     assert measure.title == "Pilot: «Gøtt nøkk»"
 
