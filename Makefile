@@ -40,7 +40,12 @@ run: $(VENV)/.runtime
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev lint
+# The Nu Html Checker the tests run (tests/test_valid_html.py), pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML check (tests/test_valid_html.py) will be skipped"; fi
+
+test: $(VENV)/.dev lint node_modules/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 

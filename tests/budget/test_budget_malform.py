@@ -22,7 +22,7 @@ NYNORSK_ONLY = [
     "Radene og kolonnane",
     "i finansieringa for",
     "Stemmer ikkje",
-    "Tabell, kan rullast sidevegs",
+    ", kan rullast sidevegs",
 ]
 
 

@@ -83,8 +83,12 @@ def test_totals_and_checks_are_recomputed_for_what_is_typed(owner_client, seed):
     data = grid_data(**{"delmal-1__kdd-1350-post-66": "900 000"})
     response = owner_client.post(RECOMPUTE, data, headers={"HX-Request": "true"})
     assert "<html" not in response.text
-    assert '<output id="row-total-1" data-hx-swap-oob="true">1\xa0000\xa0000</output>' in response.text
-    assert '<output id="grand-total" data-hx-swap-oob="true">3\xa0100\xa0000</output>' in response.text
+    assert (
+        '<output id="row-total-1" data-hx-swap-oob="true">1\xa0000\xa0000</output>' in response.text
+    )
+    assert (
+        '<output id="grand-total" data-hx-swap-oob="true">3\xa0100\xa0000</output>' in response.text
+    )
     assert "Stemmer ikkje:</span>\n      Delmål 1 har 60 %" in response.text
     assert kroner("delmal-1", "kdd-1350-post-66") == 500_000  # nothing saved
 

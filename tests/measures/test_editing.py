@@ -676,4 +676,7 @@ def test_large_ids_are_written_without_thousand_separators(owner_client, seed):
     page = owner_client.get(reverse("measures:measure-organisations", args=[SLUG, KEY])).text
     assert f'value="{big.pk}"' in page
     detail = owner_client.get(reverse("measures:measure-detail", args=[SLUG, KEY])).text
-    assert f'id="seksjon-{section.pk}"' in detail and f'data-hx-target="#seksjon-{section.pk}"' in detail
+    assert (
+        f'id="seksjon-{section.pk}"' in detail
+        and f'data-hx-target="#seksjon-{section.pk}"' in detail
+    )

@@ -1,0 +1,96 @@
+"""The main pages are valid HTML, as the Nu Html Checker (vnu, from the npm registry, on
+Debian's Java) reads them: every page is rendered as a user who sees it, and all of them are
+checked in one run of the checker, which fails the test on any error.
+
+Without Java or node_modules/vnu-jar (`npm ci`, which `make test` runs) the test is skipped
+with the reason, unless HTML_CHECK=required (CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from measures.models import Organisation, Role
+from tests.factories import make_user
+from tests.support import ROOT, SEED_SLUG, revision_2026
+
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def _checker() -> list[str]:
+    java = shutil.which("java")
+    if java and VNU.exists():
+        return [java, "-Xss2m", "-jar", str(VNU)]
+    reason = "the Nu Html Checker needs Java and node_modules/vnu-jar (npm ci)"
+    if os.environ.get("HTML_CHECK") == "required":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _pages(client, seed) -> dict[str, str]:
+    """Every main page as the role that sees the most of it: name → HTML."""
+    leader = make_user("leiar", seed, Role.Kind.EDITOR)
+    vinje = make_user(
+        "vinje", seed, Role.Kind.APPROVER, Organisation.objects.get(key="vinje-kommune")
+    )
+    kdd = make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))
+    revision_2026(seed)
+    a = [SEED_SLUG]
+    as_leader = {
+        "front-leader": reverse("reporting:home"),
+        "overview": reverse("measures:agreement-detail", args=a),
+        "measure": reverse("measures:measure-detail", args=[SEED_SLUG, "gott-nokk"]),
+        "measure-edit": reverse("measures:measure-edit", args=[SEED_SLUG, "gott-nokk"]),
+        "measure-new": reverse("measures:measure-create", args=a),
+        "organisations": reverse("measures:measure-organisations", args=[SEED_SLUG, "gott-nokk"]),
+        "agreement-edit": reverse("measures:agreement-edit", args=a),
+        "budget": reverse("budget:detail", args=a),
+        "budget-edit": reverse("budget:edit", args=a),
+        "revision-draft": reverse("reporting:revision", args=[SEED_SLUG, 2026]),
+        "revision-approved": reverse("reporting:revision", args=[SEED_SLUG, 2025]),
+        "process": reverse("reporting:process", args=a),
+        "people": reverse("measures:people", args=a),
+        "plan-upload": reverse("reporting:plan-upload"),
+        "account": reverse("measures:account"),
+    }
+    pages = {}
+    client.force_login(leader)
+    for name, url in as_leader.items():
+        pages[name] = client.get(url).content.decode()
+    client.force_login(vinje)
+    pages["front-municipality"] = client.get(reverse("reporting:home")).content.decode()
+    client.force_login(kdd)
+    pages["front-kdd"] = client.get(reverse("reporting:home")).content.decode()
+    pages["not-found"] = client.get("/avtale/finst-ikkje/").content.decode()
+    client.logout()
+    pages["login"] = client.get(reverse("login")).content.decode()
+    pages["password-reset"] = client.get(reverse("password_reset")).content.decode()
+    return pages
+
+
+def test_the_main_pages_are_valid_html(client, seed, tmp_path):
+    checker = _checker()
+    files = []
+    for name, html in _pages(client, seed).items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+    run = subprocess.run(
+        [*checker, "--format", "json", "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    errors = [
+        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert errors == []
