@@ -66,7 +66,6 @@ class Revision(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Utkast")
         SUBMITTED = "submitted", _("Til politisk handsaming")
-        APPROVED_BY_PARTIES = "approved_by_parties", _("Godkjend av partane")
         APPROVED = "approved", _("Godkjend av KDD")
 
     # PROTECT: an agreement with revisions cannot be deleted, so approved ones cannot vanish.

@@ -117,9 +117,10 @@ def test_a_rejection_and_its_comment_are_shown_to_the_project_leader_and_kdd(cli
     }
     as_user(client, people["kviteseid"]).post(url("decision", 2026, "kviteseid-kommune"), data)
 
+    today = timezone.localdate().strftime("%d.%m.%Y")
     expected = (
-        "Kviteseid kommunestyre har ikkje godkjent handlingsplanen (merknad: Budsjettet for 2027 "
-        "er ikkje avklart.). KDD kan sende handlingsplanen tilbake til prosjektleiaren"
+        f"Kviteseid kommunestyre vedtok {today} å ikkje godkjenne handlingsplanen. Merknad: "
+        "«Budsjettet for 2027 er ikkje avklart.»</p>"
     )
     for name in ("prosjektleiar", "kdd"):
         assert expected in as_user(client, people[name]).get(url("revision", 2026)).text, name
@@ -137,10 +138,9 @@ def test_a_formannskap_rejection_says_the_kommunestyre_decides(client, seed, peo
     }
     as_user(client, people["tokke"]).post(url("decision", 2026, "tokke-kommune"), data)
     page = as_user(client, people["prosjektleiar"]).get(url("revision", 2026)).text
-    assert (
-        "Tokke formannskap har ikkje godkjent handlingsplanen. "
-        "Det endelege vedtaket gjer kommunestyret."
-    ) in page
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    assert f"Tokke formannskap vedtok {today} å ikkje godkjenne handlingsplanen." in page
+    assert "Det endelege vedtaket gjer kommunestyret." in page
 
 
 def test_a_decision_form_opened_in_a_round_that_was_sent_back_saves_nothing(client, seed, people):
