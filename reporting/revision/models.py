@@ -27,6 +27,10 @@ class ImmutableRevisionError(Exception):
         )
 
 
+# Said beside the comment of a decision not to approve, by the form and by the workflow alike.
+REASON_REQUIRED = _("Skriv kvifor handlingsplanen ikkje er godkjend: merknaden er grunngjevinga.")
+
+
 class RevisionPartQuerySet(models.QuerySet):
     """Rows belonging to a revision: no bulk change may bypass the approved-revision guard."""
 
@@ -357,6 +361,8 @@ class Approval(RevisionPart):
         if self.decided_on and self.decision == self.Decision.PENDING:
             raise ValidationError({"decision": _("Vel vedtaket (godkjend eller ikkje godkjend).")})
         errors = self._date_errors()
+        if self.lacks_reason:
+            errors["comment"] = REASON_REQUIRED
         if errors:
             raise ValidationError(errors)
 
@@ -383,6 +389,11 @@ class Approval(RevisionPart):
                 "Det planlagde møtet kan ikkje vere etter vedtaket (%(decided)s)."
             ) % {"decided": date_format(self.decided_on, "SHORT_DATE_FORMAT")}
         return errors
+
+    @property
+    def lacks_reason(self) -> bool:
+        """«Ikkje godkjend» without a comment: the others could not know why, nor what to fix."""
+        return self.decision == self.Decision.REJECTED and not self.comment.strip()
 
     @property
     def is_final(self) -> bool:

@@ -134,6 +134,7 @@ def test_a_formannskap_rejection_says_the_kommunestyre_decides(client, seed, peo
     data = {
         "formannskap-decided_on": str(timezone.localdate()),
         "formannskap-decision": "rejected",
+        "formannskap-comment": "Formannskapet vil vente på budsjettet.",
         "kommunestyre-decision": "pending",
     }
     as_user(client, people["tokke"]).post(url("decision", 2026, "tokke-kommune"), data)
@@ -230,6 +231,7 @@ def test_a_decision_recorded_by_someone_else_since_the_form_was_opened_is_not_ov
         "kommunestyre-seen": "",
         "kommunestyre-decision": "rejected",
         "kommunestyre-decided_on": str(timezone.localdate()),
+        "kommunestyre-comment": "Budsjettet er ikkje avklart.",
     }
     response = as_user(client, people["vinje"]).post(
         url("decision", 2026, "vinje-kommune"), stale, follow=True
