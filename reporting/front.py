@@ -208,8 +208,7 @@ def _revision_step(revision: Revision, part: EditorPart) -> Step:
             _("Dei må vere skrivne før handlingsplanen kan sendast."),
         )
     if revision.is_draft:
-        hint = _("Rett det KDD ba om, og send han på nytt.") if part.sent_back else ""
-        return Step(_("Send handlingsplan %(year)d til godkjenning") % year, url, hint)
+        return Step(_("Send handlingsplan %(year)d til godkjenning") % year, url)
     if part.state.who == Who.KDD_SEND_BACK:
         return Step(
             _("Sjå handlingsplan %(year)d, som ventar på KDD") % year,
