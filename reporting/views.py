@@ -86,11 +86,14 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "reporting/process_detail.html", context)
 
 
+def _sees_comments(may) -> bool:
+    """The decisions' comments are for those who take part in them, not for readers."""
+    return bool(may.edit or may.ministry or may.approves_for)
+
+
 def _rejections(revision: Revision, may) -> list:
     """This round's "not approved" decisions, for the project leader, KDD and the approvers."""
-    if not (may.edit or may.ministry or may.approves_for):
-        return []
-    return waiting_for(revision).rejections
+    return waiting_for(revision).rejections if _sees_comments(may) else []
 
 
 def _startable_years(agreement, revisions: list[Revision]) -> list[int]:
@@ -155,6 +158,7 @@ def _detail_context(request: HttpRequest, agreement, revision: Revision, due_for
         # Each body's "not approved", its date, comment and what happens now, for those who
         # take part in the decision (not for partners who only read).
         "rejections": _rejections(revision, may),
+        "sees_comments": _sees_comments(may),
         # KDD's send-back of the draft, with its comment, at the top of the page.
         "sent_back": last_send_back(revision),
         "changes": changes,

@@ -201,7 +201,10 @@ def test_kdd_s_send_back_and_comment_are_at_the_top_for_the_project_leader(clien
     assert "Neste steg: rett det KDD ba om" in page
     approver = text_of(as_user(client, people["kviteseid"]).get(url("revision", 2026)).text)
     assert "Neste steg: prosjektleiaren rettar handlingsplanen" in approver
-    assert said in front(client, people["kviteseid"])
+    own = front(client, people["kviteseid"])
+    assert said in own
+    # Its own decision of the round sent back, with its reason, among what it decided before.
+    assert f"Kommunestyre – ikkje godkjend {today()} (sak 26/12) – merknad: «{REASON}»" in own
 
 
 # --- the texts page never drops what was written ---------------------------------------------
