@@ -10,6 +10,7 @@ import html
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from reporting.forms import NotesForm
@@ -21,8 +22,10 @@ from tests.support import (
     CONFIRMED,
     MUNICIPALITIES,
     PROGRESS_2026,
+    SEED_SLUG,
     as_user,
     decide,
+    measure_form_data,
     revision_2026,
     submitted_2026,
     url,
@@ -261,3 +264,17 @@ def test_save_notes_refuses_a_status_text_without_a_state(seed):
     assert MeasureProgress.objects.get(revision=revision, measure_key="gott-nokk").text == (
         PROGRESS_2026
     )
+
+
+# --- other forms: what a combination drops is said before saving ----------------------------
+
+
+def test_the_measure_form_says_ticking_next_revision_removes_the_years(client, people, seed):
+    measure = seed.measures.get(key="kompetansesirkel")
+    edit = reverse("measures:measure-edit", args=[SEED_SLUG, measure.key])
+    page = text_of(as_user(client, people["prosjektleiar"]).get(edit).text)
+    assert "Kryssar du av, blir «frå år» og «til år» fjerna." in page
+    data = measure_form_data(measure, start_year=2025, end_year=2027, at_next_revision="on")
+    assert client.post(edit, data).status_code == 302
+    measure.refresh_from_db()
+    assert (measure.start_year, measure.end_year, measure.at_next_revision) == (None, None, True)
