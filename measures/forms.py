@@ -88,6 +88,11 @@ class MeasureForm(VersionedForm, forms.ModelForm):
         self.fields["number"].help_text = _(
             "Nummeret i delmålet. Tiltaket held identiteten sin sjølv om nummeret endrar seg."
         )
+        # The years are dropped when the box is ticked (clean): said before, not after.
+        self.fields["at_next_revision"].help_text = _(
+            "Tidsramma er ikkje fastsett; tiltaket kan følgjast opp ved neste rullering. "
+            "Kryssar du av, blir «frå år» og «til år» fjerna."
+        )
 
     def clean(self) -> dict:
         """Drop the years when the box is ticked; Measure.clean judges the timeframe."""

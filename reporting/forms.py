@@ -90,6 +90,18 @@ class NotesForm(StyledForm, forms.Form):
             self.progress_rows.append((measure, self[f"state-{key}"], self[f"progress-{key}"]))
         self.style_fields()
 
+    def clean(self) -> dict:
+        """A yearly status text without a state is refused beside the state, not dropped."""
+        data = super().clean()
+        for measure, _state, _text in self.progress_rows:
+            key = measure["key"]
+            refusal = MeasureProgress.refusal(
+                data.get(f"state-{key}", ""), data.get(f"progress-{key}", "")
+            )
+            if refusal:
+                self.add_error(f"state-{key}", refusal)
+        return data
+
     def note_fields(self) -> list:
         return [self[name] for _, _, name in self.note_rows]
 
@@ -158,6 +170,11 @@ class DecisionForm(StyledForm, forms.ModelForm):
             "planned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "decided_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "comment": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "comment": gettext_lazy(
+                "Må fyllast ut når vedtaket er «Ikkje godkjend»: kvifor, og kva som må rettast."
+            ),
         }
 
 

@@ -4,17 +4,17 @@
   have not decided, the deadline and the days left, and what it decided before;
 - the project leader (editor): the current revision's state, the decisions recorded, who is
   late, failing budget checks, texts still missing and the next step;
-- KDD and operators (who read every agreement): every agreement in one table, gathered in a
-  fixed number of queries however many agreements and years there are.
+- KDD and operators (who read every agreement): every agreement in one table
+  (reporting/front_table.py).
 
-Built from the rules the rest of the app applies: measures.rules for who sees what, the
-revision's own methods and reporting.revision.workflow for what counts.
+Built from the rules the rest of the app applies: measures.rules for who sees what,
+reporting.revision.waiting for whose move it is (a rejection, a send-back with KDD's comment),
+and reporting.revision.workflow for what counts.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -22,15 +22,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from budget.charts import YearBars
-from budget.money import as_kroner
-from budget.tables import Check, Table
-from measures.models import Agreement, Organisation, Party, Role
+from budget.tables import Check
+from measures.models import Agreement, Organisation, Role
 from measures.rules import reads_everything, roles_of, visible_agreements
 
+from .front_table import (
+    AgreementRow,
+    agreement_rows,
+    decisions_text,
+    party_decisions,
+    recorded_count,
+)
 from .revision import workflow
-from .revision.models import Approval, Revision
-from .revision.review import budget_checks, failed, frozen_overview
+from .revision.models import Approval, ApprovalRound, Revision
+from .revision.review import budget_checks, failed
+from .revision.waiting import Waiting, Who, last_send_back, waiting_for
 
 
 def deadline_text(due_on: datetime.date | None, today: datetime.date) -> str:
@@ -50,24 +56,6 @@ def deadline_text(due_on: datetime.date | None, today: datetime.date) -> str:
     ) % {"days": passed}
 
 
-def decisions_text(recorded: int, expected: int) -> str:
-    """How many of the decisions expected are recorded: "11 av 13 vedtak registrerte"."""
-    return ngettext(
-        "%(recorded)d av %(expected)d vedtak registrert",
-        "%(recorded)d av %(expected)d vedtak registrerte",
-        expected,
-    ) % {"recorded": recorded, "expected": expected}
-
-
-def _party_decisions(approvals: list[Approval]) -> list[Approval]:
-    """The decisions the parties take before KDD (every body's, not KDD's own)."""
-    return [a for a in approvals if a.body != Approval.Body.KDD]
-
-
-def _recorded(approvals: list[Approval]) -> int:
-    return sum(1 for a in approvals if a.decision != Approval.Decision.PENDING)
-
-
 # --- a municipality or the county ------------------------------------------------------------
 
 
@@ -81,6 +69,20 @@ class ApproverPart:
     bodies: list[Approval]  # this round's, for this organisation
     earlier: list[Approval]  # decisions recorded in earlier revisions or rounds
     today: datetime.date
+    state: Waiting | None = None  # what the plan waits for, while it is submitted
+    sent_back: ApprovalRound | None = None  # KDD's send-back, while the plan is a draft again
+
+    @property
+    def own_rejections(self) -> list[Approval]:
+        """This organisation's bodies that did not approve the plan in this round."""
+        return [a for a in self.bodies if a.decision == Approval.Decision.REJECTED]
+
+    @property
+    def other_rejections(self) -> list[Approval]:
+        """Other parties' final bodies that did not approve: why the plan waits for KDD."""
+        if self.state is None:
+            return []
+        return [a for a in self.state.final_rejections if a.organisation_id != self.organisation.pk]
 
     @property
     def waiting(self) -> list[Approval]:
@@ -123,7 +125,12 @@ class ApproverPart:
         earlier = [
             a for a in decisions if a not in in_round and a.decision != Approval.Decision.PENDING
         ]
-        return cls(agreement, organisation, revision, in_round, earlier, today)
+        part = cls(agreement, organisation, revision, in_round, earlier, today)
+        if revision and revision.status == Revision.Status.SUBMITTED:
+            part.state = waiting_for(revision)
+        elif revision:
+            part.sent_back = last_send_back(revision)
+        return part
 
 
 # --- the project leader ----------------------------------------------------------------------
@@ -151,6 +158,8 @@ class EditorPart:
     missing: list[str] = field(default_factory=list)
     deadline: str = ""
     step: Step | None = None
+    state: Waiting | None = None
+    sent_back: ApprovalRound | None = None  # KDD's send-back of the draft, with its comment
 
     @property
     def decisions(self) -> str:
@@ -165,11 +174,13 @@ class EditorPart:
             return part
         plan = workflow.plan_of(revision)
         part.failing = failed(budget_checks(plan, revision.year))
+        part.state = waiting_for(revision)
         if revision.is_draft:
             part.missing = workflow.missing_notes(revision, workflow.change_list(revision, plan))
+            part.sent_back = last_send_back(revision)
         else:
-            approvals = _party_decisions(list(revision.current_approvals()))
-            part.recorded, part.expected = _recorded(approvals), len(approvals)
+            approvals = party_decisions(list(revision.current_approvals()))
+            part.recorded, part.expected = recorded_count(approvals), len(approvals)
             part.late = workflow.late_parties(revision, today)
             part.deadline = deadline_text(revision.due_on, today)
         part.step = _revision_step(revision, part)
@@ -198,182 +209,24 @@ def _revision_step(revision: Revision, part: EditorPart) -> Step:
         )
     if revision.is_draft:
         return Step(_("Send handlingsplan %(year)d til godkjenning") % year, url)
-    if revision.status == Revision.Status.APPROVED_BY_PARTIES or part.recorded == part.expected:
-        return Step(_("Sjå handlingsplan %(year)d, som ventar på KDD") % year, url)
+    if part.state.who == Who.KDD_SEND_BACK:
+        return Step(
+            _("Sjå handlingsplan %(year)d, som ventar på KDD") % year,
+            url,
+            _(
+                "Ein part har ikkje godkjent handlingsplanen. KDD kan sende han tilbake til deg, "
+                "eller parten kan registrere eit nytt vedtak."
+            ),
+        )
+    if part.state.who == Who.KDD_APPROVE:
+        return Step(
+            _("Sjå handlingsplan %(year)d, som ventar på KDD") % year,
+            url,
+            _("Alle partane har godkjent. KDD godkjenner handlingsplanen."),
+        )
     if not revision.due_on:
         return Step(_("Set ein frist for vedtaka om handlingsplan %(year)d") % year, url)
     return Step(_("Følg vedtaka om handlingsplan %(year)d") % year, url)
-
-
-# --- KDD: every agreement at a glance --------------------------------------------------------
-
-
-@dataclass
-class AgreementRow:
-    """One agreement in KDD's table."""
-
-    agreement: Agreement
-    revisions: list[Revision]  # newest first
-    approvals: list[Approval]  # the current revision's decisions in its current round
-    waits_for_kdd: bool
-    allocation: Table | None  # section 6 of the latest approved plan
-    year: int
-    bars: YearBars | None = None
-
-    @property
-    def current(self) -> Revision | None:
-        return self.revisions[0] if self.revisions else None
-
-    @property
-    def last_approved(self) -> Revision | None:
-        return next((r for r in self.revisions if r.is_approved), None)
-
-    @property
-    def expected(self) -> int:
-        return len(_party_decisions(self.approvals))
-
-    @property
-    def recorded(self) -> int:
-        return _recorded(_party_decisions(self.approvals))
-
-    @property
-    def decisions(self) -> str:
-        """The count while the parties decide; an approved plan's formannskap may never have
-        been recorded, and its count would only puzzle."""
-        current = self.current
-        if not (current and current.status == Revision.Status.SUBMITTED and self.expected):
-            return ""
-        return decisions_text(self.recorded, self.expected)
-
-    @property
-    def period_total(self) -> int | None:
-        return self.allocation.total if self.allocation else None
-
-    @property
-    def year_total(self) -> int | None:
-        if self.allocation is None or str(self.year) not in self.allocation.column_keys:
-            return None
-        return self.allocation.column_total(str(self.year))
-
-    @property
-    def period_amount(self) -> str:
-        return as_kroner(self.period_total)
-
-    @property
-    def year_amount(self) -> str:
-        return as_kroner(self.year_total)
-
-    @property
-    def waiting(self) -> str:
-        """Whose move it is, in words."""
-        current = self.current
-        if current is None:
-            return _("Ingen handlingsplan enno")
-        if self.waits_for_kdd:
-            return _("Ventar på KDD")
-        if current.status == Revision.Status.SUBMITTED:
-            return _("Ventar på vedtak frå partane")
-        if current.is_draft:
-            return _("Utkast hos prosjektleiaren")
-        return ""
-
-    @property
-    def order(self) -> tuple:
-        """KDD's own step first, then plans with the parties (earliest deadline first), drafts,
-        and the rest by the pilot's name."""
-        current = self.current
-        if self.waits_for_kdd:
-            rank = 0
-        elif current and current.status == Revision.Status.SUBMITTED:
-            rank = 1
-        elif current and current.is_draft:
-            rank = 2
-        else:
-            rank = 3
-        due = current.due_on if current and current.due_on else datetime.date.max
-        return (rank, due, self.agreement.pilot_name)
-
-
-def agreement_rows(agreements: list[Agreement], today: datetime.date) -> list[AgreementRow]:
-    """Every agreement's row, in five queries whatever their number."""
-    ids = [a.pk for a in agreements]
-    revisions: dict[int, list[Revision]] = defaultdict(list)
-    for revision in Revision.objects.filter(agreement_id__in=ids).defer("snapshot"):
-        revisions[revision.agreement_id].append(revision)
-    for found in revisions.values():
-        found.sort(key=lambda r: -r.year)
-    parties: dict[int, list[Organisation]] = defaultdict(list)
-    for party in Party.objects.filter(agreement_id__in=ids).select_related("organisation"):
-        parties[party.agreement_id].append(party.organisation)
-    current = [found[0].pk for found in revisions.values()]
-    approvals: dict[int, list[Approval]] = defaultdict(list)
-    for approval in Approval.objects.filter(
-        revision_id__in=current, round__closed_at__isnull=True
-    ).select_related("organisation"):
-        approvals[approval.revision_id].append(approval)
-    tables = _approved_allocations(agreements, revisions)
-    rows = []
-    for agreement in agreements:
-        found = revisions.get(agreement.pk, [])
-        for revision in found:
-            revision.agreement = agreement  # for its links, without a query each
-        latest = found[0] if found else None
-        waits = bool(
-            latest
-            and latest.status == Revision.Status.SUBMITTED
-            and latest.approved_by_every_party(
-                approvals.get(latest.pk, []), parties.get(agreement.pk, [])
-            )
-        )
-        rows.append(
-            AgreementRow(
-                agreement,
-                found,
-                approvals.get(latest.pk, []) if latest else [],
-                waits,
-                tables.get(agreement.pk),
-                today.year,
-            )
-        )
-    _draw_bars(rows)
-    return sorted(rows, key=lambda row: row.order)
-
-
-def _approved_allocations(
-    agreements: list[Agreement], revisions: dict[int, list[Revision]]
-) -> dict[int, Table]:
-    """Section 6 of each agreement's latest approved plan, from its snapshot's budget only."""
-    latest = {
-        agreement_id: next((r for r in found if r.is_approved), None)
-        for agreement_id, found in revisions.items()
-    }
-    by_revision = {r.pk: agreement_id for agreement_id, r in latest.items() if r}
-    budgets = Revision.objects.filter(pk__in=by_revision).values_list(
-        "pk", "snapshot__plan__budget"
-    )
-    periods = {a.pk: a for a in agreements}
-    tables = {}
-    for pk, budget in budgets:
-        agreement = periods[by_revision[pk]]
-        plan = {
-            "agreement": {"first_year": agreement.first_year, "last_year": agreement.last_year},
-            "budget": budget or {},
-        }
-        tables[agreement.pk] = frozen_overview(plan, agreement.first_year).allocation
-    return tables
-
-
-def _draw_bars(rows: list[AgreementRow]) -> None:
-    """Each row's bars, to one scale: the largest year of any agreement in the table."""
-    top = max(
-        (max(row.allocation.sum_row.cells, default=0) for row in rows if row.allocation),
-        default=0,
-    )
-    for row in rows:
-        if row.allocation:
-            row.bars = YearBars.from_table(
-                f"midlar-{row.agreement.slug}", row.allocation, top, str(row.year)
-            )
 
 
 # --- the whole page --------------------------------------------------------------------------
@@ -397,10 +250,10 @@ class FrontPage:
     def ministry_summary(self) -> str:
         count = self.waiting_for_kdd
         if not count:
-            return _("Ingen handlingsplan ventar på godkjenning frå KDD no.")
+            return _("Ingen handlingsplan ventar på KDD no.")
         return ngettext(
-            "%(count)d handlingsplan ventar på godkjenning frå KDD.",
-            "%(count)d handlingsplanar ventar på godkjenning frå KDD.",
+            "%(count)d handlingsplan ventar på KDD.",
+            "%(count)d handlingsplanar ventar på KDD.",
             count,
         ) % {"count": count}
 

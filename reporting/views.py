@@ -48,6 +48,7 @@ from .revision import workflow
 from .revision.process import PoliticalProcess
 from .revision.recipients import reach_of
 from .revision.review import budget_checks, failed, unedited_texts
+from .revision.waiting import last_send_back, waiting_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A step refused now (another step came first): said on the page, never a server error.
@@ -70,16 +71,28 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = get_agreement_for_user(request, slug)
     revisions = list(agreement.revisions.order_by("-year"))
     latest = revisions[0] if revisions else None
+    may = permissions_for(request.user, agreement)
     context = {
         "agreement": agreement,
         "revisions": revisions,
         "revision": latest,
         "process": PoliticalProcess.from_revision(latest) if latest else None,
+        "rejections": _rejections(latest, may) if latest else [],
         "start_form": StartRevisionForm(years=_startable_years(agreement, revisions)),
-        "may": permissions_for(request.user, agreement),
+        "may": may,
         "section": "process",
     }
     return render(request, "reporting/process_detail.html", context)
+
+
+def _sees_comments(may) -> bool:
+    """The decisions' comments are for those who take part in them, not for readers."""
+    return bool(may.edit or may.ministry or may.approves_for)
+
+
+def _rejections(revision: Revision, may) -> list:
+    """This round's "not approved" decisions, for the project leader, KDD and the approvers."""
+    return waiting_for(revision).rejections if _sees_comments(may) else []
 
 
 def _startable_years(agreement, revisions: list[Revision]) -> list[int]:
@@ -141,8 +154,12 @@ def _detail_context(request: HttpRequest, agreement, revision: Revision, due_for
         "process": process,
         "current_round": revision.current_round(),
         "earlier_rounds": _earlier_rounds(revision),
-        # A body's "not approved" and its comment, for the project leader and KDD.
-        "rejections": process.rejections if may.edit or may.ministry else [],
+        # Each body's "not approved", its date, comment and what happens now, for those who
+        # take part in the decision (not for partners who only read).
+        "rejections": _rejections(revision, may),
+        "sees_comments": _sees_comments(may),
+        # KDD's send-back of the draft, with its comment, at the top of the page.
+        "sent_back": last_send_back(revision),
         "changes": changes,
         "notes": {n.measure_key: n for n in revision.notes.all()},
         "progress_rows": [

@@ -290,9 +290,12 @@ def url(name: str, *args) -> str:
     return reverse(f"reporting:{name}", args=[SEED_SLUG, *args])
 
 
-def decide(client, user, org_key: str, bodies: list[str], decision: str = "approved"):
+def decide(
+    client, user, org_key: str, bodies: list[str], decision: str = "approved", comment: str = ""
+):
     """Record the bodies' decisions as the form would, over what is recorded now: decided today
-    (a decision cannot be dated before the submission, nor in the future)."""
+    (a decision cannot be dated before the submission, nor in the future), with `comment` (a
+    decision not to approve needs one)."""
     today = timezone.localdate().isoformat()
     data = {}
     for body in bodies:
@@ -306,7 +309,7 @@ def decide(client, user, org_key: str, bodies: list[str], decision: str = "appro
                 f"{body}-decided_on": today,
                 f"{body}-decision": decision,
                 f"{body}-case_reference": "26/12",
-                f"{body}-comment": "",
+                f"{body}-comment": comment,
             }
         )
     return as_user(client, user).post(url("decision", 2026, org_key), data)

@@ -120,7 +120,9 @@ def _read_approval(reader: _Reader, entry: Any, path: str, *, org_keys: set[str]
         entry, "decision", path, Approval.Decision, default=Approval.Decision.PENDING
     )
     decided_on = reader.field(entry, "decided_on", path, datetime.date, required=False)
-    _check_model(reader, Approval(decision=decision, decided_on=decided_on).clean, path)
+    comment = reader.field(entry, "comment", path, str, required=False, default="")
+    read = Approval(decision=decision, decided_on=decided_on, comment=comment or "")
+    _check_model(reader, read.clean, path)
     return {
         "organisation": organisation,
         "body": reader.choice(entry, "body", path, Approval.Body),
@@ -130,7 +132,7 @@ def _read_approval(reader: _Reader, entry: Any, path: str, *, org_keys: set[str]
         "case_reference": reader.field(
             entry, "case_reference", path, str, required=False, default="", model=Approval
         ),
-        "comment": reader.field(entry, "comment", path, str, required=False, default=""),
+        "comment": comment,
     }
 
 

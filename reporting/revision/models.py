@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Agreement, Organisation, year_validators
 
+from .provenance import provenance_of
+
 
 class ImmutableRevisionError(Exception):
     """An approved revision, and everything recorded with it, can no longer be changed."""
@@ -25,6 +27,10 @@ class ImmutableRevisionError(Exception):
             _("Handlingsplan %(year)s er godkjend av KDD og kan ikkje endrast lenger.")
             % {"year": revision.year}
         )
+
+
+# Said beside the comment of a decision not to approve, by the form and by the workflow alike.
+REASON_REQUIRED = _("Skriv kvifor handlingsplanen ikkje er godkjend: merknaden er grunngjevinga.")
 
 
 class RevisionPartQuerySet(models.QuerySet):
@@ -66,7 +72,6 @@ class Revision(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Utkast")
         SUBMITTED = "submitted", _("Til politisk handsaming")
-        APPROVED_BY_PARTIES = "approved_by_parties", _("Godkjend av partane")
         APPROVED = "approved", _("Godkjend av KDD")
 
     # PROTECT: an agreement with revisions cannot be deleted, so approved ones cannot vanish.
@@ -369,6 +374,8 @@ class Approval(RevisionPart):
         if self.decided_on and self.decision == self.Decision.PENDING:
             raise ValidationError({"decision": _("Vel vedtaket (godkjend eller ikkje godkjend).")})
         errors = self._date_errors()
+        if self.lacks_reason:
+            errors["comment"] = REASON_REQUIRED
         if errors:
             raise ValidationError(errors)
 
@@ -397,6 +404,11 @@ class Approval(RevisionPart):
         return errors
 
     @property
+    def lacks_reason(self) -> bool:
+        """«Ikkje godkjend» without a comment: the others could not know why, nor what to fix."""
+        return self.decision == self.Decision.REJECTED and not self.comment.strip()
+
+    @property
     def is_final(self) -> bool:
         """Whether this body's decision is its organisation's (a formannskap's never is)."""
         return self.body == self.Body.final_for(self.organisation.kind)
@@ -409,19 +421,7 @@ class Approval(RevisionPart):
     @property
     def provenance(self) -> str:
         """Who recorded the decision, and how: «Registrert av Kari Nordmann 12.06.2026»."""
-        if self.decision == self.Decision.PENDING:
-            return ""
-        if self.recorded_via == self.Via.RESTORED:
-            file = self.restored_from or gettext("ukjend")
-            return gettext("Gjenoppretta frå planfila «%(file)s» av ein operatør") % {"file": file}
-        user = self.recorded_by
-        words = {
-            "name": (user.get_full_name() or user.get_username()) if user else "–",
-            "when": date_format(timezone.localtime(self.recorded_at), "SHORT_DATE_FORMAT")
-            if self.recorded_at
-            else "",
-        }
-        return gettext("Registrert av %(name)s %(when)s") % words
+        return provenance_of(self)
 
     @property
     def decider(self) -> str:

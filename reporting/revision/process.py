@@ -74,11 +74,6 @@ class PoliticalProcess:
     def approved_rows(self) -> list[MeetingRow]:
         return [row for row in self.rows if row.final and row.final.is_approved]
 
-    @property
-    def rejections(self) -> list[Approval]:
-        """Every body that has decided not to approve the plan, in party order."""
-        return [a for row in self.rows for a in row.all if a.decision == Approval.Decision.REJECTED]
-
 
 def _body(group: list[Approval], body: str) -> Approval | None:
     return next((a for a in group if a.body == body), None)

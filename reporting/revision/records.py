@@ -64,6 +64,19 @@ class MeasureProgress(RevisionPart):
     def __str__(self) -> str:
         return f"{self.measure_key}: {self.get_state_display()}"
 
+    @staticmethod
+    def refusal(state: str, text: str) -> str | None:
+        """Why a yearly status cannot be stored as written, or None: a text needs a state, and
+        is never dropped because the state was left out (the form and save_notes both ask)."""
+        if text.strip() and not state:
+            return str(PROGRESS_NEEDS_STATE)
+        return None
+
+
+PROGRESS_NEEDS_STATE = _(
+    "Vel ein status for tiltaket. Framdrifta du skreiv er ikkje lagra utan status."
+)
+
 
 class RevisionEvent(RevisionPart):
     """A step of the revision: submitted (with its snapshot), sent back (with a comment), ..."""

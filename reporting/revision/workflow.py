@@ -24,6 +24,7 @@ from reporting.plan_data.living import take_snapshot
 from .changes import ChangeList, compare
 from .mail import late_parties, notify_approvers, send_reminders
 from .models import (
+    REASON_REQUIRED,
     Approval,
     ApprovalRound,
     ImmutableRevisionError,
@@ -170,6 +171,9 @@ def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progres
             note.kind, note.text = kind, text
             note.save()
     for key, (state, text) in progress.items():
+        refusal = MeasureProgress.refusal(state, text)
+        if refusal:
+            raise WorkflowError(refusal)
         row = revision.progress.filter(measure_key=key).first()
         if not state:
             if row:
@@ -287,6 +291,8 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
         )
     for name, value in values.items():
         setattr(approval, name, value)
+    if approval.lacks_reason:
+        raise WorkflowError(REASON_REQUIRED)
     approval.recorded_by, approval.recorded_at = user, timezone.now()
     approval.recorded_via, approval.restored_from = Approval.Via.APP, ""
     approval.save()

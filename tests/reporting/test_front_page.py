@@ -211,7 +211,7 @@ def test_kdd_reads_every_agreement_with_its_money_as_the_budget_tables_sum_it(cl
         assert f'data-year="{year}" data-kroner="{amount}"' in page
     assert reverse("reporting:report-pdf", args=[SEED_SLUG, 2025]) in page
     assert reverse("reporting:process", args=[SEED_SLUG]) in page
-    assert "Ingen handlingsplan ventar på godkjenning frå KDD no." in read(client, people["kdd"])
+    assert "Ingen handlingsplan ventar på KDD no." in read(client, people["kdd"])
 
 
 def test_what_waits_for_kdd_comes_first(client, people, seed):
@@ -228,9 +228,9 @@ def test_what_waits_for_kdd_comes_first(client, people, seed):
         "Nordfjordpiloten",
         "Bygdevekstavtale",
     ]
-    assert "Ventar på KDD" in rows[0] and "13 av 13 vedtak registrerte" in rows[0]
+    assert "Ventar på godkjenning frå KDD" in rows[0] and "13 av 13 vedtak registrerte" in rows[0]
     assert "Utkast hos prosjektleiaren" in rows[1]
-    assert "1 handlingsplan ventar på godkjenning frå KDD." in read(client, people["kdd"])
+    assert "1 handlingsplan ventar på KDD." in read(client, people["kdd"])
 
 
 def test_kdd_table_takes_as_many_queries_for_four_agreements_as_for_one(

@@ -117,9 +117,10 @@ def test_a_rejection_and_its_comment_are_shown_to_the_project_leader_and_kdd(cli
     }
     as_user(client, people["kviteseid"]).post(url("decision", 2026, "kviteseid-kommune"), data)
 
+    today = timezone.localdate().strftime("%d.%m.%Y")
     expected = (
-        "Kviteseid kommunestyre har ikkje godkjent handlingsplanen (merknad: Budsjettet for 2027 "
-        "er ikkje avklart.). KDD kan sende handlingsplanen tilbake til prosjektleiaren"
+        f"Kviteseid kommunestyre vedtok {today} å ikkje godkjenne handlingsplanen. Merknad: "
+        "«Budsjettet for 2027 er ikkje avklart.»</p>"
     )
     for name in ("prosjektleiar", "kdd"):
         assert expected in as_user(client, people[name]).get(url("revision", 2026)).text, name
@@ -133,14 +134,14 @@ def test_a_formannskap_rejection_says_the_kommunestyre_decides(client, seed, peo
     data = {
         "formannskap-decided_on": str(timezone.localdate()),
         "formannskap-decision": "rejected",
+        "formannskap-comment": "Formannskapet vil vente på budsjettet.",
         "kommunestyre-decision": "pending",
     }
     as_user(client, people["tokke"]).post(url("decision", 2026, "tokke-kommune"), data)
     page = as_user(client, people["prosjektleiar"]).get(url("revision", 2026)).text
-    assert (
-        "Tokke formannskap har ikkje godkjent handlingsplanen. "
-        "Det endelege vedtaket gjer kommunestyret."
-    ) in page
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    assert f"Tokke formannskap vedtok {today} å ikkje godkjenne handlingsplanen." in page
+    assert "Det endelege vedtaket gjer kommunestyret." in page
 
 
 def test_a_decision_form_opened_in_a_round_that_was_sent_back_saves_nothing(client, seed, people):
@@ -230,6 +231,7 @@ def test_a_decision_recorded_by_someone_else_since_the_form_was_opened_is_not_ov
         "kommunestyre-seen": "",
         "kommunestyre-decision": "rejected",
         "kommunestyre-decided_on": str(timezone.localdate()),
+        "kommunestyre-comment": "Budsjettet er ikkje avklart.",
     }
     response = as_user(client, people["vinje"]).post(
         url("decision", 2026, "vinje-kommune"), stale, follow=True
