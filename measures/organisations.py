@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -115,3 +116,52 @@ class Membership(models.Model):
             "collective": self.collective,
             "agreement": self.agreement,
         }
+
+
+def agreements_using(organisation: Organisation) -> QuerySet:
+    """The agreements that use the organisation: as a party, a measure's lead or partner, a
+    collective or member of one in it, or bound to it by an approval, a role or an invitation.
+
+    The register is shared by every agreement on the installation: an agreement may change an
+    organisation only if no other agreement uses it (`shared_with`).
+    """
+    agreement = apps.get_model("measures", "Agreement")
+    uses = [
+        ("measures", "Party", "organisation", "agreement"),
+        ("measures", "Involvement", "organisation", "measure__agreement"),
+        ("measures", "Membership", "collective", "agreement"),
+        ("measures", "Membership", "member", "agreement"),
+        ("measures", "Role", "organisation", "agreement"),
+        ("measures", "Invitation", "organisation", "agreement"),
+        ("reporting", "Approval", "organisation", "revision__agreement"),
+    ]
+    using = Q()
+    for app, model, field, to_agreement in uses:
+        rows = apps.get_model(app, model).objects.filter(**{field: organisation})
+        using |= Q(pk__in=rows.values(to_agreement))
+    return agreement.objects.filter(using).order_by("name")
+
+
+def shared_with(organisation: Organisation, agreement) -> list:
+    """The other agreements that use the organisation (none for a new one): while there are
+    any, only an operator may change it, in the admin."""
+    if organisation.pk is None:
+        return []
+    others = agreements_using(organisation)
+    if agreement is not None and agreement.pk is not None:
+        others = others.exclude(pk=agreement.pk)
+    return list(others)
+
+
+def shared_refusal(organisation: Organisation, others: list) -> str:
+    """Why the change is refused: the organisation, and the other agreements that use it."""
+    return ngettext(
+        "%(organisation)s er også med i avtala %(others)s; berre ein operatør kan endre han, "
+        "i admin.",
+        "%(organisation)s er også med i avtalane %(others)s; berre ein operatør kan endre han, "
+        "i admin.",
+        len(others),
+    ) % {
+        "organisation": organisation.name,
+        "others": ", ".join(f"«{other.name}»" for other in others),
+    }

@@ -19,8 +19,10 @@ from measures.models import (
 from measures.plan_order import park
 
 from .checks import _PARKING_START
+from .problems import PlanFileError
 from .revision_importer import _import_revisions
 from .rows import _sync
+from .shared import shared_problems
 
 
 def _park_renumbered(rows: list[Model], wanted: dict[int, tuple], fields: tuple[str, ...]) -> None:
@@ -32,8 +34,14 @@ def _park_renumbered(rows: list[Model], wanted: dict[int, tuple], fields: tuple[
 
 
 @transaction.atomic
-def import_plan(plan: dict) -> Agreement:
-    """Make the database hold exactly the plan (from parse_plan); all or nothing."""
+def import_plan(plan: dict, *, operator: bool = False) -> Agreement:
+    """Make the database hold exactly the plan (from parse_plan); all or nothing.
+
+    Refused (PlanFileError) if the plan changes an organisation another agreement uses, unless
+    an operator imports it (the command `import_plan`, which says so): shared.py.
+    """
+    if not operator and (problems := shared_problems(plan)):
+        raise PlanFileError(problems)
     orgs = {
         o["key"]: _sync(
             Organisation, {"key": o["key"]}, {k: o[k] for k in ("name", "short_name", "kind")}

@@ -121,7 +121,7 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["plan"]
         try:
-            plan = parse_plan(text)
+            plan = parse_plan(text, own_organisations_only=True)
         except PlanFileError as error:
             problems = error.problems
         else:
