@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .keys import unique_key
 from .models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
+from .organisations import shared_refusal, shared_with
 
 
 class StyledForm:
@@ -285,3 +286,27 @@ class OrganisationForm(StyledForm, forms.ModelForm):
         if commit:
             organisation.save()
         return organisation
+
+
+class OrganisationEditForm(VersionedForm, forms.ModelForm):
+    """An organisation's name, short name and kind, changed from one agreement's pages.
+
+    The register is shared: while another agreement uses the organisation, each changed field
+    is refused beside it, naming the other agreements; an operator changes it in the admin.
+    """
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind"]
+
+    def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+
+    def clean(self) -> dict:
+        data = super().clean()
+        changed = [name for name in self.Meta.fields if name in self.changed_data]
+        if changed and (others := shared_with(self.instance, self.agreement)):
+            for name in changed:
+                self.add_error(name, shared_refusal(self.instance, others))
+        return data

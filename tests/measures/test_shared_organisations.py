@@ -7,13 +7,19 @@ import datetime
 
 import pytest
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from measures.models import Invitation, Involvement, Membership, Organisation, Party, Role
 from measures.organisations import agreements_using, shared_refusal, shared_with
 from reporting.models import Approval
+from reporting.plan_file import import_plan, parse_plan
 
 from ..factories import OrganisationFactory, make_agreement, make_user
+from ..support import ROOT, dump_database
+
+SLUG = "vest-telemark"
+DEMO = ROOT / "fixtures" / "indre-namdal-demo.yaml"
 
 
 def _moved(rows, field: str):
@@ -72,3 +78,85 @@ def test_a_new_organisation_is_no_ones_and_the_refusal_names_the_others(seed):
         "Vest-Telemark», «Bygdevekstavtale for Nordfjord»; berre ein operatør kan endre han, "
         "i admin."
     )
+
+
+# The form that changes an organisation from one agreement's pages.
+
+
+@pytest.fixture
+def namdal(seed):
+    """Indre Namdal beside Vest-Telemark: KDD is a party of both."""
+    return import_plan(parse_plan(DEMO.read_text(encoding="utf-8")))
+
+
+def edit_url(key: str) -> str:
+    return reverse("measures:organisation-edit", args=[SLUG, key])
+
+
+def posted(org: Organisation, **changes) -> dict:
+    return {
+        "name": org.name,
+        "short_name": org.short_name,
+        "kind": org.kind,
+        "version": org.version,
+        **changes,
+    }
+
+
+def test_renaming_a_shared_organisation_is_refused_beside_the_field(owner_client, namdal):
+    kdd = Organisation.objects.get(key="kdd")
+    before = dump_database()
+    response = owner_client.post(
+        edit_url("kdd"), posted(kdd, name="<b>Departementet</b>", kind="education")
+    )
+    page = response.content.decode()
+    refusal = (
+        f"Kommunal- og distriktsdepartementet er også med i avtala «{namdal.name}»; berre ein "
+        "operatør kan endre han, i admin."
+    )
+    assert response.status_code == 200
+    for field in ("name", "kind"):
+        assert f'id="id_{field}_error">{refusal}</div>' in page
+    assert 'id="id_short_name_error"' not in page  # unchanged: nothing to refuse
+    assert "<b>Departementet</b>" not in page
+    assert dump_database() == before
+    kdd.refresh_from_db()
+    assert (kdd.name, kdd.kind) == ("Kommunal- og distriktsdepartementet", "ministry")
+
+
+def test_saving_a_shared_organisation_unchanged_is_no_change(owner_client, namdal):
+    kdd = Organisation.objects.get(key="kdd")
+    response = owner_client.post(edit_url("kdd"), posted(kdd))
+    assert response.status_code == 302
+
+
+def test_renaming_an_organisation_only_this_agreement_uses_is_saved(owner_client, namdal):
+    vinje = Organisation.objects.get(key="vinje-kommune")
+    response = owner_client.post(
+        edit_url("vinje-kommune"), posted(vinje, name="Vinje kommune (Telemark)")
+    )
+    assert response["Location"] == reverse(
+        "measures:organisation-detail", args=[SLUG, "vinje-kommune"]
+    )
+    vinje.refresh_from_db()
+    assert vinje.name == "Vinje kommune (Telemark)"
+    page = owner_client.get(response["Location"]).content.decode()
+    assert '<h1 class="ds-heading" data-size="lg">Vinje kommune (Telemark)</h1>' in page
+
+
+def test_another_agreements_organisation_has_no_form_here(owner_client, namdal):
+    assert owner_client.get(edit_url("lierne-kommune")).status_code == 404
+    lierne = Organisation.objects.get(key="lierne-kommune")
+    response = owner_client.post(edit_url("lierne-kommune"), posted(lierne, kind="education"))
+    assert response.status_code == 404
+    lierne.refresh_from_db()
+    assert lierne.kind == "municipality"
+
+
+def test_the_organisation_page_links_its_form_for_the_editor_only(
+    owner_client, collaborator, client
+):
+    page = reverse("measures:organisation-detail", args=[SLUG, "vinje-kommune"])
+    assert edit_url("vinje-kommune") in owner_client.get(page).content.decode()
+    client.force_login(collaborator)
+    assert edit_url("vinje-kommune") not in client.get(page).content.decode()
