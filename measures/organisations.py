@@ -118,6 +118,19 @@ class Membership(models.Model):
         }
 
 
+# Each way an agreement uses an organisation: (app, model, its organisation field, the path from
+# the row to its agreement). The one home of "uses", both ways: agreements_using, organisations_of.
+USES = [
+    ("measures", "Party", "organisation", "agreement"),
+    ("measures", "Involvement", "organisation", "measure__agreement"),
+    ("measures", "Membership", "collective", "agreement"),
+    ("measures", "Membership", "member", "agreement"),
+    ("measures", "Role", "organisation", "agreement"),
+    ("measures", "Invitation", "organisation", "agreement"),
+    ("reporting", "Approval", "organisation", "revision__agreement"),
+]
+
+
 def agreements_using(organisation: Organisation) -> QuerySet:
     """The agreements that use the organisation: as a party, a measure's lead or partner, a
     collective or member of one in it, or bound to it by an approval, a role or an invitation.
@@ -125,21 +138,20 @@ def agreements_using(organisation: Organisation) -> QuerySet:
     The register is shared by every agreement on the installation: an agreement may change an
     organisation only if no other agreement uses it (`shared_with`).
     """
-    agreement = apps.get_model("measures", "Agreement")
-    uses = [
-        ("measures", "Party", "organisation", "agreement"),
-        ("measures", "Involvement", "organisation", "measure__agreement"),
-        ("measures", "Membership", "collective", "agreement"),
-        ("measures", "Membership", "member", "agreement"),
-        ("measures", "Role", "organisation", "agreement"),
-        ("measures", "Invitation", "organisation", "agreement"),
-        ("reporting", "Approval", "organisation", "revision__agreement"),
-    ]
     using = Q()
-    for app, model, field, to_agreement in uses:
+    for app, model, field, to_agreement in USES:
         rows = apps.get_model(app, model).objects.filter(**{field: organisation})
         using |= Q(pk__in=rows.values(to_agreement))
-    return agreement.objects.filter(using).order_by("name")
+    return apps.get_model("measures", "Agreement").objects.filter(using).order_by("name")
+
+
+def organisations_of(agreement) -> OrganisationQuerySet:
+    """The organisations the agreement uses, in any of the ways `agreements_using` counts."""
+    used = Q()
+    for app, model, field, to_agreement in USES:
+        rows = apps.get_model(app, model).objects.filter(**{to_agreement: agreement})
+        used |= Q(pk__in=rows.exclude(**{field: None}).values(field))
+    return Organisation.objects.filter(used)
 
 
 def shared_with(organisation: Organisation, agreement) -> list:

@@ -1,0 +1,123 @@
+"""Forms that pick organisations offer the agreement's own first and find the rest of the shared
+register through a search: a plain GET that keeps what is typed and ticked, and that htmx sends
+while typing. Vest-Telemark's forms do not list Indre Namdal's organisations until searched."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from measures.models import Measure, Organisation
+from reporting.plan_file import import_plan, parse_plan
+
+from ..support import ROOT
+
+SLUG = "vest-telemark"
+CREATE = reverse("measures:measure-create", args=[SLUG])
+DEMO = ROOT / "fixtures" / "indre-namdal-demo.yaml"
+
+
+@pytest.fixture
+def namdal(seed):
+    return import_plan(parse_plan(DEMO.read_text(encoding="utf-8")))
+
+
+def pk(key: str) -> str:
+    return str(Organisation.objects.get(key=key).pk)
+
+
+def checked(page: str, name: str, key: str) -> bool:
+    tag = re.search(rf'<input[^>]*name="{name}" value="{pk(key)}"[^>]*>', page)
+    assert tag, f"{key} is not offered as {name}"
+    return " checked" in tag.group(0)
+
+
+def offered(page: str, key: str) -> bool:
+    return f'value="{pk(key)}"' in page
+
+
+def test_the_new_measure_form_offers_this_agreements_organisations_not_the_others(
+    owner_client, namdal
+):
+    page = owner_client.get(CREATE).content.decode()
+    assert offered(page, "vinje-kommune") and offered(page, "kdd")
+    assert not offered(page, "lierne-kommune") and not offered(page, "nord-universitet")
+    search = re.search(r'<input[^>]*name="q"[^>]*>', page).group(0)
+    assert 'data-hx-get="/avtale/vest-telemark/tiltak/ny/"' in search
+    assert 'data-hx-include="#organisation-rows"' in search
+    assert " hx-" not in search  # data-hx-* only
+    field_id = re.search(r'id="([^"]+)"', search).group(1)
+    assert f'<label class="ds-label" for="{field_id}">' in page
+    assert 'formmethod="get"' in page
+    # The search is a GET of the form: its CSRF token goes with "Lagre" alone.
+    form = re.search(r'<form method="post" class="stack edit-form".*?</form>', page, re.S).group(0)
+    assert 'type="hidden" name="csrfmiddlewaretoken"' not in form
+    assert re.search(r'<button[^>]*name="csrfmiddlewaretoken" value="[^"]+">Lagre', form)
+
+
+def test_the_search_finds_another_agreements_organisation_and_keeps_the_form(owner_client, namdal):
+    query = {
+        "q": "lierne",
+        "title": "Felles tomtebank",
+        "leads": [pk("vinje-kommune")],
+        "partners": [pk("kdd")],
+    }
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):  # without JavaScript, and with htmx
+        page = owner_client.get(CREATE, query, **headers).content.decode()
+        assert offered(page, "lierne-kommune")
+        assert "1 organisasjon til i registeret med «lierne» i namnet" in html.unescape(page)
+        assert not offered(page, "nord-universitet")
+        assert checked(page, "leads", "vinje-kommune") and checked(page, "partners", "kdd")
+        assert not checked(page, "leads", "lierne-kommune")
+        assert 'value="Felles tomtebank"' in page
+
+
+def test_an_organisation_found_by_search_is_kept_once_ticked_and_saved(owner_client, namdal, seed):
+    page = owner_client.get(
+        CREATE, {"q": "universitet", "partners": [pk("lierne-kommune")]}
+    ).content.decode()
+    assert checked(page, "partners", "lierne-kommune")  # ticked before: still there
+    assert offered(page, "nord-universitet")
+    response = owner_client.post(
+        CREATE,
+        {
+            "sub_goal": seed.sub_goals.get(number=2).pk,
+            "number": 5,
+            "title": "Felles tomtebank",
+            "start_year": 2026,
+            "end_year": 2028,
+            "priority": "now",
+            "leads": [pk("vinje-kommune")],
+            "partners": [pk("lierne-kommune"), pk("nord-universitet")],
+        },
+    )
+    assert response.status_code == 302
+    measure = Measure.objects.get(title="Felles tomtebank")
+    assert measure.partners_display() == "Lierne kommune og Nord universitet"
+
+
+def test_a_search_with_nul_is_refused(owner_client, namdal):
+    assert owner_client.get(CREATE, {"q": "a\x00"}).status_code == 400
+
+
+def test_the_save_buttons_token_passes_the_csrf_check(owner, seed):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    page = client.get(CREATE).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)">Lagre', page).group(1)
+    data = {
+        "sub_goal": seed.sub_goals.get(number=2).pk,
+        "number": 5,
+        "title": "Med token",
+        "start_year": 2026,
+        "end_year": 2028,
+        "priority": "now",
+        "leads": [pk("vinje-kommune")],
+    }
+    assert client.post(CREATE, data).status_code == 403  # no token: refused
+    assert client.post(CREATE, {**data, "csrfmiddlewaretoken": token}).status_code == 302
+    assert Measure.objects.filter(title="Med token").exists()
