@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest
+from django.http import QueryDict
 
 from .organisations import Organisation, organisations_of
 
@@ -35,9 +35,9 @@ class OrganisationChoices:
         return self.own + self.found
 
 
-def search_text(request: HttpRequest) -> str:
+def search_text(params: QueryDict | None) -> str:
     """The search typed (`q`), trimmed; PostgreSQL text cannot hold NUL, and no one types it."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    query = (params or {}).get("q", "").strip()[:MAX_QUERY]
     if "\x00" in query:
         raise BadRequest("NUL in the organisation search")
     return query

@@ -50,7 +50,7 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
         "start_year": agreement.first_year,
         "end_year": agreement.last_year,
     }
-    query = search_text(request)
+    query = search_text(request.GET)
     if request.method == "GET" and "q" in request.GET:
         initial |= _as_typed(request)  # the organisation search: the form kept as it was
     form = MeasureCreateForm(

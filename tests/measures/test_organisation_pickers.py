@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from measures.models import Measure, Organisation
+from measures.models import Agreement, Measure, Organisation
 from reporting.plan_file import import_plan, parse_plan
 
 from ..support import ROOT
@@ -121,3 +121,41 @@ def test_the_save_buttons_token_passes_the_csrf_check(owner, seed):
     assert client.post(CREATE, data).status_code == 403  # no token: refused
     assert client.post(CREATE, {**data, "csrfmiddlewaretoken": token}).status_code == 302
     assert Measure.objects.filter(title="Med token").exists()
+
+
+# The new-agreement form: no party is offered until searched for, and the ticked ones stay.
+
+SETUP = reverse("reporting:agreement-create")
+
+
+def party_box(page: str, key: str) -> str | None:
+    tag = re.search(
+        rf'<input type="checkbox" class="ds-checkbox" name="parties" value="{pk(key)}"[^>]*>', page
+    )
+    return tag.group(0) if tag else None
+
+
+def test_the_new_agreement_form_lists_no_register_until_searched(admin_client, namdal):
+    page = admin_client.get(SETUP).content.decode()
+    assert party_box(page, "lierne-kommune") is None and party_box(page, "kdd") is None
+    assert "Ingen partar frå registeret er valde enno." in page
+    search = re.search(r'<input[^>]*name="q"[^>]*>', page).group(0)
+    assert 'data-hx-get="/ny-avtale/"' in search and 'data-hx-include="#party-rows"' in search
+    field_id = re.search(r'id="([^"]+)"', search).group(1)
+    assert f'<label class="ds-label" for="{field_id}">' in page
+
+
+def test_the_party_search_keeps_the_form_with_and_without_javascript(admin_client, namdal):
+    before = Organisation.objects.count()
+    typed = {"name": "Bygdevekstavtale for Snåsa", "q": "kommune", "parties": [pk("kdd")]}
+    posted = admin_client.post(SETUP, {**typed, "search": "1"}).content.decode()  # no JS
+    sent = admin_client.get(SETUP, typed, HTTP_HX_REQUEST="true").content.decode()  # htmx
+    for page in (posted, sent):
+        assert " checked" in party_box(page, "kdd")
+        assert " checked" not in party_box(page, "lierne-kommune")
+        assert party_box(page, "vinje-kommune") is not None
+        assert party_box(page, "nord-universitet") is None  # not a «kommune»
+        assert "ds-validation-message" not in page  # nothing judged: only searched
+    assert 'value="Bygdevekstavtale for Snåsa"' in posted
+    assert Organisation.objects.count() == before
+    assert not Agreement.objects.filter(name="Bygdevekstavtale for Snåsa").exists()
