@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import BadRequest
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 
 from .organisations import Organisation, organisations_of
 
@@ -35,6 +35,16 @@ class OrganisationChoices:
         return self.own + self.found
 
 
+def searched(request: HttpRequest) -> QueryDict | None:
+    """The form as it was when its organisation search was sent, to show again unsaved: posted
+    with «Søk» (name="search") or sent as a GET with `q`; None when it was sent to be saved."""
+    if request.method == "POST" and "search" in request.POST:
+        return request.POST
+    if request.method == "GET" and "q" in request.GET:
+        return request.GET
+    return None
+
+
 def search_text(params: QueryDict | None) -> str:
     """The search typed (`q`), trimmed; PostgreSQL text cannot hold NUL, and no one types it."""
     query = (params or {}).get("q", "").strip()[:MAX_QUERY]
@@ -49,14 +59,16 @@ def _by_kind(organisations: Iterable[Organisation]) -> list[Organisation]:
 
 
 def organisation_choices(
-    agreement, *, chosen: Iterable = (), query: str = ""
+    agreement, *, chosen: Iterable = (), query: str = "", narrow: bool = False
 ) -> OrganisationChoices:
     """The agreement's organisations (none for a new one) and the chosen ones, by kind and name;
-    with a query, the others in the register whose name or short name has it."""
+    with a query, the others in the register whose name or short name has it. `narrow`: the
+    agreement's own only where they match the query too (a list to pick one from)."""
     ids = {int(pk) for pk in list(chosen)[:MAX_CHOSEN] if str(pk).isdigit()}
     wanted = Organisation.objects.filter(pk__in=ids)
     if agreement is not None and agreement.pk is not None:
-        wanted = wanted | organisations_of(agreement)
+        own = organisations_of(agreement)
+        wanted = wanted | (own.search(query) if narrow else own)
     own = _by_kind(wanted.distinct())
     choices = OrganisationChoices(own, query)
     if query:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from ..confirmation import Confirmation, ask, is_confirmed
 from ..forms import InvolvementForm, OrganisationEditForm, OrganisationForm
 from ..models import Involvement, Measure, Organisation
 from ..organisations import agreements_using
+from ..pickers import organisation_choices, search_text
 from ..rules import get_agreement_for_editor
 from .measures import get_measure
 from .saving import bump, save_form
@@ -33,16 +33,13 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
             % {"organisation": form.cleaned_data["organisation"]},
         )
         return redirect("measures:measure-organisations", slug, key)
-    query = request.GET.get("q", "").strip()
-    if "\x00" in query:  # PostgreSQL text cannot hold NUL; no one types it
-        raise BadRequest("NUL in the organisation search")
-    found = Organisation.objects.search(query)
+    query = search_text(request.GET)
     context = {
         "agreement": agreement,
         "measure": measure,
         "form": form,
         "query": query,
-        "found": found.order_by("name")[:50],
+        "choices": organisation_choices(agreement, query=query, narrow=True),
         "new_form": OrganisationForm(),
         "section": "plan",
         "involvements": measure.involvements.all(),
@@ -140,7 +137,7 @@ def organisation_create(request: HttpRequest, slug: str, key: str) -> HttpRespon
         "form": InvolvementForm(measure=measure),
         "new_form": form,
         "query": "",
-        "found": Organisation.objects.order_by("name")[:50],
+        "choices": organisation_choices(agreement),
         "section": "plan",
         "role_error": role not in Involvement.Role.values,
         "involvements": measure.involvements.all(),

@@ -159,3 +159,65 @@ def test_the_party_search_keeps_the_form_with_and_without_javascript(admin_clien
     assert 'value="Bygdevekstavtale for Snåsa"' in posted
     assert Organisation.objects.count() == before
     assert not Agreement.objects.filter(name="Bygdevekstavtale for Snåsa").exists()
+
+
+# The people page: an approver or reader's organisation.
+
+PEOPLE = reverse("measures:people", args=[SLUG])
+
+
+def options(page: str) -> dict[str, list[str]]:
+    """The organisation select's options, by group."""
+    select = re.search(r'<select name="organisation".*?</select>', page, re.S).group(0)
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select, re.S)
+    return {
+        html.unescape(label): [html.unescape(n) for n in re.findall(r">([^<]+)</option>", body)]
+        for label, body in groups
+    }
+
+
+def test_the_people_page_offers_this_agreements_organisations_then_the_search(owner_client, namdal):
+    offered = options(owner_client.get(PEOPLE).content.decode())
+    assert list(offered) == ["I avtala"]
+    assert "Vinje kommune" in offered["I avtala"] and "Lierne kommune" not in offered["I avtala"]
+    typed = {"email": "ny@example.org", "kind": "partner", "q": "nord"}
+    for page in (
+        owner_client.post(PEOPLE, {**typed, "search": "1"}).content.decode(),  # no JS
+        owner_client.get(PEOPLE, typed, HTTP_HX_REQUEST="true").content.decode(),  # htmx
+    ):
+        assert options(page)["Andre i registeret med «nord» i namnet"] == ["Nord universitet"]
+    assert 'value="ny@example.org"' in page
+    response = owner_client.post(
+        PEOPLE,
+        {"email": "ny@example.org", "kind": "partner", "organisation": pk("nord-universitet")},
+    )
+    assert response.status_code == 302
+    assert agreement_invitations(SLUG) == [("ny@example.org", "Nord universitet")]
+
+
+def agreement_invitations(slug: str) -> list[tuple[str, str]]:
+    agreement = Agreement.objects.get(slug=slug)
+    return [(i.email, i.organisation.name) for i in agreement.invitations.all()]
+
+
+def test_a_search_on_the_people_page_keeps_the_organisation_chosen(owner_client, namdal):
+    page = owner_client.get(
+        PEOPLE, {"q": "universitet", "organisation": pk("lierne-kommune")}
+    ).content.decode()
+    offered = options(page)
+    assert "Lierne kommune" in offered["I avtala"]  # chosen before the search: kept
+    assert re.search(rf'<option value="{pk("lierne-kommune")}" selected>', page)
+    assert offered["Andre i registeret med «universitet» i namnet"] == ["Nord universitet"]
+
+
+def test_a_measures_organisation_page_offers_its_agreements_first_and_finds_the_rest(
+    owner_client, namdal
+):
+    url = reverse("measures:measure-organisations", args=[SLUG, "gott-nokk"])
+    page = owner_client.get(url).content.decode()
+    assert offered(page, "husbanken") and not offered(page, "lierne-kommune")
+    assert 'data-hx-get="' + url + '"' in page and ' hx-get="' not in page
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        page = owner_client.get(url, {"q": "lierne"}, **headers).content.decode()
+        assert offered(page, "lierne-kommune") and not offered(page, "husbanken")
+        assert "1 organisasjon til i registeret med «lierne» i namnet" in html.unescape(page)
