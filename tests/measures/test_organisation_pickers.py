@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -221,3 +222,42 @@ def test_a_measures_organisation_page_offers_its_agreements_first_and_finds_the_
         page = owner_client.get(url, {"q": "lierne"}, **headers).content.decode()
         assert offered(page, "lierne-kommune") and not offered(page, "husbanken")
         assert "1 organisasjon til i registeret med «lierne» i namnet" in html.unescape(page)
+
+
+class _Fields(HTMLParser):
+    """The ids, the labels' targets and the form fields of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.labelled: set[str] = set()
+        self.fields: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "label" and "for" in attrs:
+            self.labelled.add(attrs["for"])
+        if tag in {"input", "select", "textarea"} and attrs.get("type") not in {"hidden"}:
+            self.fields.append(attrs.get("id") or f"<{tag} name={attrs.get('name')}> without id")
+
+
+@pytest.mark.parametrize(
+    ("user", "url", "query"),
+    [
+        ("owner", CREATE, {"q": "lierne", "leads": []}),
+        ("owner", PEOPLE, {"q": "nord"}),
+        ("owner", reverse("measures:measure-organisations", args=[SLUG, "gott-nokk"]), {"q": "l"}),
+        ("admin", SETUP, {"q": "kommune"}),
+    ],
+)
+def test_every_picker_page_has_unique_ids_and_a_label_for_every_field(
+    owner_client, admin_client, namdal, user, url, query
+):
+    client = owner_client if user == "owner" else admin_client
+    for params in ({}, query):
+        parsed = _Fields()
+        parsed.feed(client.get(url, params).content.decode())
+        assert [i for i in set(parsed.ids) if parsed.ids.count(i) > 1] == []
+        assert [f for f in parsed.fields if f not in parsed.labelled] == []
