@@ -39,7 +39,7 @@ def parse_plan(text: str, *, own_organisations_only: bool = False) -> dict:
     read = partial(_read_revision, org_keys=org_keys, period=_period(plan["agreement"]))
     paths, plan["revisions"] = _entries(reader, data, "revisions", "", read)
     _check_unique(reader, paths, plan["revisions"], "year", _("året"))
-    if own_organisations_only and not reader.problems:
+    if own_organisations_only:
         for change in shared_changes(plan):
             reader.problems += change.problems(reader._line_of)
     if reader.problems:

@@ -150,3 +150,13 @@ def test_import_plan_refuses_it_and_the_operators_command_says_what_it_changed(n
         f"med i «{namdal.name}»."
     ) in out.getvalue()
     assert Organisation.objects.get(key="lierne-kommune").kind == "education"
+
+
+def test_the_refusal_is_listed_with_the_files_other_errors(owner_client, namdal):
+    text = with_lierne(kind="education").replace("weight: 60", "weight: 600", 1)
+    page = owner_client.post(
+        UPLOAD, {"plan": SimpleUploadedFile("plan.yaml", text.encode())}
+    ).content.decode()
+    assert "Fila har 2 feil" in page
+    assert "<code>sub_goals[0].weight</code>" in page
+    assert f"Lierne kommune er også med i avtala «{namdal.name}»" in page
