@@ -9,6 +9,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .forms import StyledForm
 from .models import Agreement, Organisation, Role
+from .pickers import organisation_choices
 
 APPROVING_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.COUNTY)
 
@@ -32,11 +33,35 @@ class RoleForm(StyledForm, forms.Form):
         empty_label=gettext_lazy("Ingen"),
     )
 
-    def __init__(self, *args, agreement: Agreement, kinds: list[str], **kwargs) -> None:
+    def __init__(
+        self, *args, agreement: Agreement, kinds: list[str], query: str = "", **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.agreement = agreement
         self.fields["kind"].choices = [(kind, KIND_LABELS[kind]) for kind in kinds]
+        # Any organisation may be chosen; offered are the agreement's, then the search's finds.
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.organisation_choices = organisation_choices(
+            agreement, chosen=[self["organisation"].value()], query=query
+        )
+        self.fields["organisation"].widget.choices = self._offered()
+
+    def _offered(self) -> list:
+        """The select's options: none, the agreement's organisations, what the search found."""
+
+        def options(organisations):
+            return [(org.pk, org.name) for org in organisations]
+
+        offered = [
+            ("", gettext("Ingen")),
+            (gettext("I avtala"), options(self.organisation_choices.own)),
+        ]
+        if self.organisation_choices.found:
+            label = gettext("Andre i registeret med «%(query)s» i namnet") % {
+                "query": self.organisation_choices.query
+            }
+            offered.append((label, options(self.organisation_choices.found)))
+        return offered
 
     def clean(self) -> dict:
         data = super().clean()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .keys import unique_key
 from .models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
+from .organisations import shared_refusal, shared_with
+from .pickers import OrganisationChoices, organisation_choices
 from .versioning import StaleVersion, Versioned
 
 
@@ -148,36 +152,40 @@ class MeasureCreateForm(MeasureForm):
             )
         return data
 
+    def __init__(self, *args, agreement: Agreement, query: str = "", **kwargs) -> None:
+        super().__init__(*args, agreement=agreement, **kwargs)
+        self.query = query
+
+    @cached_property
+    def choices(self) -> OrganisationChoices:
+        """The agreement's organisations and the ticked ones, then what the search found."""
+        chosen = [*(self["leads"].value() or []), *(self["partners"].value() or [])]
+        return organisation_choices(self.instance.agreement, chosen=chosen, query=self.query)
+
     def organisation_groups(self) -> list[tuple[str, list[tuple[Organisation, bool, bool]]]]:
-        """The register by kind, each organisation with whether it is ticked as lead and as
-        partner: the rows of the form's table, in the order the choices are saved."""
+        """The agreement's organisations by kind, then the search's finds, each with whether it
+        is ticked as lead and as partner: the rows of the form's table, in the order the
+        choices are saved."""
         leads, partners = (
             set(map(str, self[name].value() or [])) for name in ("leads", "partners")
         )
+
+        def rows(organisations):
+            return [(org, str(org.pk) in leads, str(org.pk) in partners) for org in organisations]
+
         groups = []
         for kind in Organisation.Kind:
-            rows = [
-                (org, str(org.pk) in leads, str(org.pk) in partners)
-                for org in self._register()
-                if org.kind == kind
-            ]
-            if rows:
-                groups.append((kind.label, rows))
+            if own := rows(org for org in self.choices.own if org.kind == kind):
+                groups.append((kind.label, own))
+        if self.choices.found:
+            label = gettext("Andre i registeret med «%(query)s» i namnet") % {"query": self.query}
+            groups.append((label, rows(self.choices.found)))
         return groups
 
     def chosen(self, name: str) -> list[Organisation]:
         """The organisations ticked in one column, in the table's order."""
         picked = {org.pk for org in self.cleaned_data[name]}
-        return [org for org in self._register() if org.pk in picked]
-
-    def _register(self) -> list[Organisation]:
-        """Every organisation, by kind and name; read once per form."""
-        if not hasattr(self, "_organisations"):
-            kinds = list(Organisation.Kind.values)
-            self._organisations = sorted(
-                Organisation.objects.all(), key=lambda org: (kinds.index(org.kind), org.name)
-            )
-        return self._organisations
+        return [org for org in self.choices.rows if org.pk in picked]
 
 
 class MeasureTitleForm(VersionedForm, forms.ModelForm):
@@ -297,3 +305,27 @@ class OrganisationForm(StyledForm, forms.ModelForm):
         if commit:
             organisation.save()
         return organisation
+
+
+class OrganisationEditForm(VersionedForm, forms.ModelForm):
+    """An organisation's name, short name and kind, changed from one agreement's pages.
+
+    The register is shared: while another agreement uses the organisation, each changed field
+    is refused beside it, naming the other agreements; an operator changes it in the admin.
+    """
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind"]
+
+    def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+
+    def clean(self) -> dict:
+        data = super().clean()
+        changed = [name for name in self.Meta.fields if name in self.changed_data]
+        if changed and (others := shared_with(self.instance, self.agreement)):
+            for name in changed:
+                self.add_error(name, shared_refusal(self.instance, others))
+        return data

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -69,22 +70,6 @@ class Organisation(Versioned):
     def is_municipality(self) -> bool:
         return self.kind == self.Kind.MUNICIPALITY
 
-    def used_elsewhere(self, slug: str) -> list[str]:
-        """Names of the agreements other than `slug` that use this organisation: as a party,
-        a lead or partner, in a collective, or in someone's role. The register is shared, so
-        only an operator (in the admin) changes an organisation another agreement uses."""
-        from .models import Agreement  # the models import this module
-
-        uses = (
-            Q(parties=self)
-            | Q(measures__involvements__organisation=self)
-            | Q(memberships__member=self)
-            | Q(memberships__collective=self)
-            | Q(roles__organisation=self)
-        )
-        others = Agreement.objects.filter(uses).exclude(slug=slug).distinct()
-        return sorted(others.values_list("name", flat=True))
-
 
 class Membership(models.Model):
     """A member of a collective organisation in one agreement: a municipality in «Pilotkommunane».
@@ -131,3 +116,64 @@ class Membership(models.Model):
             "collective": self.collective,
             "agreement": self.agreement,
         }
+
+
+# Each way an agreement uses an organisation: (app, model, its organisation field, the path from
+# the row to its agreement). The one home of "uses", both ways: agreements_using, organisations_of.
+USES = [
+    ("measures", "Party", "organisation", "agreement"),
+    ("measures", "Involvement", "organisation", "measure__agreement"),
+    ("measures", "Membership", "collective", "agreement"),
+    ("measures", "Membership", "member", "agreement"),
+    ("measures", "Role", "organisation", "agreement"),
+    ("measures", "Invitation", "organisation", "agreement"),
+    ("reporting", "Approval", "organisation", "revision__agreement"),
+]
+
+
+def agreements_using(organisation: Organisation) -> QuerySet:
+    """The agreements that use the organisation: as a party, a measure's lead or partner, a
+    collective or member of one in it, or bound to it by an approval, a role or an invitation.
+
+    The register is shared by every agreement on the installation: an agreement may change an
+    organisation only if no other agreement uses it (`shared_with`).
+    """
+    using = Q()
+    for app, model, field, to_agreement in USES:
+        rows = apps.get_model(app, model).objects.filter(**{field: organisation})
+        using |= Q(pk__in=rows.values(to_agreement))
+    return apps.get_model("measures", "Agreement").objects.filter(using).order_by("name")
+
+
+def organisations_of(agreement) -> OrganisationQuerySet:
+    """The organisations the agreement uses, in any of the ways `agreements_using` counts."""
+    used = Q()
+    for app, model, field, to_agreement in USES:
+        rows = apps.get_model(app, model).objects.filter(**{to_agreement: agreement})
+        used |= Q(pk__in=rows.exclude(**{field: None}).values(field))
+    return Organisation.objects.filter(used)
+
+
+def shared_with(organisation: Organisation, agreement) -> list:
+    """The other agreements that use the organisation (none for a new one): while there are
+    any, only an operator may change it, in the admin."""
+    if organisation.pk is None:
+        return []
+    others = agreements_using(organisation)
+    if agreement is not None and agreement.pk is not None:
+        others = others.exclude(pk=agreement.pk)
+    return list(others)
+
+
+def shared_refusal(organisation: Organisation, others: list) -> str:
+    """Why the change is refused: the organisation, and the other agreements that use it."""
+    return ngettext(
+        "%(organisation)s er også med i avtala %(others)s; berre ein operatør kan endre han, "
+        "i admin.",
+        "%(organisation)s er også med i avtalane %(others)s; berre ein operatør kan endre han, "
+        "i admin.",
+        len(others),
+    ) % {
+        "organisation": organisation.name,
+        "others": ", ".join(f"«{other.name}»" for other in others),
+    }

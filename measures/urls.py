@@ -93,4 +93,9 @@ urlpatterns = [
         views.organisation_detail,
         name="organisation-detail",
     ),
+    path(
+        "avtale/<slug:slug>/organisasjonar/<slug:key>/endre/",
+        editing.organisation_edit,
+        name="organisation-edit",
+    ),
 ]

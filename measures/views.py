@@ -109,6 +109,7 @@ def organisation_detail(request: HttpRequest, slug: str, key: str) -> HttpRespon
         "collective_names": as_prose([body.name for body in collectives]),
         "members": members,
         "is_party": is_party,
+        "may": rules.permissions_for(request.user, agreement),
         "section": "organisations",
     }
     return render(request, "measures/organisation_detail.html", context)

@@ -151,6 +151,7 @@ POLICY = {
     "measures:measure-history": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),
     "measures:organisation-list": ("get", READ, lambda s, o: ([S], {})),
     "measures:organisation-detail": ("get", READ, lambda s, o: ([S, "husbanken"], {})),
+    "measures:organisation-edit": ("get", EDIT, lambda s, o: ([S, "husbanken"], {})),
     "measures:agreement-edit": ("get", EDIT, lambda s, o: ([S], {})),
     "measures:markdown-preview": ("post", EDIT, lambda s, o: ([S], {"body": "x"})),
     "measures:sub-goal-edit": ("get", EDIT, lambda s, o: ([S, 1], {})),

@@ -20,7 +20,12 @@ from .measures import (
     measure_reopen,
     measure_title_edit,
 )
-from .organisations import involvement_remove, measure_organisations, organisation_create
+from .organisations import (
+    involvement_remove,
+    measure_organisations,
+    organisation_create,
+    organisation_edit,
+)
 from .sections import section_create, section_delete, section_edit, section_move
 
 __all__ = [
@@ -38,6 +43,7 @@ __all__ = [
     "measure_reopen",
     "measure_title_edit",
     "organisation_create",
+    "organisation_edit",
     "people",
     "role_edit",
     "role_withdraw",

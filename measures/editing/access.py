@@ -16,6 +16,7 @@ from bygdevekst.logs import audit
 from .. import invitations
 from ..access_forms import InviteForm, RoleForm
 from ..models import Agreement, Invitation, Role
+from ..pickers import search_text, searched
 from ..roles import change_role, role_label, withdraw_role
 from ..rules import (
     get_agreement_for_people_manager,
@@ -32,8 +33,15 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
     """The people page, and inviting someone from its form."""
     agreement = get_agreement_for_people_manager(request, slug)
     kinds = grantable_kinds(request.user, agreement)
-    form = InviteForm(request.POST or None, agreement=agreement, kinds=kinds)
-    if request.method == "POST" and form.is_valid():
+    kept = searched(request)  # the organisation search: the form again, unsaved
+    form = InviteForm(
+        None if kept else (request.POST or None),
+        initial=kept.dict() if kept else None,
+        agreement=agreement,
+        kinds=kinds,
+        query=search_text(kept),
+    )
+    if request.method == "POST" and not kept and form.is_valid():
         data = form.cleaned_data
         try:
             invitations.invite(
@@ -109,13 +117,16 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 def role_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Another role for the same person in this agreement."""
     agreement, role = _role(request, slug, pk)
+    kept = searched(request)  # the organisation search: the form again, unsaved
     form = RoleForm(
-        request.POST or None,
+        None if kept else (request.POST or None),
         agreement=agreement,
         kinds=grantable_kinds(request.user, agreement),
-        initial={"kind": role.kind, "organisation": role.organisation_id},
+        initial={"kind": role.kind, "organisation": role.organisation_id}
+        | (kept.dict() if kept else {}),
+        query=search_text(kept),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not kept and form.is_valid():
         try:
             change_role(
                 role=role,
@@ -138,7 +149,7 @@ def role_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "cancel_url": agreement_people_url(agreement),
         "section": "people",
     }
-    return render(request, "measures/form_page.html", context)
+    return render(request, "measures/role_form.html", context)
 
 
 @require_POST

@@ -22,6 +22,7 @@ from ..forms import (
 )
 from ..keys import unique_key
 from ..models import Agreement, Involvement, Measure
+from ..pickers import search_text
 from ..plan_order import move_measure
 from ..rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 from ..versioning import StaleVersion
@@ -49,7 +50,12 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
         "start_year": agreement.first_year,
         "end_year": agreement.last_year,
     }
-    form = MeasureCreateForm(request.POST or None, agreement=agreement, initial=initial)
+    query = search_text(request.GET)
+    if request.method == "GET" and "q" in request.GET:
+        initial |= _as_typed(request)  # the organisation search: the form kept as it was
+    form = MeasureCreateForm(
+        request.POST or None, agreement=agreement, initial=initial, query=query
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -62,6 +68,16 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(measure)
     context = {"agreement": agreement, "form": form, "section": "plan", "title": _("Nytt tiltak")}
     return render(request, "measures/measure_form.html", context)
+
+
+def _as_typed(request: HttpRequest) -> dict:
+    """The new-measure form as it was when its organisation search was sent (a GET)."""
+    typed = {
+        name: request.GET[name] for name in MeasureCreateForm.base_fields if name in request.GET
+    }
+    typed |= {name: request.GET.getlist(name) for name in ("leads", "partners")}
+    typed["at_next_revision"] = "at_next_revision" in request.GET
+    return typed
 
 
 def _requested_sub_goal(request: HttpRequest, agreement: Agreement):

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..confirmation import Confirmation, ask, is_confirmed
-from ..forms import InvolvementForm, OrganisationForm
+from ..forms import InvolvementForm, OrganisationEditForm, OrganisationForm
 from ..models import Involvement, Measure, Organisation
+from ..organisations import agreements_using
+from ..pickers import organisation_choices, search_text
 from ..rules import get_agreement_for_editor
 from .measures import get_measure
-from .saving import bump
+from .saving import bump, save_form
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,16 +33,13 @@ def measure_organisations(request: HttpRequest, slug: str, key: str) -> HttpResp
             % {"organisation": form.cleaned_data["organisation"]},
         )
         return redirect("measures:measure-organisations", slug, key)
-    query = request.GET.get("q", "").strip()
-    if "\x00" in query:  # PostgreSQL text cannot hold NUL; no one types it
-        raise BadRequest("NUL in the organisation search")
-    found = Organisation.objects.search(query)
+    query = search_text(request.GET)
     context = {
         "agreement": agreement,
         "measure": measure,
         "form": form,
         "query": query,
-        "found": found.order_by("name")[:50],
+        "choices": organisation_choices(agreement, query=query, narrow=True),
         "new_form": OrganisationForm(),
         "section": "plan",
         "involvements": measure.involvements.all(),
@@ -139,9 +137,38 @@ def organisation_create(request: HttpRequest, slug: str, key: str) -> HttpRespon
         "form": InvolvementForm(measure=measure),
         "new_form": form,
         "query": "",
-        "found": Organisation.objects.order_by("name")[:50],
+        "choices": organisation_choices(agreement),
         "section": "plan",
         "role_error": role not in Involvement.Role.values,
         "involvements": measure.involvements.all(),
     }
     return render(request, "measures/measure_organisations.html", context, status=200)
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """The name, short name and kind of an organisation the agreement uses; refused beside
+    the fields while another agreement uses it too (OrganisationEditForm)."""
+    agreement = get_agreement_for_editor(request, slug)
+    organisation = get_object_or_404(Organisation, key=key)
+    if not agreements_using(organisation).filter(pk=agreement.pk).exists():
+        raise Http404(_("Organisasjonen er ikkje med i denne avtala."))
+    page = reverse("measures:organisation-detail", args=[slug, key])
+    form = OrganisationEditForm(request.POST or None, instance=organisation, agreement=agreement)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        conflict = save_form(form)
+        if conflict is None:
+            messages.success(
+                request, _("%(organisation)s er lagra.") % {"organisation": organisation}
+            )
+            return redirect(page)
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "conflict": conflict,
+        "section": "organisations",
+        "title": _("Endre %(organisation)s") % {"organisation": organisation.name},
+        "cancel_url": page,
+    }
+    return render(request, "measures/form_page.html", context)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Model
-from django.utils.translation import gettext as _
 
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import (
@@ -20,9 +19,10 @@ from measures.models import (
 from measures.plan_order import park
 
 from .checks import _PARKING_START
-from .problems import PlanFileError, Problem
+from .problems import PlanFileError
 from .revision_importer import _import_revisions
 from .rows import _sync
+from .shared import shared_problems
 
 
 def _park_renumbered(rows: list[Model], wanted: dict[int, tuple], fields: tuple[str, ...]) -> None:
@@ -34,15 +34,15 @@ def _park_renumbered(rows: list[Model], wanted: dict[int, tuple], fields: tuple[
 
 
 @transaction.atomic
-def import_plan(plan: dict, *, source: str = "") -> Agreement:
+def import_plan(plan: dict, *, operator: bool = False, source: str = "") -> Agreement:
     """Make the database hold exactly the plan (from parse_plan); all or nothing.
 
+    Refused (PlanFileError) if the plan changes an organisation another agreement uses, unless
+    an operator imports it (the command `import_plan`, which says so): shared.py.
     `source` names the file: decisions it restores say so. In the browser a file may not
     touch decisions at all (plan_file.history), so only an operator's command restores them.
-    No file changes an organisation another agreement uses (PlanFileError).
     """
-    problems = _shared_organisation_changes(plan)
-    if problems:
+    if not operator and (problems := shared_problems(plan)):
         raise PlanFileError(problems)
     orgs = {
         o["key"]: _sync(
@@ -65,37 +65,6 @@ def import_plan(plan: dict, *, source: str = "") -> Agreement:
     agreement.sub_goals.exclude(number__in=goals).delete()
     _import_revisions(agreement, plan["revisions"], orgs, source)  # last: it may freeze the plan
     return agreement
-
-
-def _shared_organisation_changes(plan: dict) -> list[Problem]:
-    """The file's changes to organisations that other agreements use too: the register is
-    shared, so a plan file may create organisations and change its own, but no one else's."""
-    slug, problems = plan["agreement"]["slug"], []
-    stored = Organisation.objects.in_bulk(
-        [o["key"] for o in plan["organisations"]], field_name="key"
-    )
-    for index, data in enumerate(plan["organisations"]):
-        current = stored.get(data["key"])
-        changed = [
-            name
-            for name in ("name", "short_name", "kind")
-            if current is not None and getattr(current, name) != data[name]
-        ]
-        others = current.used_elsewhere(slug) if changed else []
-        if others:
-            words = {"name": current.name, "others": ", ".join(f"«{o}»" for o in others)}
-            problems.append(
-                Problem(
-                    f"organisations[{index}].{changed[0]}",
-                    _(
-                        "«%(name)s» er òg med i %(others)s, og organisasjonsregisteret er "
-                        "felles: ei planfil kan ikkje endre ho. Ein operatør kan gjere det i "
-                        "administrasjonen."
-                    )
-                    % words,
-                )
-            )
-    return problems
 
 
 def _import_agreement(data: dict, orgs: dict[str, Organisation]) -> Agreement:

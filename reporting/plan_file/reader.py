@@ -16,12 +16,17 @@ from .checks import _check_model, _check_unique, _check_year, _entries, _positiv
 from .loader import load_yaml
 from .problems import PlanFileError, Problem, _Reader
 from .revision_reader import _read_revision
+from .shared import shared_changes
 
 # The budget grid's limit for one amount (budget/forms.py).
 
 
-def parse_plan(text: str) -> dict:
-    """Check a plan file and return its normalised content, or raise PlanFileError."""
+def parse_plan(text: str, *, own_organisations_only: bool = False) -> dict:
+    """Check a plan file and return its normalised content, or raise PlanFileError.
+
+    With `own_organisations_only` (the browser), a change to an organisation another agreement
+    uses is a problem too, at its line (shared.py).
+    """
     data, lines = load_yaml(text)
     reader = _Reader(lines)
     if not isinstance(data, dict):
@@ -33,6 +38,9 @@ def parse_plan(text: str) -> dict:
     read = partial(_read_revision, org_keys=org_keys, period=_period(plan["agreement"]))
     paths, plan["revisions"] = _entries(reader, data, "revisions", "", read)
     _check_unique(reader, paths, plan["revisions"], "year", _("året"))
+    if own_organisations_only:
+        for change in shared_changes(plan):
+            reader.problems += change.problems(reader.line_of)
     if reader.problems:
         raise PlanFileError(reader.problems)
     return plan

@@ -3,6 +3,8 @@ are not sub-goals, and funding sources."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.forms import StyledForm
 from measures.models import EARLIEST_YEAR, LATEST_YEAR, Agreement, Organisation
+from measures.pickers import OrganisationChoices, organisation_choices
 
 
 def slug_of(text: str) -> str:
@@ -47,12 +50,16 @@ class AgreementSetupForm(StyledForm, forms.Form):
         max_value=LATEST_YEAR,
         help_text=_("Eit utkast til handlingsplan for dette året blir starta med avtala."),
     )
+    # Offered as the chosen ones and what the search of the register finds (party_choices).
     parties = forms.ModelMultipleChoiceField(
         label=_("Partar frå organisasjonsregisteret"),
         queryset=Organisation.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Manglar ein part i registeret, legg han til under «Nye organisasjonar»."),
+        help_text=_(
+            "Søk etter partane i registeret og kryss dei av. Manglar ein part i registeret, "
+            "legg han til under «Nye organisasjonar»."
+        ),
     )
     become_editor = forms.BooleanField(
         label=_("Gje meg rolla som prosjektleiar (redaktør) i avtala"),
@@ -64,10 +71,23 @@ class AgreementSetupForm(StyledForm, forms.Form):
         ),
     )
 
+    def __init__(self, *args, query: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.query = query
+
     def style_fields(self) -> None:
         super().style_fields()
         self.fields["parties"].widget.attrs["class"] = "ds-checkbox"
         self.fields["become_editor"].widget.attrs["class"] = "ds-checkbox"
+
+    @cached_property
+    def party_choices(self) -> OrganisationChoices:
+        """The parties ticked, then the others the search of the register found."""
+        chosen = self["parties"].value() or []
+        return organisation_choices(None, chosen=chosen, query=self.query)
+
+    def chosen_parties(self) -> set[str]:
+        return set(map(str, self["parties"].value() or []))
 
     def clean_slug(self) -> str:
         """The key given, or made of the name; one no other agreement has."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bygdevekst.logs import audit
 from measures import rules
 from measures.models import Agreement
+from measures.pickers import search_text
 from reporting.plan_file import PlanFileError, parse_plan
 from reporting.plan_file.history import history_problems, import_content
 
@@ -45,16 +46,21 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     """A new agreement from one form; "Legg til rad" adds a row without saving anything."""
     _require_creator(request)
     data = request.POST if request.method == "POST" else None
+    if data is None and "q" in request.GET:
+        data = request.GET  # the party search, sent by htmx while typing
+    query = search_text(data)
     adding = data is not None and data.get("add") in FORMSETS
-    if adding:
-        data = _with_added_row(data, data["add"])
+    # "Legg til rad" and the party search keep the form as it is, unsaved.
+    kept = adding or (data is not None and ("search" in data or request.method == "GET"))
+    if kept:
+        data = _with_added_row(data, data["add"]) if adding else data
         initial = {k: data.getlist(k) if k == "parties" else data.get(k) for k in data}
-        form = AgreementSetupForm(initial=initial)
+        form = AgreementSetupForm(initial=initial, query=query)
     else:
-        form = AgreementSetupForm(data)
+        form = AgreementSetupForm(data, query=query)
     formsets = {prefix: cls(data, prefix=prefix) for prefix, cls in FORMSETS.items()}
     problems = []
-    if data is not None and not adding and _all_valid(form, formsets):
+    if data is not None and not kept and _all_valid(form, formsets):
         plan = setup_plan(
             form.cleaned_data,
             parties=list(form.cleaned_data["parties"]),
@@ -82,7 +88,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "formsets": formsets,
-        "show_errors": data is not None and not adding,
+        "show_errors": data is not None and not kept,
         "problems": problems,
         "upload_url": reverse("reporting:plan-upload"),
     }
@@ -135,9 +141,12 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
             plan = parse_plan(text)
             refusal = _refusal(request.user, plan)
             if refusal is None:
+                plan = parse_plan(text, own_organisations_only=True)
                 problems = history_problems(plan, text)
         except PlanFileError as error:
             problems = error.problems
+            if refusal is None:  # the file's own errors, and its changes to shared organisations
+                problems = _all_problems(text) or problems
         if refusal is None and not problems:
             preview = preview_plan(plan)
             token = sign_preview(text, user=request.user, base=fingerprint(preview.agreement))
@@ -157,6 +166,15 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
         "refusal": refusal,
     }
     return render(request, "reporting/plan_upload.html", context)
+
+
+def _all_problems(text: str) -> list:
+    """Every problem of a file that does not parse, shared organisations' changes included."""
+    try:
+        parse_plan(text, own_organisations_only=True)
+    except PlanFileError as error:
+        return error.problems
+    return []
 
 
 @require_POST

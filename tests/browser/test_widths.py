@@ -78,6 +78,7 @@ PAGES = [
     _page("password_change_done", lambda d: []),
     _page("measures:agreement-edit", roles=EDITORS),
     _page("measures:sub-goal-edit", lambda d: [SLUG, 1], EDITORS),
+    _page("measures:organisation-edit", lambda d: [SLUG, "vinje-kommune"], EDITORS),
     _page("measures:measure-create", roles=EDITORS),
     _page("measures:measure-edit", lambda d: [SLUG, LONG_KEY], EDITORS),
     _page("measures:measure-title", lambda d: [SLUG, LONG_KEY], EDITORS),

@@ -38,11 +38,11 @@ def new_measure(seed, **changes) -> dict:
     return data | changes
 
 
-def test_the_form_offers_every_organisation_as_lead_and_as_partner(owner_client):
+def test_the_form_offers_each_organisation_of_the_agreement_as_lead_and_as_partner(owner_client):
     text = page_text(owner_client.get(CREATE))
     assert "Hovudansvarlege og samarbeidspartar" in text
     assert "Organisasjon Hovudansvarleg Samarbeidspart" in text
-    for organisation in Organisation.objects.all():
+    for organisation in Organisation.objects.all():  # the seed's alone: all of them
         assert f"{organisation.name} som hovudansvarleg" in text
         assert f"{organisation.name} som samarbeidspart" in text
     assert "Kommune Fyresdal kommune" in text  # grouped by kind

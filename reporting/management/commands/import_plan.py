@@ -9,6 +9,7 @@ from django.db import transaction
 
 from reporting.plan_file import PlanFileError, import_plan, parse_plan
 from reporting.plan_file.loader import MAX_CHARACTERS
+from reporting.plan_file.shared import SharedChange, shared_changes
 
 
 class Command(BaseCommand):
@@ -23,14 +24,20 @@ class Command(BaseCommand):
     def handle(self, *args, files: list[Path], **options) -> None:
         # One transaction for them all: a restore is whole or not at all.
         with transaction.atomic():
-            imported = [(file, self._import(file)) for file in files]
-        for file, agreement in imported:
+            imported = [(file, *self._import(file)) for file in files]
+        for file, agreement, shared in imported:
             self.stdout.write(self.style.SUCCESS(f"Las inn «{agreement}» frå {file}."))
+            for change in shared:
+                self.stdout.write(self.style.WARNING(_shared_note(change)))
 
-    def _import(self, file: Path):
+    def _import(self, file: Path) -> tuple:
+        """The agreement imported, and the changes it made to organisations other agreements
+        use: an operator may make them, the browser may not (reporting/plan_file/shared.py)."""
         text = _read(file)
         try:
-            return import_plan(parse_plan(text), source=file.name)
+            plan = parse_plan(text)
+            shared = shared_changes(plan)
+            return import_plan(plan, operator=True, source=file.name), shared
         except PlanFileError as error:
             count = len(error.problems)
             raise CommandError(f"{file}: {count} feil, ingenting er lagra.\n{error}") from error
@@ -56,3 +63,14 @@ def _read(file: Path) -> str:
             f"{file}: linje {line}: fila er ikkje UTF-8-tekst (byte {error.start + 1}). "
             "Ingenting er lagra."
         ) from error
+
+
+def _shared_note(change: SharedChange) -> str:
+    """What the operator changed in the shared register, and which agreements see it."""
+    others = ", ".join(f"«{other}»" for other in change.others)
+    fields = ", ".join(change.fields)
+    return (
+        f"Merk: endra {fields} på organisasjonen «{change.organisation.name}» "
+        f"(organisations[{change.index}]), som også er med i {others}. "
+        "Berre ein operatør kan gjere det; nettlesaren avviser slike filer."
+    )
