@@ -7,6 +7,9 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
+from django.utils import translation
+
+from measures.accounts import interface_language
 
 from .logs import audit
 
@@ -50,3 +53,9 @@ class LimitedPasswordResetForm(PasswordResetForm):
         """Links to SITE_URL, never to the address the request's Host header names."""
         kwargs["extra_email_context"] = {"site_url": settings.SITE_URL}
         super().save(**kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Written in the user's own målform (their /konto/ choice, else their agreements'),
+        not in whatever the browser that asked for it prefers."""
+        with translation.override(interface_language(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -7,7 +7,6 @@ nothing.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -121,7 +120,6 @@ def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         sent = workflow.submit(
             revision=revision,
             user=request.user,
-            site_url=settings.SITE_URL,
             accepted=SubmitForm(request.POST).accepted_failures(),
         )
     except workflow.ChecksFailed as refused:

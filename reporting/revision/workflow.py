@@ -22,7 +22,14 @@ from reporting.outputs.pdf import ON_APPROVAL, store_report
 from reporting.plan_file import take_snapshot
 
 from .changes import ChangeList, compare
-from .mail import late_parties, notify_approvers, send_reminders
+from .mail import (
+    late_parties,
+    notify_approved,
+    notify_approvers,
+    notify_rejection,
+    notify_sent_back,
+    send_reminders,
+)
 from .models import (
     Approval,
     ApprovalRound,
@@ -169,9 +176,7 @@ def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progres
 
 
 @transaction.atomic
-def submit(
-    *, revision: Revision, user, site_url: str = "", accepted: Iterable[str] = ()
-) -> list[str]:
+def submit(*, revision: Revision, user, accepted: Iterable[str] = ()) -> list[str]:
     """Freeze the plan into the revision and ask the parties to decide; returns who is mailed.
 
     A budget check that fails for the frozen plan stops the submission (ChecksFailed) unless
@@ -213,7 +218,7 @@ def submit(
             Approval.objects.create(
                 revision=revision, round=round_, organisation=organisation, body=body
             )
-    return notify_approvers(revision, site_url)
+    return notify_approvers(revision)
 
 
 def _accepted_failures(revision: Revision, failing: list[Check]) -> str:
@@ -272,10 +277,13 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
             )
             % {"body": approval.decider}
         )
+    before = Approval.objects.filter(pk=approval.pk).values_list("decision", flat=True).first()
     for name, value in values.items():
         setattr(approval, name, value)
     approval.recorded_by, approval.recorded_at = user, timezone.now()
     approval.save()
+    if approval.decision == Approval.Decision.REJECTED and before != approval.decision:
+        notify_rejection(approval)  # the project leader learns of it now, not at the deadline
     return approval
 
 
@@ -318,6 +326,7 @@ def kdd_approve(*, revision: Revision, user) -> Revision:
     # Rendered now, once approved for good, so that no reader waits for it; outside the
     # transaction, which would otherwise hold its locks for the seconds rendering takes.
     transaction.on_commit(lambda: _store_approved_report(revision, user))
+    notify_approved(revision)
     return revision
 
 
@@ -354,4 +363,5 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
     revision.status = Revision.Status.DRAFT
     revision.snapshot = None
     revision.save()
+    notify_sent_back(revision, comment)
     return revision
