@@ -126,25 +126,31 @@ def missing_notes(revision: Revision, changes: ChangeList) -> list[str]:
     return [label for key, label, _kind in required_notes(changes) if key not in written]
 
 
+def why_not_startable(agreement: Agreement, year: int) -> str | None:
+    """Why "Handlingsplan YEAR" cannot be started now, or None if it can."""
+    if year not in agreement.years:
+        return _("%(year)s er utanfor avtaleperioden %(period)s.") % {
+            "year": year,
+            "period": agreement.period,
+        }
+    if agreement.revisions.filter(year=year).exists():
+        return _("Det finst alt ein handlingsplan for %(year)s.") % {"year": year}
+    if agreement.revisions.filter(year__gt=year).exists():
+        return _("Det finst alt ein handlingsplan etter %(year)s.") % {"year": year}
+    open_one = agreement.revisions.exclude(status=Revision.Status.APPROVED).first()
+    if open_one is not None:
+        return _("Handlingsplan %(year)s er ikkje godkjend enno.") % {"year": open_one.year}
+    return None
+
+
 @transaction.atomic
 def start_revision(*, agreement: Agreement, year: int, user) -> Revision:
     """A draft "Handlingsplan YEAR" of the living plan."""
     # Two starts at once would both pass the checks below: the agreement's row serialises them.
     Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
-    if year not in agreement.years:
-        raise WorkflowError(
-            _("%(year)s er utanfor avtaleperioden %(period)s.")
-            % {"year": year, "period": agreement.period}
-        )
-    if agreement.revisions.filter(year=year).exists():
-        raise WorkflowError(_("Det finst alt ein handlingsplan for %(year)s.") % {"year": year})
-    if agreement.revisions.filter(year__gt=year).exists():
-        raise WorkflowError(_("Det finst alt ein handlingsplan etter %(year)s.") % {"year": year})
-    open_ones = agreement.revisions.exclude(status=Revision.Status.APPROVED)
-    if open_ones.exists():
-        raise WorkflowError(
-            _("Handlingsplan %(year)s er ikkje godkjend enno.") % {"year": open_ones.first().year}
-        )
+    refusal = why_not_startable(agreement, year)
+    if refusal:
+        raise WorkflowError(refusal)
     revision = Revision.objects.create(agreement=agreement, year=year)
     RevisionEvent.objects.create(revision=revision, kind=RevisionEvent.Kind.STARTED, user=user)
     return revision
@@ -225,7 +231,7 @@ def _accepted_failures(revision: Revision, failing: list[Check]) -> str:
     """The submission's record of the failing checks sent anyway, in the agreement's målform."""
     with translation.override(revision.agreement.language):
         return "\n".join(
-            _("Send med ein kontroll som ikkje stemmer: %(check)s (%(detail)s).")
+            _("Sendt med ein kontroll som ikkje stemmer: %(check)s (%(detail)s).")
             % {"check": check.label, "detail": check.detail}
             for check in failing
         )
@@ -265,7 +271,7 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
     if current is None or approval.round_id != current.pk:
         raise WorkflowError(
             _(
-                "Handlingsplanen er send tilbake og send på nytt sidan du opna skjemaet. "
+                "Handlingsplanen er sendt tilbake og sendt på nytt sidan du opna skjemaet. "
                 "Registrer vedtaket i den nye runden."
             )
         )
@@ -348,7 +354,7 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
     if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError(NOT_RETURNABLE)
     if not comment.strip():
-        raise WorkflowError(_("Skriv kvifor handlingsplanen blir send tilbake."))
+        raise WorkflowError(_("Skriv kvifor handlingsplanen blir sendt tilbake."))
     RevisionEvent.objects.create(
         revision=revision,
         kind=RevisionEvent.Kind.SENT_BACK,
