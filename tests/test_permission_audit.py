@@ -229,7 +229,11 @@ POLICY = {
     "reporting:revision": ("get", READ, lambda s, o: ([S, 2025], {})),
     "reporting:report-pdf": ("get", READ, lambda s, o: ([S, 2025], {})),
     "reporting:report-xlsx": ("get", READ, lambda s, o: ([S, 2025], {})),
-    "reporting:revision-start": ("post", EDIT, lambda s, o: ([S], {"year": 2026, "confirmed": "ja"})),
+    "reporting:revision-start": (
+        "post",
+        EDIT,
+        lambda s, o: ([S], {"year": 2026, "confirmed": "ja"}),
+    ),
     "reporting:revision-notes": ("get", EDIT, lambda s, o: ([S, _draft(s, o)], {})),
     "reporting:revision-due": (
         "post",

@@ -172,9 +172,7 @@ def test_after_approval_the_next_step_is_the_next_year(client, people, seed):
     assert "Start handlingsplan 2026" in text
 
 
-def test_the_next_revision_starts_from_the_front_page_after_one_confirmation(
-    client, people, seed
-):
+def test_the_next_revision_starts_from_the_front_page_after_one_confirmation(client, people, seed):
     front = as_user(client, people["prosjektleiar"]).get("/").text
     start = reverse("reporting:revision-start", args=[SEED_SLUG])
     assert f'action="{start}"' in front and 'name="year" value="2026"' in front

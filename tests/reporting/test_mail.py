@@ -61,7 +61,9 @@ def test_each_party_is_told_its_bodies_the_deadline_and_its_own_decision_form(
 def test_without_a_deadline_the_mail_says_there_is_none(
     client, seed, people, django_capture_on_commit_callbacks
 ):
-    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
+    as_user(client, people["prosjektleiar"]).post(
+        url("revision-start"), {"year": 2026, "confirmed": "ja"}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("revision-submit", 2026), CONFIRMED)
     [seljord] = mail_to("seljord@example.no")

@@ -27,7 +27,9 @@ def weights_off() -> None:
 
 
 def draft_2026(client, people):
-    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
+    as_user(client, people["prosjektleiar"]).post(
+        url("revision-start"), {"year": 2026, "confirmed": "ja"}
+    )
     return Revision.objects.get(year=2026)
 
 
@@ -66,7 +68,7 @@ def test_a_failing_check_must_be_confirmed_before_submitting(client, seed, peopl
     assert revision.status == "submitted"
     event = revision.events.get(kind="submitted")
     assert (
-        "Send med ein kontroll som ikkje stemmer: Delmål 2 har 20 % av midlane til delmåla "
+        "Sendt med ein kontroll som ikkje stemmer: Delmål 2 har 20 % av midlane til delmåla "
         "(3\xa0528\xa0000 kr av 18\xa0000\xa0000 kr = 19,6 %" in event.comment
     )
 

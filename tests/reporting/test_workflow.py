@@ -158,7 +158,9 @@ def test_the_whole_year(client, seed, people, django_capture_on_commit_callbacks
         note.save()
 
     # The living plan stays editable, and 2027 compares with the plan approved for 2026.
-    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2027, "confirmed": "ja"})
+    as_user(client, people["prosjektleiar"]).post(
+        url("revision-start"), {"year": 2027, "confirmed": "ja"}
+    )
     assert (
         "Ingen endringar i tiltaka, delmåla eller budsjettet."
         in client.get(url("revision", 2027)).text
@@ -273,7 +275,9 @@ def test_only_the_editor_starts_and_submits(client, seed, people):
     as_user(client, people["vinje"])
     assert client.post(url("revision-start"), {"year": 2026, "confirmed": "ja"}).status_code == 403
     assert not Revision.objects.filter(year=2026).exists()
-    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
+    as_user(client, people["prosjektleiar"]).post(
+        url("revision-start"), {"year": 2026, "confirmed": "ja"}
+    )
     assert as_user(client, people["kdd"]).post(url("revision-submit", 2026)).status_code == 403
     assert Revision.objects.get(year=2026).is_draft
 
@@ -426,7 +430,9 @@ def test_a_failing_mail_server_keeps_the_submission_and_says_who_was_not_reached
     client, seed, people, settings, django_capture_on_commit_callbacks
 ):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingMailServer"}}
-    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
+    as_user(client, people["prosjektleiar"]).post(
+        url("revision-start"), {"year": 2026, "confirmed": "ja"}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("revision-submit", 2026), CONFIRMED)
     assert Revision.objects.get(year=2026).status == "submitted"
@@ -550,7 +556,9 @@ def test_a_body_left_as_it_was_is_not_recorded_by_the_approver(client, seed, peo
 
 def test_only_a_plan_under_treatment_can_be_sent_back(client, seed, people):
     """KDD's send-back of the approved 2025 plan or of a 2026 draft is refused and said."""
-    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
+    as_user(client, people["prosjektleiar"]).post(
+        url("revision-start"), {"year": 2026, "confirmed": "ja"}
+    )
     kdd = as_user(client, people["kdd"])
     before = dump_database()
     for year in (2025, 2026):
