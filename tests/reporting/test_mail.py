@@ -5,9 +5,11 @@ send-back told to the project leader; KDD's approval told to everyone with the P
 from __future__ import annotations
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from reporting.models import Approval, Revision
@@ -166,3 +168,17 @@ def test_kdds_approval_is_mailed_to_everyone_with_the_pdfs_link(
         f"{timezone.localdate():%d.%m.%Y}." in leader.body
     )
     assert f"{SITE}/rullering/vest-telemark/2026/handlingsplan.pdf" in leader.body.split()
+
+
+def test_a_late_partys_reminder_links_to_its_own_decision_form(
+    client, seed, people, time_machine, django_capture_on_commit_callbacks
+):
+    due = timezone.localdate() + datetime.timedelta(days=5)
+    submit_with_due_date(client, people, django_capture_on_commit_callbacks, due)
+    mail.outbox.clear()
+    time_machine.move_to(due + datetime.timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", stdout=StringIO())
+    [nissedal] = mail_to("nissedal@example.no")
+    assert f"var {due:%d.%m.%Y}." in nissedal.body
+    assert f"{SITE}/rullering/vest-telemark/2026/vedtak/nissedal-kommune/" in nissedal.body
