@@ -23,9 +23,7 @@ CHANGELOG_ON_PAGE = 15
 def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Section 6 and 7 of the plan: state co-financing by year, and every source for a year."""
     agreement = get_agreement_for_user(request, slug)
-    overview = BudgetOverview.from_agreement(
-        agreement, agreement.year_from(request.GET.get("ar", ""))
-    )
+    overview = BudgetOverview.from_agreement(agreement, _year_asked(request, agreement))
     entries = budget_changelog(agreement)
     context = {
         "agreement": agreement,
@@ -41,11 +39,23 @@ def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "budget/budget_detail.html", context)
 
 
+def _year_asked(request: HttpRequest, agreement) -> int | None:
+    """The year in `?ar=`, else that of the revision being prepared or treated (the one the
+    budget is worked on for), else None: the tables' own default."""
+    asked = agreement.year_from(request.GET.get("ar", ""))
+    if asked:
+        return asked
+    # "approved" is Revision.Status.APPROVED: reporting builds on budget, not the other way.
+    revisions = agreement.revisions.exclude(status="approved").order_by("-year")
+    year = revisions.values_list("year", flat=True).first()
+    return year if year in agreement.years else None
+
+
 @require_http_methods(["GET", "POST"])
 def budget_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """One year's grid: every line by every source; saved all at once, or not at all."""
     agreement = get_agreement_for_editor(request, slug)
-    year = agreement.year_from(request.GET.get("ar", "")) or agreement.first_year
+    year = _year_asked(request, agreement) or agreement.first_year
     overview = BudgetOverview.from_agreement(agreement, year)
     form = _grid(request, agreement, year, overview)
     conflicts = []
@@ -80,7 +90,7 @@ def budget_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def budget_recompute(request: HttpRequest, slug: str) -> HttpResponse:
     """Totals and checks for what is typed in the grid, unsaved (htmx, out-of-band swaps)."""
     agreement = get_agreement_for_editor(request, slug)
-    year = agreement.year_from(request.GET.get("ar", "")) or agreement.first_year
+    year = _year_asked(request, agreement) or agreement.first_year
     form = _grid(request, agreement, year, BudgetOverview.from_agreement(agreement, year))
     form.is_valid()
     overview = BudgetOverview.from_agreement(agreement, year, form.typed())

@@ -7,8 +7,10 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.utils import translation
 
 from limits.counters import count, key_for
+from measures.accounts import interface_language
 
 from .logs import audit
 
@@ -34,6 +36,12 @@ class LimitedPasswordResetForm(PasswordResetForm):
         """Links to SITE_URL, never to the address the request's Host header names."""
         kwargs["extra_email_context"] = {"site_url": settings.SITE_URL}
         super().save(**kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Written in the user's own målform (their /konto/ choice, else their agreements'),
+        not in whatever the browser that asked for it prefers."""
+        with translation.override(interface_language(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class ActiveAccountTokenGenerator(PasswordResetTokenGenerator):

@@ -1,4 +1,5 @@
-"""The user's own page (/konto/): who they are, their roles, and the målform they read in."""
+"""The user's own page (/konto/): who they are, their roles, their e-mail address (changed
+through a link sent to the new one, measures/email_change.py) and the målform they read in."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from . import email_change
 from .accounts import AccountSettings, interface_language
 
 
@@ -31,10 +33,60 @@ class LanguageForm(forms.ModelForm):
         widgets = {"language": forms.RadioSelect}
 
 
+class EmailForm(forms.Form):
+    """The new e-mail address, which a link sent to it must confirm."""
+
+    email = forms.EmailField(label=_("Ny e-postadresse"), max_length=254)
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() == (self.user.email or "").lower():
+            raise forms.ValidationError(_("Det er alt e-postadressa di."))
+        return email
+
+
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
-    """The account page, with the målform setting."""
+    """The account page, with the e-mail address and the målform setting."""
     return _page(request, LanguageForm(instance=_settings_of(request.user)))
+
+
+@require_POST
+def account_email(request: HttpRequest) -> HttpResponse:
+    """Send a confirmation link to the new address; the address itself is not changed yet."""
+    form = EmailForm(request.POST, user=request.user)
+    if not form.is_valid():
+        language = LanguageForm(instance=_settings_of(request.user))
+        return _page(request, language, email_form=form, status=400)
+    email_change.send_confirmation(request.user, form.cleaned_data["email"])
+    messages.success(
+        request,
+        gettext("Vi har sendt ei lenkje til %(email)s. Adressa di blir endra når du opnar ho.")
+        % {"email": form.cleaned_data["email"]},
+    )
+    return redirect("measures:account")
+
+
+@require_GET
+def account_email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the e-mail: the signed-in user it was made for gets the new address."""
+    try:
+        email = email_change.confirm(request.user, token)
+    except email_change.InvalidLink:
+        messages.error(
+            request,
+            gettext(
+                "Lenkja er ugyldig, gått ut eller alt brukt, eller ho høyrer til ein annan "
+                "brukar. E-postadressa di er ikkje endra."
+            ),
+        )
+        return redirect("measures:account")
+    messages.success(request, gettext("E-postadressa di er no %(email)s.") % {"email": email})
+    return redirect("measures:account")
 
 
 @require_POST
@@ -56,7 +108,10 @@ def _settings_of(user) -> AccountSettings:
     return AccountSettings.objects.filter(user=user).first() or AccountSettings(user=user)
 
 
-def _page(request: HttpRequest, form: LanguageForm, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, form: LanguageForm, email_form=None, status: int = 200
+) -> HttpResponse:
     roles = request.user.roles.select_related("agreement", "organisation")
-    context = {"form": form, "roles": roles}
+    email_form = email_form or EmailForm(user=request.user)
+    context = {"form": form, "email_form": email_form, "roles": roles}
     return render(request, "measures/account_detail.html", context, status=status)

@@ -40,6 +40,13 @@ def demo_users_for(agreement: Agreement) -> list[DemoUser]:
     return users
 
 
+def demo_email(username: str) -> str:
+    """An example address (example.org never delivers), e.g. vinje@example.org, so that
+    `make run` shows the demo's e-mails in the console; æ, ø and å spelled in ASCII."""
+    local = username.translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
+    return f"{local}@example.org"
+
+
 @transaction.atomic
 def create_demo_users(*, agreement: Agreement, password: str) -> list[DemoUser]:
     """Create or reset the demo users with the given password and their one role each."""
@@ -48,6 +55,7 @@ def create_demo_users(*, agreement: Agreement, password: str) -> list[DemoUser]:
     for demo in created:
         user, _ = user_model.objects.get_or_create(username=demo.username)
         user.first_name = demo.full_name
+        user.email = demo_email(demo.username)
         user.set_password(password)
         user.save()
         Role.objects.get_or_create(

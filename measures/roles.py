@@ -62,6 +62,16 @@ class Role(models.Model):
         return f"{text} ({self.organisation})" if self.organisation_id else text
 
     @property
+    def holder(self) -> str:
+        """Who holds the role, as lists of people name them: «Kari Nordmann (Vinje kommune)»,
+        and «Vinje kommune» once, not twice, when the person is named as the organisation."""
+        name = self.user.get_full_name() or self.user.get_username()
+        organisation = str(self.organisation or "")
+        if not organisation or name == organisation:
+            return name
+        return f"{name} ({organisation})"
+
+    @property
     def label(self) -> str:
         """«godkjennar for Vinje kommune»: the role as a sentence says it."""
         return role_label(self.kind, str(self.organisation or ""))
@@ -89,12 +99,12 @@ class RoleEvent(models.Model):
 
     class Kind(models.TextChoices):
         INVITED = "invited", gettext_lazy("invitert")
-        RESENT = "resent", gettext_lazy("invitasjon send på nytt")
+        RESENT = "resent", gettext_lazy("invitasjon sendt på nytt")
         INVITATION_WITHDRAWN = "invitation_withdrawn", gettext_lazy("invitasjon trekt tilbake")
         ACCEPTED = "accepted", gettext_lazy("invitasjon teken imot")
         CHANGED = "changed", gettext_lazy("rolle endra")
         WITHDRAWN = "withdrawn", gettext_lazy("rolle trekt tilbake")
-        NOT_REACHED = "not_reached", gettext_lazy("e-post ikkje send")
+        NOT_REACHED = "not_reached", gettext_lazy("e-post ikkje sendt")
 
     agreement = models.ForeignKey("Agreement", on_delete=models.CASCADE, related_name="role_events")
     kind = models.CharField(gettext_lazy("hending"), max_length=30, choices=Kind.choices)

@@ -6,6 +6,12 @@ app_name = "measures"
 urlpatterns = [
     path("konto/", account_views.account, name="account"),
     path("konto/sprak/", account_views.account_language, name="account-language"),
+    path("konto/e-post/", account_views.account_email, name="account-email"),
+    path(
+        "konto/e-post/<str:token>/",
+        account_views.account_email_confirm,
+        name="account-email-confirm",
+    ),
     path("avtale/<slug:slug>/", views.agreement_detail, name="agreement-detail"),
     path("avtale/<slug:slug>/endre/", editing.agreement_edit, name="agreement-edit"),
     path("avtale/<slug:slug>/forehandsvis/", editing.markdown_preview, name="markdown-preview"),

@@ -180,10 +180,10 @@ class DecisionForm(StyledForm, forms.ModelForm):
 
 class SendBackForm(StyledForm, forms.Form):
     comment = forms.CharField(
-        label=gettext_lazy("Kvifor blir handlingsplanen send tilbake?"),
+        label=gettext_lazy("Kvifor blir handlingsplanen sendt tilbake?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": gettext_lazy("Skriv kvifor handlingsplanen blir send tilbake.")
+            "required": gettext_lazy("Skriv kvifor handlingsplanen blir sendt tilbake.")
         },
     )
 

@@ -143,6 +143,8 @@ class Step:
     label: str
     url: str
     hint: str = ""
+    # Posted to `url` when the step is a button (it asks before it acts), not a link.
+    post: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -193,8 +195,9 @@ def _start_step(agreement: Agreement, latest: Revision | None) -> Step | None:
         return None
     return Step(
         _("Start handlingsplan %(year)d") % {"year": year},
-        reverse("reporting:process", args=[agreement.slug]),
+        reverse("reporting:revision-start", args=[agreement.slug]),
         _("Handlingsplanen blir starta som eit utkast av den levande planen."),
+        post={"year": year},
     )
 
 

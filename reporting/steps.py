@@ -7,7 +7,6 @@ nothing.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -48,9 +47,7 @@ def _revision(agreement, year: int) -> Revision:
 
 
 def _names(roles) -> str:
-    return ", ".join(
-        f"{role.user.get_full_name() or role.user.username} ({role.organisation})" for role in roles
-    )
+    return ", ".join(role.holder for role in roles)
 
 
 def _ask_to_submit(request, agreement, revision, checks=None, asked_before=False) -> HttpResponse:
@@ -65,7 +62,7 @@ def _ask_to_submit(request, agreement, revision, checks=None, asked_before=False
     year = revision.year
     consequences = [
         _(
-            "Handlingsplan %(year)s blir frosen slik planen og budsjettet er no, og send til "
+            "Handlingsplan %(year)s blir frosen slik planen og budsjettet er no, og sendt til "
             "politisk handsaming hjå partane. Endringar du gjer i planen etterpå kjem ikkje med "
             "i handlingsplan %(year)s, med mindre KDD sender han tilbake til deg."
         )
@@ -94,7 +91,7 @@ def _ask_to_submit(request, agreement, revision, checks=None, asked_before=False
         details_template="reporting/_failed_checks.html" if checks else "",
         warnings=[
             _(
-                "Handlingsplanen er ikkje send. Kryss av for at du har sett kontrollane under; "
+                "Handlingsplanen er ikkje sendt. Kryss av for at du har sett kontrollane under; "
                 "lista kan ha endra seg sidan du såg ho."
             )
         ]
@@ -116,7 +113,6 @@ def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         sent = workflow.submit(
             revision=revision,
             user=request.user,
-            site_url=settings.SITE_URL,
             accepted=SubmitForm(request.POST).accepted_failures(),
         )
     except workflow.ChecksFailed as refused:
@@ -129,7 +125,7 @@ def revision_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     messages.success(
         request,
         _(
-            "Handlingsplan %(year)s er send til godkjenning. Kven som fekk e-post om det, står "
+            "Handlingsplan %(year)s er sendt til godkjenning. Kven som fekk e-post om det, står "
             "under «Status for partane»."
         )
         % {"year": year},
@@ -154,7 +150,7 @@ def _not_under_treatment(revision: Revision) -> str:
             "date": date_format(timezone.localtime(sent_back[0].closed_at), "SHORT_DATE_FORMAT"),
         }
     return _(
-        "Handlingsplan %(year)s er eit utkast og ikkje send til godkjenning enno. Vedtak kan "
+        "Handlingsplan %(year)s er eit utkast og ikkje sendt til godkjenning enno. Vedtak kan "
         "registrerast når prosjektleiaren har sendt han."
     ) % {"year": year}
 
@@ -339,7 +335,7 @@ def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpRespon
             consequences=[
                 _(
                     "Handlingsplan %(year)s går tilbake til prosjektleiaren som utkast. Vedtaka "
-                    "i runde %(round)s gjeld ikkje lenger: når han er retta og send på nytt, må "
+                    "i runde %(round)s gjeld ikkje lenger: når han er retta og sendt på nytt, må "
                     "alle partane gjere nye vedtak."
                 )
                 % {"year": year, "round": round_.number if round_ else 1},
@@ -363,6 +359,6 @@ def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpRespon
     audit("sent_back", request, agreement=slug, year=year)
     messages.success(
         request,
-        _("Handlingsplan %(year)s er send tilbake til prosjektleiaren.") % {"year": year},
+        _("Handlingsplan %(year)s er sendt tilbake til prosjektleiaren.") % {"year": year},
     )
     return redirect(revision)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from budget.cells import BudgetConflict, CellChange, write_cells
 from budget.models import BudgetLine, FundingSource
 from bygdevekst.logs import audit
+from measures.confirmation import Confirmation, ask, is_confirmed, leave
 from measures.rules import (
     edits_any,
     get_agreement_for_editor,
@@ -108,10 +109,15 @@ def revision_start(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Vel eit år i avtaleperioden som ikkje har handlingsplan enno."))
         return redirect("reporting:process", slug)
+    year = form.cleaned_data["year"]
+    refusal = workflow.why_not_startable(agreement, year)
+    if refusal:
+        messages.error(request, refusal)
+        return leave(request, reverse("reporting:process", args=[slug]))
+    if not is_confirmed(request):
+        return _ask_to_start(request, agreement, year)
     try:
-        revision = workflow.start_revision(
-            agreement=agreement, year=form.cleaned_data["year"], user=request.user
-        )
+        revision = workflow.start_revision(agreement=agreement, year=year, user=request.user)
     except REFUSED as error:
         messages.error(request, str(error))
         return redirect("reporting:process", slug)
@@ -119,6 +125,26 @@ def revision_start(request: HttpRequest, slug: str) -> HttpResponse:
         request, _("Handlingsplan %(year)s er starta som utkast.") % {"year": revision.year}
     )
     return redirect(revision)
+
+
+def _ask_to_start(request: HttpRequest, agreement, year: int) -> HttpResponse:
+    """What starting does: a draft of the living plan, the year's only one."""
+    confirmation = Confirmation(
+        title=_("Starte handlingsplan %(year)s?") % {"year": year},
+        consequences=[
+            _(
+                "Handlingsplan %(year)s blir starta som eit utkast av den levande planen: "
+                "tiltaka, delmåla og budsjettet slik dei er no. Du ser endringane mot den "
+                "førre godkjende handlingsplanen og skriv grunngjevingane før du sender han."
+            )
+            % {"year": year},
+            _("Avtala kan ha berre éin handlingsplan for kvart år."),
+        ],
+        action=reverse("reporting:revision-start", args=[agreement.slug]),
+        button=_("Start handlingsplan %(year)s") % {"year": year},
+        cancel=reverse("reporting:process", args=[agreement.slug]),
+    )
+    return ask(request, confirmation, {"agreement": agreement, "section": "process"})
 
 
 def _revision(agreement, year: int) -> Revision:

@@ -317,6 +317,6 @@ def decide(
 
 def submitted_2026(client, people, seed) -> Revision:
     as_user(client, people["prosjektleiar"])
-    client.post(url("revision-start"), {"year": 2026})
+    client.post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
     client.post(url("revision-submit", 2026), CONFIRMED)
     return Revision.objects.get(year=2026)

@@ -492,7 +492,7 @@ def test_every_measure_of_tables_1_to_3_has_its_own_page_with_title_and_timefram
     plan = site.page("/avtale/vest-telemark/")
     absent = []
     for row in rows:
-        heading = f"Tiltak {row.number}: {row.title}"
+        heading = f"Tiltak {row.sub_goal}.{row.number}: {row.title}"  # as the breadcrumb
         path = site.page_with("/avtale/", heading, f"Delmål {row.sub_goal}: ")
         absent += [
             f"{path}: {fact}"
@@ -526,7 +526,7 @@ def test_every_measure_text_line_is_on_its_measure_page(site):
         if place is not None:
             sub_goal, number = place
             path = site.page_with(
-                "/avtale/", f"Tiltak {number}: {titles[place]}", f"Delmål {sub_goal}: "
+                "/avtale/", f"Tiltak {sub_goal}.{number}: {titles[place]}", f"Delmål {sub_goal}: "
             )
             if text not in site.pages[path]:
                 absent.append(f"{path}: {text}")

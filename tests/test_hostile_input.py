@@ -65,7 +65,7 @@ def test_a_new_measure_under_sub_goal_two_starts_there(editor, seed):
 def submitted(client, owner, seed) -> Revision:
     """The 2026 revision sent for approval, and KDD's client."""
     client.force_login(owner)
-    client.post(reverse("reporting:revision-start", args=[SLUG]), {"year": 2026})
+    client.post(reverse("reporting:revision-start", args=[SLUG]), {"year": 2026, "confirmed": "ja"})
     client.post(reverse("reporting:revision-submit", args=[SLUG, 2026]), CONFIRMED)
     client.force_login(make_user("kdd", seed, Role.Kind.MINISTRY))
     client.raise_request_exception = False
@@ -79,7 +79,7 @@ def submitted(client, owner, seed) -> Revision:
     [
         ("Sjå\x00over budsjettet", "Null-teikn er ikkje tillate."),
         ("\x00", "Null-teikn er ikkje tillate."),
-        ("   ", "Skriv kvifor handlingsplanen blir send tilbake."),
+        ("   ", "Skriv kvifor handlingsplanen blir sendt tilbake."),
     ],
 )
 def test_kdd_sending_back_with_a_bad_comment_is_told_and_nothing_changes(

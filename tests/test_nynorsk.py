@@ -121,6 +121,20 @@ SUPINE = re.compile(r"\b(?:har|ha|hadde)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 IMPERATIVES = {"send", "godkjenn", "start", "registrer", "avslutt", "slett", "lagre", "rett", "les"}
 
 
+# The participle of «sende» is «sendt» («er sendt», «blir sendt tilbake», «ikkje sendt»); «send»
+# is the imperative only («Send handlingsplanen», «rett han og send han»).
+SEND_AS_STATE = re.compile(
+    r"\b(?:er|blir|bli|vart|blei|vere|vore|ikkje)\s+(?:\w+\s+)?send\b(?!\s+(?:han|ho|dei|det)\b)"
+    r"|\bog\s+send\s+(?:til|på|tilbake)\b",
+    re.IGNORECASE,
+)
+
+
+def send_as_state(text: str) -> list[str]:
+    """«send» where the state or participle «sendt» is meant, as found."""
+    return [match.group(0) for match in SEND_AS_STATE.finditer(text)]
+
+
 def _word_pattern() -> re.Pattern:
     words = sorted((re.escape(w) for w in BOKMAL), key=len, reverse=True)
     alternatives = [*words, *BOKMAL_PATTERNS]
@@ -355,6 +369,33 @@ def test_counts_go_through_ngettext():
         for match in counted.finditer(path.read_text(encoding="utf-8"))
     ]
     assert not hits and not pluralize, _report(hits + pluralize)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Handlingsplan 2026 er send til godkjenning.", ["er send"]),
+        ("Kvifor blir handlingsplanen send tilbake?", ["blir handlingsplanen send"]),
+        ("Handlingsplanen er ikkje send.", ["er ikkje send"]),
+        ("Han er retta og send på nytt.", ["og send på"]),
+        ("Handlingsplanen er sendt tilbake og sendt på nytt.", []),
+        ("Send handlingsplan 2026 til godkjenning", []),
+        ("Rett handlingsplanen og send han til godkjenning på nytt.", []),
+        ("KDD sende handlingsplanen tilbake.", []),
+    ],
+)
+def test_the_scanner_finds_send_for_sendt(text, expected):
+    assert send_as_state(text) == expected
+
+
+def test_sent_is_one_word_sendt():
+    """«er sendt», «blir sendt tilbake»: one form of the participle everywhere, never «send»."""
+    hits = [
+        f"{where}: {', '.join(found)} in {text.strip()[:90]!r}"
+        for where, text in every_string()
+        if (found := send_as_state(text))
+    ]
+    assert not hits, _report(hits)
 
 
 def test_states_are_named_as_states():

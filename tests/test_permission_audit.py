@@ -146,6 +146,18 @@ POLICY = {
         expect(anonymous=LOGIN, **{r: 302 for r in ROLES if r != "anonymous"}),
         lambda s, o: ([], {"language": "nb"}),
     ),
+    # Each user asks to change their own address: a link goes to it, nothing else changes.
+    "measures:account-email": (
+        "post",
+        expect(anonymous=LOGIN, **{r: 302 for r in ROLES if r != "anonymous"}),
+        lambda s, o: ([], {"email": "ny@example.org"}),
+    ),
+    # A link that is not this user's changes nothing and goes back to their page.
+    "measures:account-email-confirm": (
+        "get",
+        expect(anonymous=LOGIN, **{r: 302 for r in ROLES if r != "anonymous"}),
+        lambda s, o: (["ikkje-ei-lenkje"], {}),
+    ),
     "measures:agreement-detail": ("get", READ, lambda s, o: ([S], {})),
     "measures:measure-detail": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),
     "measures:measure-history": ("get", READ, lambda s, o: ([S, "gott-nokk"], {})),
@@ -218,7 +230,11 @@ POLICY = {
     "reporting:revision": ("get", READ, lambda s, o: ([S, 2025], {})),
     "reporting:report-pdf": ("get", READ, lambda s, o: ([S, 2025], {})),
     "reporting:report-xlsx": ("get", READ, lambda s, o: ([S, 2025], {})),
-    "reporting:revision-start": ("post", EDIT, lambda s, o: ([S], {"year": 2026})),
+    "reporting:revision-start": (
+        "post",
+        EDIT,
+        lambda s, o: ([S], {"year": 2026, "confirmed": "ja"}),
+    ),
     "reporting:revision-notes": ("get", EDIT, lambda s, o: ([S, _draft(s, o)], {})),
     "reporting:revision-due": (
         "post",

@@ -57,7 +57,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
             audit("invited", request, agreement=slug, email=data["email"], role=data["kind"])
             messages.success(
                 request,
-                gettext("Invitasjonen er send til %(email)s.") % {"email": data["email"]},
+                gettext("Invitasjonen er sendt til %(email)s.") % {"email": data["email"]},
             )
             return redirect("measures:people", slug)
     roles = agreement.roles.select_related("user", "organisation").order_by(
@@ -92,7 +92,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         audit("invitation_resent", request, agreement=slug, email=invitation.email)
         messages.success(
             request,
-            gettext("Invitasjonen er send på nytt til %(email)s.") % {"email": invitation.email},
+            gettext("Invitasjonen er sendt på nytt til %(email)s.") % {"email": invitation.email},
         )
     return redirect("measures:people", slug)
 

@@ -145,7 +145,7 @@ def _message(year: int, part: str) -> str:
     words = {"year": year}
     messages = {
         "": _(
-            "handlingsplan %(year)s er send til godkjenning og kan ikkje fjernast med ei planfil"
+            "handlingsplan %(year)s er sendt til godkjenning og kan ikkje fjernast med ei planfil"
         ),
         "status": _(
             "status, tidspunkt og frist for handlingsplan %(year)s blir berre endra av stega i "

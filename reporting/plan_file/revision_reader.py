@@ -83,7 +83,7 @@ def _read_round(reader: _Reader, entry: Any, path: str, *, org_keys: set[str]) -
     closed_at = reader.field(entry, "closed_at", path, datetime.datetime)
     if opened_at is not None and closed_at is not None and closed_at < opened_at:
         reader.problem(
-            f"{path}.closed_at", _("runden kan ikkje vere send tilbake før han vart opna")
+            f"{path}.closed_at", _("runden kan ikkje vere sendt tilbake før han vart opna")
         )
     return {
         "number": number,

@@ -256,6 +256,10 @@ def _sub_goal_changes(old: dict, new: dict) -> list[tuple[str, list[FieldChange]
 def _budget_changes(old: dict, new: dict) -> list[AmountChange]:
     """Changed amounts in plan order, each changed line's sums (per changed year, and over the
     whole period) after its amounts, then the sum of every line and source in each changed year.
+
+    Those sums count every source, as section 7 does, and say so. Where the state's
+    co-financing changed, its sums follow: the line's over the period and every line's in the
+    year, the numbers section 6 (the state's money only) shows.
     """
     before, after = _amounts(old), _amounts(new)
     lines, sources = _in_plan_order(old, new, "lines"), _in_plan_order(old, new, "sources")
@@ -263,9 +267,10 @@ def _budget_changes(old: dict, new: dict) -> list[AmountChange]:
         lines.setdefault(line, line)
         sources.setdefault(source, source)
     years = sorted({year for _, year, _ in before.keys() | after.keys()}, key=int)
-    rows, changed_years = [], []
+    state = _state_source(old, new)
+    rows, changed_years, state_years = [], [], []
     for line, title in lines.items():
-        line_years = []
+        line_years, line_state_years = [], []
         for year in years:
             for source, name in sources.items():
                 was, now = before.get((line, year, source)), after.get((line, year, source))
@@ -273,30 +278,54 @@ def _budget_changes(old: dict, new: dict) -> list[AmountChange]:
                     label = f"{title}, {year}, {name}"
                     rows.append(AmountChange(label, was, now, title, year, name))
                     line_years += [year] if year not in line_years else []
+                    if source == state and year not in line_state_years:
+                        line_state_years.append(year)
         for year in line_years:
-            label = _("Sum %(line)s, %(year)s") % {"line": title, "year": year}
+            label = _("Sum %(line)s, %(year)s, alle kjelder") % {"line": title, "year": year}
             rows.append(_sum(label, before, after, (line, title), year))
         if line_years:
-            label = _("Sum %(line)s, heile perioden") % {"line": title}
+            label = _("Sum %(line)s, heile perioden, alle kjelder") % {"line": title}
             rows.append(_sum(label, before, after, (line, title)))
+        if line_state_years:
+            label = _("Sum %(line)s, heile perioden, statleg medfinansiering") % {"line": title}
+            rows.append(_sum(label, before, after, (line, title), source=state))
         changed_years += [year for year in line_years if year not in changed_years]
+        state_years += [year for year in line_state_years if year not in state_years]
     for year in sorted(changed_years, key=int):
-        label = _("Sum alle liner, %(year)s") % {"year": year}
+        label = _("Sum alle liner, %(year)s, alle kjelder") % {"year": year}
         rows.append(_sum(label, before, after, ("", ""), year))
+    for year in sorted(state_years, key=int):
+        label = _("Sum alle liner, %(year)s, statleg medfinansiering") % {"year": year}
+        rows.append(_sum(label, before, after, ("", ""), year, source=state))
     return rows
 
 
+def _state_source(old: dict, new: dict) -> str:
+    """The key of the state's co-financing source (KDD 13.50 post 66), or "" if none."""
+    for plan in (new, old):
+        for source in plan.get("budget", {}).get("sources", []):
+            if source.get("state_cofinancing"):
+                return source["key"]
+    return ""
+
+
 def _sum(
-    label: str, before: dict, after: dict, line: tuple[str, str], year: str = ""
+    label: str,
+    before: dict,
+    after: dict,
+    line: tuple[str, str],
+    year: str = "",
+    source: str = "",
 ) -> AmountChange:
-    """The sum of one line's amounts (key, title; or every line's), in one year or all."""
+    """The sum of one line's amounts (key, title; or every line's), in one year or all, from
+    one source or all."""
     key, title = line
 
     def total(cells: dict) -> int:
         return sum(
             kroner
-            for (cell_line, cell_year, _source), kroner in cells.items()
-            if key in ("", cell_line) and year in ("", cell_year)
+            for (cell_line, cell_year, cell_source), kroner in cells.items()
+            if key in ("", cell_line) and year in ("", cell_year) and source in ("", cell_source)
         )
 
     return AmountChange(label, total(before), total(after), title, year)

@@ -394,7 +394,7 @@ class Approval(RevisionPart):
                 ) % {"today": date_format(today, "SHORT_DATE_FORMAT")}
             elif submitted and self.decided_on < submitted:
                 errors["decided_on"] = gettext(
-                    "Vedtaksdatoen kan ikkje vere før handlingsplanen vart send til "
+                    "Vedtaksdatoen kan ikkje vere før handlingsplanen vart sendt til "
                     "godkjenning (%(submitted)s)."
                 ) % {"submitted": date_format(submitted, "SHORT_DATE_FORMAT")}
         if self.planned_on and self.decided_on and self.planned_on > self.decided_on:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from .models import Approval, Revision
@@ -24,6 +25,16 @@ class MeetingRow:
     def final(self) -> Approval | None:
         """The organisation's own decision: its final body's (Approval.is_final), if any."""
         return next((a for a in self.all if a.is_final), None)
+
+
+@dataclass
+class MeetingTable:
+    """Section 5's table: each municipality's formannskap and kommunestyre, by the dates that
+    say something. `dates` is "planned" (the meetings planned) or "decided" (no meeting was
+    planned, but decisions are recorded: their dates)."""
+
+    dates: str
+    rows: list[tuple[object, datetime.date | None, datetime.date | None]]
 
 
 @dataclass
@@ -69,6 +80,27 @@ class PoliticalProcess:
     @property
     def municipal_rows(self) -> list[MeetingRow]:
         return [row for row in self.rows if row.formannskap or row.kommunestyre]
+
+    @property
+    def meeting_table(self) -> MeetingTable | None:
+        """Planned meetings when any are planned, else the recorded decision dates, else None:
+        never a table of dashes."""
+        rows = self.municipal_rows
+        bodies = [a for row in rows for a in (row.formannskap, row.kommunestyre) if a]
+        for dates in ("planned", "decided"):
+            if any(getattr(a, f"{dates}_on") for a in bodies):
+                return MeetingTable(
+                    dates,
+                    [
+                        (
+                            row.organisation,
+                            getattr(row.formannskap, f"{dates}_on", None),
+                            getattr(row.kommunestyre, f"{dates}_on", None),
+                        )
+                        for row in rows
+                    ],
+                )
+        return None
 
     @property
     def approved_rows(self) -> list[MeetingRow]:

@@ -22,7 +22,14 @@ from measures.rules import why_not_decider
 from reporting.plan_data.living import take_snapshot
 
 from .changes import ChangeList, compare
-from .mail import late_parties, notify_approvers, send_reminders
+from .mail import (
+    late_parties,
+    notify_approved,
+    notify_approvers,
+    notify_rejection,
+    notify_sent_back,
+    send_reminders,
+)
 from .models import (
     REASON_REQUIRED,
     Approval,
@@ -120,6 +127,23 @@ def missing_notes(revision: Revision, changes: ChangeList) -> list[str]:
     return [label for key, label, _kind in required_notes(changes) if key not in written]
 
 
+def why_not_startable(agreement: Agreement, year: int) -> str | None:
+    """Why "Handlingsplan YEAR" cannot be started now, or None if it can."""
+    if year not in agreement.years:
+        return _("%(year)s er utanfor avtaleperioden %(period)s.") % {
+            "year": year,
+            "period": agreement.period,
+        }
+    if agreement.revisions.filter(year=year).exists():
+        return _("Det finst alt ein handlingsplan for %(year)s.") % {"year": year}
+    if agreement.revisions.filter(year__gt=year).exists():
+        return _("Det finst alt ein handlingsplan etter %(year)s.") % {"year": year}
+    open_one = agreement.revisions.exclude(status=Revision.Status.APPROVED).first()
+    if open_one is not None:
+        return _("Handlingsplan %(year)s er ikkje godkjend enno.") % {"year": open_one.year}
+    return None
+
+
 def why_not_submittable(revision: Revision) -> str | None:
     """Why the revision cannot be sent to the parties now, or None if it can: the page
     explains with it, and submit() refuses with it."""
@@ -138,20 +162,9 @@ def start_revision(*, agreement: Agreement, year: int, user) -> Revision:
     """A draft "Handlingsplan YEAR" of the living plan."""
     # Two starts at once would both pass the checks below: the agreement's row serialises them.
     Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
-    if year not in agreement.years:
-        raise WorkflowError(
-            _("%(year)s er utanfor avtaleperioden %(period)s.")
-            % {"year": year, "period": agreement.period}
-        )
-    if agreement.revisions.filter(year=year).exists():
-        raise WorkflowError(_("Det finst alt ein handlingsplan for %(year)s.") % {"year": year})
-    if agreement.revisions.filter(year__gt=year).exists():
-        raise WorkflowError(_("Det finst alt ein handlingsplan etter %(year)s.") % {"year": year})
-    open_ones = agreement.revisions.exclude(status=Revision.Status.APPROVED)
-    if open_ones.exists():
-        raise WorkflowError(
-            _("Handlingsplan %(year)s er ikkje godkjend enno.") % {"year": open_ones.first().year}
-        )
+    refusal = why_not_startable(agreement, year)
+    if refusal:
+        raise WorkflowError(refusal)
     revision = Revision.objects.create(agreement=agreement, year=year)
     RevisionEvent.objects.create(revision=revision, kind=RevisionEvent.Kind.STARTED, user=user)
     return revision
@@ -186,9 +199,7 @@ def save_notes(*, revision: Revision, notes: dict[str, tuple[str, str]], progres
 
 
 @transaction.atomic
-def submit(
-    *, revision: Revision, user, site_url: str = "", accepted: Iterable[str] = ()
-) -> list[str]:
+def submit(*, revision: Revision, user, accepted: Iterable[str] = ()) -> list[str]:
     """Freeze the plan into the revision and ask the parties to decide; returns who is mailed.
 
     A budget check that fails for the frozen plan stops the submission (ChecksFailed) unless
@@ -224,7 +235,7 @@ def submit(
             Approval.objects.create(
                 revision=revision, round=round_, organisation=organisation, body=body
             )
-    return notify_approvers(revision, site_url)
+    return notify_approvers(revision)
 
 
 def _accepted_failures(revision: Revision, failing: list[Check], approving: bool = False) -> str:
@@ -233,7 +244,7 @@ def _accepted_failures(revision: Revision, failing: list[Check], approving: bool
         sentence = (
             _("Godkjend med ein kontroll som ikkje stemmer: %(check)s (%(detail)s).")
             if approving
-            else _("Send med ein kontroll som ikkje stemmer: %(check)s (%(detail)s).")
+            else _("Sendt med ein kontroll som ikkje stemmer: %(check)s (%(detail)s).")
         )
         return "\n".join(
             sentence % {"check": check.label, "detail": check.detail} for check in failing
@@ -277,7 +288,7 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
     if current is None or approval.round_id != current.pk:
         raise WorkflowError(
             _(
-                "Handlingsplanen er send tilbake og send på nytt sidan du opna skjemaet. "
+                "Handlingsplanen er sendt tilbake og sendt på nytt sidan du opna skjemaet. "
                 "Registrer vedtaket i den nye runden."
             )
         )
@@ -289,6 +300,7 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
             )
             % {"body": approval.decider}
         )
+    before = Approval.objects.filter(pk=approval.pk).values_list("decision", flat=True).first()
     for name, value in values.items():
         setattr(approval, name, value)
     if approval.lacks_reason:
@@ -296,6 +308,8 @@ def record_decision(*, approval: Approval, user, values: dict, seen: str | None 
     approval.recorded_by, approval.recorded_at = user, timezone.now()
     approval.recorded_via, approval.restored_from = Approval.Via.APP, ""
     approval.save()
+    if approval.decision == Approval.Decision.REJECTED and before != approval.decision:
+        notify_rejection(approval)  # the project leader learns of it now, not at the deadline
     return approval
 
 
@@ -348,6 +362,7 @@ def kdd_approve(*, revision: Revision, user, accepted: Iterable[str] = ()) -> Re
     RevisionEvent.objects.create(revision=revision, kind=RevisionEvent.Kind.APPROVED, user=user)
     revision.status, revision.approved_at = Revision.Status.APPROVED, timezone.now()
     revision.save()
+    notify_approved(revision)
     return revision
 
 
@@ -364,7 +379,7 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
     if revision.status != Revision.Status.SUBMITTED:
         raise WorkflowError(NOT_RETURNABLE)
     if not comment.strip():
-        raise WorkflowError(_("Skriv kvifor handlingsplanen blir send tilbake."))
+        raise WorkflowError(_("Skriv kvifor handlingsplanen blir sendt tilbake."))
     RevisionEvent.objects.create(
         revision=revision,
         kind=RevisionEvent.Kind.SENT_BACK,
@@ -379,4 +394,5 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
     revision.status = Revision.Status.DRAFT
     revision.snapshot = None
     revision.save()
+    notify_sent_back(revision, comment)
     return revision

@@ -37,7 +37,7 @@ def test_the_timeline_and_money_charts_on_a_wide_screen(
     page.locator("#tidsline").screenshot(path=str(ARTIFACTS / "tidsline-1280.png"))
 
     timeline.get_by_role("link", name="Tiltak 1.3: Pilot: «Gøtt nøkk»", exact=False).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Tiltak 3: Pilot: «Gøtt nøkk»"
+    assert page.get_by_role("heading", level=1).inner_text() == "Tiltak 1.3: Pilot: «Gøtt nøkk»"
 
     page.goto(live_server.url + BUDGET)
     years = page.get_by_role(

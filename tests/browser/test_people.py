@@ -23,7 +23,7 @@ def test_inviting_and_accepting(transactional_db, live_server, page, browser, ow
     page.get_by_label("Rolle", exact=True).select_option("approver")
     page.get_by_label("Organisasjon").select_option(label="Vinje kommune")
     page.get_by_role("button", name="Send invitasjon").click()
-    page.get_by_text("Invitasjonen er send til kari@example.no.").wait_for()
+    page.get_by_text("Invitasjonen er sendt til kari@example.no.").wait_for()
     invitations = page.get_by_role("table", name="Invitasjonar som ikkje er tekne imot")
     assert "Godkjennar for Vinje kommune" in invitations.inner_text()
     assert "prosjektleiar inviterte kari@example.no som godkjennar for Vinje kommune." in (

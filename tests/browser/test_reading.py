@@ -23,7 +23,7 @@ def test_the_project_leader_reads_overview_measure_and_budget(
 
     # exact: the timeline's link to the same measure has a longer name.
     page.get_by_role("link", name="Pilot: «Gøtt nøkk»", exact=True).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Tiltak 3: Pilot: «Gøtt nøkk»"
+    assert page.get_by_role("heading", level=1).inner_text() == "Tiltak 1.3: Pilot: «Gøtt nøkk»"
     assert page.get_by_role("heading", name="Moglege målgrupper").is_visible()
     assert serious_violations(page) == []
     screenshot(page, "tiltak")

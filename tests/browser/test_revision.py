@@ -72,7 +72,7 @@ def test_the_project_leader_confirms_failing_checks_and_kdd_sees_them(
     assert serious_violations(page) == []
     page.get_by_label("Eg har sett kontrollane som ikkje stemmer").check()
     page.get_by_role("button", name="Send handlingsplan 2026 til godkjenning").click()
-    page.get_by_text("Handlingsplan 2026 er send til godkjenning.").wait_for()
+    page.get_by_text("Handlingsplan 2026 er sendt til godkjenning.").wait_for()
 
     page.context.clear_cookies()
     log_in(page, live_server.url, "kdd", "test-passord-123")

@@ -134,6 +134,8 @@ EXEMPT = {
     "reporting:workbook-apply": "POST only",
     "reporting:plan-apply": "POST only",
     "measures:account-language": "POST only",
+    "measures:account-email": "POST only",
+    "measures:account-email-confirm": "the e-mail's link: changes the address, then redirects",
     "measures:invitation-resend": "POST only",
     "measures:invitation-withdraw": "POST only",
     "measures:role-withdraw": "POST only",

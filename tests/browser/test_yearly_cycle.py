@@ -73,7 +73,7 @@ def test_the_whole_yearly_cycle_in_the_browser(
     alert = text(kdd.get_by_role("alert").filter(has_text="Kviteseid"))
     assert REJECTION in alert
     assert kdd.get_by_role("button", name="Godkjenn handlingsplan 2026").count() == 0
-    kdd.get_by_label("Kvifor blir handlingsplanen send tilbake?").fill(SEND_BACK)
+    kdd.get_by_label("Kvifor blir handlingsplanen sendt tilbake?").fill(SEND_BACK)
     kdd.get_by_role("button", name="Send tilbake …").click()
     # Nothing happens before the confirmation, which says what will.
     kdd.get_by_text("går tilbake til prosjektleiaren som utkast").wait_for()
@@ -113,6 +113,7 @@ def prepare_the_revision(page, base: str) -> None:
     page.get_by_role("link", name="Politisk handsaming").first.click()
     page.get_by_label("År").select_option("2026")
     page.get_by_role("button", name="Start ny handlingsplan").click()
+    page.get_by_role("button", name="Start handlingsplan 2026").click()  # the confirmation
     page.wait_for_url(re.compile(r"/rullering/vest-telemark/2026/$"))
 
     page.goto(base + PLAN + "tiltak/kompetansesirkel/")

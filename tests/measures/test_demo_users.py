@@ -27,7 +27,10 @@ def test_it_creates_a_user_per_role_with_the_given_password(seed, monkeypatch, c
         "fylkeskommunen": ("approver", "Telemark fylkeskommune"),
         "kdd": ("ministry", "Kommunal- og distriktsdepartementet"),
     }
-    assert get_user_model().objects.get(username="vinje").check_password("vest-telemark-demo-2025")
+    vinje = get_user_model().objects.get(username="vinje")
+    assert vinje.check_password("vest-telemark-demo-2025")
+    # An example address, so that `make run` prints the cycle's e-mails to the console.
+    assert vinje.email == "vinje@example.org"
     call_command("demo_users")
     assert Role.objects.count() == 9
 

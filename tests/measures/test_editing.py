@@ -418,7 +418,7 @@ def test_htmx_edits_answer_with_fragments(owner_client, seed):
     saved = owner_client.post(
         url, {"title": "Gøtt nøkk 2", "version": measure.version}, headers={"HX-Request": "true"}
     )
-    assert "<html" not in saved.text and "Tiltak 3: Gøtt nøkk 2" in saved.text
+    assert "<html" not in saved.text and "Tiltak 1.3: Gøtt nøkk 2" in saved.text
     section = measure.sections.first()
     fragment = owner_client.post(
         reverse("measures:section-edit", args=[SLUG, KEY, section.pk]),

@@ -67,7 +67,7 @@ def test_the_invited_person_sets_a_password_and_has_exactly_that_role(
     )
     assert response.status_code == 302
     page = owner_client.get(PEOPLE).text
-    assert "Invitasjonen er send til kari@example.no." in page
+    assert "Invitasjonen er sendt til kari@example.no." in page
     assert "kari@example.no" in page and "Godkjennar for Vinje kommune" in page
     [message] = mail.outbox
     assert message.to == ["kari@example.no"]

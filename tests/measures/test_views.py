@@ -109,7 +109,11 @@ def test_measures_prioritised_later_are_grey_and_say_so(owner_client):
 
 def test_the_measure_page_shows_every_section_and_its_organisations(owner_client):
     text = owner_client.get(PAGES[1]).text
-    assert "Tiltak 3: Pilot: «Gøtt nøkk»" in text
+    # One numbering: the heading, the breadcrumb and the title all say 1.3, as the tables do.
+    assert "Tiltak 1.3: Pilot: «Gøtt nøkk»" in text
+    assert (
+        'aria-current="page" href="/avtale/vest-telemark/tiltak/gott-nokk/">Tiltak 1.3</a>' in text
+    )
     assert "Utvikling av ny type modulhus tilpassa marknaden i distrikta." in text
     for heading in [
         "Utfordring",

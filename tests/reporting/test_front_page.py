@@ -170,7 +170,24 @@ def test_after_approval_the_next_step_is_the_next_year(client, people, seed):
     text = read(client, people["prosjektleiar"])
     assert "Handlingsplan 2025 Godkjend av KDD" in text
     assert "Start handlingsplan 2026" in text
-    assert f'href="{reverse("reporting:process", args=[SEED_SLUG])}"' in client.get("/").text
+
+
+def test_the_next_revision_starts_from_the_front_page_after_one_confirmation(client, people, seed):
+    front = as_user(client, people["prosjektleiar"]).get("/").text
+    start = reverse("reporting:revision-start", args=[SEED_SLUG])
+    assert f'action="{start}"' in front and 'name="year" value="2026"' in front
+    asked = client.post(start, {"year": "2026"})
+    assert "Starte handlingsplan 2026?" in asked.text
+    assert "Avtala kan ha berre éin handlingsplan for kvart år." in asked.text
+    assert not seed.revisions.filter(year=2026).exists()  # nothing before the confirmation
+    started = client.post(start, {"year": "2026", "confirmed": "ja"}, follow=True)
+    assert started.redirect_chain[-1][0] == reverse("reporting:revision", args=[SEED_SLUG, 2026])
+    assert "Handlingsplan 2026 er starta som utkast." in started.text
+    assert seed.revisions.get(year=2026).is_draft
+    # A start that would be refused is refused at once, without asking.
+    again = client.post(start, {"year": "2027"}, follow=True)
+    assert "Handlingsplan 2026 er ikkje godkjend enno." in again.text
+    assert "Starte handlingsplan 2027?" not in again.text
 
 
 # --- KDD -------------------------------------------------------------------------------------

@@ -218,7 +218,7 @@ def test_a_new_bokmal_pilot_from_the_form_to_kdds_approved_report(
             organisation="",
         )
     )
-    assert "Invitasjonen er send til ola@rindal.kommune.no." in read
+    assert "Invitasjonen er sendt til ola@rindal.kommune.no." in read
     [message] = mail.outbox
     assert message.to == ["ola@rindal.kommune.no"]
     # The invitation is written in the agreement's målform, not the operator's Nynorsk.
@@ -266,7 +266,7 @@ def test_a_new_bokmal_pilot_from_the_form_to_kdds_approved_report(
 
     # The draft the setup started is the one to use: another cannot be started beside it.
     start = reverse("reporting:revision-start", args=[SLUG])
-    read = text_of(leader_client.post(start, {"year": 2026}, follow=True))
+    read = text_of(leader_client.post(start, {"year": 2026, "confirmed": "ja"}, follow=True))
     assert Revision.objects.filter(agreement=agreement).count() == 1
     assert says(read, "Handlingsplan 2025 er ikke godkjent", "Handlingsplan 2025 er ikkje godkjend")
     notes = reverse("reporting:revision-notes", args=[SLUG, YEAR])
@@ -284,7 +284,7 @@ def test_a_new_bokmal_pilot_from_the_form_to_kdds_approved_report(
     assert says(
         read,
         "Handlingsplan 2025 er sendt til godkjenning.",
-        "Handlingsplan 2025 er send til godkjenning.",
+        "Handlingsplan 2025 er sendt til godkjenning.",
     ), read
 
     # 4. The project leader invites Rindal's approver, who records the councils' decisions.

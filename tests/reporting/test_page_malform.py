@@ -80,7 +80,7 @@ def test_refusals_and_messages_in_bokmal(client, seed, bokmal):
     response = editor.post(url("revision-start"), {"year": 1999}, follow=True)
     assert "Velg et år i avtaleperioden som ikke har handlingsplan ennå." in response.text
     assert editor.get(url("revision", 1999)).status_code == 404
-    response = editor.post(url("revision-start"), {"year": 2026}, follow=True)
+    response = editor.post(url("revision-start"), {"year": 2026, "confirmed": "ja"}, follow=True)
     assert "Handlingsplan 2026 er startet som utkast." in response.text
     notes = _words(editor.get(url("revision-notes", 2026)).text)
     assert "Begrunnelser, vurderinger og årsstatus" in notes and "Lagre tekstene" in notes

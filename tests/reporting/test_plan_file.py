@@ -434,7 +434,7 @@ ROUND = {
         (
             _set(["revisions", 0, "rounds"], [{**ROUND, "closed_at": ROUND["opened_at"] - HOUR}]),
             "revisions[0].rounds[0].closed_at (linje {}): "
-            "runden kan ikkje vere send tilbake før han vart opna",
+            "runden kan ikkje vere sendt tilbake før han vart opna",
         ),
         (
             _set(["revisions", 0, "rounds"], [{**ROUND, "number": 2}, copy.deepcopy(ROUND)]),

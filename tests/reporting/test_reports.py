@@ -244,7 +244,9 @@ def test_the_2026_report_shows_what_changed_where_the_reader_looks(seed, client,
     )
     assert "Grunngjeving for endringa " + REASON_2026 in section
     assert "2 000 000 kr 1 800 000 kr \u2212200 000 kr" in section
-    assert "Sum alle liner, 2026 10 500 000 kr 10 300 000 kr \u2212200 000 kr" in section
+    assert (
+        "Sum alle liner, 2026, alle kjelder 10 500 000 kr 10 300 000 kr \u2212200 000 kr" in section
+    )
     assert "1.3 Pilot: «Gøtt nøkk» Forseinka " + PROGRESS_2026 in section
 
     assert f"Utkast per {timezone.localdate():%d.%m.%Y}" in reader.pages[0].extract_text()

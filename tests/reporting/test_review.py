@@ -27,7 +27,9 @@ def weights_off() -> None:
 
 
 def draft_2026(client, people):
-    as_user(client, people["prosjektleiar"]).post(url("revision-start"), {"year": 2026})
+    as_user(client, people["prosjektleiar"]).post(
+        url("revision-start"), {"year": 2026, "confirmed": "ja"}
+    )
     return Revision.objects.get(year=2026)
 
 
@@ -58,7 +60,7 @@ def test_a_failing_check_must_be_confirmed_before_submitting(client, seed, peopl
 
     unticked = {**confirmed(asked), "confirm": ""}
     again = client.post(url("revision-submit", 2026), unticked)
-    assert "Handlingsplanen er ikkje send. Kryss av" in again.text
+    assert "Handlingsplanen er ikkje sendt. Kryss av" in again.text
     assert dump_database() == before
 
     assert client.post(url("revision-submit", 2026), confirmed(asked)).status_code == 302
@@ -66,7 +68,7 @@ def test_a_failing_check_must_be_confirmed_before_submitting(client, seed, peopl
     assert revision.status == "submitted"
     event = revision.events.get(kind="submitted")
     assert (
-        "Send med ein kontroll som ikkje stemmer: Delmål 2 har 20 % av midlane til delmåla "
+        "Sendt med ein kontroll som ikkje stemmer: Delmål 2 har 20 % av midlane til delmåla "
         "(3\xa0528\xa0000 kr av 18\xa0000\xa0000 kr = 19,6 %" in event.comment
     )
 

@@ -148,7 +148,7 @@ def test_a_decision_form_opened_in_a_round_that_was_sent_back_saves_nothing(clie
     revision = submitted_2026(client, people, seed)
     old = revision.current_approvals().get(organisation__key="vinje-kommune", body="kommunestyre")
     send_back_and_resubmit(client, people)
-    with pytest.raises(workflow.WorkflowError, match="send tilbake og send på nytt"):
+    with pytest.raises(workflow.WorkflowError, match="sendt tilbake og sendt på nytt"):
         workflow.record_decision(
             approval=old,
             user=people["vinje"],

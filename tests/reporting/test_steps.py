@@ -38,7 +38,7 @@ def test_submitting_without_confirming_changes_nothing_and_says_what_will_happen
     client, seed, people
 ):
     as_user(client, people["prosjektleiar"])
-    client.post(url("revision-start"), {"year": 2026})
+    client.post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
     before = dump_database()
     asked = client.post(url("revision-submit", 2026))
     assert asked.status_code == 200
@@ -57,7 +57,7 @@ def test_the_submit_confirmation_names_approvers_without_an_address(client, seed
     people["tokke"].email = ""
     people["tokke"].save()
     as_user(client, people["prosjektleiar"])
-    client.post(url("revision-start"), {"year": 2026})
+    client.post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
     asked = client.post(url("revision-submit", 2026))
     assert "Desse har inga e-postadresse og får ikkje e-post: tokke (Tokke kommune)." in asked.text
     client.post(url("revision-submit", 2026), CONFIRMED)
@@ -70,7 +70,7 @@ def test_the_submit_confirmation_names_approvers_without_an_address(client, seed
 
 def test_the_htmx_submit_answers_with_the_confirmation_fragment(client, seed, people):
     as_user(client, people["prosjektleiar"])
-    client.post(url("revision-start"), {"year": 2026})
+    client.post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
     asked = client.post(url("revision-submit", 2026), headers={"HX-Request": "true"})
     assert "<html" not in asked.text
     assert "Send handlingsplan 2026 til godkjenning?" in asked.text
@@ -123,7 +123,7 @@ def test_sending_back_asks_first_and_keeps_the_comment(client, seed, people):
     assert "Vedtaka i runde 1 gjeld ikkje lenger" in asked.text
     assert "Rett budsjettet." in asked.text  # the comment, carried into the confirmation
     empty = client.post(url("revision-send-back", 2026), {"comment": "", **CONFIRMED})
-    assert "Skriv kvifor handlingsplanen blir send tilbake." in empty.text
+    assert "Skriv kvifor handlingsplanen blir sendt tilbake." in empty.text
     assert Revision.objects.get(pk=revision.pk).status == "submitted"
     client.post(url("revision-send-back", 2026), {"comment": "Rett budsjettet.", **CONFIRMED})
     revision.refresh_from_db()
@@ -200,7 +200,7 @@ def test_decision_dates_are_checked_against_today_and_the_submission(client, see
     early = decision_post(
         client, people["vinje"], "vinje-kommune", "kommunestyre", decided_on="2019-03-01"
     )
-    assert "Vedtaksdatoen kan ikkje vere før handlingsplanen vart send til godkjenning" in (
+    assert "Vedtaksdatoen kan ikkje vere før handlingsplanen vart sendt til godkjenning" in (
         early.text
     )
     planned_after = decision_post(
@@ -249,7 +249,7 @@ def test_the_texts_page_says_which_texts_submission_needs(client, seed, people):
     revision_2026(seed)
     page = as_user(client, people["prosjektleiar"]).get(url("revision-notes", 2026)).text
     reason = page.split("Grunngjeving for endringa: tiltak 1.4")[1].split("</label>")[0]
-    assert "(må skrivast før handlingsplanen blir send)" in reason
+    assert "(må skrivast før handlingsplanen blir sendt)" in reason
     assert "(valfritt)" not in reason
     # The yearly status is not needed to submit, and says so.
     assert "Framdrift <span" in page and "(valfritt)" in page

@@ -5,7 +5,6 @@ Meant to be run daily by a scheduler (cron, a systemd timer, a Kubernetes CronJo
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from reporting.revision.workflow import send_reminders
@@ -15,5 +14,5 @@ class Command(BaseCommand):
     help = "Send påminning til godkjennarar som ikkje har registrert vedtak innan fristen."
 
     def handle(self, *args, **options) -> None:
-        sent = send_reminders(site_url=settings.SITE_URL)
+        sent = send_reminders()
         self.stdout.write(f"Sende {len(sent)} påminningar.")

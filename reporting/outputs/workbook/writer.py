@@ -41,7 +41,7 @@ KRONER = "#,##0"
 DATE = "dd.mm.yyyy"
 A4 = 9
 LINE_POINTS = 15  # the height of one line of 11-point text
-# A changed text longer than this is named, not quoted: the report shows it in full.
+# A changed text longer than this is written with its old and new wording on lines of their own.
 QUOTED_CHANGE = 80
 # The change kind of a closed measure, before it is worded with its date.
 CLOSED = object()
@@ -235,14 +235,38 @@ def _changes_sheet(sheet: Worksheet, formats: Formats, report: Report) -> None:
         for title, fields in report.changes.sub_goals
         for change in fields
     ]
-    budget = [["", c.label, "", f"{c.old_kroner} → {c.new_kroner}"] for c in report.changes.budget]
-    for heading, rows in ((_("Endringar i delmåla"), goals), (_("Endringar i budsjettet"), budget)):
-        if rows:
-            sheet.write_string(row + 1, 1, heading, formats.subject)
-            row += 2
-            for values in rows:
-                _write_row(sheet, formats, row, values, widths, formats.text)
-                row += 1
+    if goals:
+        sheet.write_string(row + 1, 1, _("Endringar i delmåla"), formats.subject)
+        row += 2
+        for values in goals:
+            _write_row(sheet, formats, row, values, widths, formats.text)
+            row += 1
+    if report.changes.budget_rows:
+        _budget_changes(sheet, formats, row + 1, report.changes.budget_rows, widths)
+
+
+def _budget_changes(sheet: Worksheet, formats: Formats, row: int, changes, widths) -> None:
+    """The changed amounts and their sums, as numbers (kroner) before, now and the change."""
+    sheet.write_string(row, 1, _("Endringar i budsjettet"), formats.subject)
+    headers = ["", _("Budsjettline, år og kjelde"), "", _("Før (kr)"), _("No (kr)"), _("Endring")]
+    _write_row(sheet, formats, row + 1, headers, widths, formats.header)
+    row += 2
+    for change in changes:
+        style = formats.kroner(bold=change.is_sum)
+        label = formats.bold_text if change.is_sum else formats.text
+        _write_row(sheet, formats, row, ["", change.label], widths, label)
+        for column, kroner in ((3, change.old), (4, change.new), (5, change.difference)):
+            if kroner is None:
+                sheet.write_blank(row, column, None, style)
+            else:
+                sheet.write_number(row, column, kroner, style)
+        row += 1
+    note = _(
+        "Summane merkte «alle kjelder» tel pengar frå alle finansieringskjeldene, som tabellen "
+        "i kapittel 7. Summane merkte «statleg medfinansiering» tel berre den statlege "
+        "medfinansieringa, som tabellen i kapittel 6."
+    )
+    sheet.write_string(row + 1, 1, note, formats.note)
 
 
 def _measure_changes(report: Report) -> list[list]:
@@ -284,9 +308,14 @@ def _measure_change(report: Report, measure: ReportMeasure, mark: tuple[str, str
 
 
 def _described(change: FieldChange) -> str:
-    """A changed field as "label: old → new"; a long text is only named as changed."""
+    """A changed field as "label: old → new"; a long text with its old and new wording, each
+    on lines of its own."""
     if max(len(change.old), len(change.new)) > QUOTED_CHANGE or "\n" in change.old + change.new:
-        return _("%(label)s: endra (sjå rapporten)") % {"label": change.label}
+        return _("%(label)s\nFør: %(old)s\nNo: %(new)s") % {
+            "label": change.label,
+            "old": change.old or "–",
+            "new": change.new or "–",
+        }
     return f"{change.label}: {change.old or '–'} → {change.new or '–'}"
 
 
