@@ -55,7 +55,10 @@ def search_text(params: QueryDict | None) -> str:
 
 def _by_kind(organisations: Iterable[Organisation]) -> list[Organisation]:
     kinds = list(Organisation.Kind.values)
-    return sorted(organisations, key=lambda org: (kinds.index(org.kind), org.name))
+    return sorted(
+        organisations,
+        key=lambda org: (kinds.index(org.kind) if org.kind in kinds else len(kinds), org.name),
+    )
 
 
 def organisation_choices(

@@ -99,10 +99,10 @@ def test_a_rejection_and_a_send_back_reach_every_front_page(
     assert serious_violations(kdd) == []
 
     kdd.goto(base + REVISION)
-    kdd.get_by_label("Kvifor blir handlingsplanen send tilbake?").fill(SEND_BACK)
+    kdd.get_by_label("Kvifor blir handlingsplanen sendt tilbake?").fill(SEND_BACK)
     kdd.get_by_role("button", name="Send tilbake …").click()
     kdd.get_by_role("button", name="Send handlingsplan 2026 tilbake").click()
-    kdd.get_by_text("er send tilbake til prosjektleiaren").wait_for()
+    kdd.get_by_text("er sendt tilbake til prosjektleiaren").wait_for()
 
     text = front(leader, base, screenshot, "prosjektleiar-sendt-tilbake")
     sent_back = f"KDD sende handlingsplan 2026 tilbake {today:%d.%m.%Y}."

@@ -21,7 +21,7 @@ def test_inviting_and_accepting(transactional_db, live_server, page, browser, ow
     page.get_by_role("heading", name="Folk og roller").wait_for()
     page.get_by_label("E-postadresse").fill("kari@example.no")
     page.get_by_label("Rolle", exact=True).select_option("approver")
-    page.get_by_label("Organisasjon").select_option(label="Vinje kommune")
+    page.locator("#id_organisation").select_option(label="Vinje kommune")
     page.get_by_role("button", name="Send invitasjon").click()
     page.get_by_text("Invitasjonen er sendt til kari@example.no.").wait_for()
     invitations = page.get_by_role("table", name="Invitasjonar som ikkje er tekne imot")

@@ -32,6 +32,8 @@ def test_an_operator_sets_up_an_agreement_through_the_form(
     page.get_by_label("Første år", exact=True).fill("2024")
     page.get_by_label("Siste år").fill("2027")
     page.get_by_label("Første handlingsplan (år)").fill("2024")
+    # The register is searched, not listed whole: both are found as "kommune" and kept ticked.
+    page.get_by_label("Søk etter fleire organisasjonar i registeret").fill("kommune")
     page.get_by_label("Vinje kommune").check()
     page.get_by_label("Tokke kommune").check()
     for _ in range(2):  # three blank sub-goal rows to start with; five are needed
