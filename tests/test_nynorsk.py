@@ -375,7 +375,7 @@ def test_counts_go_through_ngettext():
     "text, expected",
     [
         ("Handlingsplan 2026 er send til godkjenning.", ["er send"]),
-        ("Kvifor blir handlingsplanen sendt tilbake?", ["blir handlingsplanen send"]),
+        ("Kvifor blir handlingsplanen send tilbake?", ["blir handlingsplanen send"]),
         ("Handlingsplanen er ikkje send.", ["er ikkje send"]),
         ("Han er retta og send på nytt.", ["og send på"]),
         ("Handlingsplanen er sendt tilbake og sendt på nytt.", []),
