@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from measures.models import Agreement
 from reporting.plan_data.living import take_snapshot
+from reporting.plan_data.schema import KEYS
 from reporting.plan_data.snapshots import as_snapshot
 from reporting.revision.models import (
     Approval,
@@ -133,16 +134,9 @@ def _content_in(data: dict) -> dict:
     }
 
 
-_ROUND_FIELDS = ("number", "opened_at", "closed_at", "comment")
-_APPROVAL_FIELDS = (
-    "organisation",
-    "body",
-    "planned_on",
-    "decided_on",
-    "decision",
-    "case_reference",
-    "comment",
-)
+# The file's keys (plan_data/schema.py), compared and written field by field.
+_ROUND_FIELDS = tuple(key for key in KEYS["rounds"] if key != "approvals")
+_APPROVAL_FIELDS = KEYS["approvals"]
 
 
 def _approvals_of(approvals) -> list[tuple]:
