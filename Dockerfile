@@ -12,6 +12,8 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 COPY pyproject.toml README.md ./
 COPY bygdevekst bygdevekst
+COPY limits limits
+COPY access access
 COPY measures measures
 COPY budget budget
 COPY reporting reporting

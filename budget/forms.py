@@ -8,7 +8,7 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from measures.forms import StyledForm
+from bygdevekst.forms import StyledForm
 
 from .cells import BudgetConflict, CellChange, write_cells
 from .models import MAX_KRONER, Amount, BudgetLine, FundingSource

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from measures.rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
+from access.rules import permissions_for
+from measures.guards import get_agreement_for_editor, get_agreement_for_user
 
 from .changelog import budget_changelog
 from .charts import MoneyCharts

@@ -61,9 +61,9 @@ def audit(event: str, request=None, **fields) -> None:
 # Views whose address carries a secret (an invitation or a password-reset token): their line
 # shows the route, so a log reader cannot use the link.
 SECRET_ADDRESSES = {
-    "measures:invitation",
+    "access:invitation",
     "password_reset_confirm",
-    "measures:account-email-confirm",
+    "access:account-email-confirm",
 }
 
 

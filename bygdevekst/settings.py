@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "access",
     "measures",
     "budget",
     "reporting",
@@ -106,8 +107,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After authentication: the user's målform, or their agreements' (measures/language.py).
-    "measures.language.UserLanguageMiddleware",
+    # After authentication: the user's målform, or their agreements' (access/language.py).
+    "access.language.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bygdevekst.sessions.AbsoluteSessionLimitMiddleware",
@@ -161,11 +162,11 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, fetching what the interface's målform needs with the user.
-    "measures.backends.ModelBackendWithLanguage",
+    "access.backends.ModelBackendWithLanguage",
 ]
 # A whole town hall shares one IP address: lock out a username from one address, and the
-# address itself only at a far higher count across usernames (bygdevekst.lockout).
-AXES_HANDLER = "bygdevekst.lockout.AddressLockoutHandler"
+# address itself only at a far higher count across usernames (access.lockout).
+AXES_HANDLER = "access.lockout.AddressLockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 5
 LOCKOUT_ADDRESS_FAILURE_LIMIT = 30

@@ -5,7 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from .accounts import LimitedPasswordResetForm, reset_tokens
+from access.password_reset import LimitedPasswordResetForm, reset_tokens
+
 from .health import health
 
 admin.site.site_header = _("Bygdevekst – administrasjon")
@@ -14,10 +15,11 @@ admin.site.index_title = _("Administrasjon")
 
 urlpatterns = [
     path("helse/", health, name="health"),
+    path("", include("access.urls")),
     path("", include("measures.urls")),
     path("budsjett/", include("budget.urls")),
     path("", include("reporting.urls")),
-    # Only the account views we use. Password reset by e-mail (bygdevekst.accounts): links to
+    # Only the account views we use. Password reset by e-mail (access.password_reset): links to
     # SITE_URL, at most a few e-mails an hour to one address, the same page for every address.
     path("konto/login/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logout/", auth_views.LogoutView.as_view(), name="logout"),

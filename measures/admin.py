@@ -2,40 +2,19 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import rules
+from access import rules
+from access.admin import OperatorOnlyAdmin
+
 from .models import (
-    AccountSettings,
     Agreement,
-    Invitation,
     Involvement,
     Measure,
     Membership,
     Organisation,
     Party,
-    Role,
-    RoleEvent,
     Section,
     SubGoal,
 )
-
-
-class OperatorOnlyAdmin(admin.ModelAdmin):
-    """The admin is the operators' tool: measures.rules decides who they are."""
-
-    def has_module_permission(self, request) -> bool:
-        return rules.is_operator(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return rules.is_operator(request.user)
-
-    def has_add_permission(self, request, *args) -> bool:
-        return rules.is_operator(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return rules.is_operator(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return rules.is_operator(request.user)
 
 
 class PlanAdmin(OperatorOnlyAdmin, SimpleHistoryAdmin):
@@ -149,48 +128,3 @@ class SectionAdmin(PlanAdmin):
     list_filter = ["measure__agreement", "kind"]
     list_select_related = ["measure__sub_goal"]
     search_fields = ["heading", "body", "measure__title"]
-
-
-@admin.register(Role)
-class RoleAdmin(OperatorOnlyAdmin):
-    list_display = ["user", "agreement", "kind", "organisation"]
-    list_filter = ["agreement", "kind"]
-    search_fields = ["user__username", "organisation__name"]
-    autocomplete_fields = ["organisation"]
-
-
-class MadeByTheAppAdmin(OperatorOnlyAdmin):
-    """Invitations and the role log are made on the people page; operators only read them, so
-    the log stays what happened, and no token is typed in."""
-
-    def has_add_permission(self, request, *args) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Invitation)
-class InvitationAdmin(MadeByTheAppAdmin):
-    list_display = ["email", "agreement", "kind", "organisation", "created_at", "expires_at"]
-    list_filter = ["agreement", "kind"]
-    search_fields = ["email"]
-    exclude = ["token_hash"]
-
-
-@admin.register(RoleEvent)
-class RoleEventAdmin(MadeByTheAppAdmin):
-    list_display = ["at", "agreement", "__str__"]
-    list_filter = ["agreement", "kind"]
-    search_fields = ["person", "actor_name"]
-
-
-@admin.register(AccountSettings)
-class AccountSettingsAdmin(OperatorOnlyAdmin):
-    list_display = ["user", "language"]
-    list_filter = ["language"]
-    list_select_related = ["user"]
-    search_fields = ["user__username"]

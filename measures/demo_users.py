@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Agreement, Organisation, Role
+from access.models import Role
+
+from .models import Agreement, Organisation
 
 KDD_GROUP = "KDD"
 

@@ -8,25 +8,13 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bygdevekst.forms import StyledForm
+
 from .keys import unique_key
 from .models import Agreement, Involvement, Measure, Organisation, Section, SubGoal
 from .organisations import shared_refusal, shared_with
 from .pickers import OrganisationChoices, organisation_choices
 from .versioning import StaleVersion, Versioned
-
-
-class StyledForm:
-    """Give every widget Designsystemet's classes."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.style_fields()
-
-    def style_fields(self) -> None:
-        """Call again after adding fields in __init__."""
-        for field in self.fields.values():
-            if not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs.setdefault("class", "ds-input")
 
 
 class VersionedForm(StyledForm, forms.Form):

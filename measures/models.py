@@ -15,14 +15,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .accounts import AccountSettings  # noqa: F401 - Django finds the app's models here
 from .history import TrackedQuerySet
-from .invitations import Invitation  # noqa: F401 - Django finds the app's models here
 from .markdown import render_markdown
 from .measure_parts import Involvement, Section  # Django finds the app's models in models.py
 from .organisations import Membership, Organisation  # noqa: F401 - Membership: as above
 from .prose import as_prose, join_parts
-from .roles import Role, RoleEvent  # noqa: F401 - Django finds the app's models here
 from .versioning import Versioned, update_if_current
 
 # Years outside this range are typing errors, whatever the agreement says.

@@ -125,8 +125,8 @@ USES = [
     ("measures", "Involvement", "organisation", "measure__agreement"),
     ("measures", "Membership", "collective", "agreement"),
     ("measures", "Membership", "member", "agreement"),
-    ("measures", "Role", "organisation", "agreement"),
-    ("measures", "Invitation", "organisation", "agreement"),
+    ("access", "Role", "organisation", "agreement"),
+    ("access", "Invitation", "organisation", "agreement"),
     ("reporting", "Approval", "organisation", "revision__agreement"),
 ]
 

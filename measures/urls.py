@@ -1,17 +1,9 @@
 from django.urls import path
 
-from . import account_views, editing, invitation_views, views
+from . import editing, views
 
 app_name = "measures"
 urlpatterns = [
-    path("konto/", account_views.account, name="account"),
-    path("konto/sprak/", account_views.account_language, name="account-language"),
-    path("konto/e-post/", account_views.account_email, name="account-email"),
-    path(
-        "konto/e-post/<str:token>/",
-        account_views.account_email_confirm,
-        name="account-email-confirm",
-    ),
     path("avtale/<slug:slug>/", views.agreement_detail, name="agreement-detail"),
     path("avtale/<slug:slug>/endre/", editing.agreement_edit, name="agreement-edit"),
     path("avtale/<slug:slug>/forehandsvis/", editing.markdown_preview, name="markdown-preview"),
@@ -92,7 +84,6 @@ urlpatterns = [
         editing.role_withdraw,
         name="role-withdraw",
     ),
-    path("invitasjon/<str:token>/", invitation_views.invitation_accept, name="invitation"),
     path("avtale/<slug:slug>/organisasjonar/", views.organisation_list, name="organisation-list"),
     path(
         "avtale/<slug:slug>/organisasjonar/<slug:key>/",

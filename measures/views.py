@@ -7,12 +7,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import rules
+from access import rules
+from measures.leads_and_partners import PeopleByMeasure
+
 from .changelog import measure_changelog, page_of
+from .guards import get_agreement_for_user
 from .models import Involvement, Organisation
-from .people import PeopleByMeasure
 from .prose import as_prose
-from .rules import get_agreement_for_user
 from .taking_part import (
     RoleCount,
     collectives_of,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budget.models import MAX_KRONER
-from measures.forms import StyledForm
+from bygdevekst.forms import StyledForm
 
 from .models import Approval, MeasureNote, MeasureProgress, Revision
 from .outputs.workbook.bounded_sheets import MAX_UPLOAD_BYTES

@@ -7,7 +7,7 @@
 - KDD and operators (who read every agreement): every agreement in one table
   (reporting/front_table.py).
 
-Built from the rules the rest of the app applies: measures.rules for who sees what,
+Built from the rules the rest of the app applies: access.rules for who sees what,
 reporting.revision.waiting for whose move it is (a rejection, a send-back with KDD's comment),
 and reporting.revision.workflow for what counts.
 """
@@ -22,9 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from access.models import Role
+from access.rules import reads_everything, roles_of
 from budget.tables import Check
-from measures.models import Agreement, Organisation, Role
-from measures.rules import reads_everything, roles_of, visible_agreements
+from measures.guards import visible_agreements
+from measures.models import Agreement, Organisation
 
 from .front_table import (
     AgreementRow,

@@ -17,16 +17,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.rules import acts_for_ministry, holds_editor_role, why_not_decider
 from bygdevekst.logs import audit
 from measures.confirmation import Confirmation, ask, is_confirmed, leave
+from measures.guards import get_agreement_for_editor, get_agreement_for_user
 from measures.models import Organisation
-from measures.rules import (
-    acts_for_ministry,
-    get_agreement_for_editor,
-    get_agreement_for_user,
-    holds_editor_role,
-    why_not_decider,
-)
 
 from .forms import ApproveForm, DecisionForm, SendBackForm, SubmitForm
 from .models import Approval, ImmutableRevisionError, Revision

@@ -14,18 +14,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.rules import edits_any, may_create_agreements, permissions_for, why_not_decider
 from budget.cells import BudgetConflict, CellChange, write_cells
 from budget.models import BudgetLine, FundingSource
 from bygdevekst.logs import audit
 from measures.confirmation import Confirmation, ask, is_confirmed, leave
-from measures.rules import (
-    edits_any,
-    get_agreement_for_editor,
-    get_agreement_for_user,
-    may_create_agreements,
-    permissions_for,
-    why_not_decider,
-)
+from measures.guards import get_agreement_for_editor, get_agreement_for_user
 
 from .forms import (
     ApplyUploadForm,

@@ -37,7 +37,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from measures.models import Agreement, Measure, Role
+from access.models import Role
+from measures.models import Agreement, Measure
 from reporting.plan_file import import_plan, parse_plan
 from reporting.revision import workflow
 

@@ -26,7 +26,8 @@ from django.test import Client
 from django.urls import reverse
 from weasyprint import HTML
 
-from measures.models import Agreement, Role
+from access.models import Role
+from measures.models import Agreement
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import STATIC_BASE, report_html, revision_pdf
 

@@ -7,7 +7,7 @@ starts two gunicorn instances of 2 workers each on two loopback ports, with the 
 DATABASE_URL and e-mails written to files in a folder of their own. Then, through HTTP only:
 
 1. 12 password-reset requests for one address, alternating between the instances: exactly
-   RESET_MAILS e-mails may be written (bygdevekst/accounts.py).
+   RESET_MAILS e-mails may be written (access/password_reset.py).
 2. Failed logins on instance A until it locks the username out: the right password on instance
    B must then be refused as locked too (django-axes' database handler).
 3. The project leader edits a measure's title through A's edit form: a reader's overview on B
@@ -48,7 +48,7 @@ PASSWORD = "To-instansar-2026-passord"
 LEADER, READER, LOCKED = "prosjektleiar", "kdd", "vinje"
 LEADER_EMAIL = "prosjektleiar@example.no"
 RESET_REQUESTS = 12
-RESET_MAILS = 3  # bygdevekst.accounts.RESET_MAILS_PER_HOUR
+RESET_MAILS = 3  # access.password_reset.RESET_MAILS_PER_HOUR
 LOGIN_ATTEMPTS_AT_MOST = 10  # axes locks at 5 (settings.AXES_FAILURE_LIMIT)
 TITLE_ROUNDS = 5
 READS_PER_ROUND = 4

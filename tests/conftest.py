@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from measures.models import Agreement, Organisation, Role
+from access.models import Role
+from measures.models import Agreement, Organisation
 from reporting.plan_file import import_plan, parse_plan
 
 from .factories import make_agreement, make_user

@@ -5,7 +5,8 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
-from measures.models import Agreement, Measure, Organisation, Role, SubGoal
+from access.models import Role
+from measures.models import Agreement, Measure, Organisation, SubGoal
 
 from .support import PASSWORD
 

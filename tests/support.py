@@ -13,6 +13,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from access.models import Role
 from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import (
     Agreement,
@@ -20,7 +21,6 @@ from measures.models import (
     Measure,
     Membership,
     Organisation,
-    Role,
     Section,
     SubGoal,
 )
@@ -132,7 +132,7 @@ def empty_database() -> None:
     tables = [
         model._meta.db_table
         for config in apps.get_app_configs()
-        if config.label in {"measures", "budget", "reporting"}
+        if config.label in {"access", "measures", "budget", "reporting"}
         for model in config.get_models(include_auto_created=True)
     ]
     with connection.cursor() as cursor:

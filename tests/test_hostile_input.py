@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from access.models import Role
 from budget.models import Amount, BudgetLine, FundingSource
-from measures.models import Role
 from reporting.models import Revision, RevisionEvent
 from tests.factories import make_user
 from tests.support import CONFIRMED, dump_database

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bygdevekst.accounts import RESET_MAILS_PER_HOUR
+from access.password_reset import RESET_MAILS_PER_HOUR
 from limits import counters
 from limits.models import WindowCount
 from tests.factories import make_user

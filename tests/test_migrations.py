@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import ROOT
 
-PROJECT_PACKAGES = {"bygdevekst", "measures", "budget", "reporting", "limits"}
+PROJECT_PACKAGES = {"bygdevekst", "access", "measures", "budget", "reporting", "limits"}
 MIGRATIONS = sorted(ROOT.glob("*/migrations/0*.py"))
 
 
@@ -28,7 +28,7 @@ def _imported_modules(path) -> set[str]:
 
 def test_there_are_migrations_to_check():
     apps = {path.parent.parent.name for path in MIGRATIONS}
-    assert apps == {"bygdevekst", "limits", "measures", "budget", "reporting"}
+    assert apps == {"bygdevekst", "limits", "access", "measures", "budget", "reporting"}
 
 
 @pytest.mark.parametrize(
@@ -76,8 +76,8 @@ print(default_storage.exists(kept.pdf.name))
 """
 
 
-def test_stored_report_files_move_into_the_database(tmp_path):
-    """A report stored as a file before is served from its row after the migration."""
+def run_in_a_database_of_its_own(script: str, tmp_path) -> list[str]:
+    """The lines the script prints, run against a fresh SQLite database."""
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DEBUG"}}
     env.update(
         DJANGO_SETTINGS_MODULE="bygdevekst.settings",
@@ -86,7 +86,7 @@ def test_stored_report_files_move_into_the_database(tmp_path):
         MEDIA_ROOT=str(tmp_path / "media"),
     )
     result = subprocess.run(
-        [sys.executable, "-c", MOVE_REPORTS],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -94,6 +94,68 @@ def test_stored_report_files_move_into_the_database(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_stored_report_files_move_into_the_database(tmp_path):
+    """A report stored as a file before is served from its row after the migration."""
+    printed = run_in_a_database_of_its_own(MOVE_REPORTS, tmp_path)
     # The row with a missing file is gone (rendered again when asked), the other one serves its
     # bytes without rendering, and the file itself stays until the operator removes it.
-    assert result.stdout.splitlines() == ["True", "%PDF-1.7 stored on disk", "True"]
+    assert printed == ["True", "%PDF-1.7 stored on disk", "True"]
+
+
+# Roles, invitations, the role log and account settings made while they lived in measures.
+MOVE_ACCESS = """
+import django
+django.setup()
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+call_command("migrate", verbosity=0)
+call_command("migrate", "access", "zero", verbosity=0)
+call_command("migrate", "measures", "0008", verbosity=0)
+before = MigrationExecutor(connection).loader.project_state(
+    ("measures", "0008_role_event_labels_sendt")
+).apps
+User = before.get_model("auth", "User")
+Org = before.get_model("measures", "Organisation")
+Agreement = before.get_model("measures", "Agreement")
+vinje = Org.objects.create(key="vinje", name="Vinje kommune", kind="municipality")
+agreement = Agreement.objects.create(
+    slug="vt", name="Vest-Telemark", first_year=2025, last_year=2028
+)
+kari = User.objects.create(username="kari")
+before.get_model("measures", "Role").objects.create(
+    user=kari, agreement=agreement, kind="approver", organisation=vinje
+)
+before.get_model("measures", "RoleEvent").objects.create(
+    agreement=agreement, kind="changed", person="kari", role="approver"
+)
+before.get_model("measures", "AccountSettings").objects.create(user=kari, language="nb")
+old_type = ContentType.objects.get_or_create(app_label="measures", model="role")[0]
+Permission.objects.get_or_create(
+    content_type=old_type, codename="view_role", defaults={"name": "Can view role"}
+)
+call_command("migrate", verbosity=0)
+
+from access.models import AccountSettings, Role, RoleEvent
+role = Role.objects.get()
+print(role.user.username, role.agreement.slug, role.organisation.name, role.kind)
+print(RoleEvent.objects.get().person, AccountSettings.objects.get().language)
+print(Permission.objects.get(codename="view_role").content_type.app_label)
+print(sorted(t for t in connection.introspection.table_names() if "role" in t))
+"""
+
+
+def test_roles_made_in_measures_are_the_access_apps_after_the_move(tmp_path):
+    printed = run_in_a_database_of_its_own(MOVE_ACCESS, tmp_path)
+    assert printed == [
+        "kari vt Vinje kommune approver",
+        "kari nb",
+        "access",
+        "['access_role', 'access_roleevent']",
+    ]

@@ -13,9 +13,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from access.invitations import invite
+from access.models import Role
 from bygdevekst.logs import JsonFormatter
-from measures.invitations import invite
-from measures.models import Agreement, Measure, Organisation, Role
+from measures.models import Agreement, Measure, Organisation
 from reporting.models import Revision
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import render_report, report_html
@@ -275,7 +276,7 @@ def test_a_secret_link_is_logged_by_its_route_not_its_token(client, seed, owner,
         agreement=seed, email="kari@example.no", kind="partner", organisation=None, by=owner
     )
     caplog.set_level(logging.INFO)
-    assert client.get(reverse("measures:invitation", args=[token])).status_code == 200
+    assert client.get(reverse("access:invitation", args=[token])).status_code == 200
     lines = "".join(JsonFormatter().format(r) for r in caplog.records)
     assert token not in lines
     assert "/invitasjon/<str:token>/" in lines

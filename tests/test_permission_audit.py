@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from measures import invitations
-from measures.models import Organisation, Role
+from access import invitations
+from access.models import Role
+from measures.models import Organisation
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user
 
@@ -139,21 +140,21 @@ POLICY = {
     "password_reset_complete": ("get", PUBLIC, lambda s, o: ([], {})),
     "admin:index": ("get", OPERATOR, lambda s, o: ([], {})),
     "reporting:home": ("get", ANY_USER, lambda s, o: ([], {})),
-    "measures:account": ("get", ANY_USER, lambda s, o: ([], {})),
+    "access:account": ("get", ANY_USER, lambda s, o: ([], {})),
     # Each user changes only their own setting: every one who is logged in may.
-    "measures:account-language": (
+    "access:account-language": (
         "post",
         expect(anonymous=LOGIN, **{r: 302 for r in ROLES if r != "anonymous"}),
         lambda s, o: ([], {"language": "nb"}),
     ),
     # Each user asks to change their own address: a link goes to it, nothing else changes.
-    "measures:account-email": (
+    "access:account-email": (
         "post",
         expect(anonymous=LOGIN, **{r: 302 for r in ROLES if r != "anonymous"}),
         lambda s, o: ([], {"email": "ny@example.org"}),
     ),
     # A link that is not this user's changes nothing and goes back to their page.
-    "measures:account-email-confirm": (
+    "access:account-email-confirm": (
         "get",
         expect(anonymous=LOGIN, **{r: 302 for r in ROLES if r != "anonymous"}),
         lambda s, o: (["ikkje-ei-lenkje"], {}),
@@ -217,7 +218,7 @@ POLICY = {
     ),
     "measures:role-edit": ("get", PEOPLE_READER, lambda s, o: ([S, _reader_role(s)], {})),
     "measures:role-withdraw": ("post", PEOPLE_READER, lambda s, o: ([S, _reader_role(s)], {})),
-    "measures:invitation": ("get", INVITATION, lambda s, o: ([_token(s, o)], {})),
+    "access:invitation": ("get", INVITATION, lambda s, o: ([_token(s, o)], {})),
     "budget:detail": ("get", READ, lambda s, o: ([S], {})),
     "budget:edit": ("get", EDIT, lambda s, o: ([S], {})),
     "budget:recompute": ("post", EDIT, lambda s, o: ([S], {})),

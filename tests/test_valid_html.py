@@ -16,7 +16,8 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from measures.models import Organisation, Role
+from access.models import Role
+from measures.models import Organisation
 from tests.factories import make_user
 from tests.support import ROOT, SEED_SLUG, revision_2026
 
@@ -57,7 +58,7 @@ def _pages(client, seed) -> dict[str, str]:
         "process": reverse("reporting:process", args=a),
         "people": reverse("measures:people", args=a),
         "plan-upload": reverse("reporting:plan-upload"),
-        "account": reverse("measures:account"),
+        "account": reverse("access:account"),
     }
     pages = {}
     client.force_login(leader)

@@ -9,7 +9,14 @@ measures.py, sections.py and organisations.py; saving.py saves against the versi
 access.py is the people page, where roles are given (rules.grantable_kinds says who may).
 """
 
-from .access import invitation_resend, invitation_withdraw, people, role_edit, role_withdraw
+from measures.editing.people_page import (
+    invitation_resend,
+    invitation_withdraw,
+    people,
+    role_edit,
+    role_withdraw,
+)
+
 from .agreement import agreement_edit, markdown_preview, sub_goal_edit
 from .measures import (
     measure_close,

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import AgreementTextsForm, SubGoalForm
+from ..guards import get_agreement_for_editor
 from ..markdown import render_markdown
-from ..rules import get_agreement_for_editor
 from .saving import save_form
 
 

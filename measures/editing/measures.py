@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.rules import permissions_for
+
 from ..changelog import measure_changelog
 from ..confirmation import Confirmation, ask, is_confirmed
 from ..forms import (
@@ -20,11 +22,11 @@ from ..forms import (
     MeasureTitleForm,
     SeenVersionForm,
 )
+from ..guards import get_agreement_for_editor, get_agreement_for_user
 from ..keys import unique_key
 from ..models import Agreement, Involvement, Measure
 from ..pickers import search_text
 from ..plan_order import move_measure
-from ..rules import get_agreement_for_editor, get_agreement_for_user, permissions_for
 from ..versioning import StaleVersion
 from .saving import save_form, saved_in_place
 

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..confirmation import Confirmation, ask, is_confirmed
 from ..forms import InvolvementForm, OrganisationEditForm, OrganisationForm
+from ..guards import get_agreement_for_editor
 from ..models import Involvement, Measure, Organisation
 from ..organisations import agreements_using
 from ..pickers import organisation_choices, search_text
-from ..rules import get_agreement_for_editor
 from .measures import get_measure
 from .saving import bump, save_form
 

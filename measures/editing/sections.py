@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.rules import permissions_for
+
 from ..confirmation import Confirmation, ask, is_confirmed
 from ..forms import SectionForm, SeenVersionForm
+from ..guards import get_agreement_for_editor
 from ..markdown import render_markdown
 from ..plan_order import locked_siblings, move_section
-from ..rules import get_agreement_for_editor, permissions_for
 from ..versioning import StaleVersion
 from .measures import get_measure
 from .saving import bump, save_form, saved_in_place

@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from measures.models import Organisation, Role
+from access.models import Role
+from measures.models import Organisation
 
 from .models import Approval, Revision, RevisionEvent
 from .recipients import reach_of

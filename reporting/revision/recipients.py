@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from measures.models import Organisation, Role
+from access.models import Role
+from measures.models import Organisation
 
 from .models import Revision
 

@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access.rules import why_not_decider
 from budget.tables import Check
 from measures.models import Agreement, Organisation
-from measures.rules import why_not_decider
 from reporting.plan_data.living import take_snapshot
 
 from .changes import ChangeList, compare

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from measures.forms import StyledForm
+from bygdevekst.forms import StyledForm
 from measures.models import EARLIEST_YEAR, LATEST_YEAR, Agreement, Organisation
 from measures.pickers import OrganisationChoices, organisation_choices
 

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from measures.models import Agreement, Organisation, Role
+from access.models import Role
+from measures.models import Agreement, Organisation
 from reporting.plan_data.schema import FORMAT
 from reporting.plan_file import PlanFileError, Problem, import_plan, parse_plan
 from reporting.plan_file.exporter import plan_text

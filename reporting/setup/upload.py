@@ -9,7 +9,7 @@ from django.core import signing
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from measures.forms import StyledForm
+from bygdevekst.forms import StyledForm
 from reporting.plan_file.loader import MAX_CHARACTERS
 
 SALT = "bygdevekst.plan-upload"

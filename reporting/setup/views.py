@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access import rules
 from bygdevekst.logs import audit
-from measures import rules
 from measures.models import Agreement
 from measures.pickers import search_text
 from reporting.plan_file import PlanFileError, parse_plan

@@ -14,7 +14,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from measures.models import Organisation, Role
+from access.models import Role
+from measures.models import Organisation
 from reporting.plan_file import import_plan, parse_plan
 from reporting.revision import workflow
 from tests.factories import make_user

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from measures.models import Organisation, Party, Role
+from access.models import Role
+from measures.models import Organisation, Party
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user
 from tests.support import log_in, serious_violations

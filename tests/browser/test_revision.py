@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from measures.models import Organisation, Role
+from access.models import Role
+from measures.models import Organisation
 from reporting.revision import workflow
 from tests.factories import make_user
 from tests.support import approver_of, log_in, serious_violations

@@ -19,8 +19,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from measures.invitations import invite
-from measures.models import Measure, Organisation, Role, Section
+from access.invitations import invite
+from access.models import Role
+from measures.models import Measure, Organisation, Section
 from tests.factories import make_user
 from tests.support import log_in, revision_2026, serious_violations
 
@@ -93,7 +94,7 @@ PAGES = [
         lambda d: [SLUG, 2026, "telemark-fylkeskommune"],
         {"fylkeskommunen"},
     ),
-    _page("measures:account", lambda d: []),
+    _page("access:account", lambda d: []),
     _page("measures:people", roles={"prosjektleiar", "operator", "kdd"}),
     _page("measures:role-edit", lambda d: [SLUG, d["role"]], EDITORS),
     _page("reporting:agreement-create", lambda d: [], {"operator"}),
@@ -108,7 +109,7 @@ ANONYMOUS_PAGES = [
     _page("password_reset_done", lambda d: []),
     _page("password_reset_confirm", lambda d: d["reset"]),
     _page("password_reset_complete", lambda d: []),
-    _page("measures:invitation", lambda d: [d["invitation"]]),
+    _page("access:invitation", lambda d: [d["invitation"]]),
 ]
 
 # Addresses that are no page to look at, each with the reason.
@@ -133,9 +134,9 @@ EXEMPT = {
     "reporting:revision-send-back": "POST only",
     "reporting:workbook-apply": "POST only",
     "reporting:plan-apply": "POST only",
-    "measures:account-language": "POST only",
-    "measures:account-email": "POST only",
-    "measures:account-email-confirm": "the e-mail's link: changes the address, then redirects",
+    "access:account-language": "POST only",
+    "access:account-email": "POST only",
+    "access:account-email-confirm": "the e-mail's link: changes the address, then redirects",
     "measures:invitation-resend": "POST only",
     "measures:invitation-withdraw": "POST only",
     "measures:role-withdraw": "POST only",

@@ -17,7 +17,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from measures.models import Organisation, Role
+from access.models import Role
+from measures.models import Organisation
 from tests.factories import make_user
 from tests.support import ARTIFACTS, MUNICIPALITIES, log_in, serious_violations
 

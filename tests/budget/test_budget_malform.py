@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from access.accounts import AccountSettings
 from budget.models import Amount, BudgetLine, FundingSource
-from measures.accounts import AccountSettings
 from tests.support import dump_database
 
 DETAIL = reverse("budget:detail", args=["vest-telemark"]) + "?ar=2025"

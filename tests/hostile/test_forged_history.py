@@ -13,7 +13,8 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from measures.models import Agreement, Organisation, Role
+from access.models import Role
+from measures.models import Agreement, Organisation
 from reporting.models import Approval, Revision
 from reporting.plan_file import export_plan, import_plan, parse_plan
 from reporting.plan_file.exporter import plan_text

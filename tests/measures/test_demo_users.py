@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from measures.models import Role
+from access.models import Role
 
 
 def test_it_creates_a_user_per_role_with_the_given_password(seed, monkeypatch, capsys):

@@ -7,8 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from access.models import Role
 from budget.models import Amount
-from measures.models import Measure, Organisation, Role, Section, SubGoal
+from measures.models import Measure, Organisation, Section, SubGoal
 from tests.factories import make_user
 from tests.support import CONFIRMED, dump_database, measure_form_data
 

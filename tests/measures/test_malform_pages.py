@@ -6,8 +6,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from measures.accounts import AccountSettings
-from measures.models import Organisation, Role
+from access.accounts import AccountSettings
+from access.models import Role
+from measures.models import Organisation
 from tests.factories import make_user
 from tests.support import as_user
 

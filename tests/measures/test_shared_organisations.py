@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import Invitation, Involvement, Membership, Organisation, Party, Role
+from access.models import Invitation, Role
+from measures.models import Involvement, Membership, Organisation, Party
 from measures.organisations import agreements_using, shared_refusal, shared_with
 from reporting.models import Approval
 from reporting.plan_file import import_plan, parse_plan

@@ -7,7 +7,8 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import Organisation, Party, Role
+from access.models import Role
+from measures.models import Organisation, Party
 from reporting.forms import DecisionForm
 from reporting.models import Approval, Revision
 from reporting.revision import workflow

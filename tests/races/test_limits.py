@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from bygdevekst.accounts import RESET_MAILS_PER_HOUR
+from access.password_reset import RESET_MAILS_PER_HOUR
 from limits.counters import count
 from tests.factories import make_user
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from measures.models import Organisation, Role
+from access.models import Role
+from measures.models import Organisation
 from tests.factories import make_user
 from tests.support import MUNICIPALITIES
 

@@ -12,7 +12,8 @@ import yaml
 from django.urls import reverse
 from pypdf import PdfReader
 
-from measures.models import Agreement, Role
+from access.models import Role
+from measures.models import Agreement
 from reporting.plan_file import export_plan, import_plan, parse_plan
 
 from ..factories import make_user

@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from access.models import Role
 from budget.money import as_kroner
 from budget.tables import BudgetOverview
-from measures.models import Organisation, Role
+from measures.models import Organisation
 from reporting.plan_file import import_plan, parse_plan
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user

@@ -25,8 +25,9 @@ from django.utils.formats import date_format
 from django.utils.translation import override
 from pypdf import PdfReader
 
+from access.models import Role
 from budget.models import Amount, BudgetLine, FundingSource
-from measures.models import Agreement, Measure, Organisation, Role
+from measures.models import Agreement, Measure, Organisation
 from reporting.models import Approval, Revision
 from reporting.revision.workflow import recorded_mark
 from tests.factories import make_user

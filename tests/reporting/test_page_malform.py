@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from measures.accounts import AccountSettings
+from access.accounts import AccountSettings
 from reporting.models import Revision
 from tests.support import as_user, submitted_2026, url
 

@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from access.models import Role
 from budget.models import Amount, Footnote
-from measures.models import Agreement, Measure, Organisation, Role
+from measures.models import Agreement, Measure, Organisation
 from reporting.models import (
     Approval,
     ApprovalRound,

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import Organisation, Role
+from access.models import Role
+from measures.models import Organisation
 from reporting.models import Approval, ApprovalRound, ImmutableRevisionError, Revision
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import report_html

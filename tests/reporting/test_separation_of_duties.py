@@ -1,13 +1,14 @@
 """One person never both edits a plan and decides on it; an approver decides for their own
-organisation in their own agreement only. Each rule lives in measures.rules, and both the
+organisation in their own agreement only. Each rule lives in access.rules, and both the
 pages and the workflow's services refuse by it."""
 
 from __future__ import annotations
 
 import pytest
 
-from measures import rules
-from measures.models import Organisation, Role
+from access import rules
+from access.models import Role
+from measures.models import Organisation
 from reporting.models import Approval, Revision
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user

@@ -11,8 +11,9 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from access.models import Role
 from budget.models import BudgetLine, FundingSource
-from measures.models import Agreement, Organisation, Role
+from measures.models import Agreement, Organisation
 from reporting.models import Revision
 
 from ..factories import make_user

@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from measures.models import Organisation, Role
+from access.models import Role
+from measures.models import Organisation
 from reporting.models import Approval, Revision, StoredReport
 from reporting.outputs import pdf as pdfs
 from reporting.revision import workflow

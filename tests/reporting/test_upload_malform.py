@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from access.accounts import AccountSettings
 from budget.models import Amount
-from measures.accounts import AccountSettings
 from reporting.models import Revision
 from reporting.outputs.context import Report
 from reporting.outputs.workbook.writer import report_workbook

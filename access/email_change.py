@@ -42,12 +42,12 @@ def send_confirmation(user, new_email: str) -> None:
     context = {
         "user": user,
         "email": new_email,
-        "link": settings.SITE_URL + reverse("measures:account-email-confirm", args=[token]),
+        "link": settings.SITE_URL + reverse("access:account-email-confirm", args=[token]),
         "hours": EMAIL_LINK_MAX_AGE // 3600,
     }
     with translation.override(interface_language(user)):
-        subject = render_to_string("measures/email/email_change_subject.txt", context).strip()
-        body = render_to_string("measures/email/email_change.txt", context)
+        subject = render_to_string("access/email/email_change_subject.txt", context).strip()
+        body = render_to_string("access/email/email_change.txt", context)
 
     def send() -> None:
         try:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from measures.accounts import AccountSettings
-from measures.models import Role
+from access.accounts import AccountSettings
+from access.models import Role
 from tests.factories import make_agreement, make_user
 from tests.support import as_user
 
-ACCOUNT = reverse("measures:account")
-LANGUAGE = reverse("measures:account-language")
+ACCOUNT = reverse("access:account")
+LANGUAGE = reverse("access:account-language")
 
 
 def nav_of(client, seed) -> str:

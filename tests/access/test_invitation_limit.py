@@ -10,15 +10,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from access.invitations import FAILED_LINKS_PER_HOUR, invite
+from access.models import Invitation, Role
 from limits import counters
-from measures.invitations import FAILED_LINKS_PER_HOUR, invite
-from measures.models import Invitation, Role
 
 REFUSED = "For mange lenkjer som ikkje verkar"
 
 
 def link(token: str) -> str:
-    return reverse("measures:invitation", args=[token])
+    return reverse("access:invitation", args=[token])
 
 
 @pytest.fixture

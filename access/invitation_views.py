@@ -21,12 +21,12 @@ from django.views.decorators.http import require_http_methods
 
 from bygdevekst.logs import audit
 
-from .access_forms import AcceptForm
+from .forms import AcceptForm
 from .invitations import Invitation, accept, count_failed_link, links_refused, refusal
 
 # The account was just made with the password given here; axes' backend needs a login attempt,
 # so log in through the project's ModelBackend (settings.AUTHENTICATION_BACKENDS) directly.
-BACKEND = "measures.backends.ModelBackendWithLanguage"
+BACKEND = "access.backends.ModelBackendWithLanguage"
 
 
 @login_not_required
@@ -36,7 +36,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     address = get_client_ip_address(request)
     if links_refused(address):
         audit("invitation_links_limited", request)
-        return render(request, "measures/invitation_limited.html", status=429)
+        return render(request, "access/invitation_limited.html", status=429)
     invitation = Invitation.find(token)
     if invitation is None:
         count_failed_link(address)
@@ -46,12 +46,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if context["refusal"]:
         if not invitation.is_pending:
             count_failed_link(address)
-        return render(request, "measures/invitation_accept.html", context, status=410)
+        return render(request, "access/invitation_accept.html", context, status=410)
     if request.user.is_authenticated:
         return _as_logged_in_user(request, invitation, context)
     if _accounts_with(invitation.email).exists():
         context["log_in_first"] = True
-        return render(request, "measures/invitation_accept.html", context)
+        return render(request, "access/invitation_accept.html", context)
     form = AcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,28 +61,28 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError:  # taken in another tab a moment ago: no account is left behind
             invitation.refresh_from_db()
             context["refusal"] = refusal(invitation)
-            return render(request, "measures/invitation_accept.html", context, status=410)
+            return render(request, "access/invitation_accept.html", context, status=410)
         login(request, user, backend=BACKEND)
         return _accepted(request, invitation, user)
     context["form"] = form
-    return render(request, "measures/invitation_accept.html", context)
+    return render(request, "access/invitation_accept.html", context)
 
 
 def _as_logged_in_user(request: HttpRequest, invitation: Invitation, context: dict) -> HttpResponse:
     """Accept with the account one is logged in with, if it has the invited address."""
     if request.user.email.lower() != invitation.email.lower():
         context["wrong_account"] = True
-        return render(request, "measures/invitation_accept.html", context, status=403)
+        return render(request, "access/invitation_accept.html", context, status=403)
     if request.method == "POST":
         try:
             accept(invitation=invitation, user=request.user)
         except ValidationError:
             invitation.refresh_from_db()
             context["refusal"] = refusal(invitation)
-            return render(request, "measures/invitation_accept.html", context, status=410)
+            return render(request, "access/invitation_accept.html", context, status=410)
         return _accepted(request, invitation, request.user)
     context["confirm"] = True
-    return render(request, "measures/invitation_accept.html", context)
+    return render(request, "access/invitation_accept.html", context)
 
 
 def _accepted(request: HttpRequest, invitation: Invitation, user) -> HttpResponse:

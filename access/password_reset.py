@@ -9,10 +9,9 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.utils import translation
 
+from access.accounts import interface_language
+from bygdevekst.logs import audit
 from limits.counters import count, key_for
-from measures.accounts import interface_language
-
-from .logs import audit
 
 RESET_MAILS_PER_HOUR = 3
 HOUR = datetime.timedelta(hours=1)

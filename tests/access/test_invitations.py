@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import Invitation, Organisation, Role, RoleEvent
+from access.models import Invitation, Role, RoleEvent
+from measures.models import Organisation
 from tests.factories import make_agreement, make_user
 from tests.support import SEED_SLUG
 
@@ -369,7 +370,7 @@ def test_an_address_that_cannot_be_reached_is_in_the_log(
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("no mail server")
 
-    monkeypatch.setattr("measures.invitations.send_mail", refuse)
+    monkeypatch.setattr("access.invitations.send_mail", refuse)
     invite(owner_client, "ola@example.no", "partner", capture=django_capture_on_commit_callbacks)
     assert Invitation.objects.filter(email="ola@example.no").exists()
     page = owner_client.get(PEOPLE).text

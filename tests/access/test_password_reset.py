@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from bygdevekst.accounts import RESET_MAILS_PER_HOUR
+from access.password_reset import RESET_MAILS_PER_HOUR
 from tests.factories import make_user
 
 RESET = reverse("password_reset")
@@ -105,7 +105,7 @@ def test_a_forged_link_sets_no_password(client, kari):
 
 
 def test_a_reset_link_sent_before_the_account_was_closed_no_longer_works(client, kari):
-    from measures.accounts import deactivate
+    from access.accounts import deactivate
 
     ask(client, "kari@example.no")
     link = re.search(r"https?://\S+(/konto/passord/nytt/\S+/)", mail.outbox[-1].body).group(1)

@@ -13,7 +13,7 @@ from .roles import Role
 class ModelBackendWithLanguage(ModelBackend):
     """ModelBackend whose user of each request carries their chosen målform and the range of
     their agreements' målformer, in the query that fetches the user anyway (no page pays a
-    query more for its language: measures/language.py reads them)."""
+    query more for its language: access/language.py reads them)."""
 
     def get_user(self, user_id):
         roles = Role.objects.filter(user=OuterRef("pk")).values("user")

@@ -25,7 +25,6 @@ from django.utils.translation import gettext, gettext_lazy
 
 from limits.counters import count, counted, key_for
 
-from .organisations import Organisation
 from .roles import Role, RoleEvent, role_label
 
 logger = logging.getLogger(__name__)
@@ -57,11 +56,13 @@ class Invitation(models.Model):
         ACCEPTED = "accepted", gettext_lazy("teken imot")
         WITHDRAWN = "withdrawn", gettext_lazy("trekt tilbake")
 
-    agreement = models.ForeignKey("Agreement", on_delete=models.CASCADE, related_name="invitations")
+    agreement = models.ForeignKey(
+        "measures.Agreement", on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(gettext_lazy("e-postadresse"))
     kind = models.CharField(gettext_lazy("rolle"), max_length=20, choices=Role.Kind.choices)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "measures.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
@@ -131,7 +132,7 @@ class Invitation(models.Model):
 
 
 @transaction.atomic
-def invite(*, agreement, email: str, kind: str, organisation: Organisation | None, by) -> str:
+def invite(*, agreement, email: str, kind: str, organisation, by) -> str:
     """Invite the address to the role; the e-mail goes once the transaction has committed.
 
     Returns the token (for the e-mail; tests read the link from the e-mail instead).
@@ -313,8 +314,8 @@ def _invitation_mail(invitation: Invitation, token: str, by) -> tuple[str, str]:
         "agreement": invitation.agreement,
         "role": invitation.role_label,
         "inviter": (by.get_full_name() or by.get_username()) if by is not None else "",
-        "link": settings.SITE_URL + reverse("measures:invitation", args=[token]),
+        "link": settings.SITE_URL + reverse("access:invitation", args=[token]),
         "expires_at": invitation.expires_at,
     }
-    subject = render_to_string("measures/email/invitation_subject.txt", context).strip()
-    return subject, render_to_string("measures/email/invitation.txt", context)
+    subject = render_to_string("access/email/invitation_subject.txt", context).strip()
+    return subject, render_to_string("access/email/invitation.txt", context)

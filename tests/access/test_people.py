@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from measures.leads_and_partners import PeopleByMeasure
 from measures.models import Involvement, Organisation
-from measures.people import PeopleByMeasure
 
 
 def test_the_overview_names_everyone_as_the_measure_itself_does(seed, django_assert_num_queries):

@@ -11,19 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access import invitations
+from access.models import Invitation, Role
+from access.roles import change_role, role_label, withdraw_role
+from access.rules import grantable_kinds, may_manage_role, permissions_for
 from bygdevekst.logs import audit
+from measures.people_forms import InviteForm, RoleForm
 
-from .. import invitations
-from ..access_forms import InviteForm, RoleForm
-from ..models import Agreement, Invitation, Role
+from ..guards import get_agreement_for_people_manager
+from ..models import Agreement
 from ..pickers import search_text, searched
-from ..roles import change_role, role_label, withdraw_role
-from ..rules import (
-    get_agreement_for_people_manager,
-    grantable_kinds,
-    may_manage_role,
-    permissions_for,
-)
 
 EVENTS_ON_PAGE = 100
 

@@ -13,9 +13,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from measures.accounts import deactivate
-from measures.invitations import accept, invite
-from measures.models import Invitation, Organisation, Role
+from access.accounts import deactivate
+from access.invitations import accept, invite
+from access.models import Invitation, Role
+from measures.models import Organisation
 from tests.factories import make_user
 from tests.support import SEED_SLUG
 

@@ -1,14 +1,14 @@
-"""Forms of the people page (inviting, changing a role) and of accepting an invitation."""
+"""Forms of the people page («Folk og roller»): inviting someone to a role, changing a role."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext, gettext_lazy
 
-from .forms import StyledForm
-from .models import Agreement, Organisation, Role
+from access.models import Role
+from bygdevekst.forms import StyledForm
+
+from .models import Agreement, Organisation
 from .pickers import organisation_choices
 
 APPROVING_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.COUNTY)
@@ -104,31 +104,3 @@ class InviteForm(RoleForm):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
-
-
-class AcceptForm(StyledForm, UserCreationForm):
-    """A new account for the invited address: a username and a password of one's own."""
-
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
-        fields = ["first_name", "username"]
-        labels = {"first_name": gettext_lazy("Namnet ditt"), "username": gettext_lazy("Brukarnamn")}
-
-    def __init__(self, *args, email: str, **kwargs) -> None:
-        # The address is the invitation's, never the form's, so it cannot be changed here.
-        kwargs.setdefault("instance", get_user_model()(email=email))
-        super().__init__(*args, **kwargs)
-        self.fields["username"].help_text = gettext_lazy(
-            "Du loggar inn med dette. Bokstavar, tal og @ . + - _ går an."
-        )
-        self.fields["password1"].label = gettext_lazy("Passord")
-        self.fields["password2"].label = gettext_lazy("Passordet ein gong til")
-        self.fields["password2"].help_text = gettext_lazy("Skriv det same passordet ein gong til.")
-        if not self.is_bound:
-            self.initial["username"] = suggested_username(email)
-
-
-def suggested_username(email: str) -> str:
-    """The address itself, unless someone has it as their username already (then nothing)."""
-    taken = get_user_model().objects.filter(username__iexact=email).exists()
-    return "" if taken else email[:150]

@@ -1,5 +1,5 @@
 """The user's own page (/konto/): who they are, their roles, their e-mail address (changed
-through a link sent to the new one, measures/email_change.py) and the målform they read in."""
+through a link sent to the new one, access/email_change.py) and the målform they read in."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def account_email(request: HttpRequest) -> HttpResponse:
         gettext("Vi har sendt ei lenkje til %(email)s. Adressa di blir endra når du opnar ho.")
         % {"email": form.cleaned_data["email"]},
     )
-    return redirect("measures:account")
+    return redirect("access:account")
 
 
 @require_GET
@@ -84,9 +84,9 @@ def account_email_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 "brukar. E-postadressa di er ikkje endra."
             ),
         )
-        return redirect("measures:account")
+        return redirect("access:account")
     messages.success(request, gettext("E-postadressa di er no %(email)s.") % {"email": email})
-    return redirect("measures:account")
+    return redirect("access:account")
 
 
 @require_POST
@@ -100,7 +100,7 @@ def account_language(request: HttpRequest) -> HttpResponse:
     fresh = get_user_model().objects.get(pk=request.user.pk)
     with translation.override(interface_language(fresh)):
         messages.success(request, gettext("Målforma er lagra."))
-    return redirect("measures:account")
+    return redirect("access:account")
 
 
 def _settings_of(user) -> AccountSettings:
@@ -114,4 +114,4 @@ def _page(
     roles = request.user.roles.select_related("agreement", "organisation")
     email_form = email_form or EmailForm(user=request.user)
     context = {"form": form, "email_form": email_form, "roles": roles}
-    return render(request, "measures/account_detail.html", context, status=status)
+    return render(request, "access/account_detail.html", context, status=status)

@@ -1,4 +1,4 @@
-"""Who may do what within one agreement (measures/rules.py applies the roles)."""
+"""Who may do what within one agreement (access/rules.py applies the roles)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
-
-from .organisations import Organisation
 
 
 class Role(models.Model):
@@ -23,10 +21,12 @@ class Role(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
     )
-    agreement = models.ForeignKey("Agreement", on_delete=models.CASCADE, related_name="roles")
+    agreement = models.ForeignKey(
+        "measures.Agreement", on_delete=models.CASCADE, related_name="roles"
+    )
     kind = models.CharField(gettext_lazy("rolle"), max_length=20, choices=Kind.choices)
     organisation = models.ForeignKey(
-        Organisation,
+        "measures.Organisation",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -106,7 +106,9 @@ class RoleEvent(models.Model):
         WITHDRAWN = "withdrawn", gettext_lazy("rolle trekt tilbake")
         NOT_REACHED = "not_reached", gettext_lazy("e-post ikkje sendt")
 
-    agreement = models.ForeignKey("Agreement", on_delete=models.CASCADE, related_name="role_events")
+    agreement = models.ForeignKey(
+        "measures.Agreement", on_delete=models.CASCADE, related_name="role_events"
+    )
     kind = models.CharField(gettext_lazy("hending"), max_length=30, choices=Kind.choices)
     at = models.DateTimeField(gettext_lazy("tid"), default=timezone.now)
     actor = models.ForeignKey(

@@ -1,6 +1,6 @@
 """Who may do what. Every view, every template button and the admin ask here.
 
-Roles are held per agreement (measures.models.Role):
+Roles are held per agreement (access.roles.Role):
 - editor (the project leader): reads and edits the living plan of that agreement;
 - approver: reads, and acts for one municipality in that agreement's approvals;
 - partner: reads;
@@ -18,12 +18,14 @@ it, and so does the group "KDD" (given it by a migration; see docs/operations.md
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
 
-from .models import Agreement, Organisation, Role
+from .models import Role
+
+if TYPE_CHECKING:
+    from measures.models import Agreement
 
 
 def _roles(user) -> list[Role]:
@@ -49,13 +51,6 @@ def is_operator(user) -> bool:
 def reads_everything(user) -> bool:
     """Operators and the ministry read every agreement."""
     return is_operator(user) or any(r.kind == Role.Kind.MINISTRY for r in _roles(user))
-
-
-def visible_agreements(user):
-    """The agreements the user may read."""
-    if reads_everything(user):
-        return Agreement.objects.all()
-    return Agreement.objects.filter(pk__in={r.agreement_id for r in _roles(user)})
 
 
 def can_view(user, agreement: Agreement) -> bool:
@@ -115,9 +110,17 @@ def why_not_decider(user, agreement: Agreement, organisation=None) -> str | None
         return gettext(
             "Berre KDD (departementet) kan godkjenne eller sende tilbake handlingsplanen."
         )
-    if organisation.pk in approves_for(user, agreement):
+    approvers = approves_for(user, agreement)
+    if organisation.pk in approvers:
         return None
-    own = Organisation.objects.filter(pk__in=approves_for(user, agreement))
+    own = sorted(
+        {
+            role.organisation
+            for role in _roles(user)
+            if role.agreement_id == agreement.pk and role.organisation_id in approvers
+        },
+        key=str,
+    )
     if not own:
         return gettext(
             "Du har ikkje rolla som godkjennar i %(agreement)s, så du kan ikkje registrere "
@@ -164,17 +167,6 @@ def permissions_for(user, agreement: Agreement) -> Permissions:
     )
 
 
-def get_agreement_for_user(request: HttpRequest, slug: str) -> Agreement:
-    """The agreement, if the user may read it; someone else's agreement is a 404."""
-    # Usually one of the user's own agreements, already loaded with their roles.
-    agreement = next((r.agreement for r in _roles(request.user) if r.agreement.slug == slug), None)
-    if agreement is None and reads_everything(request.user):
-        agreement = Agreement.objects.filter(slug=slug).first()
-    if agreement is None or not can_view(request.user, agreement):
-        raise Http404(gettext("Fann inga slik avtale."))
-    return agreement
-
-
 def grantable_kinds(user, agreement: Agreement) -> list[str]:
     """The roles the user may invite people to, change roles to and withdraw, in this agreement."""
     if is_operator(user):
@@ -190,25 +182,3 @@ def grantable_kinds(user, agreement: Agreement) -> list[str]:
 def may_manage_role(user, role: Role) -> bool:
     """Whether the user may change or withdraw this role: one they could give, not their own."""
     return role.user_id != user.pk and role.kind in grantable_kinds(user, role.agreement)
-
-
-def get_agreement_for_people_manager(request: HttpRequest, slug: str) -> Agreement:
-    """The agreement, if the user may give roles in it: unknown is 404, read-only is 403."""
-    agreement = get_agreement_for_user(request, slug)
-    if not grantable_kinds(request.user, agreement):
-        raise PermissionDenied(gettext("Du kan lese denne avtala, men ikkje gje nokon tilgang."))
-    return agreement
-
-
-def get_agreement_for_editor(request: HttpRequest, slug: str) -> Agreement:
-    """The agreement, if the user may edit it: unknown is 404, read-only is 403."""
-    agreement = get_agreement_for_user(request, slug)
-    if not can_edit(request.user, agreement):
-        raise PermissionDenied(
-            gettext(
-                "Du kan lese %(agreement)s, men berre prosjektleiaren for avtala kan endre ho; "
-                "rolla di gir ikkje det."
-            )
-            % {"agreement": agreement}
-        )
-    return agreement

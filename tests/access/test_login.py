@@ -7,9 +7,10 @@ import time
 import pytest
 from django.urls import reverse
 
+from access.models import Role
 from bygdevekst.sessions import STARTED_KEY
 from measures.history import UntrackedChangeError
-from measures.models import Measure, Role
+from measures.models import Measure
 from tests.factories import make_agreement, make_user
 
 PASSWORD = "test-passord-123"

@@ -10,13 +10,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from measures import email_change
-from measures.accounts import AccountSettings
+from access import email_change
+from access.accounts import AccountSettings
 from tests.factories import make_user
 from tests.support import as_user
 
-ACCOUNT = reverse("measures:account")
-CHANGE = reverse("measures:account-email")
+ACCOUNT = reverse("access:account")
+CHANGE = reverse("access:account-email")
 SITE = "https://bygdevekst.example.no"
 
 
@@ -87,7 +87,7 @@ def test_another_users_forged_or_expired_link_changes_nothing(
     forged = email_change.signing.dumps(
         {"user": kari.pk, "old": "kari@example.no", "new": "tjuv@example.org"}, salt="other"
     )
-    confirm = reverse("measures:account-email-confirm", args=[forged])
+    confirm = reverse("access:account-email-confirm", args=[forged])
     assert "Lenkja er ugyldig" in as_user(client, kari).get(confirm, follow=True).text
     tampered = path[:-2] + ("x" if path[-2] != "x" else "y") + "/"  # the signature's end
     assert "Lenkja er ugyldig" in client.get(tampered, follow=True).text

@@ -44,7 +44,7 @@ def interface_language(user) -> str:
     """
     if not user.is_authenticated:
         return DEFAULT_LANGUAGE
-    if hasattr(user, "chosen_language"):  # fetched with the user (measures/backends.py)
+    if hasattr(user, "chosen_language"):  # fetched with the user (access/backends.py)
         if user.chosen_language:
             return user.chosen_language
         first, last = user.first_agreement_language, user.last_agreement_language
@@ -67,10 +67,10 @@ def deactivate(user, *, by: str | None = None, actor=None) -> None:
     working (withdrawn, as the people page shows).
 
     Their open sessions end at their next request without being looked up: Django's
-    ModelBackend (measures.backends extends it), which every session here was authenticated
+    ModelBackend (access.backends extends it), which every session here was authenticated
     by, gives no user for an inactive account, so the session is anonymous from then on and
     the login page is all it reaches. Sessions have no user column, and finding them would mean
-    decoding every session there is. Reset links die too (bygdevekst.accounts.reset_tokens).
+    decoding every session there is. Reset links die too (access.password_reset.reset_tokens).
     """
     from .invitations import withdraw_invitations_sent_by  # the models import this module
 
