@@ -393,6 +393,18 @@ def test_late_parties_are_shown_and_reminded(
     assert "Vinje kommune" not in page.split("Fristen er ute")[1].split("</p>")[0]
 
 
+def test_a_party_without_an_approver_is_named_with_the_way_to_invite_one(client, seed, people):
+    people["fyresdal"].roles.all().delete()
+    submitted_2026(client, people, seed)
+    invite = f'href="{reverse("measures:people", args=[SLUG])}#inviter"'
+    page = as_user(client, people["prosjektleiar"]).get(url("revision", 2026)).text
+    missing = page.split("ingen godkjennar i Bygdevekst")[1].split("</ul>")[0]
+    assert "Fyresdal kommune" in missing and "Vinje kommune" not in missing
+    assert invite in missing and "gi nokon rolla som godkjennar" in missing
+    people_page = client.get(reverse("measures:people", args=[SLUG])).text
+    assert 'id="inviter"' in people_page and "Godkjennar for ein kommune" in people_page
+
+
 def test_kdd_cannot_approve_for_an_agreement_without_the_ministry_as_party(client, seed, people):
     from reporting.revision import workflow
 
