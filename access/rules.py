@@ -64,6 +64,17 @@ def can_edit(user, agreement: Agreement) -> bool:
     )
 
 
+def why_not_editor(user, agreement: Agreement) -> str | None:
+    """Why the user may not change the agreement's living plan or run its yearly revision, or
+    None if they may: the pages refuse with it (403), and the workflow's services too."""
+    if can_edit(user, agreement):
+        return None
+    return gettext(
+        "Du kan lese %(agreement)s, men berre prosjektleiaren for avtala kan endre ho; "
+        "rolla di gir ikkje det."
+    ) % {"agreement": agreement}
+
+
 def edits_any(user) -> bool:
     """The user is the editor of some agreement (or an operator)."""
     return is_operator(user) or any(r.kind == Role.Kind.EDITOR for r in _roles(user))

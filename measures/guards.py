@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
 
-from access.rules import can_edit, can_view, grantable_kinds, reads_everything, roles_of
+from access.rules import can_view, grantable_kinds, reads_everything, roles_of, why_not_editor
 
 from .models import Agreement
 
@@ -44,12 +44,7 @@ def get_agreement_for_people_manager(request: HttpRequest, slug: str) -> Agreeme
 def get_agreement_for_editor(request: HttpRequest, slug: str) -> Agreement:
     """The agreement, if the user may edit it: unknown is 404, read-only is 403."""
     agreement = get_agreement_for_user(request, slug)
-    if not can_edit(request.user, agreement):
-        raise PermissionDenied(
-            gettext(
-                "Du kan lese %(agreement)s, men berre prosjektleiaren for avtala kan endre ho; "
-                "rolla di gir ikkje det."
-            )
-            % {"agreement": agreement}
-        )
+    refusal = why_not_editor(request.user, agreement)
+    if refusal:
+        raise PermissionDenied(refusal)
     return agreement

@@ -203,7 +203,7 @@ def revision_2026(agreement: Agreement) -> Revision:
     amount = Amount.objects.get(line__key="delmal-2", year=2026, source__key="kdd-1350-post-66")
     amount.kroner = 1_800_000
     amount.save()
-    revision = workflow.start_revision(agreement=agreement, year=2026, user=None)
+    revision = workflow.start_revision(agreement=agreement, year=2026, user=editor_of(agreement))
     workflow.save_notes(
         revision=revision,
         notes={
@@ -218,28 +218,36 @@ def revision_2026(agreement: Agreement) -> Revision:
     return revision
 
 
-def approve(revision: Revision, user) -> Revision:
-    """Submit the revision, let every party's approver approve it on 18 June, and KDD (`user`,
-    given the ministry role if it lacks one) after them, accepting any failing check."""
+def approve(revision: Revision, kdd=None) -> Revision:
+    """Let the project leader submit the revision, every party's approver approve it on 18 June,
+    and KDD (`kdd`, a user with the ministry role; made if not given) after them, each accepting
+    any failing check."""
     from reporting.revision import workflow
 
-    agreement = revision.agreement
+    editor = editor_of(revision.agreement)
     try:
-        workflow.submit(revision=revision, user=user)
+        workflow.submit(revision=revision, user=editor)
     except workflow.ChecksFailed as failing:  # the editor confirms sending it anyway
-        workflow.submit(revision=revision, user=user, accepted=[c.label for c in failing.checks])
+        workflow.submit(revision=revision, user=editor, accepted=[c.label for c in failing.checks])
     for approval in revision.approvals.exclude(body=Approval.Body.KDD):
         workflow.record_decision(
             approval=approval,
             user=approver_of(approval),
             values={"decided_on": datetime.date(2026, 6, 18), "decision": "approved"},
         )
-    if not Role.objects.filter(user=user, kind=Role.Kind.MINISTRY).exists():
-        kdd = Organisation.objects.get(key="kdd")
-        Role.objects.create(
-            user=user, agreement=agreement, kind=Role.Kind.MINISTRY, organisation=kdd
-        )
-    return workflow.kdd_approve(revision=revision, user=user, accepted=failing_checks(revision))
+    kdd = kdd or ministry_user_of(revision.agreement)
+    return workflow.kdd_approve(revision=revision, user=kdd, accepted=failing_checks(revision))
+
+
+def ministry_user_of(agreement):
+    """A user of KDD with the ministry role in the agreement (made if there is none)."""
+    from tests.factories import make_user
+
+    role = Role.objects.filter(agreement=agreement, kind=Role.Kind.MINISTRY).first()
+    if role is not None:
+        return role.user
+    kdd = Organisation.objects.get(key="kdd")
+    return make_user("kdd-saksbehandlar", agreement, Role.Kind.MINISTRY, kdd)
 
 
 def failing_checks(revision: Revision) -> list[str]:
@@ -247,6 +255,16 @@ def failing_checks(revision: Revision) -> list[str]:
     from reporting.revision import workflow
 
     return [c.label for c in failed(budget_checks(workflow.plan_of(revision), revision.year))]
+
+
+def editor_of(agreement):
+    """A project leader of the agreement (made if there is none): who starts and submits."""
+    from tests.factories import make_user
+
+    role = Role.objects.filter(agreement=agreement, kind=Role.Kind.EDITOR).first()
+    if role is not None:
+        return role.user
+    return make_user(f"prosjektleiar-{agreement.slug}", agreement, Role.Kind.EDITOR)
 
 
 def approver_of(approval: Approval):

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from access.rules import why_not_decider
+from access.rules import why_not_decider, why_not_editor
 from budget.tables import Check
 from measures.models import Agreement, Organisation
 from reporting.plan_data.living import take_snapshot
@@ -162,7 +162,7 @@ def start_revision(*, agreement: Agreement, year: int, user) -> Revision:
     """A draft "Handlingsplan YEAR" of the living plan."""
     # Two starts at once would both pass the checks below: the agreement's row serialises them.
     Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
-    refusal = why_not_startable(agreement, year)
+    refusal = why_not_editor(user, agreement) or why_not_startable(agreement, year)
     if refusal:
         raise WorkflowError(refusal)
     revision = Revision.objects.create(agreement=agreement, year=year)
@@ -208,7 +208,7 @@ def submit(*, revision: Revision, user, accepted: Iterable[str] = ()) -> list[st
     body that treats the plan: decisions of earlier rounds no longer count.
     """
     _lock(revision)
-    refusal = why_not_submittable(revision)
+    refusal = why_not_editor(user, revision.agreement) or why_not_submittable(revision)
     if refusal:
         raise WorkflowError(refusal)
     revision.snapshot = take_snapshot(revision.agreement)

@@ -23,6 +23,7 @@ from tests.support import (
     MUNICIPALITIES,
     approver_of,
     edited_seed,
+    editor_of,
     log_in,
     revision_2026,
     serious_violations,
@@ -138,7 +139,7 @@ def another_pilot(slug: str, name: str, roles: list[tuple[str, str, str | None]]
             kind=kind,
             organisation=Organisation.objects.get(key=organisation) if organisation else None,
         )
-    workflow.start_revision(agreement=agreement, year=2026, user=None)
+    workflow.start_revision(agreement=agreement, year=2026, user=editor_of(agreement))
 
 
 def test_every_front_page_fits_the_screen_with_one_and_three_agreements(

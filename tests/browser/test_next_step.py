@@ -12,7 +12,7 @@ from access.models import Role
 from measures.models import Organisation, Party
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user
-from tests.support import log_in, serious_violations
+from tests.support import editor_of, log_in, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def small_plan(transactional_db):
     make_user("prosjektleiar", agreement, Role.Kind.EDITOR)
     make_user("smabygd", agreement, Role.Kind.APPROVER, municipality)
     make_user("kdd", agreement, Role.Kind.MINISTRY, ministry)
-    revision = workflow.start_revision(agreement=agreement, year=2026, user=None)
+    revision = workflow.start_revision(agreement=agreement, year=2026, user=editor_of(agreement))
     try:
         workflow.submit(revision=revision, user=None)
     except workflow.ChecksFailed as failing:

@@ -23,7 +23,7 @@ from access.invitations import invite
 from access.models import Role
 from measures.models import Measure, Organisation, Section
 from tests.factories import make_user
-from tests.support import log_in, revision_2026, serious_violations
+from tests.support import editor_of, log_in, revision_2026, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -261,9 +261,13 @@ def test_no_page_is_wider_than_the_screen_for_any_role(
         visit(DRAFT_PAGES, role)
     revision = seed.revisions.get(year=2026)
     try:
-        workflow.submit(revision=revision, user=None)
+        workflow.submit(revision=revision, user=editor_of(revision.agreement))
     except workflow.ChecksFailed as failing:
-        workflow.submit(revision=revision, user=None, accepted=[c.label for c in failing.checks])
+        workflow.submit(
+            revision=revision,
+            user=editor_of(revision.agreement),
+            accepted=[c.label for c in failing.checks],
+        )
     for role in ROLES:
         visit(PAGES, role)
 
@@ -311,9 +315,13 @@ def test_on_a_phone_a_wide_table_scrolls_in_its_frame_and_says_so(
 
     revision = revision_2026(seed)
     try:
-        workflow.submit(revision=revision, user=None)
+        workflow.submit(revision=revision, user=editor_of(revision.agreement))
     except workflow.ChecksFailed as failing:
-        workflow.submit(revision=revision, user=None, accepted=[c.label for c in failing.checks])
+        workflow.submit(
+            revision=revision,
+            user=editor_of(revision.agreement),
+            accepted=[c.label for c in failing.checks],
+        )
     context = browser.new_context(viewport={"width": PHONE, "height": 844}, locale="nn-NO")
     phone = context.new_page()
     log_in(phone, live_server.url, "prosjektleiar")

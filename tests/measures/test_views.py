@@ -446,7 +446,7 @@ def test_once_the_update_is_approved_its_changes_are_no_longer_marked(client, co
     client.force_login(collaborator)
     url = reverse("measures:agreement-detail", args=[SLUG])
     assert marks_on(overview_row(client.get(url).text, "kompetansesirkel")) == ["Endra"]
-    approve(revision, make_user("kdd-saksbehandlar"))
+    approve(revision)
     page = client.get(url).text
     assert marks_on(overview_row(page, "kompetansesirkel")) == []
     assert marks_on(overview_row(page, "vandrande-seminar")) == ["Avslutta 01.03.2026"]

@@ -14,7 +14,7 @@ from reporting.models import Approval, Revision
 from reporting.revision import workflow
 from reporting.revision.workflow import recorded_mark
 from tests.factories import make_agreement, make_user
-from tests.support import CONFIRMED
+from tests.support import CONFIRMED, editor_of
 
 from .race import at_once, logged_in, races, said, widen
 
@@ -101,7 +101,7 @@ def approved_by_the_parties(n: int, approver) -> tuple[Revision, Organisation]:
     Role.objects.create(
         user=approver, agreement=agreement, kind=Role.Kind.APPROVER, organisation=municipality
     )
-    revision = workflow.start_revision(agreement=agreement, year=2025, user=None)
+    revision = workflow.start_revision(agreement=agreement, year=2025, user=editor_of(agreement))
     workflow.submit(revision=revision, user=None)
     approver = type(approver).objects.get(pk=approver.pk)  # its roles read afresh
     for approval in revision.current_approvals():

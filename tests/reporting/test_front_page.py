@@ -25,6 +25,7 @@ from tests.support import (
     as_user,
     decide,
     edited_seed,
+    editor_of,
     revision_2026,
     submitted_2026,
     url,
@@ -126,7 +127,7 @@ def test_the_project_leader_is_told_which_texts_are_missing_and_where_to_write_t
     circle = seed.measures.get(key="kompetansesirkel")
     circle.title = "Kompetansesirkel for planleggjarar"
     circle.save()
-    workflow.start_revision(agreement=seed, year=2026, user=None)
+    workflow.start_revision(agreement=seed, year=2026, user=editor_of(seed))
     text = read(client, people["prosjektleiar"])
     assert "Handlingsplan 2026 Utkast" in text
     assert "Manglar grunngjeving eller vurdering for: 1.4 Kompetansesirkel for planleggjarar." in (
@@ -235,7 +236,7 @@ def test_kdd_reads_every_agreement_with_its_money_as_the_budget_tables_sum_it(cl
 def test_what_waits_for_kdd_comes_first(client, people, seed):
     submitted_2026(client, people, seed)
     draft = another_pilot("nordfjord", "Bygdevekstavtale for Nordfjord", "Nordfjordpiloten")
-    workflow.start_revision(agreement=draft, year=2026, user=None)
+    workflow.start_revision(agreement=draft, year=2026, user=editor_of(draft))
     make_agreement("agder", "Bygdevekstavtale for Agder")  # "Agder" comes first by name
     for name in MUNICIPALITIES:
         decide(client, people[name], f"{name}-kommune", ["formannskap", "kommunestyre"])
@@ -260,9 +261,9 @@ def test_kdd_table_takes_as_many_queries_for_four_agreements_as_for_one(
         assert client.get("/").status_code == 200
     for n, name in enumerate(["Nordfjord", "Hallingdal", "Namdalen"]):
         pilot = another_pilot(name.lower(), f"Bygdevekstavtale for {name}", f"{name}piloten")
-        revision = workflow.start_revision(agreement=pilot, year=2026, user=None)
+        revision = workflow.start_revision(agreement=pilot, year=2026, user=editor_of(pilot))
         if n:
-            workflow.submit(revision=revision, user=None, accepted=[])
+            workflow.submit(revision=revision, user=editor_of(revision.agreement), accepted=[])
     with django_assert_max_num_queries(len(one)):
         page = client.get("/").text
     assert [row.split()[0] for row in rows_of(page)] == [

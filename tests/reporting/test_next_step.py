@@ -25,6 +25,7 @@ from tests.support import (
     SEED_SLUG,
     as_user,
     decide,
+    editor_of,
     measure_form_data,
     revision_2026,
     submitted_2026,
@@ -175,10 +176,10 @@ def test_what_a_revision_waits_for_through_the_cycle(client, people, seed):
 def _submit(revision: Revision) -> None:
     """Submit, the editor accepting the failing budget checks."""
     try:
-        workflow.submit(revision=revision, user=None)
+        workflow.submit(revision=revision, user=editor_of(revision.agreement))
     except workflow.ChecksFailed as failing:
         accepted = [check.label for check in failing.checks]
-        workflow.submit(revision=revision, user=None, accepted=accepted)
+        workflow.submit(revision=revision, user=editor_of(revision.agreement), accepted=accepted)
 
 
 # --- a send-back: KDD's comment at the top ---------------------------------------------------

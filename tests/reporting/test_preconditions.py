@@ -54,3 +54,29 @@ def test_a_revision_no_longer_a_draft_cannot_be_submitted_again(seed, people):
     approved = seed.revisions.get(year=2025)
     with pytest.raises(workflow.WorkflowError, match="Berre eit utkast"):
         workflow.submit(revision=approved, user=people["prosjektleiar"])
+
+
+EDITOR_ONLY = "men berre prosjektleiaren for avtala kan endre ho"
+
+
+@pytest.mark.parametrize("who", ["kdd", "vinje"])
+def test_the_service_lets_only_the_project_leader_start_and_submit(seed, people, who):
+    """KDD and a municipality read the plan but run no step of the project leader's."""
+    before = dump_database()
+    with pytest.raises(workflow.WorkflowError, match=EDITOR_ONLY):
+        workflow.start_revision(agreement=seed, year=2026, user=people[who])
+    assert dump_database() == before
+    draft = workflow.start_revision(agreement=seed, year=2026, user=people["prosjektleiar"])
+    before = dump_database()
+    with pytest.raises(workflow.WorkflowError, match=EDITOR_ONLY):
+        workflow.submit(revision=draft, user=people[who], accepted=["every check"])
+    assert dump_database() == before
+    assert Revision.objects.get(year=2026).is_draft
+
+
+def test_the_page_refuses_a_non_editor_with_the_services_words(client, seed, people):
+    as_user(client, people["kdd"])
+    response = client.post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
+    assert response.status_code == 403
+    assert EDITOR_ONLY in response.text
+    assert not Revision.objects.filter(year=2026).exists()

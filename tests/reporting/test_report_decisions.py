@@ -20,7 +20,6 @@ from reporting.models import Revision
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import render_report, report_html
 from reporting.outputs.workbook.writer import report_workbook
-from tests.factories import make_user
 from tests.support import (
     REASON_2026,
     SEED_SLUG,
@@ -51,7 +50,7 @@ def approved_2026(seed, time_machine) -> Revision:
     """2026 approved: every party decided on 18 June, no meeting was planned."""
     revision = revision_2026(seed)
     time_machine.move_to("2026-06-25 10:00+02:00")
-    return approve(revision, make_user("kdd-saksbehandlar"))
+    return approve(revision)
 
 
 def test_the_approved_report_shows_decision_dates_and_says_what_its_sums_count(approved_2026):

@@ -21,7 +21,7 @@ from reporting.outputs import pdf as pdfs
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import render_report, report_html, revision_pdf
 from reporting.outputs.workbook.writer import report_workbook
-from tests.factories import MeasureFactory, make_user
+from tests.factories import MeasureFactory
 from tests.support import ASSESSMENT_2026, PROGRESS_2026, REASON_2026, approve, revision_2026
 
 SLUG = "vest-telemark"
@@ -272,7 +272,7 @@ def test_a_draft_from_the_command_carries_the_revisions_texts(seed, tmp_path):
 def test_an_approved_2026_report_is_dated_by_kdds_approval(seed, time_machine):
     revision = revision_2026(seed)
     time_machine.move_to("2026-06-25 10:00+02:00")
-    approve(revision, make_user("kdd-saksbehandlar"))
+    approve(revision)
     time_machine.move_to("2026-09-01 10:00+02:00")
     report = Report.from_revision(Revision.objects.get(year=2026))
     assert (report.dated_as, report.dated.isoformat()) == ("Godkjend av KDD", "2026-06-25")

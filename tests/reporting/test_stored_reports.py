@@ -20,7 +20,7 @@ from reporting.models import Approval, Revision, StoredReport
 from reporting.outputs import pdf as pdfs
 from reporting.revision import workflow
 from tests.factories import make_user
-from tests.support import approver_of, failing_checks
+from tests.support import approver_of, editor_of, failing_checks
 
 SLUG = "vest-telemark"
 
@@ -142,7 +142,7 @@ def test_rendering_again_keeps_every_earlier_file_and_downloads_serve_the_newest
 
 
 def test_only_an_approved_report_with_a_reason_is_rendered_again(seed, renderer):
-    workflow.start_revision(agreement=seed, year=2026, user=None)
+    workflow.start_revision(agreement=seed, year=2026, user=editor_of(seed))
     with pytest.raises(CommandError, match="ikkje godkjend"):
         call_command("rerender_report", SLUG, "2026", "--reason", "Feil")
     with pytest.raises(CommandError, match="Skriv kvifor"):
@@ -178,7 +178,7 @@ def test_the_operator_renders_again_from_the_admin_giving_a_reason(
     assert earlier.replaced_by == operator
     assert download(client, collaborator, 2025).content == b"%PDF-1.7 rendering 2 of 2025"
 
-    draft = workflow.start_revision(agreement=seed, year=2026, user=None)
+    draft = workflow.start_revision(agreement=seed, year=2026, user=editor_of(seed))
     client.force_login(operator)
     refused = client.post(
         REVISION_LIST,
