@@ -79,3 +79,9 @@ def _empty_cache(request, django_db_blocker):
 
         with django_db_blocker.unblock():
             cache.clear()
+
+
+@pytest.fixture
+def kari(db):
+    """A user with an e-mail address and no role: for accounts, resets and limits."""
+    return make_user("kari", email="kari@example.no")

@@ -60,9 +60,10 @@ def make_user(
     agreement: Agreement | None = None,
     kind: str = Role.Kind.PARTNER,
     organisation: Organisation | None = None,
+    email: str = "",
 ):
     """A user, with a role in the agreement when one is given."""
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, email=email)
     if agreement is not None:
         Role.objects.create(user=user, agreement=agreement, kind=kind, organisation=organisation)
     return user

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -15,7 +14,6 @@ from django.utils import timezone
 from access.password_reset import RESET_MAILS_PER_HOUR
 from limits import counters
 from limits.models import WindowCount
-from tests.factories import make_user
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -23,14 +21,6 @@ HOUR = datetime.timedelta(hours=1)
 def at(monkeypatch, moment: datetime.datetime) -> None:
     """Let the counters' clock read `moment`."""
     monkeypatch.setattr(counters.timezone, "now", lambda: moment)
-
-
-@pytest.fixture
-def kari(db):
-    user = make_user("kari")
-    user.email = "kari@example.no"
-    user.save()
-    return user
 
 
 def test_each_event_counts_once_and_an_old_window_no_longer_counts(db, monkeypatch):

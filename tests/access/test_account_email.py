@@ -25,14 +25,6 @@ def _site_url(settings):
     settings.SITE_URL = SITE
 
 
-@pytest.fixture
-def kari(db):
-    user = make_user("kari")
-    user.email = "kari@example.no"
-    user.save()
-    return user
-
-
 def ask_for(client, user, email: str, capture) -> str:
     """Ask for `email` on /konto/; the path of the link the e-mail to it carries."""
     with capture(execute=True):

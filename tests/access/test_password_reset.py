@@ -6,24 +6,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
 from access.password_reset import RESET_MAILS_PER_HOUR
-from tests.factories import make_user
 
 RESET = reverse("password_reset")
 NEW_PASSWORD = "Nytt-passord-for-2026"
-
-
-@pytest.fixture
-def kari(db):
-    user = make_user("kari")
-    user.email = "kari@example.no"
-    user.save()
-    return user
 
 
 def ask(client, email):
