@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access.rules import acts_for_ministry, holds_editor_role, why_not_decider
+from access.rules import why_not_decider
 from bygdevekst.logs import audit
 from measures.confirmation import Confirmation, ask, is_confirmed, leave
 from measures.guards import get_agreement_for_editor, get_agreement_for_user
@@ -47,14 +47,8 @@ def _names(roles) -> str:
 
 def _ask_to_submit(request, agreement, revision, checks=None, asked_before=False) -> HttpResponse:
     """What submitting does, whom it reaches, and the failing checks to accept."""
-    refusal = workflow.why_not_submittable(revision)
-    if refusal:
-        messages.error(request, refusal)
-        return leave(request, revision)
-    if checks is None:
-        checks = failed(budget_checks(workflow.plan_of(revision), revision.year))
-    reach = reach_of(revision)
     year = revision.year
+    reach = reach_of(revision)
     consequences = [
         _(
             "Handlingsplan %(year)s blir frosen slik planen og budsjettet er no, og sendt til "
@@ -76,22 +70,54 @@ def _ask_to_submit(request, agreement, revision, checks=None, asked_before=False
             _("Desse partane har ingen godkjennar i Bygdevekst: %(names)s.")
             % {"names": ", ".join(str(org) for org in reach.no_approver)}
         )
-    confirmation = Confirmation(
+    return _ask_with_checks(
+        request,
+        agreement,
+        revision,
+        refusal=workflow.why_not_submittable(revision),
+        checks=checks,
+        form_class=SubmitForm,
         title=_("Send handlingsplan %(year)s til godkjenning?") % {"year": year},
         consequences=consequences,
-        action=request.path,
         button=_("Send handlingsplan %(year)s til godkjenning") % {"year": year},
-        cancel=revision.get_absolute_url(),
-        form=SubmitForm(initial={"accepted": [c.label for c in checks]}) if checks else None,
-        details_template="reporting/_failed_checks.html" if checks else "",
-        warnings=[
-            _(
-                "Handlingsplanen er ikkje sendt. Kryss av for at du har sett kontrollane under; "
-                "lista kan ha endra seg sidan du såg ho."
-            )
-        ]
+        not_done=_(
+            "Handlingsplanen er ikkje sendt. Kryss av for at du har sett kontrollane under; "
+            "lista kan ha endra seg sidan du såg ho."
+        )
         if asked_before
-        else [],
+        else "",
+    )
+
+
+def _ask_with_checks(
+    request,
+    agreement,
+    revision,
+    *,
+    refusal,
+    checks,
+    form_class,
+    title,
+    consequences,
+    button,
+    not_done,
+) -> HttpResponse:
+    """Ask before a step that failing budget checks hold back until they are ticked as seen
+    (submitting, KDD's approval); `not_done` says the last try was refused for them."""
+    if refusal:
+        messages.error(request, refusal)
+        return leave(request, revision)
+    if checks is None:
+        checks = failed(budget_checks(workflow.plan_of(revision), revision.year))
+    confirmation = Confirmation(
+        title=title,
+        consequences=consequences,
+        action=request.path,
+        button=button,
+        cancel=revision.get_absolute_url(),
+        form=form_class(initial={"accepted": [c.label for c in checks]}) if checks else None,
+        details_template="reporting/_failed_checks.html" if checks else "",
+        warnings=[not_done] if not_done else [],
     )
     context = {"agreement": agreement, "revision": revision, "failed_checks": checks}
     return ask(request, confirmation, {**context, "section": "process"})
@@ -237,26 +263,22 @@ def _say_what_was_saved(request, organisation, approvals: list[Approval], saved)
         )
 
 
-def _ministry_only(request: HttpRequest, agreement, step: str) -> None:
-    if holds_editor_role(request.user, agreement):
-        raise PermissionDenied(why_not_decider(request.user, agreement))
-    if not acts_for_ministry(request.user):
-        raise PermissionDenied(
-            _("Berre KDD (departementet) kan %(step)s. Du har ikkje rolla til departementet.")
-            % {"step": step}
-        )
+def _ministry_only(request: HttpRequest, agreement) -> None:
+    refusal = why_not_decider(request.user, agreement)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _ask_to_approve(request, agreement, revision, checks=None, asked_before=False):
     """What approving does, and the failing budget checks KDD must accept first."""
-    refusal = workflow.why_not_approvable(revision)
-    if refusal:
-        messages.error(request, refusal)
-        return leave(request, revision)
     year = revision.year
-    if checks is None:
-        checks = failed(budget_checks(workflow.plan_of(revision), year))
-    confirmation = Confirmation(
+    return _ask_with_checks(
+        request,
+        agreement,
+        revision,
+        refusal=workflow.why_not_approvable(revision),
+        checks=checks,
+        form_class=ApproveForm,
         title=_("Godkjenne handlingsplan %(year)s?") % {"year": year},
         consequences=[
             _(
@@ -269,22 +291,14 @@ def _ask_to_approve(request, agreement, revision, checks=None, asked_before=Fals
                 "han kan ikkje sendast tilbake. Den godkjende PDF-en blir laga no."
             ),
         ],
-        action=request.path,
         button=_("Godkjenn handlingsplan %(year)s for godt") % {"year": year},
-        cancel=revision.get_absolute_url(),
-        form=ApproveForm(initial={"accepted": [c.label for c in checks]}) if checks else None,
-        details_template="reporting/_failed_checks.html" if checks else "",
-        warnings=[
-            _(
-                "Handlingsplanen er ikkje godkjend. Kryss av for at du har sett kontrollane "
-                "under; lista kan ha endra seg sidan du såg ho."
-            )
-        ]
+        not_done=_(
+            "Handlingsplanen er ikkje godkjend. Kryss av for at du har sett kontrollane "
+            "under; lista kan ha endra seg sidan du såg ho."
+        )
         if asked_before
-        else [],
+        else "",
     )
-    context = {"agreement": agreement, "revision": revision, "failed_checks": checks}
-    return ask(request, confirmation, {**context, "section": "process"})
 
 
 @require_POST
@@ -292,7 +306,7 @@ def revision_approve(request: HttpRequest, slug: str, year: int) -> HttpResponse
     """KDD approves for good, after a confirmation that says so; failing budget checks must be
     accepted, as at submission."""
     agreement = get_agreement_for_user(request, slug)
-    _ministry_only(request, agreement, _("godkjenne handlingsplanen"))
+    _ministry_only(request, agreement)
     revision = _revision(agreement, year)
     if not is_confirmed(request):
         return _ask_to_approve(request, agreement, revision)
@@ -317,7 +331,7 @@ def revision_approve(request: HttpRequest, slug: str, year: int) -> HttpResponse
 def revision_send_back(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """KDD returns the revision to the project leader, after a confirmation that says so."""
     agreement = get_agreement_for_user(request, slug)
-    _ministry_only(request, agreement, _("sende handlingsplanen tilbake"))
+    _ministry_only(request, agreement)
     revision = _revision(agreement, year)
     form = SendBackForm(request.POST)
     if revision.status != Revision.Status.SUBMITTED:

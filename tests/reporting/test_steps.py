@@ -266,7 +266,8 @@ def test_refusals_name_the_reason_and_log_one_line(client, seed, people, caplog)
     assert editor.status_code == 403
     assert "berre prosjektleiaren for avtala kan endre ho" in editor.text
     approver = as_user(client, people["vinje"]).post(url("revision-approve", 2026))
-    assert "Berre KDD (departementet) kan godkjenne handlingsplanen." in approver.text
+    only_kdd = "Berre KDD (departementet) kan godkjenne eller sende tilbake handlingsplanen."
+    assert only_kdd in approver.text
     refused = [r for r in caplog.records if r.name == "django.request"]
     assert len(refused) == 3
     for record in refused:
