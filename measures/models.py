@@ -20,6 +20,7 @@ from .markdown import render_markdown
 from .measure_parts import Involvement, Section  # Django finds the app's models in models.py
 from .organisations import Membership, Organisation  # noqa: F401 - Membership: as above
 from .prose import as_prose, join_parts
+from .publication import Publication
 from .versioning import Versioned, update_if_current
 
 # Years outside this range are typing errors, whatever the agreement says.
@@ -29,7 +30,7 @@ year_validators = [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YE
 PERIOD_OUT_OF_ORDER = _("Første år kan ikkje vere etter siste år.")
 
 
-class Agreement(Versioned):
+class Agreement(Versioned, Publication):
     """A bygdevekstavtale between a group of municipalities, the county and the state."""
 
     class Language(models.TextChoices):
@@ -55,21 +56,6 @@ class Agreement(Versioned):
     priorities = models.TextField(_("prioriteringar"), blank=True)
     organisation_text = models.TextField(_("organisering"), blank=True)
     anchoring_text = models.TextField(_("lokal og regional forankring"), blank=True)
-    # The public pages (public/) show the approved plans of an agreement unless an operator
-    # holds it back; when that last changed dates the public index (its Last-Modified).
-    published = models.BooleanField(
-        _("vis på dei offentlege sidene"),
-        default=True,
-        db_default=True,
-        help_text=_(
-            "Godkjende handlingsplanar er opne for alle under /offentleg/. Fjern krossen for å "
-            "halde avtala tilbake."
-        ),
-    )
-    published_changed_at = models.DateTimeField(
-        _("offentleg visning endra"), null=True, blank=True, editable=False
-    )
-
     objects = TrackedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -90,24 +76,6 @@ class Agreement(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("measures:agreement-detail", args=[self.slug])
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        """The row as loaded, remembering `published` so that save() sees it change."""
-        agreement = super().from_db(db, field_names, values, **kwargs)
-        agreement._published_as_loaded = agreement.__dict__.get("published")
-        return agreement
-
-    def save(self, *args, **kwargs) -> None:
-        """Save; a change of `published` is dated, so the public index is known to have changed."""
-        fields = kwargs.get("update_fields")
-        loaded = getattr(self, "_published_as_loaded", None)
-        if loaded is not None and loaded != self.published and (not fields or "published" in fields):
-            self.published_changed_at = timezone.now()
-            if fields:
-                kwargs["update_fields"] = [*fields, "published_changed_at"]
-        super().save(*args, **kwargs)
-        self._published_as_loaded = self.published
 
     def clean(self) -> None:
         """The period in order (agreement_period_in_order), said beside the first year."""
