@@ -27,13 +27,6 @@ class Publication(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        """The row as loaded, remembering `published` so that save() sees it change."""
-        row = super().from_db(db, field_names, values, **kwargs)
-        row._published_as_loaded = row.__dict__.get("published")
-        return row
-
     def save(self, *args, **kwargs) -> None:
         """Save; a change of `published` is dated."""
         fields = kwargs.get("update_fields")
@@ -45,3 +38,10 @@ class Publication(models.Model):
                 kwargs["update_fields"] = [*fields, "published_changed_at"]
         super().save(*args, **kwargs)
         self._published_as_loaded = self.published
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        """The row as loaded, remembering `published` so that save() sees it change."""
+        row = super().from_db(db, field_names, values, **kwargs)
+        row._published_as_loaded = row.__dict__.get("published")
+        return row

@@ -69,10 +69,11 @@ def index_entries() -> list[IndexEntry]:
         .values_list("agreement_id", "year", "approved_at", "snapshot")
     )
     years: dict[int, list[int]] = {}
-    for agreement_id, year in public_revisions().order_by("year").values_list("agreement_id", "year"):
+    for agreement_id, year in (
+        public_revisions().order_by("year").values_list("agreement_id", "year")
+    ):
         years.setdefault(agreement_id, []).append(year)
     return [
         IndexEntry.from_snapshot(snapshot["plan"], year, approved_at, years[agreement_id])
         for agreement_id, year, approved_at, snapshot in revisions
     ]
-

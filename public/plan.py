@@ -337,7 +337,9 @@ def _changes(report: Report) -> PublicChanges:
         base_year=report.base_year,
         new=[PublicChange(m.key, m.code, m.title, str(m.description)) for m in changes.new],
         changed=[
-            PublicChange(m.key, m.code, m.title, fields=_field_changes(m.changes), reason=note(m.key))
+            PublicChange(
+                m.key, m.code, m.title, fields=_field_changes(m.changes), reason=note(m.key)
+            )
             for m in changes.changed
         ],
         closed=[
@@ -413,4 +415,3 @@ def _decisions(report: Report) -> list[PublicDecision]:
         for row in (report.process.rows if report.process else [])
         for approval in row.all
     ]
-

@@ -78,7 +78,9 @@ class PublishedAgreement:
             public_revisions()
             .filter(agreement__slug=slug)
             .order_by("year")
-            .values_list("year", "approved_at", "submitted_at", "agreement__name", "agreement__language")
+            .values_list(
+                "year", "approved_at", "submitted_at", "agreement__name", "agreement__language"
+            )
         )
         if not rows:
             raise Http404("No public plan")
@@ -138,4 +140,3 @@ def index_state(language: str) -> tuple[str, datetime.datetime]:
 def _moment(value: datetime.datetime | None) -> datetime.datetime:
     """A revision approved without a recorded time (an old import) counts from the epoch."""
     return value or datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-

@@ -1,4 +1,4 @@
-"""The public face: approved plans for anyone, without logging in, cacheable (README, «Public pages»).
+"""The public face: approved plans for anyone, without logging in, cacheable (docs/open-data.md).
 
 Every view here is a `public_page` (bygdevekst/sessions.py): the one exemption from login and
 from `private, no-store`. Each answer carries an ETag and Last-Modified from the approvals it
@@ -171,8 +171,8 @@ def plan_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     year = published.year(year)
 
     def build() -> bytes:
-        revision = public_revisions().select_related("agreement").get(
-            agreement__slug=slug, year=year
+        revision = (
+            public_revisions().select_related("agreement").get(agreement__slug=slug, year=year)
         )
         return revision_pdf(revision)[0]
 
@@ -196,8 +196,8 @@ def plan_xlsx(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     year = published.year(year)
 
     def build() -> bytes:
-        revision = public_revisions().select_related("agreement").get(
-            agreement__slug=slug, year=year
+        revision = (
+            public_revisions().select_related("agreement").get(agreement__slug=slug, year=year)
         )
         return report_workbook(Report.from_revision(revision))
 

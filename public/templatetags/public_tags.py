@@ -15,5 +15,5 @@ def kroner(value: int | None) -> str:
 
 @register.filter
 def kroner_change(value: int) -> str:
-    """+200 000 kr, −200 000 kr."""
+    """+200 000 kr, or with the minus sign (U+2212) for less."""
     return as_kroner_change(value)

@@ -50,7 +50,9 @@ def test_the_public_plan_reads_without_javascript(
     page.goto(live_server.url + "/offentleg/")
     page.get_by_role("link", name="Bygdevekstavtale for Vest-Telemark").click()
     page.wait_for_url(live_server.url + "/offentleg/vest-telemark/")
-    heading = page.get_by_role("heading", name="Handlingsplan 2025 – Bygdevekstavtale for Vest-Telemark")
+    heading = page.get_by_role(
+        "heading", name="Handlingsplan 2025 – Bygdevekstavtale for Vest-Telemark"
+    )
     assert heading.is_visible()
     # A measure in its sub-goal's table leads to its description further down.
     table = page.get_by_role("table", name="Tabell 1: tiltak under delmål 1")

@@ -256,10 +256,15 @@ def test_every_field_the_public_json_and_page_show_is_listed(client, seed):
     assert unlisted == set(), "public fields nobody has looked at"
     assert "sub_goals[].measures[].marks[].label" in found  # the walk reaches the depths
     top = {f.name for f in dataclasses.fields(PublicPlan)}
-    assert top == {p.split(".")[0].split("[")[0] for p in JSON_FIELDS} - {
-        "files",
-        "approved_years",
-    } | PICTURES
+    assert (
+        top
+        == {p.split(".")[0].split("[")[0] for p in JSON_FIELDS}
+        - {
+            "files",
+            "approved_years",
+        }
+        | PICTURES
+    )
     assert {f.name for f in dataclasses.fields(IndexEntry)} == INDEX_FIELDS
 
 
@@ -276,7 +281,9 @@ def test_the_files_show_only_the_listed_fields(client, seed):
     }
     assert workbook.sheetnames == list(WORKBOOK_HEADERS)
     for sheet, headers in WORKBOOK_HEADERS.items():
-        header = [c for c in next(workbook[sheet].iter_rows(min_row=5, max_row=5, values_only=True))]
+        header = [
+            c for c in next(workbook[sheet].iter_rows(min_row=5, max_row=5, values_only=True))
+        ]
         assert header == headers + columns.get(sheet, []), sheet
     html = report_html(Report.from_revision(seed.revisions.get(year=2025)))
     labels = {

@@ -25,7 +25,9 @@ OLD_TITLE = "«Kompetansesirkel»"
 
 def page(client, year: int | None = None, **headers):
     args = [SEED_SLUG] if year is None else [SEED_SLUG, year]
-    return client.get(reverse("public:plan" if year is None else "public:year", args=args), headers=headers)
+    return client.get(
+        reverse("public:plan" if year is None else "public:year", args=args), headers=headers
+    )
 
 
 def text(response) -> str:
@@ -42,7 +44,9 @@ def kdd_user(seed):
 
 def measure_section(html: str, key: str) -> str:
     """The measure's own article on the page."""
-    return re.search(rf'<article class="public-measure" id="tiltak-{key}".*?</article>', html, re.S)[0]
+    return re.search(
+        rf'<article class="public-measure" id="tiltak-{key}".*?</article>', html, re.S
+    )[0]
 
 
 def test_an_anonymous_visitor_reads_the_index_and_the_vest_telemark_plan(client, seed):
@@ -59,7 +63,10 @@ def test_an_anonymous_visitor_reads_the_index_and_the_vest_telemark_plan(client,
     response = page(client)
     assert response.status_code == 200
     html = text(response)
-    assert "<title>Handlingsplan 2025 – Bygdevekstavtale for Vest-Telemark – Bygdevekst</title>" in html
+    assert (
+        "<title>Handlingsplan 2025 – Bygdevekstavtale for Vest-Telemark – Bygdevekst</title>"
+        in html
+    )
     for title in ("«Kompetansesirkel»", "Pilot: «Gøtt nøkk»"):
         assert title in html
     circle = measure_section(html, "kompetansesirkel")
@@ -113,10 +120,14 @@ def test_the_json_holds_the_same_measures_and_amounts_as_the_page(client, seed):
         assert f'id="tiltak-{measure["key"]}"' in html
         assert escape(measure["title"]) in html
     snapshot = seed.revisions.get(year=2025).snapshot["plan"]["budget"]["amounts"]
-    frozen = sorted(k for years in snapshot.values() for cells in years.values() for k in cells.values())
+    frozen = sorted(
+        k for years in snapshot.values() for cells in years.values() for k in cells.values()
+    )
     assert sorted(a["kroner"] for a in data["amounts"]) == frozen
     state = sum(a["kroner"] for a in data["amounts"] if a["state_cofinancing"])
-    assert state == data["state_cofinancing"] == data["allocation"]["sum_row"]["total"] == 22_000_000
+    assert (
+        state == data["state_cofinancing"] == data["allocation"]["sum_row"]["total"] == 22_000_000
+    )
     for cell in data["allocation"]["sum_row"]["cells"]:
         assert f"{cell:,}".replace(",", "\xa0") in html
     assert data["files"]["pdf"].endswith("/offentleg/vest-telemark/2025/handlingsplan.pdf")
@@ -204,8 +215,12 @@ def test_robots_sitemap_and_link_previews(client, seed, settings):
     for path in ("/offentleg/", "/offentleg/vest-telemark/", "/offentleg/vest-telemark/2025/"):
         assert f"<loc>https://bygdevekst.example.no{path}</loc>" in sitemap
     html = text(page(client, 2025))
-    assert '<link rel="canonical" href="https://bygdevekst.example.no/offentleg/vest-telemark/2025/">' in html
-    assert '<meta property="og:title" content="Handlingsplan 2025 – Bygdevekstavtale for Vest-Telemark">' in html
+    assert (
+        '<link rel="canonical" href="https://bygdevekst.example.no/offentleg/vest-telemark/2025/">'
+        in html
+    )
+    title = "Handlingsplan 2025 – Bygdevekstavtale for Vest-Telemark"
+    assert f'<meta property="og:title" content="{title}">' in html
     description = re.search(r'<meta name="description" content="([^"]*)">', html)[1]
     assert "Handlingsplan 2025 for Bygdevekstavtale for Vest-Telemark" in description
     assert "tiltak under 3 delmål" in description
