@@ -51,8 +51,8 @@ def release() -> str:
 
 
 def etag_of(*parts: object) -> str:
-    """A strong ETag of what an answer is made of."""
-    text = "|".join(str(part) for part in (release(), *parts))
+    """A strong ETag of what an answer is made of; the site's address is in the answers' links."""
+    text = "|".join(str(part) for part in (release(), settings.SITE_URL, *parts))
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 
