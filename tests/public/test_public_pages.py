@@ -258,3 +258,25 @@ def test_a_revision_that_is_not_approved_is_never_public(client, seed):
         workflow.submit(revision=revision, user=None, accepted=[c.label for c in failing.checks])
     assert page(client, 2026).status_code == 404
     assert NEW_TITLE not in text(page(client))
+
+
+def test_each_agreement_is_shown_in_its_own_malform(client, seed):
+    from reporting.plan_file import import_plan, parse_plan
+    from tests.support import ROOT
+
+    demo = ROOT / "fixtures" / "indre-namdal-demo.yaml"
+    import_plan(parse_plan(demo.read_text(encoding="utf-8")), operator=True)
+    index = text(client.get(reverse("public:index")))
+    assert "Vest-Telemark" in index and "Indre Namdal" in index
+    response = client.get(reverse("public:plan", args=["indre-namdal"]))
+    html = text(response)
+    assert response["Content-Language"] == "nb" and '<html lang="nb"' in html
+    assert "Hovedansvarlig" in html and "Hovudansvarleg" not in html
+    # The Nynorsk agreement stays Nynorsk for the same (Bokmål) reader.
+    nynorsk = page(client, **{"Accept-Language": "nb"})
+    assert "Hovudansvarleg" in text(nynorsk)
+
+
+def test_the_public_pages_answer_only_reading(client, seed):
+    for url in ("/offentleg/", reverse("public:plan", args=[SEED_SLUG]), "/robots.txt"):
+        assert client.post(url).status_code == 405
