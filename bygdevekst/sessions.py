@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -46,9 +47,26 @@ class AbsoluteSessionLimitMiddleware:
         return self.get_response(request)
 
 
+def public_page(view):
+    """Mark a view as a public page: anyone may read it without logging in, and what it answers
+    a visitor who is not logged in may be kept by any cache (PrivatePagesMiddleware).
+
+    The one exemption from login and from `private, no-store`: only public/ uses it, for the
+    approved plans, their open data, robots.txt and the sitemap.
+    """
+    view = login_not_required(view)
+    view.public_page = True
+    return view
+
+
 class PrivatePagesMiddleware:
     """Every answer to a logged-in person, pages and downloads alike, is `private, no-store`:
-    no proxy, shared computer's browser cache or back button keeps a plan, budget or report."""
+    no proxy, shared computer's browser cache or back button keeps a plan, budget or report.
+
+    A public page (`public_page`) answered to a visitor who is not logged in, without a cookie,
+    is `public` for PUBLIC_CACHE_SECONDS instead. Logged in, the same page is private like every
+    other: its answer may renew the session cookie, which no shared cache may keep.
+    """
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -57,4 +75,13 @@ class PrivatePagesMiddleware:
         response = self.get_response(request)
         if request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
+        elif (
+            getattr(request, "public_page", False)
+            and response.status_code in (200, 304)
+            and not response.cookies
+        ):
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs) -> None:
+        request.public_page = getattr(view_func, "public_page", False)

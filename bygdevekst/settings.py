@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "measures",
     "budget",
     "reporting",
+    "public",
     "limits",
 ]
 
@@ -204,6 +205,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# How long a browser or a shared cache may keep a public page (public/) before asking again; it
+# asks with the page's ETag and is answered 304 Not Modified while the approved plan stands.
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300)
 
 # Idle limit: the session lasts SESSION_IDLE_MINUTES after the last request (renewed at most
 # once a minute by bygdevekst.sessions, to spare a database write per page view).

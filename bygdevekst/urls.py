@@ -15,6 +15,10 @@ admin.site.index_title = _("Administrasjon")
 
 urlpatterns = [
     path("helse/", health, name="health"),
+    # The public face (public/): approved plans and open data for anyone, and robots.txt and
+    # sitemap.xml. Included by name: nothing imports the public app.
+    path("offentleg/", include("public.urls")),
+    path("", include("public.root_urls")),
     path("", include("access.urls")),
     path("", include("measures.urls")),
     path("budsjett/", include("budget.urls")),

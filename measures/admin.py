@@ -63,8 +63,8 @@ class SubGoalInline(OperatorOnlyInline, admin.StackedInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(PlanAdmin):
-    list_display = ["name", "slug", "language", "first_year", "last_year", "signed_on"]
-    list_filter = ["language"]
+    list_display = ["name", "slug", "language", "first_year", "last_year", "signed_on", "published"]
+    list_filter = ["language", "published"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PartyInline, MembershipInline, SubGoalInline]

@@ -20,6 +20,7 @@ from .markdown import render_markdown
 from .measure_parts import Involvement, Section  # Django finds the app's models in models.py
 from .organisations import Membership, Organisation  # noqa: F401 - Membership: as above
 from .prose import as_prose, join_parts
+from .publication import Publication
 from .versioning import Versioned, update_if_current
 
 # Years outside this range are typing errors, whatever the agreement says.
@@ -29,7 +30,7 @@ year_validators = [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YE
 PERIOD_OUT_OF_ORDER = _("Første år kan ikkje vere etter siste år.")
 
 
-class Agreement(Versioned):
+class Agreement(Versioned, Publication):
     """A bygdevekstavtale between a group of municipalities, the county and the state."""
 
     class Language(models.TextChoices):
@@ -55,7 +56,6 @@ class Agreement(Versioned):
     priorities = models.TextField(_("prioriteringar"), blank=True)
     organisation_text = models.TextField(_("organisering"), blank=True)
     anchoring_text = models.TextField(_("lokal og regional forankring"), blank=True)
-
     objects = TrackedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version"])
 

@@ -2,6 +2,10 @@
 and a load run against gunicorn. A benchmark, not a test: run it through `make bench`, which
 gives it a database of its own.
 
+The public page of the big agreement's approved plan is measured too, as an anonymous reader
+gets it: cold (rendered from the snapshot), cached, and answered 304 to a conditional request;
+and anonymous readers load it against gunicorn (scripts/bench_public.py).
+
 Scale S means S agreements (copies of the seed, each with a revision and some history), the
 first of which has 14 × S measures: pages are measured on that one, so both the installation
 and the page grow.
@@ -29,6 +33,7 @@ import yaml
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bygdevekst.settings")
 django.setup()
 
+from bench_public import load_public, measure_public  # scripts/bench_public.py, beside this
 from bench_report import synthetic_plan  # scripts/bench_report.py, beside this file
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -112,6 +117,8 @@ class Command(BaseCommand):
             client.force_login(user)
             for name, path in PAGES.items():
                 self._page(client, scale, name, path.format(slug=slug), runs)
+            # The approved plan's public page, read by anyone (scripts/bench_public.py).
+            measure_public(self.stdout.write, scale, slug, runs, percentile)
             if scale == 10:
                 load_slug = slug
         if load_slug and load_seconds:
@@ -198,6 +205,7 @@ class Command(BaseCommand):
                 )
             floor, page = results.values()
             self.stdout.write(f"Oversikta (lesar) når {page.rate / floor.rate:.0%} av golvet.")
+            load_public(self.stdout.write, base, slug, seconds, clients, percentile)
             workers = f"gthread, {threads} trådar" if threads > 1 else "sync"
             # What a load balancer sees when the workers are busy: with many short requests
             # (every client reading the overview), and with two draft PDFs of seconds each.

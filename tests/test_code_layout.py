@@ -10,14 +10,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ("bygdevekst", "limits", "access", "measures", "budget", "reporting", "scripts")
+SOURCE = (
+    "bygdevekst",
+    "limits",
+    "access",
+    "measures",
+    "budget",
+    "reporting",
+    "public",
+    "scripts",
+)
 MAX_LINES = 450
 # Folders whose modules may still be longer; none are left.
 NOT_YET_SPLIT: tuple[str, ...] = ()
 # Each app may import those before it, never those after: access ← measures ← budget ← reporting.
 # access (who may do what) knows agreements and organisations only as the targets of its models'
 # relations, named by string; measures holds the plan only.
-LAYERS = ("access", "measures", "budget", "reporting")
+LAYERS = ("access", "measures", "budget", "reporting", "public")
 
 
 def python_files(folder: str) -> Iterator[Path]:
@@ -180,3 +189,33 @@ def test_the_layer_check_skips_only_imports_for_annotations():
         if isinstance(node, ast.Import | ast.ImportFrom)
     ]
     assert modules == ["measures.models"]
+
+
+# The public face reads what reporting renders, never its workflow: the frozen plan's data, the
+# outputs made of it, and the models (the approved revision and its snapshot).
+PUBLIC_READS_FROM_REPORTING = ("reporting.plan_data", "reporting.outputs", "reporting.models")
+
+
+def test_public_reads_only_reporting_plan_data_outputs_and_models():
+    wrong = [
+        f"{relative(path)}:{line} imports {module}"
+        for path in python_files("public")
+        for line, module in imported(path)
+        if module.split(".")[0] == "reporting"
+        and module != "reporting"
+        and not module.startswith(PUBLIC_READS_FROM_REPORTING)
+    ]
+    assert wrong == []
+
+
+def test_nothing_imports_the_public_app():
+    """Only the root URLs name it, by string (include("public.urls"))."""
+    wrong = [
+        f"{relative(path)}:{line} imports {module}"
+        for folder in SOURCE
+        if folder != "public"
+        for path in python_files(folder)
+        for line, module in imported(path)
+        if module.split(".")[0] == "public"
+    ]
+    assert wrong == []

@@ -127,8 +127,28 @@ def _submitted(seed, owner):
     return 2026
 
 
+def _stored_report(seed) -> list:
+    """The approved 2025 report as stored bytes, so that no PDF is rendered for the audit."""
+    from reporting.models import StoredReport
+
+    StoredReport.objects.create(revision=seed.revisions.get(year=2025), pdf=b"%PDF-1.7 stand-in")
+    return [S, 2025]
+
+
 # name: (method, policy, setup(seed, owner) -> (args, data))
 POLICY = {
+    # The public face: approved plans and open data for anyone, logged in or not.
+    "public:index": ("get", PUBLIC, lambda s, o: ([], {})),
+    "public:plan": ("get", PUBLIC, lambda s, o: ([S], {})),
+    "public:latest-json": ("get", PUBLIC, lambda s, o: ([S], {})),
+    "public:year": ("get", PUBLIC, lambda s, o: ([S, 2025], {})),
+    "public:json": ("get", PUBLIC, lambda s, o: ([S, 2025], {})),
+    "public:measures-csv": ("get", PUBLIC, lambda s, o: ([S, 2025], {})),
+    "public:budget-csv": ("get", PUBLIC, lambda s, o: ([S, 2025], {})),
+    "public:xlsx": ("get", PUBLIC, lambda s, o: ([S, 2025], {})),
+    "public:pdf": ("get", PUBLIC, lambda s, o: (_stored_report(s), {})),
+    "robots-txt": ("get", PUBLIC, lambda s, o: ([], {})),
+    "sitemap-xml": ("get", PUBLIC, lambda s, o: ([], {})),
     "health": ("get", PUBLIC, lambda s, o: ([], {})),
     "login": ("get", PUBLIC, lambda s, o: ([], {})),
     "logout": ("post", expect(**{r: 302 for r in ROLES}), lambda s, o: ([], {})),

@@ -70,6 +70,8 @@ def _pages(client, seed) -> dict[str, str]:
     pages["front-kdd"] = client.get(reverse("reporting:home")).content.decode()
     pages["not-found"] = client.get("/avtale/finst-ikkje/").content.decode()
     client.logout()
+    pages["public-index"] = client.get(reverse("public:index")).content.decode()
+    pages["public-plan"] = client.get(reverse("public:plan", args=a)).content.decode()
     pages["login"] = client.get(reverse("login")).content.decode()
     pages["password-reset"] = client.get(reverse("password_reset")).content.decode()
     return pages
