@@ -14,13 +14,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from budget.charts import MoneyCharts
 from measures.timeline import Timeline
 from reporting.models import Revision
-from reporting.outputs.context import Report, ReportMeasure
+from reporting.outputs.context import ExplainedChanges, Report, ReportMeasure
 
 # The version of the JSON document (docs/open-data.md); raised when a field changes meaning.
 FORMAT = "bygdevekst-offentleg-plan/1"
@@ -103,56 +102,6 @@ class PublicFootnote:
 
 
 @dataclass
-class PublicFieldChange:
-    label: str
-    old: str
-    new: str
-    # A text's words with the removed and added ones marked (safe HTML), else "".
-    diff: str
-
-
-@dataclass
-class PublicChange:
-    """A measure in the change list: new (with its description), changed (field by field, with
-    the reason) or closed (with its date and the assessment of what it achieved)."""
-
-    key: str
-    code: str
-    title: str
-    description_html: str = ""
-    fields: list[PublicFieldChange] = field(default_factory=list)
-    reason: str = ""
-    closed_on: datetime.date | None = None
-    removed: bool = False
-    assessment: str = ""
-
-
-@dataclass
-class PublicAmountChange:
-    label: str
-    old: int | None
-    new: int | None
-    difference: int
-    is_sum: bool
-
-
-@dataclass
-class PublicChanges:
-    """What changed since the plan approved before this one (base_year None: the first)."""
-
-    base_year: int | None
-    new: list[PublicChange]
-    changed: list[PublicChange]
-    closed: list[PublicChange]
-    sub_goals: list[tuple[str, list[PublicFieldChange]]]
-    budget: list[PublicAmountChange]
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.new or self.changed or self.closed or self.sub_goals or self.budget)
-
-
-@dataclass
 class PublicAmount:
     """One amount of the budget: a line's money from one source in one year (whole kroner)."""
 
@@ -198,7 +147,7 @@ class PublicPlan:
     state_cofinancing: int  # kroner over the period, from the state's funding source
     texts_html: dict[str, str]
     sub_goals: list[PublicSubGoal]
-    changes: PublicChanges
+    changes: ExplainedChanges
     allocation: PublicTable
     financing: PublicTable
     amounts: list[PublicAmount]  # the whole budget: every line, year and source
@@ -261,7 +210,7 @@ class PublicPlan:
                 )
                 for goal in report.sub_goals
             ],
-            changes=_changes(report),
+            changes=report.explained_changes,
             allocation=_table(report.allocation),
             financing=_table(report.financing),
             amounts=_amounts(plan),
@@ -313,51 +262,6 @@ def _measure(m: ReportMeasure) -> PublicMeasure:
         year_status=progress.get_state_display() if progress else "",
         year_status_text=progress.text if progress else "",
         sections=[PublicSection(s.heading, str(s.html)) for s in m.sections],
-    )
-
-
-def _field_changes(changes) -> list[PublicFieldChange]:
-    return [
-        PublicFieldChange(str(c.label), c.old, c.new, mark_safe(c.diff) if c.diff else "")
-        for c in changes
-    ]
-
-
-def _changes(report: Report) -> PublicChanges:
-    """The change list against the plan approved before, with the approved reasons and
-    assessments; the first plan of a period has none (everything in it is new)."""
-    changes, notes = report.changes, report.notes
-
-    def note(key: str) -> str:
-        return notes[key].text if key in notes else ""
-
-    if report.is_first_plan:
-        return PublicChanges(None, [], [], [], [], [])
-    return PublicChanges(
-        base_year=report.base_year,
-        new=[PublicChange(m.key, m.code, m.title, str(m.description)) for m in changes.new],
-        changed=[
-            PublicChange(
-                m.key, m.code, m.title, fields=_field_changes(m.changes), reason=note(m.key)
-            )
-            for m in changes.changed
-        ],
-        closed=[
-            PublicChange(
-                m.key,
-                m.code,
-                m.title,
-                closed_on=_date(m.closed_on),
-                removed=m.removed,
-                assessment=note(m.key),
-            )
-            for m in changes.closed
-        ],
-        sub_goals=[(str(title), _field_changes(fields)) for title, fields in changes.sub_goals],
-        budget=[
-            PublicAmountChange(str(c.label), c.old, c.new, c.difference, c.is_sum)
-            for c in changes.budget_rows
-        ],
     )
 
 

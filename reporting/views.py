@@ -40,6 +40,7 @@ from .outputs.workbook.reader import (
 )
 from .outputs.workbook.writer import report_workbook
 from .revision import workflow
+from .revision.explained_changes import explain
 from .revision.process import PoliticalProcess
 from .revision.recipients import reach_of
 from .revision.review import budget_checks, failed, unedited_texts
@@ -168,6 +169,7 @@ def _detail_context(request: HttpRequest, agreement, revision: Revision, due_for
     base = workflow.previous_approved(revision)
     checks = budget_checks(plan, year) if not revision.is_approved else []
     failing = failed(checks)
+    notes = {n.measure_key: n for n in revision.notes.all()}
     context = {
         "agreement": agreement,
         "revision": revision,
@@ -181,7 +183,10 @@ def _detail_context(request: HttpRequest, agreement, revision: Revision, due_for
         # KDD's send-back of the draft, with its comment, at the top of the page.
         "sent_back": last_send_back(revision),
         "changes": changes,
-        "notes": {n.measure_key: n for n in revision.notes.all()},
+        "notes": notes,
+        "explained_changes": explain(
+            changes, {key: note.text for key, note in notes.items()}, base.year if base else None
+        ),
         "progress_rows": [
             (m, progress[m["key"]]) for m in workflow.active_measures(plan) if m["key"] in progress
         ],

@@ -25,6 +25,7 @@ from reporting.outputs.figures import plan_timeline
 from reporting.plan_data.labels import people, section_heading, unsaved_measure
 from reporting.plan_data.living import take_snapshot
 from reporting.revision.changes import ChangeList, compare
+from reporting.revision.explained_changes import ExplainedChanges, explain
 from reporting.revision.marks import Mark, closed_label, marks_by_key
 from reporting.revision.models import Approval, MeasureNote, Revision
 from reporting.revision.process import PoliticalProcess
@@ -117,6 +118,12 @@ class Report:
     @property
     def filename(self) -> str:
         return f"handlingsplan-{self.slug}-{self.year}.pdf"
+
+    @cached_property
+    def explained_changes(self) -> ExplainedChanges:
+        """Section 2.1: the change list with the reasons and assessments written for it."""
+        texts = {key: note.text for key, note in self.notes.items()}
+        return explain(self.changes, texts, self.base_year)
 
     @property
     def is_first_plan(self) -> bool:

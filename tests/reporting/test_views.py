@@ -31,7 +31,7 @@ def test_the_revision_page_shows_text_changes_as_rendered_words_with_marks(owner
     changed = changes.split("Endra tiltak")[1].split("Avslutta tiltak")[0]
     assert "<del>todelt:</del> <ins>tredelt, og kommunane leier han:</ins>" in changed
     assert "**" not in changes and "&lt;b&gt;" not in changes and "<b>" not in changes
-    assert f"<strong>Grunngjeving:</strong> {REASON_2026}" in changed
+    assert f'<dt>Grunngjeving for endringa</dt><dd class="written note">{REASON_2026}' in changed
     new = changes.split("Nye tiltak")[1].split("Endra tiltak")[0]
     assert "Tiltak 2.5 Lokal matproduksjon" in new
     assert "Eit <strong>nettverk</strong> for småskala matprodusentar" in new
