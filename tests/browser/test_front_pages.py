@@ -49,9 +49,13 @@ def submitted(seed):
     """Handlingsplan 2026 sent to the parties, with three weeks to decide."""
     revision = revision_2026(seed)
     try:
-        workflow.submit(revision=revision, user=None)
+        workflow.submit(revision=revision, user=editor_of(revision.agreement))
     except workflow.ChecksFailed as failing:
-        workflow.submit(revision=revision, user=None, accepted=[c.label for c in failing.checks])
+        workflow.submit(
+            revision=revision,
+            user=editor_of(revision.agreement),
+            accepted=[c.label for c in failing.checks],
+        )
     due = timezone.localdate() + datetime.timedelta(days=21)
     workflow.set_due_date(revision=revision, due_on=due)
     return revision

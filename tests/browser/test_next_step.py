@@ -38,9 +38,13 @@ def small_plan(transactional_db):
     make_user("kdd", agreement, Role.Kind.MINISTRY, ministry)
     revision = workflow.start_revision(agreement=agreement, year=2026, user=editor_of(agreement))
     try:
-        workflow.submit(revision=revision, user=None)
+        workflow.submit(revision=revision, user=editor_of(revision.agreement))
     except workflow.ChecksFailed as failing:
-        workflow.submit(revision=revision, user=None, accepted=[c.label for c in failing.checks])
+        workflow.submit(
+            revision=revision,
+            user=editor_of(revision.agreement),
+            accepted=[c.label for c in failing.checks],
+        )
     return agreement
 
 

@@ -102,7 +102,7 @@ def approved_by_the_parties(n: int, approver) -> tuple[Revision, Organisation]:
         user=approver, agreement=agreement, kind=Role.Kind.APPROVER, organisation=municipality
     )
     revision = workflow.start_revision(agreement=agreement, year=2025, user=editor_of(agreement))
-    workflow.submit(revision=revision, user=None)
+    workflow.submit(revision=revision, user=editor_of(revision.agreement))
     approver = type(approver).objects.get(pk=approver.pk)  # its roles read afresh
     for approval in revision.current_approvals():
         values = {"decision": "approved", "decided_on": datetime.date(2025, 6, 1)}
