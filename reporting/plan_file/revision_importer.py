@@ -269,7 +269,7 @@ def _sync_events(revision: Revision, events: list[dict]) -> tuple[list[RevisionE
     desired = [(kind, at, comment) for kind, at, comment, _plan in _events_in(events, None)]
     rows = sorted(revision.events.all(), key=lambda event: event.pk)
     kept = []
-    for (kind, at, comment), row in zip(desired, rows):
+    for (kind, at, comment), row in zip(desired, rows, strict=False):  # the shorter of the two
         if (row.kind, row.at, row.comment) != (kind, at, comment):
             row.kind, row.at, row.comment = kind, at, comment
             row.save(update_fields=["kind", "at", "comment"])

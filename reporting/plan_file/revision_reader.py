@@ -143,7 +143,8 @@ def _round_events(reader: _Reader, paths: list[str], rounds: list[dict], events:
             reader.problem(
                 path,
                 _(
-                    "runde %(number)s er sendt tilbake, men events har inga hending sent_back for han"
+                    "runde %(number)s er sendt tilbake, men events har inga hending sent_back "
+                    "for han"
                 )
                 % words,
             )
@@ -151,7 +152,8 @@ def _round_events(reader: _Reader, paths: list[str], rounds: list[dict], events:
             reader.problem(
                 path,
                 _(
-                    "runde %(number)s har inga hending submitted i events før ho som sende han tilbake"
+                    "runde %(number)s har inga hending submitted i events før ho som sende han "
+                    "tilbake"
                 )
                 % words,
             )

@@ -722,6 +722,86 @@ def test_a_file_moves_a_revision_from_one_round_to_the_next(seed):
     assert [(r.number, r.is_open) for r in revision.rounds.all()] == [(1, False), (2, True)]
 
 
+def as_older_file(text: str) -> dict:
+    """The file as exported before a round's times and KDD's comment were read from its events:
+    each earlier round with them, a moment apart from its events (as the app wrote the two),
+    and each submission with a copy of the plan its round's send-back kept."""
+    data = yaml.safe_load(text)
+    for revision in data["revisions"]:
+        events = revision.get("events", [])
+        submissions = [e for e in events if e["kind"] == "submitted"]
+        send_backs = [e for e in events if e["kind"] == "sent_back"]
+        for round_, opened, closed in zip(revision.get("rounds", []), submissions, send_backs):
+            round_["opened_at"] = opened["at"] - datetime.timedelta(milliseconds=3)
+            round_["closed_at"] = closed["at"] + datetime.timedelta(milliseconds=2)
+            round_["comment"] = closed["comment"]
+            if "snapshot" in closed:
+                opened["snapshot"] = copy.deepcopy(closed["snapshot"])
+            round_ |= {"approvals": round_.pop("approvals")}  # written last, as it was
+    return data
+
+
+def test_an_older_file_with_round_times_and_copied_snapshots_imports_as_the_new_one(seed):
+    revision = sent_back_and_resubmitted(seed)
+    kdd = Role.objects.get(agreement=seed, kind=Role.Kind.MINISTRY).user
+    workflow.send_back(revision=revision, user=kdd, comment="Framleis ikkje godt nok.")
+    text = export_plan(seed)
+    older = as_older_file(text)
+    written = older["revisions"][1]
+    assert written["rounds"][1]["comment"] == "Framleis ikkje godt nok."
+    assert [("snapshot" in e) for e in written["events"]] == [False, True, True, True, True]
+    before = revision_rows(2026)
+
+    empty_database()
+    import_plan(parse_plan(yaml.safe_dump(older, allow_unicode=True, sort_keys=False)))
+    assert revision_rows(2026) == before
+    restored = Revision.objects.get(year=2026)
+    assert [e.snapshot is None for e in restored.events.all()] == [True, True, False, True, False]
+    assert export_plan(restored.agreement) == text
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "said"),
+    [
+        (lambda r: r.update(comment="Noko anna."), "comment", "sent_back 2026-"),
+        (lambda r: r.update(opened_at=r["opened_at"] - HOUR * 24), "opened_at", "submitted 2026-"),
+        (lambda r: r.update(closed_at=r["closed_at"] + HOUR), "closed_at", "sent_back 2026-"),
+    ],
+)
+def test_an_older_file_whose_round_says_otherwise_than_its_events_is_refused(
+    seed, change, key, said
+):
+    sent_back_and_resubmitted(seed)
+    older = as_older_file(export_plan(seed))
+    change(older["revisions"][1]["rounds"][0])
+    [problem] = problems_of(yaml.safe_dump(older, allow_unicode=True, sort_keys=False))
+    assert problem.startswith(f"revisions[1].rounds[0].{key} (linje ")
+    assert f"{key} høyrer ikkje lenger til runden: det står i hendinga {said}" in problem
+    assert problem.endswith(f"som seier noko anna. Ta bort {key}, eller rett hendinga.")
+
+
+def test_an_older_files_round_without_events_becomes_its_events(empty_db):
+    """Nothing a round said is lost: in a file without the events, its times and KDD's
+    comment become the submission and send-back that opened and closed it."""
+    agreement = import_plan(parse_plan(edited_seed(_set(["revisions", 0, "rounds"], [ROUND]))))
+    revision = agreement.revisions.get(year=2025)
+    first = revision.rounds.get(number=1)
+    assert (first.opened_at, first.closed_at, first.comment) == (
+        ROUND["opened_at"],
+        ROUND["closed_at"],
+        "Send tilbake.",
+    )
+    assert [(e.kind, e.at) for e in revision.events.all()] == [
+        ("submitted", ROUND["opened_at"]),
+        ("sent_back", ROUND["closed_at"]),
+    ]
+    written = yaml.safe_load(export_plan(agreement))["revisions"][0]
+    assert written["rounds"] == [{"number": 1}]
+    assert [e["comment"] for e in written["events"] if e["kind"] == "sent_back"] == [
+        "Send tilbake."
+    ]
+
+
 def test_an_approved_revision_cannot_be_changed_through_its_snapshot_notes_or_rounds(seed):
     a_2026_revision(seed)
     revision = Revision.objects.get(year=2026)
