@@ -731,7 +731,8 @@ def as_older_file(text: str) -> dict:
         events = revision.get("events", [])
         submissions = [e for e in events if e["kind"] == "submitted"]
         send_backs = [e for e in events if e["kind"] == "sent_back"]
-        for round_, opened, closed in zip(revision.get("rounds", []), submissions, send_backs):
+        rounds = revision.get("rounds", [])
+        for round_, opened, closed in zip(rounds, submissions, send_backs, strict=False):
             round_["opened_at"] = opened["at"] - datetime.timedelta(milliseconds=3)
             round_["closed_at"] = closed["at"] + datetime.timedelta(milliseconds=2)
             round_["comment"] = closed["comment"]
