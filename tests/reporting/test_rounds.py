@@ -198,6 +198,17 @@ def test_the_rounds_of_an_approved_revision_are_frozen(seed):
         ApprovalRound.objects.create(revision=revision, number=2)
 
 
+def _organisation_and_agreement(apps) -> tuple:
+    """A municipality and an agreement, as the migrations' state at that point has them."""
+    org = apps.get_model("measures", "Organisation").objects.create(
+        key="testkommune", name="Testkommune", kind="municipality"
+    )
+    agreement = apps.get_model("measures", "Agreement").objects.create(
+        slug="a", name="A", pilot_name="A", first_year=2025, last_year=2028
+    )
+    return org, agreement
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_puts_earlier_approvals_into_a_first_round():
     """A submitted revision's approvals become its open round 1; a draft's, after KDD's
@@ -210,12 +221,7 @@ def test_the_migration_puts_earlier_approvals_into_a_first_round():
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps
     try:
-        org = apps.get_model("measures", "Organisation").objects.create(
-            key="testkommune", name="Testkommune", kind="municipality"
-        )
-        agreement = apps.get_model("measures", "Agreement").objects.create(
-            slug="a", name="A", pilot_name="A", first_year=2025, last_year=2028
-        )
+        org, agreement = _organisation_and_agreement(apps)
         Revision = apps.get_model("reporting", "Revision")
         Approval = apps.get_model("reporting", "Approval")
         submitted_at = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
@@ -290,12 +296,7 @@ def test_the_migration_moves_what_only_the_rounds_said_into_their_events_and_bac
         return datetime.datetime(2026, 4, day, 10, 0, 0, ms * 1000, tzinfo=datetime.UTC)
 
     try:
-        org = apps.get_model("measures", "Organisation").objects.create(
-            key="testkommune", name="Testkommune", kind="municipality"
-        )
-        agreement = apps.get_model("measures", "Agreement").objects.create(
-            slug="a", name="A", pilot_name="A", first_year=2025, last_year=2028
-        )
+        org, agreement = _organisation_and_agreement(apps)
         OldRevision = apps.get_model("reporting", "Revision")
         OldRound = apps.get_model("reporting", "ApprovalRound")
         OldEvent = apps.get_model("reporting", "RevisionEvent")
