@@ -127,7 +127,7 @@ USES = [
     ("measures", "Membership", "member", "agreement"),
     ("access", "Role", "organisation", "agreement"),
     ("access", "Invitation", "organisation", "agreement"),
-    ("reporting", "Approval", "organisation", "revision__agreement"),
+    ("reporting", "Approval", "organisation", "round__revision__agreement"),
 ]
 
 

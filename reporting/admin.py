@@ -45,14 +45,26 @@ class FrozenWhenApproved:
 
 
 class ApprovalInline(FrozenWhenApproved, OperatorOnlyInline, admin.TabularInline):
+    """A round's approvals, on the round's page."""
+
     model = Approval
     extra = 0
     autocomplete_fields = ["organisation"]
-    # A new row joins the revision's current round (Approval.save).
-    readonly_fields = ["round"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return super().has_add_permission(request, obj) and not (obj and _frozen(obj))
+
+
+class ApprovalRoundInline(FrozenWhenApproved, OperatorOnlyInline, admin.TabularInline):
+    """A revision's rounds, opened and closed by its events (the workflow's steps write them)."""
+
+    model = ApprovalRound
+    extra = 0
+    fields = readonly_fields = ["number", "opened_at", "closed_at", "comment"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class RerenderForm(forms.Form):
@@ -116,7 +128,7 @@ class RevisionAdmin(FrozenWhenApproved, OperatorOnlyAdmin):
     list_display = ["__str__", "year", "status", "due_on"]
     list_filter = ["agreement", "status"]
     readonly_fields = ["snapshot"]
-    inlines = [ApprovalInline]
+    inlines = [ApprovalRoundInline]
     actions = [rerender_reports]
 
 
@@ -131,15 +143,18 @@ class ApprovalAdmin(FrozenWhenApproved, OperatorOnlyAdmin):
         "decided_on",
         "decision",
     ]
-    list_filter = ["revision__agreement", "revision__year", "body", "decision"]
-    list_select_related = ["organisation", "revision__agreement", "round"]
+    list_filter = ["round__revision__agreement", "round__revision__year", "body", "decision"]
+    list_select_related = ["organisation", "round__revision__agreement"]
 
 
 @admin.register(ApprovalRound)
 class ApprovalRoundAdmin(FrozenWhenApproved, OperatorOnlyAdmin):
     list_display = ["__str__", "number", "opened_at", "closed_at"]
     list_filter = ["revision__agreement", "revision__year"]
-    list_select_related = ["revision__agreement"]
+    list_select_related = ["revision__agreement", "submission", "send_back"]
+    # The events that opened and closed it are the workflow's (or a restored plan file's).
+    readonly_fields = ["submission", "send_back"]
+    inlines = [ApprovalInline]
 
 
 @admin.register(MeasureNote)

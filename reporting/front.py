@@ -111,17 +111,17 @@ class ApproverPart:
         agreement, organisation = role.agreement, role.organisation
         revision = agreement.revisions.defer("snapshot").order_by("-year").first()
         decisions = list(
-            Approval.objects.filter(revision__agreement=agreement, organisation=organisation)
+            Approval.objects.filter(round__revision__agreement=agreement, organisation=organisation)
             .exclude(body=Approval.Body.KDD)
-            .select_related("revision", "round", "organisation")
-            .order_by("-revision__year", "-round__number", "body")
+            .select_related("round__revision", "organisation")
+            .order_by("-round__revision__year", "-round__number", "body")
         )
         in_round = [
             a
             for a in decisions
             if revision
             and revision.status == Revision.Status.SUBMITTED
-            and a.revision_id == revision.pk
+            and a.round.revision_id == revision.pk
             and a.round.is_open
         ]
         earlier = [

@@ -150,9 +150,9 @@ def agreement_rows(agreements: list[Agreement], today: datetime.date) -> list[Ag
     current = [found[0].pk for found in revisions.values()]
     approvals: dict[int, list[Approval]] = defaultdict(list)
     for approval in Approval.objects.filter(
-        revision_id__in=current, round__closed_at__isnull=True
-    ).select_related("organisation"):
-        approvals[approval.revision_id].append(approval)
+        round__revision_id__in=current, round__send_back__isnull=True
+    ).select_related("organisation", "round"):
+        approvals[approval.round.revision_id].append(approval)
     tables = _approved_allocations(agreements, revisions)
     rows = []
     for agreement in agreements:

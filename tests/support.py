@@ -318,7 +318,10 @@ def decide(
     data = {}
     for body in bodies:
         shown = Approval.objects.filter(
-            revision__year=2026, organisation__key=org_key, body=body, round__closed_at__isnull=True
+            round__revision__year=2026,
+            organisation__key=org_key,
+            body=body,
+            round__send_back__isnull=True,
         ).first()
         data.update(
             {

@@ -40,7 +40,7 @@ def _organisations_of(agreement: Agreement) -> list[Organisation]:
     parties = agreement.ordered_parties()
     involved = (
         Q(involvements__measure__agreement=agreement)
-        | Q(approvals__revision__agreement=agreement)
+        | Q(approvals__round__revision__agreement=agreement)
         | Q(member_links__agreement=agreement)
         | Q(collective_links__agreement=agreement)
     )

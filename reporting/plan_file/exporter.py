@@ -15,10 +15,6 @@ from reporting.plan_data.schema import drop_empty
 from reporting.plan_data.snapshots import as_snapshot, written_plan
 from reporting.revision.models import Approval, ApprovalRound, Revision, RevisionEvent
 
-# The events that keep the plan as it was at that step: without a snapshot of their own in the
-# file, they have their revision's.
-EVENTS_WITH_SNAPSHOT = (RevisionEvent.Kind.SUBMITTED, RevisionEvent.Kind.SENT_BACK)
-
 
 def export_plan(agreement: Agreement) -> str:
     """The agreement's whole plan as YAML, in the order and style of docs/plan-format.md."""
@@ -43,6 +39,7 @@ def _export_revisions(agreement: Agreement, living: dict) -> list[dict]:
     Left out, a snapshot is that plan when the file is imported (docs/plan-format.md), so
     export → import → export is exact and the seed file needs no copy of itself.
     """
+    # A round's times and comment are its events', which the file lists under `events`.
     rounds = ApprovalRound.objects.order_by("number").prefetch_related(
         Prefetch("approvals", queryset=Approval.objects.select_related("organisation"))
     )
@@ -55,8 +52,8 @@ def _export_revisions(agreement: Agreement, living: dict) -> list[dict]:
 def _export_revision(revision: Revision, living: dict) -> dict:
     """`approvals` are the current (open) round's; `rounds` the earlier ones, KDD sent back.
 
-    The current round is not written as a round: its number follows the earlier rounds' and it
-    opened at `submitted_at`, as a submission opens it (docs/plan-format.md).
+    The current round is not written as a round: its number follows the earlier rounds'. Which
+    events opened and closed each round follows from their order (docs/plan-format.md).
     """
     frozen = revision.snapshot["plan"] if revision.snapshot else None
     implied = None if revision.is_draft else living
@@ -70,15 +67,7 @@ def _export_revision(revision: Revision, living: dict) -> dict:
         "approved_at": _local(revision.approved_at),
         "approvals": _export_approvals(current),
         "rounds": [
-            {
-                "number": r.number,
-                "opened_at": _local(r.opened_at),
-                "closed_at": _local(r.closed_at),
-                "comment": r.comment,
-                "approvals": _export_approvals(r),
-            }
-            for r in rounds
-            if not r.is_open
+            {"number": r.number, "approvals": _export_approvals(r)} for r in rounds if not r.is_open
         ],
         "notes": [
             {"measure": n.measure_key, "kind": n.kind, "text": n.text} for n in revision.notes.all()
@@ -109,8 +98,9 @@ def _export_approvals(round_: ApprovalRound | None) -> list[dict]:
 
 
 def _export_event(event: RevisionEvent, revision_plan: dict | None) -> dict:
+    """A send-back without a snapshot in the file sent back the revision's."""
     frozen = event.snapshot["plan"] if event.snapshot else None
-    implied = revision_plan if event.kind in EVENTS_WITH_SNAPSHOT else None
+    implied = revision_plan if event.kind == RevisionEvent.Kind.SENT_BACK else None
     return {
         "kind": event.kind,
         "at": _local(event.at),

@@ -79,13 +79,15 @@ def _history(agreement: Agreement | None) -> dict[int, dict]:
     if agreement is None:
         return {}
     revisions = agreement.revisions.prefetch_related(
-        "rounds", "approvals__organisation", "approvals__round", "events", "notes", "progress"
+        "rounds__approvals__organisation", "events", "notes", "progress"
     )
     return {revision.year: _parts(revision) for revision in revisions}
 
 
 def _parts(revision: Revision) -> dict:
     draft = revision.is_draft
+    events = list(revision.events.all())
+    place = {event.pk: index for index, event in enumerate(events)}
     return {
         "status": (
             revision.status,
@@ -94,12 +96,14 @@ def _parts(revision: Revision) -> dict:
             revision.approved_at,
             None if draft else revision.due_on,
         ),
+        # Which events opened and closed each round (their times and KDD's comment are "events").
         "rounds": sorted(
-            (r.number, r.opened_at, r.closed_at, r.comment) for r in revision.rounds.all()
+            (r.number, place.get(r.submission_id), place.get(r.send_back_id))
+            for r in revision.rounds.all()
         ),
         "approvals": sorted(
             (
-                a.round.number,
+                r.number,
                 a.organisation.key,
                 a.body,
                 a.planned_on,
@@ -110,9 +114,10 @@ def _parts(revision: Revision) -> dict:
                 a.recorded_by_id,
                 a.recorded_via,
             )
-            for a in revision.approvals.all()
+            for r in revision.rounds.all()
+            for a in r.approvals.all()
         ),
-        "events": [(e.kind, e.at, e.user_id, e.comment, e.snapshot) for e in revision.events.all()],
+        "events": [(e.kind, e.at, e.user_id, e.comment, e.snapshot) for e in events],
         "snapshot": revision.snapshot,
         # A draft's texts are the editor's to write; once sent, they are what was decided on.
         "notes": None

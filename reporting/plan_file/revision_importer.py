@@ -19,8 +19,8 @@ from reporting.revision.models import (
     RevisionEvent,
 )
 
-from .exporter import EVENTS_WITH_SNAPSHOT
 from .problems import PlanFileError, Problem
+from .revision_reader import round_events
 from .rows import _sync
 
 
@@ -46,12 +46,15 @@ def _import_revisions(
                 raise PlanFileError([_frozen_problem(f"revisions[{index}]", revision.year)])
             continue
         revision = revision or Revision.objects.create(agreement=agreement, year=data["year"])
-        _import_rounds(revision, data, orgs, source)
+        events, surplus = _sync_events(revision, data["events"])
+        _import_rounds(revision, data, orgs, source, events)
+        for event in surplus:  # once no round points at it any more
+            event.delete()
         _replace_notes(revision, data["notes"], data["progress"])
         open_ones.append((revision, data))
-    # Snapshots, events and statuses last: a snapshot the file leaves out is the whole plan as
-    # imported (later revisions' approvals name organisations too), and an approved revision
-    # takes nothing more.
+    # Snapshots (the revisions' and their send-backs') and statuses last: a snapshot the file
+    # leaves out is the whole plan as imported (later revisions' approvals name organisations
+    # too), and an approved revision takes nothing more.
     living = None
     for revision, data in open_ones:
         frozen = data["snapshot"]
@@ -60,7 +63,7 @@ def _import_revisions(
             # plan the file carries: the exporter leaves it out only where the two are equal.
             living = living or take_snapshot(agreement)["plan"]
             frozen = _plan_of(revision.snapshot) or living
-        _replace_events(revision, data["events"], frozen)
+        _set_event_plans(revision, data["events"], frozen)
         _set_state(revision, data, frozen)
 
 
@@ -102,8 +105,8 @@ def _content_of(revision: Revision, data: dict) -> dict:
         "approved_at": revision.approved_at if data["approved_at"] else None,
         "approvals": _approvals_of(revision.current_approvals()),
         "rounds": [
-            (*(getattr(r, k) for k in _ROUND_FIELDS), _approvals_of(r.approvals.all()))
-            for r in revision.rounds.filter(closed_at__isnull=False).order_by("number")
+            (r.number, _approvals_of(r.approvals.all()))
+            for r in revision.rounds.filter(send_back__isnull=False).order_by("number")
         ],
         "notes": _notes_of(revision),
         "events": [
@@ -122,9 +125,7 @@ def _content_in(data: dict) -> dict:
         "submitted_at": data["submitted_at"],
         "approved_at": data["approved_at"],
         "approvals": _approvals_in(data["approvals"]),
-        "rounds": [
-            (*(r[k] for k in _ROUND_FIELDS), _approvals_in(r["approvals"])) for r in data["rounds"]
-        ],
+        "rounds": [(r["number"], _approvals_in(r["approvals"])) for r in data["rounds"]],
         "notes": _notes_in(data["notes"], data["progress"]),
         "events": [
             (kind, at, comment, plan if stated else None)
@@ -135,7 +136,6 @@ def _content_in(data: dict) -> dict:
 
 
 # The file's keys (plan_data/schema.py), compared and written field by field.
-_ROUND_FIELDS = tuple(key for key in KEYS["rounds"] if key != "approvals")
 _APPROVAL_FIELDS = KEYS["approvals"]
 
 
@@ -150,30 +150,28 @@ def _approvals_in(approvals: list[dict]) -> list[tuple]:
     return sorted(tuple(a[k] for k in _APPROVAL_FIELDS) for a in approvals)
 
 
-def _import_rounds(revision: Revision, data: dict, orgs: dict, source: str) -> None:
-    """The revision's approval rounds exactly as the file has them.
+def _import_rounds(
+    revision: Revision, data: dict, orgs: dict, source: str, events: list[RevisionEvent]
+) -> None:
+    """The revision's approval rounds exactly as the file has them, each pointing at the events
+    (`events`, in time order) that opened and closed it (`round_events`).
 
     `rounds` are the earlier rounds, closed by KDD's send-back; `approvals` the current round's,
     which is open while the revision is submitted or approved (a draft has none). The current
-    round is numbered after the earlier ones and opened at the submission (docs/plan-format.md).
+    round is numbered after the earlier ones (docs/plan-format.md).
     """
+    pairs, current = round_events([e.kind for e in events], len(data["rounds"]))
     wanted = [
-        (r["number"], {k: r[k] for k in _ROUND_FIELDS[1:]}, r["approvals"]) for r in data["rounds"]
+        (r["number"], {"submission": events[opened], "send_back": events[closed]}, r["approvals"])
+        for r, (opened, closed) in zip(data["rounds"], pairs, strict=True)
     ]
     if data["status"] != Revision.Status.DRAFT:
         number = (wanted[-1][0] if wanted else 0) + 1
-        current = revision.rounds.filter(number=number).first()
-        opened_at = (
-            data["submitted_at"]
-            or data["approved_at"]
-            or (current.opened_at if current else None)
-            or timezone.now()
-        )
-        values = {"opened_at": opened_at, "closed_at": None, "comment": ""}
-        wanted.append((number, values, data["approvals"]))
+        submission = events[current] if current is not None else None
+        wanted.append((number, {"submission": submission, "send_back": None}, data["approvals"]))
     revision.rounds.exclude(number__in=[number for number, _, _ in wanted]).delete()
     # Closed first, so that the round to be opened never meets another still open.
-    for number, values, approvals in sorted(wanted, key=lambda w: w[1]["closed_at"] is None):
+    for number, values, approvals in sorted(wanted, key=lambda w: w[1]["send_back"] is None):
         round_ = _sync(ApprovalRound, {"revision": revision, "number": number}, values)
         _import_approvals(round_, approvals, orgs, source)
 
@@ -234,32 +232,60 @@ def _replace_notes(revision: Revision, notes: list[dict], progress: list[dict]) 
 def _events_in(events: list[dict], frozen: dict | None) -> list[tuple]:
     """The file's events as the database keeps them: (kind, at, comment, plan), by time.
 
-    A submission or return without a snapshot of its own kept the revision's (`frozen`).
+    A send-back without a snapshot of its own sent back the revision's (`frozen`). A
+    submission keeps none where it would be a copy: of the plan its round's send-back kept, or
+    of the revision's.
     """
+    ordered = sorted(events, key=lambda event: event["at"])  # stable: as listed at a tie
+    plans = [
+        e["snapshot"] or (frozen if e["kind"] == RevisionEvent.Kind.SENT_BACK else None)
+        for e in ordered
+    ]
+    for index, event in enumerate(ordered):
+        if event["kind"] == RevisionEvent.Kind.SUBMITTED and plans[index] is not None:
+            sent_back = next(
+                (
+                    plans[later]
+                    for later in range(index + 1, len(ordered))
+                    if ordered[later]["kind"] == RevisionEvent.Kind.SENT_BACK
+                ),
+                frozen,
+            )
+            if plans[index] in (sent_back, frozen):
+                plans[index] = None
     return [
-        (
-            e["kind"],
-            e["at"],
-            e["comment"],
-            e["snapshot"] or (frozen if e["kind"] in EVENTS_WITH_SNAPSHOT else None),
-        )
-        for e in sorted(events, key=lambda event: event["at"])  # stable: as listed at a tie
+        (e["kind"], e["at"], e["comment"], plan) for e, plan in zip(ordered, plans, strict=True)
     ]
 
 
-def _replace_events(revision: Revision, events: list[dict], frozen: dict | None) -> None:
-    """The revision's history exactly as the file has it."""
-    desired = _events_in(events, frozen)
-    current = [(e.kind, e.at, e.comment, _plan_of(e.snapshot)) for e in revision.events.all()]
-    if current == desired:
-        return
-    revision.events.all().delete()
-    for kind, at, comment, plan in desired:
-        event = RevisionEvent.objects.create(
-            revision=revision,
-            kind=kind,
-            comment=comment,
-            snapshot=as_snapshot(plan) if plan is not None else None,
-        )
-        event.at = at  # auto_now_add set it on create; a second save keeps the file's time
-        event.save(update_fields=["at"])
+def _sync_events(revision: Revision, events: list[dict]) -> tuple[list[RevisionEvent], list]:
+    """The revision's history as the file has it (kind, time, comment; the plans come later,
+    `_set_event_plans`): the rows in time order, and those left over, to delete once no round
+    points at them.
+
+    Rows are rewritten in place, the oldest row taking the earliest event, so an unchanged
+    history writes nothing and a round's events keep their rows.
+    """
+    desired = [(kind, at, comment) for kind, at, comment, _plan in _events_in(events, None)]
+    rows = sorted(revision.events.all(), key=lambda event: event.pk)
+    kept = []
+    for (kind, at, comment), row in zip(desired, rows, strict=False):  # the shorter of the two
+        if (row.kind, row.at, row.comment) != (kind, at, comment):
+            row.kind, row.at, row.comment = kind, at, comment
+            row.save(update_fields=["kind", "at", "comment"])
+        kept.append(row)
+    for kind, at, comment in desired[len(rows) :]:
+        row = RevisionEvent.objects.create(revision=revision, kind=kind, comment=comment)
+        row.at = at  # auto_now_add set it on create; a second save keeps the file's time
+        row.save(update_fields=["at"])
+        kept.append(row)
+    return kept, rows[len(desired) :]
+
+
+def _set_event_plans(revision: Revision, events: list[dict], frozen: dict | None) -> None:
+    """Each event's snapshot as the file has it (`_events_in`), the rows already in order."""
+    rows = list(revision.events.order_by("pk"))
+    for row, (*_step, plan) in zip(rows, _events_in(events, frozen), strict=True):
+        if _plan_of(row.snapshot) != plan:
+            row.snapshot = as_snapshot(plan) if plan is not None else None
+            row.save(update_fields=["snapshot"])

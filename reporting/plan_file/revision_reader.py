@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from measures.models import Agreement
-from reporting.plan_data.schema import KEYS
+from reporting.plan_data.schema import KEYS, RETIRED_KEYS
 from reporting.plan_data.snapshots import stored_plan
 from reporting.revision.models import (
     Approval,
@@ -49,6 +49,9 @@ def _read_revision(
     _check_unique(reader, note_paths, notes, "measure", _("tiltaket"))
     row_paths, progress = _entries(reader, entry, "progress", path, _read_progress)
     _check_unique(reader, row_paths, progress, "measure", _("tiltaket"))
+    events = _entries(reader, entry, "events", path, _read_event)[1]
+    if not reader.problems:
+        events = _round_events(reader, round_paths, rounds, events)
     return {
         "year": year,
         "status": status,
@@ -59,7 +62,7 @@ def _read_revision(
         "rounds": rounds,
         "notes": notes,
         "progress": progress,
-        "events": _entries(reader, entry, "events", path, _read_event)[1],
+        "events": events,
         "snapshot": _read_snapshot(reader, entry.get("snapshot"), f"{path}.snapshot"),
     }
 
@@ -76,22 +79,125 @@ def _read_approvals(reader: _Reader, entry: dict, path: str, org_keys: set[str])
 
 
 def _read_round(reader: _Reader, entry: Any, path: str, *, org_keys: set[str]) -> dict:
-    """An earlier approval round: submitted, then sent back by KDD with its comment."""
-    entry = reader.mapping(entry, path, KEYS["rounds"])
+    """An earlier approval round: submitted, then sent back by KDD (those events say when, and
+    why). An older file's `opened_at`, `closed_at` and `comment` are read as `retired`."""
+    entry = reader.mapping(entry, path, KEYS["rounds"] + RETIRED_KEYS["rounds"])
     number = _positive(reader, entry, "number", path)
-    opened_at = reader.field(entry, "opened_at", path, datetime.datetime)
-    closed_at = reader.field(entry, "closed_at", path, datetime.datetime)
+    moment = partial(reader.field, entry, path=path, kind=datetime.datetime, required=False)
+    retired = {"opened_at": moment("opened_at"), "closed_at": moment("closed_at")}
+    retired["comment"] = reader.field(entry, "comment", path, str, required=False, default="")
+    opened_at, closed_at = retired["opened_at"], retired["closed_at"]
     if opened_at is not None and closed_at is not None and closed_at < opened_at:
         reader.problem(
             f"{path}.closed_at", _("runden kan ikkje vere sendt tilbake før han vart opna")
         )
     return {
         "number": number,
-        "opened_at": opened_at,
-        "closed_at": closed_at,
-        "comment": reader.field(entry, "comment", path, str, required=False, default=""),
         "approvals": _read_approvals(reader, entry, path, org_keys),
+        "retired": retired if any(retired.values()) else None,
     }
+
+
+# How far apart an older file's round time and its event's may be: the app wrote the two a
+# moment apart, in one step.
+SAME_MOMENT = datetime.timedelta(minutes=1)
+
+
+def round_events(kinds: list[str], closed: int) -> tuple[list[tuple], int | None]:
+    """Which events (by index into `kinds`, the events' kinds in time order) opened and closed
+    each of the `closed` earlier rounds, oldest first, and which opened the current round.
+
+    The newest send-backs closed the rounds (a revision sent back before rounds were kept has
+    more of them); a round was opened by the last submission before its send-back, and the
+    current round by the last submission after every send-back. None where there is none.
+    """
+    backs = [i for i, kind in enumerate(kinds) if kind == RevisionEvent.Kind.SENT_BACK]
+    closing = ([None] * closed + backs)[-closed:] if closed else []
+
+    def last_submission(before: int, after: int) -> int | None:
+        return next(
+            (i for i in range(before - 1, after, -1) if kinds[i] == RevisionEvent.Kind.SUBMITTED),
+            None,
+        )
+
+    rounds = []
+    for back in closing:
+        previous = max((b for b in backs if back is not None and b < back), default=-1)
+        rounds.append((None if back is None else last_submission(back, previous), back))
+    return rounds, last_submission(len(kinds), backs[-1] if backs else -1)
+
+
+def _round_events(reader: _Reader, paths: list[str], rounds: list[dict], events: list[dict]):
+    """The events in time order, each earlier round with its submission and send-back among
+    them. An older file's round times and comment are checked against those events, or, in a
+    file with no submission or send-back at all, become them (as the app kept them before)."""
+    retired = [round_.pop("retired") for round_ in rounds]
+    steps = (RevisionEvent.Kind.SUBMITTED, RevisionEvent.Kind.SENT_BACK)
+    if any(retired) and not any(e["kind"] in steps for e in events):
+        events = events + [event for old in retired if old for event in _retired_events(old)]
+    events = sorted(events, key=lambda event: event["at"])  # stable: as listed at a tie
+    pairs, _current = round_events([e["kind"] for e in events], len(rounds))
+    for path, round_, old, (opened, closed) in zip(paths, rounds, retired, pairs, strict=True):
+        words = {"number": round_["number"]}
+        if closed is None:
+            reader.problem(
+                path,
+                _(
+                    "runde %(number)s er sendt tilbake, men events har inga hending sent_back "
+                    "for han"
+                )
+                % words,
+            )
+        elif opened is None:
+            reader.problem(
+                path,
+                _(
+                    "runde %(number)s har inga hending submitted i events før ho som sende han "
+                    "tilbake"
+                )
+                % words,
+            )
+        elif old:
+            _check_retired(reader, path, old, events[opened], events[closed])
+    return events
+
+
+def _retired_events(old: dict) -> list[dict]:
+    """An older file's round as the events that now hold its times and comment."""
+    events = []
+    if old["opened_at"] is not None:
+        events.append(
+            {"kind": "submitted", "at": old["opened_at"], "comment": "", "snapshot": None}
+        )
+    if old["closed_at"] is not None:
+        events.append(
+            {
+                "kind": "sent_back",
+                "at": old["closed_at"],
+                "comment": old["comment"],
+                "snapshot": None,
+            }
+        )
+    return events
+
+
+def _check_retired(reader: _Reader, path: str, old: dict, opened: dict, closed: dict) -> None:
+    """An older file's round says what its events say; a comment only the round has moves
+    into its send-back."""
+    for key, event in (("opened_at", opened), ("closed_at", closed)):
+        if old[key] is not None and abs(old[key] - event["at"]) > SAME_MOMENT:
+            reader.problem(f"{path}.{key}", _retired_problem(key, event))
+    if old["comment"] and not closed["comment"]:
+        closed["comment"] = old["comment"]
+    elif old["comment"] and old["comment"] != closed["comment"]:
+        reader.problem(f"{path}.comment", _retired_problem("comment", closed))
+
+
+def _retired_problem(key: str, event: dict) -> str:
+    return _(
+        "%(key)s høyrer ikkje lenger til runden: det står i hendinga %(kind)s %(at)s i events, "
+        "som seier noko anna. Ta bort %(key)s, eller rett hendinga."
+    ) % {"key": key, "kind": event["kind"], "at": f"{event['at']:%Y-%m-%d %H:%M}"}
 
 
 def _check_rounds(reader: _Reader, paths: list[str], rounds: list[dict]) -> None:

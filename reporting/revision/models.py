@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -151,17 +150,23 @@ class Revision(models.Model):
 
         A draft has none: its earlier rounds, each closed by a send-back, are history.
         """
-        return self.rounds.filter(closed_at__isnull=True).first()
+        return self.rounds.filter(send_back__isnull=True).first()
+
+    @property
+    def approvals(self) -> models.QuerySet[Approval]:
+        """The approvals of all its rounds."""
+        return Approval.objects.filter(round__revision=self)
 
     def current_approvals(self) -> models.QuerySet[Approval]:
         """The approvals of the current round (none for a draft)."""
-        return self.approvals.filter(round__closed_at__isnull=True)
+        return self.approvals.filter(round__send_back__isnull=True)
 
     def earlier_rounds(self) -> list[ApprovalRound]:
-        """The rounds KDD sent back, newest first, each with its approvals loaded."""
+        """The rounds KDD sent back, newest first, each with its events and approvals loaded."""
         return list(
-            self.rounds.filter(closed_at__isnull=False)
+            self.rounds.filter(send_back__isnull=False)
             .order_by("-number")
+            .select_related("submission", "send_back")
             .prefetch_related("approvals__organisation")
         )
 
@@ -199,56 +204,10 @@ class Revision(models.Model):
         )
 
 
-class ApprovalRound(RevisionPart):
-    """One submission of a revision to the parties, and the decisions taken on it.
-
-    Each submission opens the next round (number 1, 2, ...) with a pending approval for every
-    deciding body. KDD's send-back closes it: `closed_at` and KDD's `comment` are set, and its
-    approvals stay as they were, as history. Only the decisions of the current round count
-    (`Revision.current_round`): the open one, which is also the round KDD approves and which then
-    stays open, frozen with the revision. At most one round of a revision is open.
-    """
-
-    revision = models.ForeignKey(
-        Revision, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("handlingsplan")
-    )
-    number = models.PositiveSmallIntegerField(_("runde"), validators=[MinValueValidator(1)])
-    opened_at = models.DateTimeField(_("sendt til godkjenning"))
-    closed_at = models.DateTimeField(_("sendt tilbake"), null=True, blank=True)
-    comment = models.TextField(
-        _("merknad frå KDD"), blank=True, help_text=_("Kvifor KDD sende handlingsplanen tilbake.")
-    )
-
-    class Meta:
-        ordering = ["revision", "number"]
-        verbose_name = _("godkjenningsrunde")
-        verbose_name_plural = _("godkjenningsrundar")
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "number"], name="round_number_unique"),
-            models.UniqueConstraint(
-                fields=["revision"],
-                condition=Q(closed_at__isnull=True),
-                name="one_open_round_per_revision",
-                violation_error_message=_("Handlingsplanen har alt ein open godkjenningsrunde."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return _("Runde %(number)s – %(revision)s") % {
-            "number": self.number,
-            "revision": self.revision,
-        }
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
-
 class Approval(RevisionPart):
     """One body's treatment of a revision in one round: planned meeting, decision date, decision.
 
-    `revision` is always the round's revision (save() sees to it): it keeps the guard of approved
-    revisions and the revision's queries one join short.
+    Its revision is its round's (`round__revision` in queries).
 
     Who wrote the decision is part of it: recorded in the app by the person who holds it
     (recorded_by), or restored from a plan file by an operator (`import_plan FILE`).
@@ -289,9 +248,8 @@ class Approval(RevisionPart):
         APPROVED = "approved", _("Godkjend")
         REJECTED = "rejected", _("Ikkje godkjend")
 
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="approvals")
     round = models.ForeignKey(
-        ApprovalRound,
+        "ApprovalRound",
         on_delete=models.CASCADE,
         related_name="approvals",
         verbose_name=_("runde"),
@@ -325,7 +283,7 @@ class Approval(RevisionPart):
     restored_from = models.CharField(_("planfil"), max_length=255, blank=True)
 
     class Meta:
-        ordering = ["revision", "organisation__name", "body"]
+        ordering = ["round_id", "organisation__name", "body"]
         verbose_name = _("godkjenning")
         verbose_name_plural = _("godkjenningar")
         constraints = [
@@ -345,30 +303,19 @@ class Approval(RevisionPart):
     def __str__(self) -> str:
         return f"{self.organisation} – {self.get_body_display()} – {self.revision.year}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self.round_id is None and self.revision_id is not None:
-            # Added without a round (in the admin): it joins the revision's current one.
-            current = Revision(pk=self.revision_id).current_round()
-            if current is None:
-                raise ValueError("An approval belongs to a round: submit the revision first.")
-            self.round = current
-        if self.revision_id is None:
-            self.revision_id = self.round.revision_id
-        elif self.round.revision_id != self.revision_id:
-            raise ValueError("An approval's round belongs to another revision.")
-        super().save(*args, **kwargs)
+    @property
+    def revision(self) -> Revision:
+        """The revision the approval's round belongs to."""
+        return self.round.revision
+
+    def _guard(self) -> None:
+        # An approval is frozen with its round's revision.
+        approved = Revision.objects.filter(rounds=self.round_id, status=Revision.Status.APPROVED)
+        if approved.exists():
+            raise ImmutableRevisionError(self.revision)
 
     def clean(self) -> None:
         """A decision has a date, a date a decision (decision_has_a_date), beside the field."""
-        if self.round_id is None and self.revision_id and not self.revision.current_round():
-            raise ValidationError(
-                _(
-                    "Handlingsplanen er ikkje til handsaming: "
-                    "vedtak høyrer til ein godkjenningsrunde."
-                )
-            )
-        if self.round_id and self.revision_id and self.round.revision_id != self.revision_id:
-            raise ValidationError({"round": _("Runden høyrer til ein annan handlingsplan.")})
         if self.decision != self.Decision.PENDING and not self.decided_on:
             raise ValidationError({"decided_on": _("Skriv datoen vedtaket vart gjort.")})
         if self.decided_on and self.decision == self.Decision.PENDING:
@@ -432,9 +379,10 @@ class Approval(RevisionPart):
         return f"{self.organisation.name} ({body})"
 
 
-# The texts and events recorded with a revision live beside it; imported here, where Django and
-# the rest of the code look for the revision's models.
+# The rounds, texts and events recorded with a revision live beside it; imported here, where
+# Django and the rest of the code look for the revision's models.
 from .records import MeasureNote, MeasureProgress, RevisionEvent  # noqa: E402
+from .rounds import ApprovalRound  # noqa: E402
 
 __all__ = [
     "Approval",

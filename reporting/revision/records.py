@@ -79,7 +79,11 @@ PROGRESS_NEEDS_STATE = _(
 
 
 class RevisionEvent(RevisionPart):
-    """A step of the revision: submitted (with its snapshot), sent back (with a comment), ..."""
+    """A step of the revision: submitted, sent back (with KDD's comment and the plan it sent
+    back, which the revision no longer holds), approved, ...
+
+    A round's times and KDD's comment are its events' (`ApprovalRound.submission`, `send_back`).
+    """
 
     class Kind(models.TextChoices):
         STARTED = "started", _("Starta")
@@ -100,6 +104,8 @@ class RevisionEvent(RevisionPart):
         verbose_name=_("brukar"),
     )
     comment = models.TextField(_("merknad"), blank=True)
+    # The plan KDD sent back (the revision's own snapshot is cleared then); a submission keeps
+    # none: it is the revision's snapshot, or else the one its round's send-back kept.
     snapshot = models.JSONField(_("frosen plan"), null=True, blank=True)
 
     class Meta:

@@ -75,4 +75,9 @@ def last_send_back(revision: Revision) -> ApprovalRound | None:
     """The round KDD last sent back, with its comment, while the revision is a draft again."""
     if not revision.is_draft:
         return None
-    return revision.rounds.filter(closed_at__isnull=False).order_by("-number").first()
+    return (
+        revision.rounds.filter(send_back__isnull=False)
+        .select_related("send_back")
+        .order_by("-number")
+        .first()
+    )

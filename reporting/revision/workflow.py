@@ -215,26 +215,23 @@ def submit(*, revision: Revision, user, accepted: Iterable[str] = ()) -> list[st
     failing = failed(frozen_overview(revision.snapshot["plan"], revision.year).checks)
     if any(check.label not in set(accepted) for check in failing):
         raise ChecksFailed(failing)
-    revision.status = Revision.Status.SUBMITTED
-    revision.submitted_at, revision.submitted_by = timezone.now(), user
-    revision.save()
-    RevisionEvent.objects.create(
+    submission = RevisionEvent.objects.create(
         revision=revision,
         kind=RevisionEvent.Kind.SUBMITTED,
         user=user,
-        snapshot=revision.snapshot,
         comment=_accepted_failures(revision, failing),
     )
+    revision.status = Revision.Status.SUBMITTED
+    revision.submitted_at, revision.submitted_by = submission.at, user
+    revision.save()
     round_ = ApprovalRound.objects.create(
         revision=revision,
         number=(revision.rounds.aggregate(last=Max("number"))["last"] or 0) + 1,
-        opened_at=revision.submitted_at,
+        submission=submission,
     )
     for organisation, bodies in revision.deciding_parties():
         for body in bodies:
-            Approval.objects.create(
-                revision=revision, round=round_, organisation=organisation, body=body
-            )
+            Approval.objects.create(round=round_, organisation=organisation, body=body)
     return notify_approvers(revision)
 
 
@@ -345,7 +342,6 @@ def kdd_approve(*, revision: Revision, user, accepted: Iterable[str] = ()) -> Re
         raise ChecksFailed(failing)
     today = timezone.localdate()
     Approval.objects.update_or_create(
-        revision=revision,
         round=revision.current_round(),
         organisation=ministry,
         body=Approval.Body.KDD,
@@ -368,7 +364,8 @@ def kdd_approve(*, revision: Revision, user, accepted: Iterable[str] = ()) -> Re
 
 @transaction.atomic
 def send_back(*, revision: Revision, user, comment: str) -> Revision:
-    """KDD returns the revision to the editor; the snapshot and comment stay in its history.
+    """KDD returns the revision to the editor; the plan it returns and the comment stay in its
+    history, in the send-back's event (the revision holds no snapshot again until resubmitted).
 
     The send-back closes the approval round: its decisions stay visible, but no longer count.
     """
@@ -380,7 +377,7 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
         raise WorkflowError(NOT_RETURNABLE)
     if not comment.strip():
         raise WorkflowError(_("Skriv kvifor handlingsplanen blir sendt tilbake."))
-    RevisionEvent.objects.create(
+    event = RevisionEvent.objects.create(
         revision=revision,
         kind=RevisionEvent.Kind.SENT_BACK,
         user=user,
@@ -389,8 +386,8 @@ def send_back(*, revision: Revision, user, comment: str) -> Revision:
     )
     round_ = revision.current_round()
     if round_ is not None:
-        round_.closed_at, round_.comment = timezone.now(), comment
-        round_.save()
+        round_.send_back = event
+        round_.save(update_fields=["send_back"])
     revision.status = Revision.Status.DRAFT
     revision.snapshot = None
     revision.save()

@@ -1,6 +1,10 @@
 """Template helpers for the revision pages."""
 
+from __future__ import annotations
+
 from django import template
+
+from reporting.revision.marks import Mark
 
 register = template.Library()
 
@@ -19,3 +23,10 @@ def parse_date(value):
     if isinstance(value, str):
         return datetime.date.fromisoformat(value)
     return value
+
+
+@register.simple_tag
+def change_marks(kind: str, measure) -> list[Mark]:
+    """The mark of an entry of the change list ("Ny", "Endra", "Avslutta dd.mm.åååå"), as the
+    plan's pages and the report's sections mark the measure (reporting.revision.marks)."""
+    return [Mark(kind, measure.closed_on if kind == "closed" else None)]

@@ -149,14 +149,12 @@ def _forge_submission_time(data: dict) -> None:
 
 
 def _forge_round(data: dict) -> None:
-    _revision(data, 2026)["rounds"] = [
-        {
-            "number": 1,
-            "opened_at": _at(2026, 1, 2),
-            "closed_at": _at(2026, 1, 3),
-            "comment": "Falsk runde.",
-            "approvals": [],
-        }
+    """An earlier round, with the submission and send-back that opened and closed it."""
+    revision = _revision(data, 2026)
+    revision["rounds"] = [{"number": 1, "approvals": []}]
+    revision["events"] += [
+        {"kind": "submitted", "at": _at(2026, 1, 2)},
+        {"kind": "sent_back", "at": _at(2026, 1, 3), "comment": "Falsk runde."},
     ]
 
 
@@ -182,7 +180,7 @@ def test_a_forged_part_of_an_open_revision_is_refused(
 ):
     assert_refused_everywhere(client, leader, exported(seed, forge), seed, message)
     vinje = Approval.objects.get(
-        revision=submitted, organisation__key="vinje-kommune", body="kommunestyre"
+        round__revision=submitted, organisation__key="vinje-kommune", body="kommunestyre"
     )
     assert vinje.decision == Approval.Decision.PENDING
 

@@ -44,7 +44,7 @@ USES = {
     # An approved revision's rows refuse a save: moved past that guard, as a test may.
     "approval": lambda seed, org: (
         QuerySet(Approval)
-        .filter(pk=Approval.objects.filter(revision__agreement=seed).order_by("pk")[0].pk)
+        .filter(pk=Approval.objects.filter(round__revision__agreement=seed).order_by("pk")[0].pk)
         .update(organisation=org)
     ),
     "role": lambda seed, org: make_user("godkjennar", seed, Role.Kind.APPROVER, org),

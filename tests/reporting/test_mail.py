@@ -116,7 +116,7 @@ def test_a_rejection_is_mailed_to_the_project_leader_once(
     # The rejection's comment corrected is not a second rejection; an approval is not mailed.
     mail.outbox.clear()
     shown = Approval.objects.get(
-        revision__year=2026, organisation__key="kviteseid-kommune", body="kommunestyre"
+        round__revision__year=2026, organisation__key="kviteseid-kommune", body="kommunestyre"
     )
     data.update({"kommunestyre-seen": recorded_mark(shown), "kommunestyre-comment": "Sjå saka."})
     with django_capture_on_commit_callbacks(execute=True):

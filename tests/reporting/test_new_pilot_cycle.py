@@ -164,7 +164,9 @@ def decide(client, agreement, organisation, on: str):
     url = reverse("reporting:decision", args=[agreement.slug, YEAR, organisation.key])
     data = {}
     for approval in Approval.objects.filter(
-        revision__agreement=agreement, organisation=organisation, round__closed_at__isnull=True
+        round__revision__agreement=agreement,
+        organisation=organisation,
+        round__send_back__isnull=True,
     ):
         body = approval.body
         data |= {
@@ -317,7 +319,7 @@ def test_a_new_bokmal_pilot_from_the_form_to_kdds_approved_report(
     other = Client()
     other.force_login(holtalen_approver)
     decide(other, agreement, holtalen, today.isoformat())
-    decided = Approval.objects.filter(revision=draft).exclude(body=Approval.Body.KDD)
+    decided = Approval.objects.filter(round__revision=draft).exclude(body=Approval.Body.KDD)
     assert {(a.organisation.name, a.decision) for a in decided} == {
         (name, "approved") for name in MUNICIPALITIES
     }

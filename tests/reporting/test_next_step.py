@@ -60,7 +60,7 @@ def reject(client, user, org_key: str, rejecting: str, comment: str):
     shown = {
         a.body: recorded_mark(a)
         for a in Approval.objects.filter(
-            revision__year=2026, organisation__key=org_key, round__closed_at__isnull=True
+            round__revision__year=2026, organisation__key=org_key, round__send_back__isnull=True
         )
     }
     data = {}
@@ -80,7 +80,7 @@ def reject(client, user, org_key: str, rejecting: str, comment: str):
 
 def kommunestyre(org_key: str) -> Approval:
     return Approval.objects.get(
-        revision__year=2026, organisation__key=org_key, body="kommunestyre", round__number=1
+        round__revision__year=2026, organisation__key=org_key, body="kommunestyre", round__number=1
     )
 
 

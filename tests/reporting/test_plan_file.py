@@ -387,6 +387,7 @@ def test_a_key_given_twice_is_refused_rather_than_the_last_taken(db):
 
 
 HOUR = datetime.timedelta(hours=1)
+# A round as older files carry it, with the times and comment that are now its events'.
 ROUND = {
     "number": 1,
     "opened_at": datetime.datetime(2025, 6, 2, 12, 0, tzinfo=datetime.UTC),
@@ -489,13 +490,22 @@ def a_2026_revision(seed, *, status: str = "submitted") -> Revision:
     MeasureProgress.objects.create(
         revision=revision, measure_key="gott-nokk", state="delayed", text="Ventar."
     )
+    events = []
+    for kind, day, comment, snapshot in [
+        ("started", 2, "", None),
+        ("submitted", 20, "", None),
+        ("sent_back", 22, "Grunngjev SMB-endringa betre.", first_plan),
+        ("submitted", 30, "", None),
+    ]:
+        event = RevisionEvent.objects.create(
+            revision=revision, kind=kind, comment=comment, snapshot=snapshot
+        )
+        event.at = datetime.datetime(2026, 4, day, 10, 0, 0, 123456, tzinfo=datetime.UTC)
+        event.save()
+        events.append(event)
     vinje = Organisation.objects.get(key="vinje-kommune")
     first = ApprovalRound.objects.create(
-        revision=revision,
-        number=1,
-        opened_at=datetime.datetime(2026, 4, 20, 10, 0, 0, 123456, tzinfo=datetime.UTC),
-        closed_at=datetime.datetime(2026, 4, 22, 10, 0, 0, 130001, tzinfo=datetime.UTC),
-        comment="Grunngjev SMB-endringa betre.",
+        revision=revision, number=1, submission=events[1], send_back=events[2]
     )
     Approval.objects.create(
         round=first,
@@ -507,9 +517,7 @@ def a_2026_revision(seed, *, status: str = "submitted") -> Revision:
         comment="Vinje vil ha tiltak 2.1 omtala betre.",
     )
     if status != "draft":
-        second = ApprovalRound.objects.create(
-            revision=revision, number=2, opened_at=revision.submitted_at
-        )
+        second = ApprovalRound.objects.create(revision=revision, number=2, submission=events[3])
         Approval.objects.create(
             round=second,
             organisation=vinje,
@@ -520,17 +528,6 @@ def a_2026_revision(seed, *, status: str = "submitted") -> Revision:
             case_reference="26/41",
             comment="Samrøystes.",
         )
-    for kind, day, comment, snapshot in [
-        ("started", 2, "", None),
-        ("submitted", 20, "", first_plan),
-        ("sent_back", 22, "Grunngjev SMB-endringa betre.", first_plan),
-        ("submitted", 30, "", revision.snapshot),
-    ]:
-        event = RevisionEvent.objects.create(
-            revision=revision, kind=kind, comment=comment, snapshot=snapshot
-        )
-        event.at = datetime.datetime(2026, 4, day, 10, 0, 0, 123456, tzinfo=datetime.UTC)
-        event.save()
     return revision
 
 
@@ -581,7 +578,8 @@ def test_a_snapshot_is_written_only_where_it_is_not_the_plan_the_file_carries(se
         "SMB-utvikling (små og mellomstore bedrifter)"
     )
     assert "snapshot" not in second
-    assert ["snapshot" in event for event in second["events"]] == [False, True, True, False]
+    # Only the send-back keeps the plan it sent back; the submissions keep no copy.
+    assert ["snapshot" in event for event in second["events"]] == [False, False, True, False]
     assert list(first["snapshot"]) == [
         "format",
         "organisations",
@@ -656,8 +654,16 @@ def test_a_sent_back_and_resubmitted_revision_moves_with_both_rounds(seed):
     # The earlier round right after the current round's approvals (docs/plan-format.md).
     assert list(written) == ["year", "status", "submitted_at", "approvals", "rounds", "events"]
     [first] = written["rounds"]
-    assert first["number"] == 1 and first["comment"] == "Vinje har sagt nei: sjå på 2.1."
-    assert first["opened_at"] < first["closed_at"] < written["submitted_at"]
+    assert list(first) == ["number", "approvals"] and first["number"] == 1
+    # Its times and KDD's comment are the events that opened and closed it.
+    steps = [(e["kind"], e.get("comment")) for e in written["events"]]
+    assert steps == [
+        ("started", None),
+        ("submitted", None),
+        ("sent_back", "Vinje har sagt nei: sjå på 2.1."),
+        ("submitted", None),
+    ]
+    assert written["events"][-1]["at"] == written["submitted_at"]
     assert [
         (a["organisation"], a["body"], a["decision"], a.get("comment"))
         for a in first["approvals"]
@@ -687,9 +693,10 @@ def test_a_revision_sent_back_is_a_draft_with_its_rounds_and_no_current_one(seed
     text = export_plan(seed)
     written = yaml.safe_load(text)["revisions"][1]
     assert "approvals" not in written
-    assert [(r["number"], r["comment"]) for r in written["rounds"]] == [
-        (1, "Vinje har sagt nei: sjå på 2.1."),
-        (2, "Framleis ikkje godt nok."),
+    assert [r["number"] for r in written["rounds"]] == [1, 2]
+    assert [e["comment"] for e in written["events"] if e["kind"] == "sent_back"] == [
+        "Vinje har sagt nei: sjå på 2.1.",
+        "Framleis ikkje godt nok.",
     ]
     empty_database()
     import_plan(parse_plan(text))
@@ -706,13 +713,94 @@ def test_a_file_moves_a_revision_from_one_round_to_the_next(seed):
     round_2 = revision.current_round()
     round_2.delete()
     first = revision.rounds.get(number=1)
-    first.closed_at, first.comment = None, ""
+    first.send_back = None
     first.save()
     revision.refresh_from_db()
     assert export_plan(seed) != text
     import_plan(parse_plan(text))
     assert export_plan(seed) == text
     assert [(r.number, r.is_open) for r in revision.rounds.all()] == [(1, False), (2, True)]
+
+
+def as_older_file(text: str) -> dict:
+    """The file as exported before a round's times and KDD's comment were read from its events:
+    each earlier round with them, a moment apart from its events (as the app wrote the two),
+    and each submission with a copy of the plan its round's send-back kept."""
+    data = yaml.safe_load(text)
+    for revision in data["revisions"]:
+        events = revision.get("events", [])
+        submissions = [e for e in events if e["kind"] == "submitted"]
+        send_backs = [e for e in events if e["kind"] == "sent_back"]
+        rounds = revision.get("rounds", [])
+        for round_, opened, closed in zip(rounds, submissions, send_backs, strict=False):
+            round_["opened_at"] = opened["at"] - datetime.timedelta(milliseconds=3)
+            round_["closed_at"] = closed["at"] + datetime.timedelta(milliseconds=2)
+            round_["comment"] = closed["comment"]
+            if "snapshot" in closed:
+                opened["snapshot"] = copy.deepcopy(closed["snapshot"])
+            round_ |= {"approvals": round_.pop("approvals")}  # written last, as it was
+    return data
+
+
+def test_an_older_file_with_round_times_and_copied_snapshots_imports_as_the_new_one(seed):
+    revision = sent_back_and_resubmitted(seed)
+    kdd = Role.objects.get(agreement=seed, kind=Role.Kind.MINISTRY).user
+    workflow.send_back(revision=revision, user=kdd, comment="Framleis ikkje godt nok.")
+    text = export_plan(seed)
+    older = as_older_file(text)
+    written = older["revisions"][1]
+    assert written["rounds"][1]["comment"] == "Framleis ikkje godt nok."
+    assert [("snapshot" in e) for e in written["events"]] == [False, True, True, True, True]
+    before = revision_rows(2026)
+
+    empty_database()
+    import_plan(parse_plan(yaml.safe_dump(older, allow_unicode=True, sort_keys=False)))
+    assert revision_rows(2026) == before
+    restored = Revision.objects.get(year=2026)
+    assert [e.snapshot is None for e in restored.events.all()] == [True, True, False, True, False]
+    assert export_plan(restored.agreement) == text
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "said"),
+    [
+        (lambda r: r.update(comment="Noko anna."), "comment", "sent_back 2026-"),
+        (lambda r: r.update(opened_at=r["opened_at"] - HOUR * 24), "opened_at", "submitted 2026-"),
+        (lambda r: r.update(closed_at=r["closed_at"] + HOUR), "closed_at", "sent_back 2026-"),
+    ],
+)
+def test_an_older_file_whose_round_says_otherwise_than_its_events_is_refused(
+    seed, change, key, said
+):
+    sent_back_and_resubmitted(seed)
+    older = as_older_file(export_plan(seed))
+    change(older["revisions"][1]["rounds"][0])
+    [problem] = problems_of(yaml.safe_dump(older, allow_unicode=True, sort_keys=False))
+    assert problem.startswith(f"revisions[1].rounds[0].{key} (linje ")
+    assert f"{key} høyrer ikkje lenger til runden: det står i hendinga {said}" in problem
+    assert problem.endswith(f"som seier noko anna. Ta bort {key}, eller rett hendinga.")
+
+
+def test_an_older_files_round_without_events_becomes_its_events(empty_db):
+    """Nothing a round said is lost: in a file without the events, its times and KDD's
+    comment become the submission and send-back that opened and closed it."""
+    agreement = import_plan(parse_plan(edited_seed(_set(["revisions", 0, "rounds"], [ROUND]))))
+    revision = agreement.revisions.get(year=2025)
+    first = revision.rounds.get(number=1)
+    assert (first.opened_at, first.closed_at, first.comment) == (
+        ROUND["opened_at"],
+        ROUND["closed_at"],
+        "Send tilbake.",
+    )
+    assert [(e.kind, e.at) for e in revision.events.all()] == [
+        ("submitted", ROUND["opened_at"]),
+        ("sent_back", ROUND["closed_at"]),
+    ]
+    written = yaml.safe_load(export_plan(agreement))["revisions"][0]
+    assert written["rounds"] == [{"number": 1}]
+    assert [e["comment"] for e in written["events"] if e["kind"] == "sent_back"] == [
+        "Send tilbake."
+    ]
 
 
 def test_an_approved_revision_cannot_be_changed_through_its_snapshot_notes_or_rounds(seed):
@@ -747,10 +835,27 @@ def test_an_approved_revision_cannot_be_changed_through_its_snapshot_notes_or_ro
             copy.deepcopy(revision_2026["rounds"][0]) | {"number": 2}
         )
 
-    assert refused(lambda d: d["revisions"][1]["rounds"][0].update(comment="Anna")) == frozen
+    def commented_otherwise(d):
+        [sent_back] = [e for e in d["revisions"][1]["events"] if e["kind"] == "sent_back"]
+        sent_back["comment"] = "Anna"
+
+    def one_round_and_send_back_more(d):
+        one_round_more(d)
+        d["revisions"][1]["events"][3:3] = [
+            {"kind": "sent_back", "at": timezone.now(), "comment": "Anna"},
+            {"kind": "submitted", "at": timezone.now()},
+        ]
+
+    assert refused(commented_otherwise) == frozen
     assert refused(decided_otherwise) == frozen
     assert refused(lambda d: d["revisions"][1].pop("rounds")) == frozen
-    assert refused(one_round_more) == frozen
+    assert refused(one_round_and_send_back_more) == frozen
+    # A round KDD sent back has its send-back among the events, or the file is refused.
+    [problem] = refused(one_round_more)
+    assert problem.startswith("revisions[1].rounds[0] (linje ")
+    assert problem.endswith(
+        "runde 1 er sendt tilbake, men events har inga hending sent_back for han"
+    )
     assert refused(lambda d: d["revisions"][1]["approvals"][0].update(comment="Anna")) == frozen
     assert dump_database() == before
 

@@ -54,5 +54,5 @@ def test_a_second_import_of_the_same_file_keeps_who_recorded_what(seed, tmp_path
     file = tmp_path / "same.yaml"
     file.write_text(export_plan(seed), encoding="utf-8")
     call_command("import_plan", str(file), stdout=StringIO())
-    recorded = Approval.objects.filter(revision__year=2026).exclude(decision="pending")
+    recorded = Approval.objects.filter(round__revision__year=2026).exclude(decision="pending")
     assert all(a.recorded_via == Approval.Via.APP and a.recorded_by for a in recorded)

@@ -252,6 +252,35 @@ def test_the_2026_report_shows_what_changed_where_the_reader_looks(seed, client,
     assert f"Utkast per {timezone.localdate():%d.%m.%Y}" in reader.pages[0].extract_text()
 
 
+def test_the_closed_measure_reads_avslutta_with_its_date_alike_on_the_page_and_in_the_pdf(
+    seed, client, collaborator
+):
+    """One change list, one «Avslutta dd.mm.åååå»: the revision page and the report's 2.1 name
+    the closed measure with the same words, its assessment after them."""
+    from django.utils.html import strip_tags
+
+    revision_2026(seed)
+    client.force_login(collaborator)
+    page = client.get(reverse("reporting:revision", args=[SLUG, 2026])).text
+    closed = page.split('id="endringar"')[1].split("</section>")[0].split("Avslutta tiltak")[1]
+    on_page = re.sub(r"\s+", " ", strip_tags(closed.replace("</dt>", " </dt>"))).strip()
+    assert on_page.startswith(
+        "Tiltak 1.5 Vandrande bygdevekstseminar Avslutta 01.03.2026 "
+        "Vurdering av kva tiltaket har bidrege til " + ASSESSMENT_2026
+    )
+
+    reader = PdfReader(
+        BytesIO(client.get(reverse("reporting:report-pdf", args=[SLUG, 2026])).content)
+    )
+    section = pdf_text(reader).split("Endringar sidan den godkjende handlingsplanen for 2025.")[1]
+    in_pdf = section.split("Avslutta tiltak")[1].split("Endringar i budsjett")[0]
+    assert re.fullmatch(
+        r" Tiltak 1\.5 Vandrande bygdevekstseminar \(s\. \d+\) Avslutta 01\.03\.2026 "
+        r"Vurdering av kva tiltaket har bidrege til " + re.escape(ASSESSMENT_2026) + " ",
+        in_pdf,
+    ), in_pdf
+
+
 def test_the_2026_report_marks_removed_and_added_words_in_rendered_text(seed):
     html = report_html(Report.from_revision(revision_2026(seed)))
     changes = html.split('id="endringar"')[1].split('id="delmal"')[0]

@@ -91,6 +91,34 @@ def test_earlier_rounds_stay_visible_as_history_on_the_revision_page(client, see
     assert "Formannskap" in vinje and "Godkjend" in vinje and today in vinje
 
 
+def test_a_rounds_times_and_kdds_comment_on_the_revision_page_are_its_events(
+    client, seed, people, time_machine
+):
+    """Submitted on 20 April, sent back on 22 April, sent again on 23 April: the earlier round
+    is headed by the days of its submission and send-back, with KDD's comment, all read from
+    the revision's events."""
+    oslo = datetime.timezone(datetime.timedelta(hours=2))
+    time_machine.move_to(datetime.datetime(2026, 4, 20, 9, 0, tzinfo=oslo), tick=False)
+    submitted_2026(client, people, seed)
+    time_machine.move_to(datetime.datetime(2026, 4, 22, 15, 0, tzinfo=oslo), tick=False)
+    as_user(client, people["kdd"]).post(
+        url("revision-send-back", 2026), {"comment": "Rett budsjettet for 2027.", **CONFIRMED}
+    )
+    time_machine.move_to(datetime.datetime(2026, 4, 23, 8, 0, tzinfo=oslo), tick=False)
+    as_user(client, people["prosjektleiar"]).post(url("revision-submit", 2026), CONFIRMED)
+
+    page = as_user(client, people["prosjektleiar"]).get(url("revision", 2026)).text
+    history = page.split("Tidlegare godkjenningsrundar")[1]
+    assert "Runde 1: sendt til godkjenning 20.04.2026, sendt tilbake 22.04.2026" in history
+    assert "Merknad frå KDD: Rett budsjettet for 2027." in history
+    events = page.split("Tidlegare godkjenningsrundar")[0]
+    assert "Status for partane, runde 2" in events
+    revision = Revision.objects.get(year=2026)
+    first, second = revision.rounds.all()
+    assert first.send_back.comment == "Rett budsjettet for 2027."
+    assert second.submission.kind == "submitted" and second.opened_at == revision.submitted_at
+
+
 def test_late_parties_and_reminders_count_the_current_round_only(
     client, seed, people, time_machine, django_capture_on_commit_callbacks
 ):
@@ -155,21 +183,30 @@ def test_a_decision_form_opened_in_a_round_that_was_sent_back_saves_nothing(clie
             user=people["vinje"],
             values={"decision": "approved", "decided_on": datetime.date(2026, 6, 18)},
         )
-    assert not Approval.objects.filter(revision=revision, decision="approved").exists()
+    assert not Approval.objects.filter(round__revision=revision, decision="approved").exists()
 
 
 def test_the_rounds_of_an_approved_revision_are_frozen(seed):
     revision = Revision.objects.get(year=2025)
     round_ = revision.rounds.get()
     assert round_.is_open and revision.current_round() == round_
-    round_.comment = "endra"
+    round_.number = 3
     for attempt in (round_.save, round_.delete):
         with pytest.raises(ImmutableRevisionError):
             attempt()
     with pytest.raises(ImmutableRevisionError):
-        ApprovalRound.objects.create(
-            revision=revision, number=2, opened_at=revision.approved_at, closed_at=None
-        )
+        ApprovalRound.objects.create(revision=revision, number=2)
+
+
+def _organisation_and_agreement(apps) -> tuple:
+    """A municipality and an agreement, as the migrations' state at that point has them."""
+    org = apps.get_model("measures", "Organisation").objects.create(
+        key="testkommune", name="Testkommune", kind="municipality"
+    )
+    agreement = apps.get_model("measures", "Agreement").objects.create(
+        slug="a", name="A", pilot_name="A", first_year=2025, last_year=2028
+    )
+    return org, agreement
 
 
 @pytest.mark.django_db(transaction=True)
@@ -184,12 +221,7 @@ def test_the_migration_puts_earlier_approvals_into_a_first_round():
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps
     try:
-        org = apps.get_model("measures", "Organisation").objects.create(
-            key="testkommune", name="Testkommune", kind="municipality"
-        )
-        agreement = apps.get_model("measures", "Agreement").objects.create(
-            slug="a", name="A", pilot_name="A", first_year=2025, last_year=2028
-        )
+        org, agreement = _organisation_and_agreement(apps)
         Revision = apps.get_model("reporting", "Revision")
         Approval = apps.get_model("reporting", "Approval")
         submitted_at = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
@@ -208,7 +240,7 @@ def test_the_migration_puts_earlier_approvals_into_a_first_round():
 
         first = ApprovalRound.objects.get(revision__year=2026)
         assert (first.number, first.is_open, first.opened_at) == (1, True, submitted_at)
-        assert Revision.objects.get(year=2026).approvals.get().round_id == first.pk
+        assert first.approvals.get().organisation.key == "testkommune"
         closed = ApprovalRound.objects.get(revision__year=2027)
         assert (closed.number, closed.is_open, closed.comment) == (1, False, "Rett budsjettet.")
     finally:
@@ -241,6 +273,89 @@ def test_a_decision_recorded_by_someone_else_since_the_form_was_opened_is_not_ov
         response.text
     )
     kommunestyre = Approval.objects.get(
-        revision__year=2026, organisation__key="vinje-kommune", body="kommunestyre"
+        round__revision__year=2026, organisation__key="vinje-kommune", body="kommunestyre"
     )
     assert kommunestyre.decision == "approved"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_what_only_the_rounds_said_into_their_events_and_back():
+    """A round linked to the events a moment apart from its times, KDD's comment only the round
+    had moved into the send-back, the copy of the snapshot a submission kept dropped; a round
+    without events gets them; an imported submitted revision keeps its round's time. Going
+    back fills the rounds' columns again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("reporting", "0012_drop_unused_approved_by_parties_status")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+
+    def at(day: int, ms: int = 0) -> datetime.datetime:
+        return datetime.datetime(2026, 4, day, 10, 0, 0, ms * 1000, tzinfo=datetime.UTC)
+
+    try:
+        org, agreement = _organisation_and_agreement(apps)
+        OldRevision = apps.get_model("reporting", "Revision")
+        OldRound = apps.get_model("reporting", "ApprovalRound")
+        OldEvent = apps.get_model("reporting", "RevisionEvent")
+        plan = {"plan": {"format": "bygdevekst-plan/1"}}
+        draft = OldRevision.objects.create(agreement=agreement, year=2026, status="draft")
+        for kind, day in (("submitted", 20), ("sent_back", 22)):
+            event = OldEvent.objects.create(revision=draft, kind=kind, snapshot=plan)
+            OldEvent.objects.filter(pk=event.pk).update(at=at(day))
+        first = OldRound.objects.create(
+            revision=draft,
+            number=1,
+            opened_at=at(20, 3),
+            closed_at=at(22, 2),
+            comment="Rett budsjettet.",
+        )
+        apps.get_model("reporting", "Approval").objects.create(
+            revision=draft, round=first, organisation=org, body="kommunestyre"
+        )
+        approved = OldRevision.objects.create(
+            agreement=agreement, year=2025, status="approved", approved_at=at(30)
+        )
+        OldRound.objects.create(
+            revision=approved, number=1, opened_at=at(1), closed_at=at(2), comment="Gammal."
+        )
+        OldRound.objects.create(revision=approved, number=2, opened_at=at(30))
+        imported = OldRevision.objects.create(agreement=agreement, year=2027, status="submitted")
+        OldRound.objects.create(revision=imported, number=1, opened_at=at(25))
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+        round_ = ApprovalRound.objects.get(revision__year=2026)
+        assert (round_.opened_at, round_.closed_at, round_.comment) == (
+            at(20),
+            at(22),
+            "Rett budsjettet.",
+        )
+        assert round_.approvals.get().organisation.key == "testkommune"
+        events = list(Revision.objects.get(year=2026).events.all())
+        assert [(e.kind, e.snapshot) for e in events] == [("submitted", None), ("sent_back", plan)]
+        old, current = ApprovalRound.objects.filter(revision__year=2025)
+        assert (old.opened_at, old.closed_at, old.comment, current.is_open) == (
+            at(1),
+            at(2),
+            "Gammal.",
+            True,
+        )
+        assert Revision.objects.get(year=2027).submitted_at == at(25)
+        assert ApprovalRound.objects.get(revision__year=2027).opened_at == at(25)
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        apps = executor.loader.project_state(before).apps
+        rounds = apps.get_model("reporting", "ApprovalRound").objects.filter(revision__year=2026)
+        assert [(r.opened_at, r.closed_at, r.comment) for r in rounds] == [
+            (at(20), at(22), "Rett budsjettet.")
+        ]
+        approvals = apps.get_model("reporting", "Approval").objects.all()
+        assert [a.revision.year for a in approvals] == [2026]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

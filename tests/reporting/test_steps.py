@@ -160,7 +160,7 @@ def test_a_partly_filled_decision_is_saved_and_says_what_is_missing(client, seed
     assert "Lagra for Vinje formannskap." in page
     assert "Framleis manglar vedtak frå Vinje kommunestyre." in page
     formannskap = Approval.objects.get(
-        revision__year=2026, organisation__key="vinje-kommune", body="formannskap"
+        round__revision__year=2026, organisation__key="vinje-kommune", body="formannskap"
     )
     assert formannskap.decision == "approved" and formannskap.decided_on == today()
     response = decide(client, people["vinje"], "vinje-kommune", ["formannskap", "kommunestyre"])
@@ -171,7 +171,10 @@ def test_a_partly_filled_decision_is_saved_and_says_what_is_missing(client, seed
 
 def decision_post(client, user, org_key: str, body: str, **dates):
     shown = Approval.objects.get(
-        revision__year=2026, organisation__key=org_key, body=body, round__closed_at__isnull=True
+        round__revision__year=2026,
+        organisation__key=org_key,
+        body=body,
+        round__send_back__isnull=True,
     )
     data = {
         f"{body}-seen": "",
@@ -223,7 +226,7 @@ def test_decision_dates_are_checked_against_today_and_the_submission(client, see
     )
     assert good.status_code == 302
     saved = Approval.objects.get(
-        revision__year=2026, organisation__key="vinje-kommune", body="kommunestyre"
+        round__revision__year=2026, organisation__key="vinje-kommune", body="kommunestyre"
     )
     assert saved.decided_on == today() and saved.planned_on == today()
 

@@ -209,7 +209,9 @@ def test_a_decision_needs_a_date_and_a_date_needs_a_decision(client, seed, peopl
     response = client.post(url("decision", 2026, "vinje-kommune"), data)
     assert "Skriv datoen vedtaket vart gjort." in response.text
     assert "Vel vedtaket (godkjend eller ikkje godkjend)." in response.text
-    assert not Approval.objects.filter(revision__year=2026).exclude(decision="pending").exists()
+    assert (
+        not Approval.objects.filter(round__revision__year=2026).exclude(decision="pending").exists()
+    )
 
 
 def test_a_decision_is_saved_for_both_bodies_or_for_neither(client, seed, people, monkeypatch):
@@ -221,7 +223,7 @@ def test_a_decision_is_saved_for_both_bodies_or_for_neither(client, seed, people
 
     def kdd_approves_after_the_first_row(*, approval, user, values, **rest):
         recorded = record_decision(approval=approval, user=user, values=values, **rest)
-        revision = Revision.objects.get(pk=approval.revision_id)
+        revision = Revision.objects.get(pk=approval.round.revision_id)
         if not revision.is_approved:
             revision.status = Revision.Status.APPROVED
             revision.save()
@@ -231,7 +233,7 @@ def test_a_decision_is_saved_for_both_bodies_or_for_neither(client, seed, people
     response = decide(client, people["vinje"], "vinje-kommune", ["formannskap", "kommunestyre"])
     page = client.get(response["Location"]).text
     assert "Handlingsplan 2026 er godkjend av KDD og kan ikkje endrast lenger." in page
-    vinje = Approval.objects.filter(revision__year=2026, organisation__key="vinje-kommune")
+    vinje = Approval.objects.filter(round__revision__year=2026, organisation__key="vinje-kommune")
     assert [(a.body, a.decision) for a in vinje] == [
         ("formannskap", "pending"),
         ("kommunestyre", "pending"),
@@ -314,12 +316,12 @@ def test_no_model_save_or_delete_changes_an_approved_revision(seed):
         with pytest.raises(ImmutableRevisionError, match="Handlingsplan 2025 er godkjend"):
             attempt()
     with pytest.raises(ImmutableRevisionError):
-        Approval.objects.filter(revision=revision).delete()
+        Approval.objects.filter(round__revision=revision).delete()
     with pytest.raises(TypeError):
-        Approval.objects.filter(revision=revision).update(case_reference="x")
+        Approval.objects.filter(round__revision=revision).update(case_reference="x")
     with pytest.raises(ImmutableRevisionError):
         MeasureNote.objects.create(revision=revision, measure_key="x", kind="reason", text="y")
-    assert Approval.objects.filter(revision=revision, case_reference="endra").count() == 0
+    assert Approval.objects.filter(round__revision=revision, case_reference="endra").count() == 0
 
 
 def test_the_admin_cannot_change_an_approved_revision(client, seed):
@@ -505,7 +507,7 @@ def test_a_municipality_whose_kommunestyre_has_not_decided_has_not_approved(clie
     }
     as_user(client, people["vinje"]).post(url("decision", 2026, "vinje-kommune"), data)
     vinje = Approval.objects.get(
-        revision=revision, organisation__key="vinje-kommune", body="formannskap"
+        round__revision=revision, organisation__key="vinje-kommune", body="formannskap"
     )
     assert vinje.is_approved and not vinje.is_final
 
