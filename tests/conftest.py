@@ -7,10 +7,13 @@ empty the database when they end; they run last, and the next one imports the se
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from access.models import Role
 from measures.models import Agreement, Organisation
+from reporting.outputs import pdf
 from reporting.plan_file import import_plan, parse_plan
 
 from .factories import make_agreement, make_user
@@ -26,6 +29,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with the seed plan in it, for every test of the session."""
     with django_db_blocker.unblock():
         import_seed()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_pdf_rendered_once():
+    """WeasyPrint takes a second or more per report, and many tests render the same one (the
+    seed's approved 2025 plan, to see who may download it or to read its title page). The PDF
+    is a function of the HTML handed to WeasyPrint (and the static files it reads), so the
+    session renders each distinct HTML once and hands the same bytes to whoever asks again.
+    Every test still builds the report's HTML from its own data: a change to the data is a
+    change to the HTML, and so a rendering of its own."""
+    rendered: dict[bytes, bytes] = {}
+    html_to_pdf = pdf.html_to_pdf
+
+    def once(html: str) -> bytes:
+        key = hashlib.sha256(html.encode()).digest()
+        if key not in rendered:
+            rendered[key] = html_to_pdf(html)
+        return rendered[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "html_to_pdf", once)
+        yield
 
 
 @pytest.fixture
