@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -127,17 +127,38 @@ def measure_form_data(measure: Measure, **changes) -> dict:
     return data
 
 
-def empty_database() -> None:
-    """Delete every row of the plan's apps inside the test's transaction (rolled back after)."""
-    tables = [
-        model._meta.db_table
+def plan_app_models() -> list:
+    """Every table of the plan's apps, their history and many-to-many tables included."""
+    return [
+        model
         for config in apps.get_app_configs()
         if config.label in {"access", "measures", "budget", "reporting"}
         for model in config.get_models(include_auto_created=True)
     ]
+
+
+def empty_database() -> None:
+    """Delete every row of the plan's apps inside the test's transaction (rolled back after)."""
     with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+        for model in plan_app_models():
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def rows_of_the_plan_apps() -> list[tuple[type, list[dict]]]:
+    """Every row of the plan's apps, table by table, as `restore_rows` writes them back."""
+    tables = [
+        (model, list(model._base_manager.order_by("pk").values())) for model in plan_app_models()
+    ]
+    return [(model, rows) for model, rows in tables if rows]
+
+
+def restore_rows(tables: list[tuple[type, list[dict]]]) -> None:
+    """Write rows from `rows_of_the_plan_apps` back as they were, primary keys included, into
+    tables that hold none of them. One transaction: the foreign keys are checked at its end
+    (Django makes them deferrable on PostgreSQL and SQLite), so the order of tables is free."""
+    with transaction.atomic():
+        for model, rows in tables:
+            model._base_manager.bulk_create([model(**row) for row in rows])
 
 
 def log_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
