@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -168,6 +169,21 @@ def log_in(page, base_url: str, username: str, password: str = PASSWORD) -> None
     page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_url(f"{base_url}/")
+
+
+def sign_in(page, base_url: str, username: str, path: str | None = "/") -> None:
+    """Logged in without the form, then at `path` (None: nowhere yet): a session for the user,
+    its cookie set in the page's browser context. A new context costs as much as two pages and
+    the form as much again; log_in clicks through the form where a test is about logging in."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+    if path is not None:
+        page.goto(base_url + path)
 
 
 def serious_violations(page) -> list[str]:

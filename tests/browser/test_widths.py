@@ -3,18 +3,24 @@
 Every page the application serves by GET is listed here with the roles that open it; a test
 walks the URL resolver and fails on any page that is neither visited nor exempt with a reason,
 so a new page cannot be forgotten. On each page, as each role, at both widths: the document is
-no wider than the window, and axe finds no serious or critical violation. The plan includes a
-measure whose title is one unbroken 200-character word. At 1280 px the budget grid and the
-financing table show every column, and every cell of the grid shows a nine-digit amount.
+no wider than the window, and axe finds no serious or critical violation. Roles that the server
+sends the same page, byte for byte but for the per-request tokens and the user's name in the
+header, see the same thing: the browser opens it as one of them (the longest name) and it
+stands for the others. The plan includes a measure whose title is one unbroken 200-character
+word. At 1280 px the budget grid and the financing table show every column, and every cell of
+the grid shows a nine-digit amount.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator as token_generator
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -23,7 +29,7 @@ from access.invitations import invite
 from access.models import Role
 from measures.models import Measure, Organisation, Section
 from tests.factories import make_user
-from tests.support import log_in, revision_2026, serious_violations
+from tests.support import revision_2026, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -170,6 +176,48 @@ def test_every_page_is_visited_or_exempt_with_a_reason():
     assert set(EXEMPT) <= url_names(), "an exempt page that no longer exists"
 
 
+# What differs between two requests for the same page, whoever asks: the CSRF token in forms
+# and in htmx's headers, the scripts' nonce.
+PER_REQUEST = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": |nonce=)"[^"]*"')
+
+
+def page_as(client: Client, path: str, username: str) -> tuple[int, str]:
+    """The status and HTML the server sends this user, without the per-request tokens and with
+    the user's name in the header as a placeholder."""
+    response = client.get(path, headers={"accept-language": "nn-NO"})
+    html = PER_REQUEST.sub(r"\1", response.content.decode())
+    header = f'href="{reverse("access:account")}">{username}</a>'
+    return response.status_code, html.replace(header, 'href="">NAME</a>', 1)
+
+
+def distinct(path: str, roles: list[str], clients: dict[str, Client]) -> set[str]:
+    """One role for each different page the roles get at `path`: of roles that get the same
+    page, the one with the longest name (the widest header)."""
+    groups: dict[tuple[int, str], list[str]] = {}
+    for role in roles:
+        groups.setdefault(page_as(clients[role], path, role), []).append(role)
+    return {max(group, key=len) for group in groups.values()}
+
+
+def test_roles_get_the_same_page_only_when_the_server_sends_the_same(seed):
+    """The grouping above: what differs per request or in the name does not part two pages,
+    anything else does."""
+    clients = {}
+    for name, kind, key in [
+        ("husbanken", Role.Kind.PARTNER, "husbanken"),
+        ("distriktssenteret", Role.Kind.PARTNER, "distriktssenteret"),
+        ("vinje", Role.Kind.APPROVER, "vinje-kommune"),
+    ]:
+        clients[name] = Client()
+        organisation = Organisation.objects.get(key=key)
+        clients[name].force_login(make_user(name, seed, kind, organisation))
+    password = reverse("password_change")
+    assert distinct(password, list(clients), clients) == {"distriktssenteret"}
+    assert page_as(clients["vinje"], password, "vinje")[1].count("NAME") == 1
+    account = reverse("access:account")  # names each one's role
+    assert distinct(account, list(clients), clients) == set(clients)
+
+
 def overflow(page) -> int:
     """How far the document is wider than the window (0 when it fits)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -241,31 +289,36 @@ def test_no_page_is_wider_than_the_screen_for_any_role(
     base = live_server.url
     problems: list[str] = []
     checked: set = set()
-    contexts = {}
+    contexts, clients = {}, {}
     for role in ROLES:
         context = browser.new_context(viewport={"width": LAPTOP, "height": 900}, locale="nn-NO")
         context.set_default_timeout(15_000)
         page = context.new_page()
-        log_in(page, base, role)
+        sign_in(page, base, role, path=None)
         contexts[role] = (context, page)
+        clients[role] = Client()
+        clients[role].force_login(get_user_model().objects.get(username=role))
 
-    def visit(pages, role):
-        _context, page = contexts[role]
+    def visit(pages):
+        paths = {}
         for visit in pages:
-            if role in visit.roles:
-                path = reverse(visit.name, args=visit.args(plan)) + visit.query
-                assert resolve(path.split("?")[0]).view_name == visit.name
-                look(page, base + path, role, checked, problems, screenshot)
+            path = reverse(visit.name, args=visit.args(plan)) + visit.query
+            assert resolve(path.split("?")[0]).view_name == visit.name
+            roles = [role for role in ROLES if role in visit.roles]
+            paths[path] = distinct(path, roles, clients)
+        for role in ROLES:
+            _context, page = contexts[role]
+            for path, looking in paths.items():
+                if role in looking:
+                    look(page, base + path, role, checked, problems, screenshot)
 
-    for role in ROLES:
-        visit(DRAFT_PAGES, role)
+    visit(DRAFT_PAGES)
     revision = seed.revisions.get(year=2026)
     try:
         workflow.submit(revision=revision, user=None)
     except workflow.ChecksFailed as failing:
         workflow.submit(revision=revision, user=None, accepted=[c.label for c in failing.checks])
-    for role in ROLES:
-        visit(PAGES, role)
+    visit(PAGES)
 
     anonymous = browser.new_context(viewport={"width": LAPTOP, "height": 900}, locale="nn-NO")
     for visit_ in ANONYMOUS_PAGES:
@@ -285,8 +338,7 @@ def fits(page, selector: str) -> list[int]:
 def test_at_1280_px_the_budget_shows_every_column_and_nine_digit_amounts(
     transactional_db, live_server, page, owner, screenshot
 ):
-    log_in(page, live_server.url, "prosjektleiar")
-    page.goto(f"{live_server.url}/budsjett/{SLUG}/endre/?ar=2026")
+    sign_in(page, live_server.url, "prosjektleiar", f"/budsjett/{SLUG}/endre/?ar=2026")
     grid = page.get_by_role("region", name="Budsjettet for 2026, kan rullast sidevegs")
     assert grid.get_by_role("columnheader", name="Totalbudsjett").is_visible()
     assert fits(page, ".table-scroll") == [0, 0]
@@ -316,8 +368,7 @@ def test_on_a_phone_a_wide_table_scrolls_in_its_frame_and_says_so(
         workflow.submit(revision=revision, user=None, accepted=[c.label for c in failing.checks])
     context = browser.new_context(viewport={"width": PHONE, "height": 844}, locale="nn-NO")
     phone = context.new_page()
-    log_in(phone, live_server.url, "prosjektleiar")
-    phone.goto(f"{live_server.url}/rullering/{SLUG}/2026/")
+    sign_in(phone, live_server.url, "prosjektleiar", f"/rullering/{SLUG}/2026/")
     status = phone.get_by_role("region", name="Status for partane, kan rullast sidevegs")
     hint = phone.locator(".scroll-hint:has(+ .table-scroll[aria-label^='Status for partane'])")
     assert hint.is_visible()
