@@ -17,24 +17,16 @@ from pypdf import PageObject, PdfReader
 from access.models import Role
 from measures.models import Agreement, Organisation
 from reporting.outputs import pdf
-from reporting.plan_file import import_plan, parse_plan
 
 from .factories import make_agreement, make_user
 from .support import (
-    SEED_FILE,
+    SEED_ROWS,
     SEED_SLUG,
     empty_database,
-    restore_rows,
+    import_seed,
+    restore_seed,
     rows_of_the_plan_apps,
-    seed_text,
 )
-
-# The rows the seed's import wrote into the test database, once per session.
-SEED_ROWS: list = []
-
-
-def import_seed() -> Agreement:
-    return import_plan(parse_plan(seed_text()), source=SEED_FILE.name)
 
 
 @pytest.fixture(scope="session")
@@ -104,15 +96,6 @@ def _digest(reader: PdfReader) -> bytes:
 def seed(db) -> Agreement:
     """The approved Handlingsplan 2025 for Vest-Telemark, as imported from the fixture."""
     return Agreement.objects.filter(slug=SEED_SLUG).first() or restore_seed()
-
-
-def restore_seed() -> Agreement:
-    """The seed back in a database a transactional test has emptied: the rows its import wrote
-    (a bulk copy takes a fraction of the import's time), or the import if there are none."""
-    if not SEED_ROWS:
-        return import_seed()
-    restore_rows(SEED_ROWS)
-    return Agreement.objects.get(slug=SEED_SLUG)
 
 
 @pytest.fixture

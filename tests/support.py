@@ -33,6 +33,7 @@ from reporting.models import (
     Revision,
     RevisionEvent,
 )
+from reporting.plan_file import import_plan, parse_plan
 from reporting.revision.review import budget_checks, failed
 from reporting.revision.workflow import recorded_mark
 
@@ -151,6 +152,24 @@ def rows_of_the_plan_apps() -> list[tuple[type, list[dict]]]:
         (model, list(model._base_manager.order_by("pk").values())) for model in plan_app_models()
     ]
     return [(model, rows) for model, rows in tables if rows]
+
+
+# The rows the seed's import wrote into the test database, kept once per session
+# (tests/conftest.py's django_db_setup).
+SEED_ROWS: list[tuple[type, list[dict]]] = []
+
+
+def import_seed() -> Agreement:
+    return import_plan(parse_plan(seed_text()), source=SEED_FILE.name)
+
+
+def restore_seed() -> Agreement:
+    """The seed back in a database a transactional test has emptied: the rows its import wrote
+    (a bulk copy takes a fraction of the import's time), or the import if there are none."""
+    if not SEED_ROWS:
+        return import_seed()
+    restore_rows(SEED_ROWS)
+    return Agreement.objects.get(slug=SEED_SLUG)
 
 
 def restore_rows(tables: list[tuple[type, list[dict]]]) -> None:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.core.management import call_command
 
 from measures.models import Agreement
-from tests.conftest import SEED_ROWS, restore_seed
-from tests.support import rows_of_the_plan_apps
+from tests.support import SEED_ROWS, restore_seed, rows_of_the_plan_apps
 
 
 def test_the_rows_kept_are_the_rows_the_import_wrote(seed):
