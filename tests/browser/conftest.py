@@ -48,6 +48,17 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def _windows_closed(request):
+    """Every window a test opened is closed when it ends. An open one keeps its connections to
+    the live server alive, and the server's thread for each keeps a database connection, which
+    outlives the test and stops the test database from being dropped at the end."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
+
+
 @pytest.fixture
 def page(browser):
     """A desktop page; any Content-Security-Policy violation on it fails the test."""
