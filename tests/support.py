@@ -206,13 +206,18 @@ def sign_in(page, base_url: str, username: str, path: str | None = "/") -> None:
 
 
 def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical accessibility violations on the page, readable."""
-    from axe_playwright_python.sync_playwright import Axe
+    """axe-core's serious and critical accessibility violations on the page, readable.
 
-    results = Axe().run(page)
+    axe-playwright-python's script, put into the page once (half a megabyte through the driver
+    each time): checked again, say at another width, the page runs the copy it has."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    if page.evaluate("typeof window.axe === 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    response = page.evaluate("axe.run({resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
+        for v in response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
 
