@@ -134,12 +134,16 @@ def owner_client(client, owner):
 def _empty_cache(request, django_db_blocker):
     """The cache is a database table (settings.CACHES): what a test caches goes with its
     rolled-back transaction. Transactional tests commit theirs, so the cache is emptied after
-    them: rolled-back or deleted ids could otherwise meet old entries."""
+    them: rolled-back or deleted ids could otherwise meet old entries. The connection that
+    empties it is closed again, as the transactional test closed its own: one left open would
+    outlive the session and keep the test database from being dropped."""
     yield
     marker = request.node.get_closest_marker("django_db")
     committed = {"transactional_db", "live_server"} & set(request.fixturenames)
     if committed or (marker and marker.kwargs.get("transaction")):
         from django.core.cache import cache
+        from django.db import connections
 
         with django_db_blocker.unblock():
             cache.clear()
+            connections.close_all()
