@@ -7,8 +7,9 @@ no wider than the window, and axe finds no serious or critical violation. Roles 
 sends the same page, byte for byte but for the per-request tokens and the user's name in the
 header, see the same thing: the browser opens it as one of them (the longest name) and it
 stands for the others. The plan includes a measure whose title is one unbroken 200-character
-word. At 1280 px the budget grid and the financing table show every column, and every cell of
-the grid shows a nine-digit amount.
+word. Then, in the project leader's window: at 1280 px the budget grid and the financing table
+show every column, and every cell of the grid shows a nine-digit amount; on a phone the
+revision's status table scrolls in its frame and says so.
 """
 
 from __future__ import annotations
@@ -321,13 +322,16 @@ def test_no_page_is_wider_than_the_screen_for_any_role(
     visit(PAGES)
 
     anonymous = browser.new_context(viewport={"width": LAPTOP, "height": 900}, locale="nn-NO")
+    stranger = anonymous.new_page()
     for visit_ in ANONYMOUS_PAGES:
         path = reverse(visit_.name, args=visit_.args(plan))
-        look(anonymous.new_page(), base + path, "anonym", checked, problems, screenshot)
-    anonymous.close()
-    for context, _ in contexts.values():
-        context.close()
+        look(stranger, base + path, "anonym", checked, problems, screenshot)
     assert problems == [], "\n".join(problems)
+
+    # The same plan, read closer by the project leader: the wide tables.
+    _context, leader = contexts["prosjektleiar"]
+    budget_at_1280_px(leader, base, screenshot)
+    status_table_on_a_phone(leader, base)
 
 
 def fits(page, selector: str) -> list[int]:
@@ -335,10 +339,11 @@ def fits(page, selector: str) -> list[int]:
     return page.eval_on_selector_all(selector, "fs => fs.map(f => f.scrollWidth - f.clientWidth)")
 
 
-def test_at_1280_px_the_budget_shows_every_column_and_nine_digit_amounts(
-    transactional_db, live_server, page, owner, screenshot
-):
-    sign_in(page, live_server.url, "prosjektleiar", f"/budsjett/{SLUG}/endre/?ar=2026")
+def budget_at_1280_px(page, base: str, screenshot) -> None:
+    """At 1280 px the budget grid shows every column, and each of its cells a nine-digit
+    amount; so does the financing table."""
+    page.set_viewport_size({"width": LAPTOP, "height": 900})
+    page.goto(f"{base}/budsjett/{SLUG}/endre/?ar=2026")
     grid = page.get_by_role("region", name="Budsjettet for 2026, kan rullast sidevegs")
     assert grid.get_by_role("columnheader", name="Totalbudsjett").is_visible()
     assert fits(page, ".table-scroll") == [0, 0]
@@ -351,26 +356,18 @@ def test_at_1280_px_the_budget_shows_every_column_and_nine_digit_amounts(
     assert not page.get_by_text("Rull sidelengs for å sjå heile tabellen").first.is_visible()
     screenshot(page, "budsjett-rutenett-1280")
 
-    page.goto(f"{live_server.url}/budsjett/{SLUG}/?ar=2025")
+    page.goto(f"{base}/budsjett/{SLUG}/?ar=2025")
     assert page.get_by_role("columnheader", name="Anna").first.is_visible()
     assert fits(page, ".table-scroll") == [0, 0]
 
 
-def test_on_a_phone_a_wide_table_scrolls_in_its_frame_and_says_so(
-    transactional_db, live_server, browser, seed, owner
-):
-    from reporting.revision import workflow
-
-    revision = revision_2026(seed)
-    try:
-        workflow.submit(revision=revision, user=None)
-    except workflow.ChecksFailed as failing:
-        workflow.submit(revision=revision, user=None, accepted=[c.label for c in failing.checks])
-    context = browser.new_context(viewport={"width": PHONE, "height": 844}, locale="nn-NO")
-    phone = context.new_page()
-    sign_in(phone, live_server.url, "prosjektleiar", f"/rullering/{SLUG}/2026/")
-    status = phone.get_by_role("region", name="Status for partane, kan rullast sidevegs")
-    hint = phone.locator(".scroll-hint:has(+ .table-scroll[aria-label^='Status for partane'])")
+def status_table_on_a_phone(page, base: str) -> None:
+    """On a phone the submitted revision's status table scrolls in its frame, says so, and is
+    reached by the keys; wider, it fits and the hint goes."""
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    page.goto(f"{base}/rullering/{SLUG}/2026/")
+    status = page.get_by_role("region", name="Status for partane, kan rullast sidevegs")
+    hint = page.locator(".scroll-hint:has(+ .table-scroll[aria-label^='Status for partane'])")
     assert hint.is_visible()
     assert hint.inner_text() == "Rull sidelengs for å sjå heile tabellen"
     # The decisions are in the table, out of sight until it is scrolled, and reachable by keys.
@@ -378,12 +375,11 @@ def test_on_a_phone_a_wide_table_scrolls_in_its_frame_and_says_so(
     assert decision.count() == 1
     status.focus()
     for _ in range(5):
-        phone.keyboard.press("ArrowRight")
-    phone.wait_for_function(
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
         "() => document.querySelector('[aria-label^=\"Status for partane\"]').scrollLeft > 0"
     )
-    assert overflow(phone) <= 0
+    assert overflow(page) <= 0
     # Wider, the table fits and the hint goes away.
-    phone.set_viewport_size({"width": LAPTOP, "height": 900})
-    phone.wait_for_function("() => !document.querySelector('.scroll-hint.is-shown')")
-    context.close()
+    page.set_viewport_size({"width": LAPTOP, "height": 900})
+    page.wait_for_function("() => !document.querySelector('.scroll-hint.is-shown')")
