@@ -2,23 +2,31 @@
 
 The seed is imported into the test database once; each test runs in a transaction that is
 rolled back, so it sees the seed as imported. Transactional tests (the browser's live server)
-empty the database when they end; they run last, and the next one imports the seed again.
+empty the database when they end; they run last, and the next one that asks for the seed gets
+the rows the import wrote, copied back as they were (tests/test_seed_restore.py checks that
+this is the import's database, row for row).
 """
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
+from pypdf import PageObject, PdfReader
 
 from access.models import Role
 from measures.models import Agreement, Organisation
-from reporting.plan_file import import_plan, parse_plan
+from reporting.outputs import pdf
 
 from .factories import make_agreement, make_user
-from .support import SEED_FILE, SEED_SLUG, empty_database, seed_text
-
-
-def import_seed() -> Agreement:
-    return import_plan(parse_plan(seed_text()), source=SEED_FILE.name)
+from .support import (
+    SEED_ROWS,
+    SEED_SLUG,
+    empty_database,
+    import_seed,
+    restore_seed,
+    rows_of_the_plan_apps,
+)
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +34,68 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with the seed plan in it, for every test of the session."""
     with django_db_blocker.unblock():
         import_seed()
+        SEED_ROWS[:] = rows_of_the_plan_apps()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_pdf_rendered_once():
+    """WeasyPrint takes a second or more per report, and many tests render the same one (the
+    seed's approved 2025 plan, to see who may download it or to read its title page). The PDF
+    is a function of the HTML handed to WeasyPrint (and the static files it reads), so the
+    session renders each distinct HTML once and hands the same bytes to whoever asks again.
+    Every test still builds the report's HTML from its own data: a change to the data is a
+    change to the HTML, and so a rendering of its own."""
+    rendered: dict[bytes, bytes] = {}
+    html_to_pdf = pdf.html_to_pdf
+
+    def once(html: str) -> bytes:
+        key = hashlib.sha256(html.encode()).digest()
+        if key not in rendered:
+            rendered[key] = html_to_pdf(html)
+        return rendered[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "html_to_pdf", once)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_pdf_page_read_once():
+    """pypdf reads text in pure Python, a second or two for the seed's report, and tests read
+    the same PDFs (the memo above hands out the same bytes). Each page of each distinct
+    document is read once per session; a call with options of its own is read afresh."""
+    read: dict[tuple, str] = {}
+    extract_text = PageObject.extract_text
+
+    def once(page: PageObject, *args, **kwargs) -> str:
+        reference = page.indirect_reference
+        if args or kwargs or reference is None or not isinstance(reference.pdf, PdfReader):
+            return extract_text(page, *args, **kwargs)
+        key = (_digest(reference.pdf), reference.idnum, reference.generation)
+        if key not in read:
+            read[key] = extract_text(page)
+        return read[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PageObject, "extract_text", once)
+        yield
+
+
+def _digest(reader: PdfReader) -> bytes:
+    """The SHA-256 of the document the reader reads, worked out once per reader."""
+    if not hasattr(reader, "_test_digest"):
+        stream = reader.stream
+        position = stream.tell()
+        stream.seek(0)
+        reader._test_digest = hashlib.sha256(stream.read()).digest()
+        stream.seek(position)
+    return reader._test_digest
 
 
 @pytest.fixture
 def seed(db) -> Agreement:
     """The approved Handlingsplan 2025 for Vest-Telemark, as imported from the fixture."""
-    return Agreement.objects.filter(slug=SEED_SLUG).first() or import_seed()
+    return Agreement.objects.filter(slug=SEED_SLUG).first() or restore_seed()
 
 
 @pytest.fixture
@@ -70,15 +134,19 @@ def owner_client(client, owner):
 def _empty_cache(request, django_db_blocker):
     """The cache is a database table (settings.CACHES): what a test caches goes with its
     rolled-back transaction. Transactional tests commit theirs, so the cache is emptied after
-    them: rolled-back or deleted ids could otherwise meet old entries."""
+    them: rolled-back or deleted ids could otherwise meet old entries. The connection that
+    empties it is closed again, as the transactional test closed its own: one left open would
+    outlive the session and keep the test database from being dropped."""
     yield
     marker = request.node.get_closest_marker("django_db")
     committed = {"transactional_db", "live_server"} & set(request.fixturenames)
     if committed or (marker and marker.kwargs.get("transaction")):
         from django.core.cache import cache
+        from django.db import connections
 
         with django_db_blocker.unblock():
             cache.clear()
+            connections.close_all()
 
 
 @pytest.fixture

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import functools
 import html
 import re
 from pathlib import Path
 
 import yaml
 from django.apps import apps
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +35,7 @@ from reporting.models import (
     Revision,
     RevisionEvent,
 )
+from reporting.plan_file import import_plan, parse_plan
 from reporting.revision.review import budget_checks, failed
 from reporting.revision.workflow import recorded_mark
 
@@ -95,11 +99,17 @@ def seed_text() -> str:
     return SEED_FILE.read_text(encoding="utf-8")
 
 
+@functools.cache
+def _seed_data() -> dict:
+    return yaml.load(seed_text(), Loader=yaml.CSafeLoader)
+
+
 def edited_seed(change) -> str:
-    """The seed file after `change(data)` has edited its parsed YAML."""
-    data = yaml.safe_load(seed_text())
+    """The seed file after `change(data)` has edited its parsed YAML. The seed is parsed once,
+    and libyaml writes the same text as PyYAML's safe_dump, ten times as fast."""
+    data = copy.deepcopy(_seed_data())
     change(data)
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
 
 
 def dump_database() -> dict:
@@ -127,17 +137,56 @@ def measure_form_data(measure: Measure, **changes) -> dict:
     return data
 
 
-def empty_database() -> None:
-    """Delete every row of the plan's apps inside the test's transaction (rolled back after)."""
-    tables = [
-        model._meta.db_table
+def plan_app_models() -> list:
+    """Every table of the plan's apps, their history and many-to-many tables included."""
+    return [
+        model
         for config in apps.get_app_configs()
         if config.label in {"access", "measures", "budget", "reporting"}
         for model in config.get_models(include_auto_created=True)
     ]
+
+
+def empty_database() -> None:
+    """Delete every row of the plan's apps inside the test's transaction (rolled back after)."""
     with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+        for model in plan_app_models():
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def rows_of_the_plan_apps() -> list[tuple[type, list[dict]]]:
+    """Every row of the plan's apps, table by table, as `restore_rows` writes them back."""
+    tables = [
+        (model, list(model._base_manager.order_by("pk").values())) for model in plan_app_models()
+    ]
+    return [(model, rows) for model, rows in tables if rows]
+
+
+# The rows the seed's import wrote into the test database, kept once per session
+# (tests/conftest.py's django_db_setup).
+SEED_ROWS: list[tuple[type, list[dict]]] = []
+
+
+def import_seed() -> Agreement:
+    return import_plan(parse_plan(seed_text()), source=SEED_FILE.name)
+
+
+def restore_seed() -> Agreement:
+    """The seed back in a database a transactional test has emptied: the rows its import wrote
+    (a bulk copy takes a fraction of the import's time), or the import if there are none."""
+    if not SEED_ROWS:
+        return import_seed()
+    restore_rows(SEED_ROWS)
+    return Agreement.objects.get(slug=SEED_SLUG)
+
+
+def restore_rows(tables: list[tuple[type, list[dict]]]) -> None:
+    """Write rows from `rows_of_the_plan_apps` back as they were, primary keys included, into
+    tables that hold none of them. One transaction: the foreign keys are checked at its end
+    (Django makes them deferrable on PostgreSQL and SQLite), so the order of tables is free."""
+    with transaction.atomic():
+        for model, rows in tables:
+            model._base_manager.bulk_create([model(**row) for row in rows])
 
 
 def log_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
@@ -149,14 +198,34 @@ def log_in(page, base_url: str, username: str, password: str = PASSWORD) -> None
     page.wait_for_url(f"{base_url}/")
 
 
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical accessibility violations on the page, readable."""
-    from axe_playwright_python.sync_playwright import Axe
+def sign_in(page, base_url: str, username: str, path: str | None = "/") -> None:
+    """Logged in without the form, then at `path` (None: nowhere yet): a session for the user,
+    its cookie set in the page's browser context. A new context costs as much as two pages and
+    the form as much again; log_in clicks through the form where a test is about logging in."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
 
-    results = Axe().run(page)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+    if path is not None:
+        page.goto(base_url + path)
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical accessibility violations on the page, readable.
+
+    axe-playwright-python's script, put into the page once (half a megabyte through the driver
+    each time): checked again, say at another width, the page runs the copy it has."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    if page.evaluate("typeof window.axe === 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    response = page.evaluate("axe.run({resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
+        for v in response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
 

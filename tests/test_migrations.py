@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 
@@ -39,7 +40,8 @@ def test_a_migration_imports_no_app_code(path):
     assert app_imports == set(), f"{path.name} imports {app_imports}: freeze what it needs"
 
 
-# Run in a fresh SQLite database of its own: the test database is already fully migrated.
+# Run in a fresh SQLite database of its own (a copy of one just migrated): the test database is
+# already fully migrated.
 MOVE_REPORTS = """
 import django
 django.setup()
@@ -76,14 +78,14 @@ print(default_storage.exists(kept.pdf.name))
 """
 
 
-def run_in_a_database_of_its_own(script: str, tmp_path) -> list[str]:
-    """The lines the script prints, run against a fresh SQLite database."""
+def run_script(script: str, folder) -> list[str]:
+    """The lines the script prints, run against the SQLite database in `folder`."""
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DEBUG"}}
     env.update(
         DJANGO_SETTINGS_MODULE="bygdevekst.settings",
         DEBUG="true",
-        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
-        MEDIA_ROOT=str(tmp_path / "media"),
+        SQLITE_PATH=str(folder / "db.sqlite3"),
+        MEDIA_ROOT=str(folder / "media"),
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -97,9 +99,29 @@ def run_in_a_database_of_its_own(script: str, tmp_path) -> list[str]:
     return result.stdout.splitlines()
 
 
-def test_stored_report_files_move_into_the_database(tmp_path):
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A fresh SQLite database with every migration applied, made once for the module: going
+    forward from nothing takes seconds, and each test starts from it (its script's own
+    `migrate` then has nothing to do)."""
+    folder = tmp_path_factory.mktemp("migrated")
+    run_script(
+        "import django\ndjango.setup()\nfrom django.core.management import call_command\n"
+        'call_command("migrate", verbosity=0)\n',
+        folder,
+    )
+    return folder / "db.sqlite3"
+
+
+def run_in_a_database_of_its_own(script: str, tmp_path, migrated) -> list[str]:
+    """The lines the script prints, run against a copy of the freshly migrated database."""
+    shutil.copyfile(migrated, tmp_path / "db.sqlite3")
+    return run_script(script, tmp_path)
+
+
+def test_stored_report_files_move_into_the_database(tmp_path, migrated):
     """A report stored as a file before is served from its row after the migration."""
-    printed = run_in_a_database_of_its_own(MOVE_REPORTS, tmp_path)
+    printed = run_in_a_database_of_its_own(MOVE_REPORTS, tmp_path, migrated)
     # The row with a missing file is gone (rendered again when asked), the other one serves its
     # bytes without rendering, and the file itself stays until the operator removes it.
     assert printed == ["True", "%PDF-1.7 stored on disk", "True"]
@@ -151,8 +173,8 @@ print(sorted(t for t in connection.introspection.table_names() if "role" in t))
 """
 
 
-def test_roles_made_in_measures_are_the_access_apps_after_the_move(tmp_path):
-    printed = run_in_a_database_of_its_own(MOVE_ACCESS, tmp_path)
+def test_roles_made_in_measures_are_the_access_apps_after_the_move(tmp_path, migrated):
+    printed = run_in_a_database_of_its_own(MOVE_ACCESS, tmp_path, migrated)
     assert printed == [
         "kari vt Vinje kommune approver",
         "kari nb",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import log_in, serious_violations
+from tests.support import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_the_project_leader_switches_to_bokmal_and_back(
     transactional_db, live_server, browser, page, owner, screenshot
 ):
-    log_in(page, live_server.url, "prosjektleiar", "test-passord-123")
+    sign_in(page, live_server.url, "prosjektleiar")
     page.get_by_role("link", name="prosjektleiar").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Kontoen din"
     assert serious_violations(page) == []
@@ -24,7 +24,7 @@ def test_the_project_leader_switches_to_bokmal_and_back(
     screenshot(page, "konto-bokmal")
 
     phone = browser.new_page(viewport={"width": 390, "height": 844})
-    log_in(phone, live_server.url, "prosjektleiar", "test-passord-123")
+    sign_in(phone, live_server.url, "prosjektleiar")
     phone.get_by_role("link", name="Bygdevekstavtale for Vest-Telemark").click()
     assert phone.get_by_role("link", name="Politisk behandling").is_visible()
     assert phone.get_by_role("link", name="Organisasjoner").is_visible()

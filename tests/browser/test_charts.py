@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import ARTIFACTS, log_in, serious_violations
+from tests.support import ARTIFACTS, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,7 @@ def visible_timelines(page) -> list[str]:
 def test_the_timeline_and_money_charts_on_a_wide_screen(
     transactional_db, live_server, page, owner, screenshot
 ):
-    log_in(page, live_server.url, "prosjektleiar", "test-passord-123")
-    page.goto(live_server.url + OVERVIEW)
+    sign_in(page, live_server.url, "prosjektleiar", OVERVIEW)
     timeline = page.get_by_role("group", name="Tidsline for tiltaka 2025–2028")
     assert timeline.is_visible()
     assert visible_timelines(page) == ["chart chart--timeline chart--wide"]
@@ -53,7 +52,7 @@ def test_the_timeline_and_money_charts_on_a_wide_screen(
 def test_the_pictures_fit_a_phone(transactional_db, live_server, browser, owner, screenshot):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     phone = context.new_page()
-    log_in(phone, live_server.url, "prosjektleiar", "test-passord-123")
+    sign_in(phone, live_server.url, "prosjektleiar", path=None)
     for path, name in [(OVERVIEW, "tidsline-390"), (BUDGET, "budsjett-diagram-390")]:
         phone.goto(live_server.url + path)
         overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.support import log_in, serious_violations
+from tests.support import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +20,7 @@ def text_of(locator) -> str:
 
 def test_editing_in_place_with_htmx(transactional_db, live_server, page, owner, screenshot):
     base = live_server.url
-    log_in(page, base, "prosjektleiar", "test-passord-123")
-    page.goto(base + MEASURE)
+    sign_in(page, base, "prosjektleiar", MEASURE)
     page.evaluate("window.stillTheSamePage = true")
 
     page.get_by_role("link", name="Endre tittel").click()
@@ -94,8 +93,7 @@ def test_editing_without_javascript_through_plain_forms(
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     base = live_server.url
-    log_in(page, base, "prosjektleiar", "test-passord-123")
-    page.goto(base + MEASURE)
+    sign_in(page, base, "prosjektleiar", MEASURE)
 
     page.get_by_role("link", name="Endre tittel").click()
     assert page.url.endswith("/tittel/")
@@ -134,8 +132,7 @@ def test_a_new_measure_with_a_lead_and_a_partner_in_one_step(
 ):
     """From the overview to a new measure with its organisations, by keyboard, in one form."""
     base = live_server.url
-    log_in(page, base, "prosjektleiar", "test-passord-123")
-    page.goto(base + "/avtale/vest-telemark/")
+    sign_in(page, base, "prosjektleiar", "/avtale/vest-telemark/")
     page.get_by_role("link", name="Nytt tiltak under delmål 2").click()
     page.get_by_label("Tittel", exact=True).fill("Lokal matproduksjon")
     page.get_by_label("Husbanken som samarbeidspart").check()
@@ -164,8 +161,7 @@ def test_a_municipality_page_shows_what_it_leads_via_pilotkommunane(
     transactional_db, live_server, page, owner, screenshot
 ):
     base = live_server.url
-    log_in(page, base, "prosjektleiar", "test-passord-123")
-    page.goto(base + "/avtale/vest-telemark/organisasjonar/")
+    sign_in(page, base, "prosjektleiar", "/avtale/vest-telemark/organisasjonar/")
     page.get_by_role("link", name="Seljord kommune").click()
     leads = page.locator("main ul.ds-list").first
     assert "via Pilotkommunane" in text_of(leads)
@@ -178,8 +174,7 @@ def test_a_municipality_page_shows_what_it_leads_via_pilotkommunane(
 
 
 def test_a_bad_amount_is_shown_beside_its_cell(transactional_db, live_server, page, owner):
-    log_in(page, live_server.url, "prosjektleiar", "test-passord-123")
-    page.goto(live_server.url + "/budsjett/vest-telemark/endre/?ar=2025")
+    sign_in(page, live_server.url, "prosjektleiar", "/budsjett/vest-telemark/endre/?ar=2025")
     page.get_by_label(BUDGET_CELL).fill("-10")
     page.get_by_role("button", name="Lagre budsjettet").click()
     assert page.get_by_text("Beløpet kan ikkje vere negativt.").is_visible()

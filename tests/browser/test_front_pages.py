@@ -24,9 +24,9 @@ from tests.support import (
     approver_of,
     edited_seed,
     editor_of,
-    log_in,
     revision_2026,
     serious_violations,
+    sign_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -70,10 +70,10 @@ def approve_everywhere(revision) -> None:
         )
 
 
-def window(browser, base: str, username: str, width: int = 1280):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nn-NO")
+def window(browser, base: str, username: str, path: str | None = "/"):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nn-NO")
     page = context.new_page()
-    log_in(page, base, username)
+    sign_in(page, base, username, path)
     return page
 
 
@@ -150,6 +150,8 @@ def test_every_front_page_fits_the_screen_with_one_and_three_agreements(
     transactional_db, live_server, browser, seed, parties, screenshot
 ):
     submitted(seed)
+    # One window per role, loaded at each width's turn: a phone's first, then widened.
+    pages = {name: window(browser, live_server.url, name, path=None) for name in ROLES}
     for agreements in (1, 3):
         if agreements == 3:
             another_pilot(
@@ -162,11 +164,14 @@ def test_every_front_page_fits_the_screen_with_one_and_three_agreements(
                 "Hallingdalpiloten",
                 [("fylkeskommunen", "approver", "telemark-fylkeskommune")],
             )
-        for username in ROLES:
+        for username, page in pages.items():
+            page.set_viewport_size({"width": 390, "height": 900})
+            page.goto(live_server.url + "/")
             for width in (390, 1280):
-                page = window(browser, live_server.url, username, width)
+                page.set_viewport_size({"width": width, "height": 900})
                 assert sideways(page) <= 0, (username, width, agreements)
                 if width == 390:
                     assert serious_violations(page) == [], username
                 screenshot(page, f"framside-{username}-{agreements}-avtalar-{width}")
-                page.context.close()
+    for page in pages.values():
+        page.context.close()

@@ -12,7 +12,7 @@ from access.models import Role
 from measures.models import Organisation, Party
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user
-from tests.support import editor_of, log_in, serious_violations
+from tests.support import editor_of, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,10 +48,10 @@ def small_plan(transactional_db):
     return agreement
 
 
-def window(browser, base: str, username: str):
+def window(browser, base: str, username: str, path: str | None = None):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nn-NO")
     page = context.new_page()
-    log_in(page, base, username)
+    sign_in(page, base, username, path)
     return page
 
 
@@ -74,7 +74,7 @@ def test_a_rejection_and_a_send_back_reach_every_front_page(
     today = timezone.localdate()
     said = f"Småbygd kommunestyre vedtok {today:%d.%m.%Y} å ikkje godkjenne handlingsplanen."
 
-    municipality = window(browser, base, "smabygd")
+    municipality = window(browser, base, "smabygd", "/")
     municipality.get_by_role("link", name="Registrer vedtak for Småbygd kommune").click()
     group = municipality.get_by_role("group", name="Kommunestyre")
     group.get_by_label("Vedteke").fill(today.isoformat())

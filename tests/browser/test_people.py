@@ -8,15 +8,14 @@ import re
 import pytest
 from django.core import mail
 
-from tests.support import log_in, serious_violations
+from tests.support import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_inviting_and_accepting(transactional_db, live_server, page, browser, owner, screenshot):
     base = live_server.url
-    log_in(page, base, "prosjektleiar", "test-passord-123")
-    page.goto(base + "/avtale/vest-telemark/")
+    sign_in(page, base, "prosjektleiar", "/avtale/vest-telemark/")
     page.get_by_role("link", name="Folk og roller").click()
     page.get_by_role("heading", name="Folk og roller").wait_for()
     page.get_by_label("E-postadresse").fill("kari@example.no")
@@ -31,12 +30,9 @@ def test_inviting_and_accepting(transactional_db, live_server, page, browser, ow
     )
     assert serious_violations(page) == []
     screenshot(page, "folk-og-roller")
-    narrow = browser.new_context(viewport={"width": 390, "height": 844}, locale="nn-NO")
-    phone = narrow.new_page()
-    phone.context.add_cookies(page.context.cookies())
-    phone.goto(page.url)
-    screenshot(phone, "folk-og-roller-390")
-    narrow.close()
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "folk-og-roller-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     [message] = mail.outbox
     link = re.search(r"/invitasjon/\S+/", message.body).group(0)

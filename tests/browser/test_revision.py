@@ -9,7 +9,7 @@ from access.models import Role
 from measures.models import Organisation
 from reporting.revision import workflow
 from tests.factories import make_user
-from tests.support import approver_of, log_in, serious_violations
+from tests.support import approver_of, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +21,7 @@ def test_a_municipality_records_its_decision(
     workflow.submit(revision=revision, user=owner)
     make_user("vinje", seed, Role.Kind.APPROVER, Organisation.objects.get(key="vinje-kommune"))
 
-    log_in(page, live_server.url, "vinje", "test-passord-123")
-    page.goto(live_server.url + "/rullering/vest-telemark/2026/")
+    sign_in(page, live_server.url, "vinje", "/rullering/vest-telemark/2026/")
     assert serious_violations(page) == []
     screenshot(page, "rullering-kommune")
     assert page.get_by_role("link", name="Registrer vedtak").count() == 1
@@ -62,8 +61,7 @@ def test_the_project_leader_confirms_failing_checks_and_kdd_sees_them(
     workflow.start_revision(agreement=seed, year=2026, user=owner)
     make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))
 
-    log_in(page, live_server.url, "prosjektleiar", "test-passord-123")
-    page.goto(live_server.url + "/rullering/vest-telemark/2026/")
+    sign_in(page, live_server.url, "prosjektleiar", "/rullering/vest-telemark/2026/")
     page.get_by_text("3 kontrollar av budsjettet stemmer ikkje:").first.wait_for()
     page.get_by_role("link", name="Prioriteringar").wait_for()
     assert serious_violations(page) == []
@@ -76,19 +74,18 @@ def test_the_project_leader_confirms_failing_checks_and_kdd_sees_them(
     page.get_by_text("Handlingsplan 2026 er sendt til godkjenning.").wait_for()
 
     page.context.clear_cookies()
-    log_in(page, live_server.url, "kdd", "test-passord-123")
-    page.goto(live_server.url + "/rullering/vest-telemark/2026/")
+    sign_in(page, live_server.url, "kdd", "/rullering/vest-telemark/2026/")
     box = page.locator(".action-box", has_text="Godkjenning frå KDD")
     assert "Delmål 1 har 60 % av midlane til delmåla" in box.inner_text()
     assert serious_violations(page) == []
 
 
-@pytest.mark.parametrize("width", [390, 1280])
 def test_kdds_confirmation_of_the_approval_reads_the_same_with_and_without_javascript(
-    transactional_db, live_server, browser, owner, seed, screenshot, width
+    transactional_db, live_server, browser, owner, seed, screenshot
 ):
     """The approval asks first, as a fragment in place (htmx) or as a page (without htmx);
-    nothing is approved until its own button is pressed. No wider than the screen."""
+    nothing is approved until its own button is pressed. No wider than the screen, at 390 and
+    at 1280 px: one window each way, opened at each width in turn."""
     revision = workflow.start_revision(agreement=seed, year=2026, user=owner)
     workflow.submit(revision=revision, user=owner, accepted=_failing(revision))
     for approval in revision.current_approvals():
@@ -99,20 +96,22 @@ def test_kdds_confirmation_of_the_approval_reads_the_same_with_and_without_javas
         )
     make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))
     for javascript in (True, False):
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="nn-NO")
+        context = browser.new_context(viewport={"width": 390, "height": 900}, locale="nn-NO")
         if not javascript:  # without htmx the buttons post plain forms (axe still needs JS)
             context.route("**/htmx.min.js", lambda route: route.abort())
         page = context.new_page()
-        log_in(page, live_server.url, "kdd", "test-passord-123")
-        page.goto(live_server.url + "/rullering/vest-telemark/2026/")
-        page.get_by_role("button", name="Godkjenn handlingsplan 2026 …").click()
-        page.get_by_text("blir godkjend av KDD for godt").wait_for()
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        assert serious_violations(page) == []
-        suffix = "js" if javascript else "utan-js"
-        screenshot(page, f"stadfest-godkjenning-{width}-{suffix}")
-        revision.refresh_from_db()
-        assert revision.status == "submitted"
+        sign_in(page, live_server.url, "kdd", path=None)
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(live_server.url + "/rullering/vest-telemark/2026/")
+            page.get_by_role("button", name="Godkjenn handlingsplan 2026 …").click()
+            page.get_by_text("blir godkjend av KDD for godt").wait_for()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert serious_violations(page) == []
+            suffix = "js" if javascript else "utan-js"
+            screenshot(page, f"stadfest-godkjenning-{width}-{suffix}")
+            revision.refresh_from_db()
+            assert revision.status == "submitted"
         if not javascript:
             page.get_by_role("button", name="Godkjenn handlingsplan 2026 for godt").click()
             page.get_by_text("Handlingsplan 2026 er godkjend av KDD.").wait_for()

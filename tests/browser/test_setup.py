@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from measures.models import Agreement
-from tests.support import PASSWORD, SEED_FILE, log_in, serious_violations
+from tests.support import PASSWORD, SEED_FILE, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_an_operator_sets_up_an_agreement_through_the_form(
 ):
     get_user_model().objects.create_superuser("operator", password=PASSWORD)
     base = live_server.url
-    log_in(page, base, "operator")
+    sign_in(page, base, "operator")
     page.get_by_role("link", name="Ny avtale").click()
     page.get_by_label("Namn på avtala").fill("Bygdevekstavtale for Fjellbygda")
     page.get_by_label("Namn på piloten").fill("Fjellbygda-piloten")
@@ -71,7 +71,7 @@ def test_a_plan_file_upload_is_previewed(
         text.replace("title: Fleire eigna bustader i Vest-Telemark", "title: Fleire bustader", 1)
     )
     base = live_server.url
-    log_in(page, base, "operator")
+    sign_in(page, base, "operator")
     page.get_by_role("link", name="Les inn planfil").click()
     page.get_by_label("Planfil (.yaml)").set_input_files(str(changed))
     page.get_by_role("button", name="Les fila").click()

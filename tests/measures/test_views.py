@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from simple_history.utils import bulk_create_with_history
 
-from measures.models import Involvement, Organisation, Section
+from measures.models import Involvement, Measure, Organisation, Section
 from tests.factories import MeasureFactory, make_agreement, make_user
 from tests.support import ASSESSMENT_2026, approve, revision_2026
 
@@ -249,20 +250,35 @@ def test_the_organisation_list_counts_roles(owner_client):
 
 
 def add_measures(agreement, count: int) -> None:
-    """Make the plan bigger: more measures in every sub-goal, each with organisations and a text."""
+    """Make the plan bigger: more measures in every sub-goal, each with organisations and a text,
+    and each with a change in its history. The rows are written in bulk (the test counts the
+    page's queries, not the writer's), the changes one by one."""
     goals = list(agreement.sub_goals.all())
     orgs = list(Organisation.objects.all()[:4])
-    for index in range(count):
-        measure = MeasureFactory(sub_goal=goals[index % len(goals)], number=20 + index)
-        for position, org in enumerate(orgs):
-            Involvement.objects.create(
-                measure=measure,
-                organisation=org,
-                position=position,
-                role="lead" if position < 2 else "partner",
+    measures = bulk_create_with_history(
+        [
+            MeasureFactory.build(
+                agreement=agreement, sub_goal=goals[index % len(goals)], number=20 + index
             )
-        Section.objects.create(measure=measure, kind="challenge", body="Tekst.")
-        measure.title += " (endra)"  # and some history
+            for index in range(count)
+        ],
+        Measure,
+    )
+    involvements = [
+        Involvement(
+            measure=measure,
+            organisation=org,
+            position=position,
+            role="lead" if position < 2 else "partner",
+        )
+        for measure in measures
+        for position, org in enumerate(orgs)
+    ]
+    bulk_create_with_history(involvements, Involvement)
+    sections = [Section(measure=m, kind="challenge", body="Tekst.") for m in measures]
+    bulk_create_with_history(sections, Section)
+    for measure in measures:  # and some history: saved one by one, as the history wants
+        measure.title += " (endra)"
         measure.save()
 
 

@@ -11,6 +11,7 @@ from access.models import Role
 from measures.models import Organisation, Party
 from reporting.forms import DecisionForm
 from reporting.models import Approval, Revision
+from reporting.outputs import pdf as pdfs
 from reporting.revision import workflow
 from reporting.revision.workflow import recorded_mark
 from tests.factories import make_agreement, make_user
@@ -33,7 +34,12 @@ def test_kdd_approves_only_what_every_party_has_approved_at_that_moment(
     ministry_client, monkeypatch
 ):
     """Fyresdal's kommunestyre turns to "not approved" while KDD approves: the plan ends up
-    approved with every party's approval, or not approved, never approved over a rejection."""
+    approved with every party's approval, or not approved, never approved over a rejection.
+
+    The report an approval stores once it has committed is a stand-in here: WeasyPrint would
+    take half a second a round for a report nobody reads (tests/reporting/test_stored_reports.py
+    and test_approved_2026.py read the real one)."""
+    monkeypatch.setattr(pdfs, "render_report", lambda report: b"%PDF-1.7 stand-in")
     widen(monkeypatch, Revision, "approved_by_every_party")
     widen(monkeypatch, DecisionForm, "is_valid")
     approver = make_user("fyresdal")
@@ -51,6 +57,7 @@ def test_kdd_approves_only_what_every_party_has_approved_at_that_moment(
         kommunestyre = revision.current_approvals().get(body="kommunestyre")
         if revision.is_approved:
             assert kommunestyre.decision == "approved", n
+            assert bytes(revision.stored_reports.get().pdf) == b"%PDF-1.7 stand-in", n
             assert said(decision) == [REFUSED_AS_APPROVED], n
             assert said(approval) == ["Handlingsplan 2025 er godkjend av KDD."], n
         else:

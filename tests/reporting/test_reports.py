@@ -150,8 +150,9 @@ def test_outsiders_cannot_download_the_report(client, outsider):
 
 def test_render_report_command(seed, tmp_path):
     target = tmp_path / "utkast.pdf"
-    call_command("render_report", SLUG, "2027", "--draft", "-o", str(target))
+    call_command("render_report", SLUG, "2026", "--draft", "-o", str(target))
     assert target.read_bytes().startswith(b"%PDF")
+    assert "UTKAST" in PdfReader(target).pages[2].extract_text()
     with pytest.raises(CommandError, match="Bruk --draft"):
         call_command("render_report", SLUG, "2027", "-o", str(target))
     with pytest.raises(CommandError, match="utanfor avtaleperioden"):
