@@ -117,6 +117,9 @@ ANONYMOUS_PAGES = [
     _page("password_reset_confirm", lambda d: d["reset"]),
     _page("password_reset_complete", lambda d: []),
     _page("access:invitation", lambda d: [d["invitation"]]),
+    _page("public:index", lambda d: []),
+    _page("public:plan"),
+    _page("public:year", lambda d: [SLUG, 2025]),
 ]
 
 # Addresses that are no page to look at, each with the reason.
@@ -147,6 +150,14 @@ EXEMPT = {
     "measures:invitation-resend": "POST only",
     "measures:invitation-withdraw": "POST only",
     "measures:role-withdraw": "POST only",
+    "public:json": "open data (JSON)",
+    "public:latest-json": "open data (JSON)",
+    "public:measures-csv": "open data (CSV)",
+    "public:budget-csv": "open data (CSV)",
+    "public:pdf": "a download (PDF)",
+    "public:xlsx": "a download (Excel workbook)",
+    "robots-txt": "for search engines (text)",
+    "sitemap-xml": "for search engines (XML)",
 }
 # Django's admin draws every page from a few templates of its own: its index, a list and a
 # form are visited above; its other addresses are the same pages for other models.

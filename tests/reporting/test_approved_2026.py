@@ -122,7 +122,7 @@ def decide(client, user, organisation: str, decision: str, comment: str = ""):
     today = timezone.localdate().isoformat()
     data = {}
     for approval in Approval.objects.filter(
-        revision__year=2026, organisation__key=organisation, round__closed_at__isnull=True
+        round__revision__year=2026, organisation__key=organisation, round__send_back__isnull=True
     ):
         body, final = approval.body, approval.is_final
         data |= {
