@@ -4,6 +4,7 @@ through a link sent to the new one, access/email_change.py) and the målform the
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import email_change
+from . import email_change, oidc
 from .accounts import AccountSettings, interface_language
 
 
@@ -113,5 +114,16 @@ def _page(
 ) -> HttpResponse:
     roles = request.user.roles.select_related("agreement", "organisation")
     email_form = email_form or EmailForm(user=request.user)
-    context = {"form": form, "email_form": email_form, "roles": roles}
+    identities = list(request.user.identities.all())
+    bound = {identity.provider for identity in identities}
+    context = {
+        "form": form,
+        "email_form": email_form,
+        "roles": roles,
+        "identities": identities,
+        # The providers the person may still connect to this account.
+        "providers": [p for p in oidc.providers() if p.name not in bound],
+        "password_login": settings.PASSWORD_LOGIN,
+        "has_password": request.user.has_usable_password(),
+    }
     return render(request, "access/account_detail.html", context, status=status)

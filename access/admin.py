@@ -1,4 +1,5 @@
-"""The operators' admin of people: users (deactivated, never deleted), roles, invitations."""
+"""The operators' admin of people: users (deactivated, never deleted), roles, invitations, and
+the OpenID Connect logins bound to accounts (seen and removed, never made here)."""
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -7,15 +8,33 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import rules
 from .accounts import deactivate
-from .models import AccountSettings, Invitation, Role, RoleEvent
+from .models import AccountSettings, Identity, Invitation, Role, RoleEvent
 
 User = get_user_model()
 admin.site.unregister(User)
 
 
+class IdentityInline(admin.TabularInline):
+    """How the user logs in with OpenID Connect; an operator may remove a binding."""
+
+    model = Identity
+    extra = 0
+    fields = readonly_fields = ["provider", "subject", "bound_at", "last_login_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return rules.is_operator(request.user)
+
+
 @admin.register(User)
 class BygdevekstUserAdmin(UserAdmin):
     actions = ["deactivate_users"]
+    inlines = [IdentityInline]
 
     @admin.action(description=gettext_lazy("Steng ute valde brukarar (og logg dei ut)"))
     def deactivate_users(self, request, queryset) -> None:
@@ -91,3 +110,21 @@ class AccountSettingsAdmin(OperatorOnlyAdmin):
     list_filter = ["language"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
+
+
+@admin.register(Identity)
+class IdentityAdmin(OperatorOnlyAdmin):
+    """Bindings are made by logging in (an invitation, or the person connecting their own
+    account); an operator sees them and removes one, e.g. when a subject was bound wrongly."""
+
+    list_display = ["user", "provider", "subject", "bound_at", "last_login_at"]
+    list_filter = ["provider"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email", "subject"]
+    readonly_fields = ["user", "provider", "subject", "bound_at", "last_login_at"]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Max, Min, OuterRef, Subquery
@@ -34,3 +35,18 @@ class ModelBackendWithLanguage(ModelBackend):
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """The password login, on every path (the login page, the admin), unless the
+        installation has turned it off (PASSWORD_LOGIN=false) for OpenID Connect only."""
+        if not settings.PASSWORD_LOGIN:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
+
+
+class OpenIdConnectBackend(ModelBackendWithLanguage):
+    """The sessions of people who logged in with OpenID Connect. It checks no password: the
+    login view (access/oidc_views.py) logs the person in once the provider's answer holds."""
+
+    def authenticate(self, request, **credentials):
+        return None

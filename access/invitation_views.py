@@ -1,6 +1,7 @@
 """Accepting an invitation: the link from the e-mail, open to anyone who has it.
 
-A person without an account chooses a username and a password there and is logged in; a person
+A person without an account chooses a username and a password there, or logs in with an
+OpenID Connect provider that is then bound to the new account, and is logged in; a person
 whose account already has the invited address logs in and accepts. The role is the
 invitation row's; nothing in the request can ask for another.
 """
@@ -8,6 +9,7 @@ invitation row's; nothing in the request can ask for another.
 from __future__ import annotations
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from bygdevekst.logs import audit
 
+from . import oidc
 from .forms import AcceptForm
 from .invitations import Invitation, accept, count_failed_link, links_refused, refusal
 
@@ -42,6 +45,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         count_failed_link(address)
         raise Http404(gettext("Fann inga slik invitasjon."))
     context = {"invitation": invitation, "agreement_name": invitation.agreement.name}
+    context["password_login"] = settings.PASSWORD_LOGIN
     context["refusal"] = refusal(invitation)
     if context["refusal"]:
         if not invitation.is_pending:
@@ -49,11 +53,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "access/invitation_accept.html", context, status=410)
     if request.user.is_authenticated:
         return _as_logged_in_user(request, invitation, context)
-    if _accounts_with(invitation.email).exists():
+    if accounts_with(invitation.email).exists():
         context["log_in_first"] = True
         return render(request, "access/invitation_accept.html", context)
-    form = AcceptForm(request.POST or None, email=invitation.email)
-    if request.method == "POST" and form.is_valid():
+    # Or, with a provider's button (access/oidc_views.py), an account bound to that login.
+    context["providers"] = oidc.providers()
+    context["invitation_token"] = token
+    form = (
+        AcceptForm(request.POST or None, email=invitation.email)
+        if settings.PASSWORD_LOGIN
+        else None
+    )
+    if request.method == "POST" and form is not None and form.is_valid():
         try:
             with transaction.atomic():
                 user = form.save()
@@ -87,15 +98,18 @@ def _as_logged_in_user(request: HttpRequest, invitation: Invitation, context: di
 
 def _accepted(request: HttpRequest, invitation: Invitation, user) -> HttpResponse:
     audit("invitation_accepted", request, agreement=invitation.agreement.slug, role=invitation.kind)
-    # Said in the agreement's målform: the person was a visitor until a moment ago.
-    with translation.override(invitation.agreement.language):
-        welcome = gettext("Velkomen! Du er no %(role)s i %(agreement)s.") % {
-            "role": invitation.role_label,
-            "agreement": invitation.agreement.name,
-        }
-    messages.success(request, welcome)
+    messages.success(request, accepted_message(invitation))
     return redirect(invitation.agreement.get_absolute_url())
 
 
-def _accounts_with(email: str):
+def accepted_message(invitation: Invitation) -> str:
+    # Said in the agreement's målform: the person was a visitor until a moment ago.
+    with translation.override(invitation.agreement.language):
+        return gettext("Velkomen! Du er no %(role)s i %(agreement)s.") % {
+            "role": invitation.role_label,
+            "agreement": invitation.agreement.name,
+        }
+
+
+def accounts_with(email: str):
     return get_user_model().objects.filter(email__iexact=email, is_active=True)

@@ -12,6 +12,7 @@ import time
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 audit_log = logging.getLogger("bygdevekst.audit")
 request_log = logging.getLogger("bygdevekst.requests")
@@ -29,6 +30,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         data.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
+        if isinstance(data.get("request"), HttpRequest):
+            # Not its repr: the query string may hold a login's code and state.
+            data["request"] = f"{data['request'].method} {_logged_path(data['request'])}"
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False, default=str)
@@ -39,6 +43,12 @@ class RefusalsOnOneLine(logging.Filter):
     reason, without the traceback Django attaches to it. Server errors keep theirs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if isinstance(request, HttpRequest) and isinstance(record.args, tuple):
+            # Django's "Forbidden: <path>": the route instead of a path that holds a secret.
+            record.args = tuple(
+                _logged_path(request) if arg == request.path else arg for arg in record.args
+            )
         status = getattr(record, "status_code", None)
         if status is not None and 400 <= status < 500 and record.exc_info:
             reason = record.exc_info[1]

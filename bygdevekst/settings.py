@@ -71,6 +71,32 @@ def prepared_statements(enabled: bool) -> dict:
     return {"server_side_binding": True, "prepare_threshold": 5}
 
 
+def oidc_providers_from_env() -> dict[str, dict]:
+    """The OpenID Connect providers people may log in with (access/oidc.py), by name, from
+    OIDC_PROVIDERS=name,name and OIDC_<NAME>_* for each (.env.example, docs/operations.md)."""
+    providers = {}
+    for name in envlist("OIDC_PROVIDERS", ""):
+        if not name.replace("-", "").isalnum() or not name.islower():
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS: {name!r} is not a lower-case name")
+        prefix = f"OIDC_{name.upper().replace('-', '_')}_"
+        missing = [
+            key
+            for key in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET")
+            if not os.environ.get(prefix + key)
+        ]
+        if missing:
+            raise ImproperlyConfigured(f"Set {', '.join(prefix + key for key in missing)}.")
+        providers[name] = {
+            "issuer": os.environ[prefix + "ISSUER"],
+            "client_id": os.environ[prefix + "CLIENT_ID"],
+            "client_secret": os.environ[prefix + "CLIENT_SECRET"],
+            "scopes": os.environ.get(prefix + "SCOPES", "openid profile").split(),
+            "acr_values": os.environ.get(prefix + "ACR_VALUES", "").split(),
+            "label": os.environ.get(prefix + "LABEL", name),
+        }
+    return providers
+
+
 DEBUG = envbool("DEBUG", "false")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -160,10 +186,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login with OpenID Connect beside (or instead of) the password: the providers, and whether the
+# password login is open at all (false for installations that use OpenID Connect only).
+OIDC_PROVIDERS = oidc_providers_from_env()
+PASSWORD_LOGIN = envbool("PASSWORD_LOGIN", "true")
+if not PASSWORD_LOGIN and not OIDC_PROVIDERS:
+    raise ImproperlyConfigured("PASSWORD_LOGIN=false needs at least one of OIDC_PROVIDERS.")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, fetching what the interface's målform needs with the user.
     "access.backends.ModelBackendWithLanguage",
+    # The sessions of people who logged in with OpenID Connect (access/oidc_views.py).
+    "access.backends.OpenIdConnectBackend",
 ]
 # A whole town hall shares one IP address: lock out a username from one address, and the
 # address itself only at a far higher count across usernames (access.lockout).

@@ -4,7 +4,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
+from access.login_page import LoginView, password_login_only
+from access.oidc_views import LogoutView
 from access.password_reset import LimitedPasswordResetForm, reset_tokens
 
 from .health import health
@@ -25,35 +28,45 @@ urlpatterns = [
     path("", include("reporting.urls")),
     # Only the account views we use. Password reset by e-mail (access.password_reset): links to
     # SITE_URL, at most a few e-mails an hour to one address, the same page for every address.
-    path("konto/login/", auth_views.LoginView.as_view(), name="login"),
-    path("konto/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("konto/passord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("konto/login/", LoginView.as_view(), name="login"),
+    path("konto/logout/", LogoutView.as_view(), name="logout"),
+    path(
+        "konto/passord/",
+        password_login_only(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
     path(
         "konto/passord/endra/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        password_login_only(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
     path(
         "konto/passord/nytt/",
-        auth_views.PasswordResetView.as_view(
-            form_class=LimitedPasswordResetForm, token_generator=reset_tokens
+        password_login_only(
+            auth_views.PasswordResetView.as_view(
+                form_class=LimitedPasswordResetForm, token_generator=reset_tokens
+            )
         ),
         name="password_reset",
     ),
     path(
         "konto/passord/nytt/sendt/",
-        auth_views.PasswordResetDoneView.as_view(),
+        password_login_only(auth_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "konto/passord/nytt/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(token_generator=reset_tokens),
+        password_login_only(
+            auth_views.PasswordResetConfirmView.as_view(token_generator=reset_tokens)
+        ),
         name="password_reset_confirm",
     ),
     path(
         "konto/passord/nytt/ferdig/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        password_login_only(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
+    # One login page for everything, the admin too (with its OpenID Connect buttons).
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]

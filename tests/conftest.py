@@ -153,3 +153,19 @@ def _empty_cache(request, django_db_blocker):
 def kari(db):
     """A user with an e-mail address and no role: for accounts, resets and limits."""
     return make_user("kari", email="kari@example.no")
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID provider in a process of its own (tests/oidc_provider), for the session."""
+    from .oidc_provider.server import running_provider
+
+    with running_provider(tmp_path_factory.mktemp("provider"), "http://testserver") as provider:
+        yield provider
+
+
+@pytest.fixture
+def testid(oidc_provider, settings, db):
+    """The application configured to log in with the provider's client that behaves."""
+    settings.OIDC_PROVIDERS = oidc_provider.settings_for()
+    return oidc_provider

@@ -57,8 +57,10 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
                 gettext("Invitasjonen er sendt til %(email)s.") % {"email": data["email"]},
             )
             return redirect("measures:people", slug)
-    roles = agreement.roles.select_related("user", "organisation").order_by(
-        "kind", "user__username"
+    roles = (
+        agreement.roles.select_related("user", "organisation")
+        .prefetch_related("user__identities")  # how each person logs in
+        .order_by("kind", "user__username")
     )
     context = {
         "agreement": agreement,
