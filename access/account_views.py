@@ -4,7 +4,6 @@ through a link sent to the new one, access/email_change.py) and the målform the
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -123,7 +122,6 @@ def _page(
         "identities": identities,
         # The providers the person may still connect to this account.
         "providers": [p for p in oidc.providers() if p.name not in bound],
-        "password_login": settings.PASSWORD_LOGIN,
         "has_password": request.user.has_usable_password(),
     }
     return render(request, "access/account_detail.html", context, status=status)

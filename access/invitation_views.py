@@ -45,7 +45,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         count_failed_link(address)
         raise Http404(gettext("Fann inga slik invitasjon."))
     context = {"invitation": invitation, "agreement_name": invitation.agreement.name}
-    context["password_login"] = settings.PASSWORD_LOGIN
     context["refusal"] = refusal(invitation)
     if context["refusal"]:
         if not invitation.is_pending:

@@ -16,10 +16,7 @@ from . import oidc
 
 class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "providers": oidc.providers(),
-            "password_login": settings.PASSWORD_LOGIN,
-        }
+        return super().get_context_data(**kwargs) | {"providers": oidc.providers()}
 
     def post(self, request, *args, **kwargs):
         if not settings.PASSWORD_LOGIN:
@@ -37,3 +34,8 @@ def password_login_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def password_login(request) -> dict:
+    """Context processor: whether pages offer the password (login, change, reset)."""
+    return {"password_login": settings.PASSWORD_LOGIN}

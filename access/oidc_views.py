@@ -8,7 +8,6 @@ account when they asked to connect it while logged in. Anyone else is told who c
 from __future__ import annotations
 
 from axes.handlers.proxy import AxesProxyHandler
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, user_login_failed
 from django.contrib.auth import views as auth_views
@@ -135,7 +134,7 @@ def _refused(request: HttpRequest, provider: oidc.Provider, refused: oidc.Refuse
 
 def _unknown(request: HttpRequest, provider: oidc.Provider, closed: bool = False) -> HttpResponse:
     audit("oidc_login_unknown", request, provider=provider.name, closed=closed)
-    context = {"provider": provider, "closed": closed, "password_login": settings.PASSWORD_LOGIN}
+    context = {"provider": provider, "closed": closed}
     return render(request, "access/oidc_unknown.html", context, status=403)
 
 

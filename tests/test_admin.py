@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from access.models import Invitation, RoleEvent
+from access.models import Identity, Invitation, RoleEvent
 from measures import models as measures_models
 from reporting.models import StoredReport
 
@@ -41,8 +41,9 @@ def test_every_admin_list_and_add_page_opens(client, seed, model):
     info = f"{model._meta.app_label}_{model._meta.model_name}"
     listing = client.get(reverse(f"admin:{info}_changelist"))
     assert listing.status_code == 200
-    # Stored reports, invitations and the role log are made by the app, never typed in.
-    made_by_the_app = {StoredReport, Invitation, RoleEvent}
+    # Stored reports, invitations, the role log and login bindings are made by the app, never
+    # typed in.
+    made_by_the_app = {StoredReport, Invitation, RoleEvent, Identity}
     expected_add = 403 if model in made_by_the_app else 200
     assert client.get(reverse(f"admin:{info}_add")).status_code == expected_add
     obj = model.objects.first()
@@ -84,3 +85,21 @@ def test_an_organisation_no_agreement_names_has_no_page(client, db):
     lonely = measures_models.Organisation.objects.create(key="einsam", name="Einsam", kind="ngo")
     link = admin.site._registry[measures_models.Organisation].get_view_on_site_url(lonely)
     assert client.get(link).status_code == 404
+
+
+def test_an_operator_sees_a_login_binding_and_removes_it_and_staff_cannot(client, kari):
+    identity = Identity.objects.create(user=kari, provider="ansattporten", subject="pid-17")
+    staff = get_user_model().objects.create_user("stab", password="x-stab-12345", is_staff=True)
+    client.force_login(staff)
+    assert client.get(changelist_url(Identity)).status_code == 403
+    delete = reverse("admin:access_identity_delete", args=[identity.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Identity.objects.filter(pk=identity.pk).exists()
+
+    client.force_login(get_user_model().objects.create_superuser("drift", password="x-drift-1"))
+    listing = client.get(changelist_url(Identity)).text
+    assert "pid-17" in listing and "kari" in listing
+    user_page = client.get(reverse("admin:auth_user_change", args=[kari.pk])).text
+    assert "pid-17" in user_page
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Identity.objects.filter(pk=identity.pk).exists()
