@@ -1,5 +1,5 @@
 # The Bygdevekst web app under gunicorn. Pango, HarfBuzz-Subset and fonts for WeasyPrint's PDFs.
-FROM python:3.13-slim-bookworm
+FROM python:3.13-slim-bookworm AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
@@ -26,3 +26,11 @@ USER bygdevekst
 EXPOSE 8000
 # Threads, so that /helse/ and short pages are answered while a worker renders a PDF.
 CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn bygdevekst.wsgi --bind 0.0.0.0:8000 --workers 3 --worker-class gthread --threads 4 --access-logfile -"]
+
+# The tests' OpenID provider, for docker-compose.yml's `oidc` profile only (a local trial of the
+# login): the development dependencies (hash-checked) on top of the app's image.
+FROM app AS oidc-provider
+USER root
+COPY requirements-dev.txt ./
+RUN pip install -r requirements-dev.txt
+USER bygdevekst

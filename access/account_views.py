@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import email_change, oidc
+from . import email_change, oidc, oidc_views
 from .accounts import AccountSettings, interface_language
 
 
@@ -122,6 +122,7 @@ def _page(
         "identities": identities,
         # The providers the person may still connect to this account.
         "providers": [p for p in oidc.providers() if p.name not in bound],
+        "intent": oidc_views.offer(request, connect=request.user.pk),
         "has_password": request.user.has_usable_password(),
     }
     return render(request, "access/account_detail.html", context, status=status)

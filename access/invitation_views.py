@@ -11,21 +11,28 @@ from __future__ import annotations
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from bygdevekst.logs import audit
 
-from . import oidc
+from . import oidc, oidc_views
 from .forms import AcceptForm
-from .invitations import Invitation, accept, count_failed_link, links_refused, refusal
+from .invitations import (
+    Invitation,
+    accept,
+    accepted_message,
+    accounts_with,
+    count_failed_link,
+    links_refused,
+    refusal,
+)
 
 # The account was just made with the password given here; axes' backend needs a login attempt,
 # so log in through the project's ModelBackend (settings.AUTHENTICATION_BACKENDS) directly.
@@ -57,7 +64,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "access/invitation_accept.html", context)
     # Or, with a provider's button (access/oidc_views.py), an account bound to that login.
     context["providers"] = oidc.providers()
-    context["invitation_token"] = token
+    context["intent"] = oidc_views.offer(request, invitation=invitation.token_hash)
     form = (
         AcceptForm(request.POST or None, email=invitation.email)
         if settings.PASSWORD_LOGIN
@@ -99,16 +106,3 @@ def _accepted(request: HttpRequest, invitation: Invitation, user) -> HttpRespons
     audit("invitation_accepted", request, agreement=invitation.agreement.slug, role=invitation.kind)
     messages.success(request, accepted_message(invitation))
     return redirect(invitation.agreement.get_absolute_url())
-
-
-def accepted_message(invitation: Invitation) -> str:
-    # Said in the agreement's målform: the person was a visitor until a moment ago.
-    with translation.override(invitation.agreement.language):
-        return gettext("Velkomen! Du er no %(role)s i %(agreement)s.") % {
-            "role": invitation.role_label,
-            "agreement": invitation.agreement.name,
-        }
-
-
-def accounts_with(email: str):
-    return get_user_model().objects.filter(email__iexact=email, is_active=True)

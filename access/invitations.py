@@ -14,6 +14,7 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
@@ -219,6 +220,20 @@ def accept(*, invitation: Invitation, user) -> Role:
         organisation=invitation.organisation,
     )
     return role
+
+
+def accepted_message(invitation: Invitation) -> str:
+    # Said in the agreement's målform: the person was a visitor until a moment ago.
+    with translation.override(invitation.agreement.language):
+        return gettext("Velkomen! Du er no %(role)s i %(agreement)s.") % {
+            "role": invitation.role_label,
+            "agreement": invitation.agreement.name,
+        }
+
+
+def accounts_with(email: str):
+    """Active accounts with the address (an invitation to it is taken by logging in to one)."""
+    return get_user_model().objects.filter(email__iexact=email, is_active=True)
 
 
 def links_refused(address: str | None) -> bool:

@@ -7,6 +7,8 @@ account when they asked to connect it while logged in. Anyone else is told who c
 
 from __future__ import annotations
 
+import secrets
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import login, user_login_failed
@@ -14,39 +16,41 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from bygdevekst.logs import audit
 
 from . import oidc
 from .identities import Identity, account_for_invitation, connect
-from .invitation_views import accepted_message, accounts_with
-from .invitations import Invitation, hash_token, refusal
+from .invitations import Invitation, accepted_message, accounts_with, refusal
 
 BACKEND = "access.backends.OpenIdConnectBackend"
 INTENT_KEY = "oidc_intent"
+OFFER_KEY = "oidc_offer"
 LOGIN_KEY = "oidc_login"
 
 
 @login_not_required
-@require_POST
+@require_GET
 def start(request: HttpRequest, name: str) -> HttpResponse:
-    """Out to the provider; what the person came for (an invitation, connecting their account)
-    is kept in the session for the way back."""
+    """Out to the provider. A link, not a form: the browser's form-action policy would stop a
+    form's redirect to another site. What the person came for (an invitation, connecting their
+    account) is what the page with the button kept in the session (`offer`), never the link's."""
     provider = _provider(name)
     if _locked(request, provider):
         return _locked_out(request)
-    intent = {"provider": name, "next": _safe_next(request, request.POST.get("next", ""))}
-    if token := request.POST.get("invitation", ""):
-        intent["invitation"] = hash_token(token)
-    if request.POST.get("connect") and request.user.is_authenticated:
-        intent["connect"] = request.user.pk
+    intent = {"provider": name, "next": _safe_next(request, request.GET.get("next", ""))}
+    offered = request.session.get(OFFER_KEY) or {}
+    key = request.GET.get("intent", "")
+    if key and constant_time_compare(key, offered.get("key", "")):
+        intent |= {k: v for k, v in offered.items() if k in ("invitation", "connect")}
     callback = request.build_absolute_uri(reverse("access:oidc-callback", args=[name]))
     try:
         response = oidc.redirect_to_provider(request, provider, callback)
@@ -54,6 +58,15 @@ def start(request: HttpRequest, name: str) -> HttpResponse:
         return _refused(request, provider, refused)
     request.session[INTENT_KEY] = intent
     return response
+
+
+def offer(request: HttpRequest, **intent) -> str:
+    """Keep what the provider buttons on this page are for (the invitation's hash, or the
+    account to connect) in the session, under a fresh key that the buttons' links carry: a link
+    made elsewhere cannot bind anything."""
+    key = secrets.token_urlsafe(16)
+    request.session[OFFER_KEY] = {"key": key, **intent}
+    return key
 
 
 @login_not_required
@@ -98,7 +111,12 @@ class LogoutView(auth_views.LogoutView):
             return response
         after = request.build_absolute_uri(reverse("login"))
         url = oidc.logout_url(provider, logged_in_with["id_token"], after)
-        return HttpResponseRedirect(url) if url else response
+        if not url:
+            return response
+        # A page that goes on to the provider, not a redirect: the logout form's redirect to
+        # another site would break the browser's form-action policy.
+        context = {"provider": provider, "provider_logout_url": url}
+        return render(request, "access/logged_out.html", context)
 
 
 def _provider(name: str) -> oidc.Provider:

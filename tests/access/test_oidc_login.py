@@ -4,7 +4,9 @@ is refused, with a message, logged without tokens."""
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -16,6 +18,7 @@ from access import invitations
 from access.models import Identity, Role
 from bygdevekst.logs import JsonFormatter
 from measures.models import Organisation
+from tests.factories import make_user
 from tests.oidc_provider.scenarios import SCENARIOS
 from tests.oidc_provider.visitor import ProviderVisitor
 
@@ -36,21 +39,32 @@ def invitation_token(owner, email="kari@example.no") -> str:
     )
 
 
-def log_in(client: Client, visitor: ProviderVisitor, provider="testid", **form):
-    """Press the provider's button, log in there, and come back: the application's answer."""
-    start = client.post(reverse("access:oidc-start", args=[provider]), form)
+def button_link(page: str, label: str = "Logg inn med TestID") -> str:
+    """The address of the provider's button on a page."""
+    match = re.search(rf'<a [^>]*href="([^"]+)"[^>]*>{label}</a>', page)
+    assert match, f"No button «{label}» on the page"
+    return html.unescape(match.group(1))
+
+
+def log_in(client: Client, visitor: ProviderVisitor, start_url: str = START):
+    """Follow the provider's button, log in there, and come back: the application's answer."""
+    start = client.get(start_url)
     assert start.status_code == 302, start.text
     return client.get(visitor.back_to_app(start["Location"]), follow=True)
 
 
+def accept_link(client: Client, token: str) -> str:
+    """The provider's button on the invitation page."""
+    return button_link(client.get(reverse("access:invitation", args=[token])).text)
+
+
 def test_an_invited_person_accepts_by_logging_in_and_reaches_the_same_account_again(testid, owner):
     token = invitation_token(owner)
-    client = Client()
-    invitation_page = client.get(reverse("access:invitation", args=[token])).text
-    assert "Logg inn med TestID" in invitation_page
+    client, stranger = Client(), Client()
+    # Someone else with the link opens it too, before Kari takes it.
+    stranger_link = accept_link(stranger, token)
 
-    kari = ProviderVisitor("kari")
-    page = log_in(client, kari, invitation=token)
+    page = log_in(client, ProviderVisitor("kari"), accept_link(client, token))
 
     assert page.resolver_match.url_name == "agreement-detail"
     assert "Velkomen! Du er no godkjennar for Vinje kommune" in page.text
@@ -64,10 +78,22 @@ def test_an_invited_person_accepts_by_logging_in_and_reaches_the_same_account_ag
     assert page.context["user"] == account
     assert "Vest-Telemark" in page.text
     assert get_user_model().objects.filter(email="kari@example.no").count() == 1
-    # The link was used by the first login: it cannot bind anyone else.
-    stranger = log_in(Client(), ProviderVisitor("ola"), invitation=token)
-    assert "Invitasjonen er alt teken imot" in stranger.text
+    # The link was used by the first login: it binds no one else.
+    refused = log_in(stranger, ProviderVisitor("ola"), stranger_link)
+    assert "Invitasjonen er alt teken imot" in refused.text
     assert not Identity.objects.filter(subject="testid-ola").exists()
+
+
+def test_a_button_link_made_elsewhere_binds_nothing(testid, owner):
+    """The invitation a login is for is the one the person's own session was shown, never
+    one a link names: a forged or borrowed intent is a plain login."""
+    token = invitation_token(owner)
+    victim = Client()
+    link = accept_link(Client(), token)  # someone else's page, someone else's session
+    page = log_in(victim, ProviderVisitor("ola"), link)
+    assert page.status_code == 403
+    assert "Bygdevekst kjenner deg ikkje att" in page.text
+    assert not Identity.objects.exists()
 
 
 def test_an_unknown_subject_is_told_who_can_invite_them_and_nobody_is_made(testid):
@@ -81,21 +107,30 @@ def test_an_unknown_subject_is_told_who_can_invite_them_and_nobody_is_made(testi
     assert not Identity.objects.exists()
 
 
-def test_an_address_with_an_account_is_not_matched_by_email(testid, owner, kari):
-    """Kari has an account with the invited address: logging in at the provider does not take
-    it over; she logs in with it and connects the provider herself."""
-    token = invitation_token(owner, email=kari.email)
-    page = log_in(Client(), ProviderVisitor("kari"), invitation=token)
+def test_an_address_with_an_account_is_not_matched_by_email(testid, owner):
+    """An account with the invited address is made (in another tab) after the invitation page
+    was opened: logging in at the provider does not take it over or make a second one."""
+    token = invitation_token(owner)
+    client = Client()
+    link = accept_link(client, token)
+    kari = make_user("kari", email="kari@example.no")
+    page = log_in(client, ProviderVisitor("kari"), link)
     assert page.status_code == 410
     assert "Du har alt ein konto med denne e-postadressa" in page.text
     assert not Identity.objects.exists()
-    assert not kari.roles.filter(kind="approver").exists()
+    assert not kari.roles.exists()
+    assert get_user_model().objects.filter(email="kari@example.no").count() == 1
+    # And the invitation page itself offers no provider button for such an address.
+    page = Client().get(reverse("access:invitation", args=[token])).text
+    assert "Logg inn og ta imot" in page
+    assert "Logg inn med TestID" not in page
 
 
 def test_a_person_logged_in_connects_the_provider_to_their_own_account(testid, kari):
     client = Client()
     client.force_login(kari)
-    page = log_in(client, ProviderVisitor("nils"), connect="1")
+    account = client.get(reverse("access:account")).text
+    page = log_in(client, ProviderVisitor("nils"), button_link(account))
     assert "No kan du logge inn med TestID" in page.text
     assert "Med TestID (kopla til" in page.text
     client.logout()
@@ -113,9 +148,7 @@ def test_an_answer_that_does_not_hold_is_refused_and_logged_without_tokens(
     settings.OIDC_PROVIDERS = oidc_provider.settings_for(scenario)
     token = invitation_token(owner)
     client = Client()
-    start = client.post(
-        reverse("access:oidc-start", args=[f"testid-{scenario}"]), {"invitation": token}
-    )
+    start = client.get(accept_link(client, token))
     back = ProviderVisitor("kari").back_to_app(start["Location"])
     with caplog.at_level(logging.INFO):
         page = client.get(back)
@@ -136,7 +169,7 @@ def test_an_answer_that_does_not_hold_is_refused_and_logged_without_tokens(
 
 def test_a_wrong_state_is_refused(testid):
     client = Client()
-    start = client.post(START)
+    start = client.get(START)
     back = ProviderVisitor("kari").back_to_app(start["Location"])
     parts = urlsplit(back)
     query = parse_qs(parts.query)
@@ -150,13 +183,13 @@ def test_a_code_is_used_once(testid, kari):
     Identity.objects.create(user=kari, provider="testid", subject="testid-kari")
     visitor = ProviderVisitor("kari")
     client = Client()
-    first_back = visitor.back_to_app(client.post(START)["Location"])
+    first_back = visitor.back_to_app(client.get(START)["Location"])
     assert client.get(first_back).status_code == 302
     # Replayed as it was (its state is spent) ...
     attacker = Client()
     assert attacker.get(first_back).status_code == 403
     # ... and with a state of the attacker's own: the provider will not exchange it again.
-    own_state = parse_qs(urlsplit(visitor.back_to_app(attacker.post(START)["Location"])).query)
+    own_state = parse_qs(urlsplit(visitor.back_to_app(attacker.get(START)["Location"])).query)
     code = parse_qs(urlsplit(first_back).query)["code"][0]
     replay = (
         f"{urlsplit(first_back).path}?{urlencode({'code': code, 'state': own_state['state'][0]})}"

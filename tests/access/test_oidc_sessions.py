@@ -3,6 +3,8 @@ too, the password login turned off, and how the people page shows who logs in ho
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,7 +31,7 @@ def kari_at_testid(testid, kari):
 
 
 def come_back(client: Client, visitor: ProviderVisitor):
-    return client.get(visitor.back_to_app(client.post(START)["Location"]))
+    return client.get(visitor.back_to_app(client.get(START)["Location"]))
 
 
 def test_refused_answers_lock_the_provider_out_for_that_address_only(testid):
@@ -38,14 +40,14 @@ def test_refused_answers_lock_the_provider_out_for_that_address_only(testid):
         assert client.get(CALLBACK, {"code": "x", "state": "forged"}).status_code == 403
     # The fifth refusal locks out, as the fifth wrong password does.
     assert client.get(CALLBACK, {"code": "x", "state": "forged"}).status_code == 429
-    assert client.post(START).status_code == 429
+    assert client.get(START).status_code == 429
     assert client.get(CALLBACK, {"code": "x", "state": "forged"}).status_code == 429
-    assert Client(REMOTE_ADDR="10.0.0.6").post(START).status_code == 302
+    assert Client(REMOTE_ADDR="10.0.0.6").get(START).status_code == 302
 
 
 def test_the_session_is_rotated_at_login_and_ends_at_the_absolute_limit(kari_at_testid, settings):
     client = Client()
-    start = client.post(START)
+    start = client.get(START)
     before = client.session.session_key
     back = ProviderVisitor("kari").back_to_app(start["Location"])
     assert client.get(back).status_code == 302
@@ -69,15 +71,18 @@ def test_a_deactivated_account_is_not_logged_in(kari_at_testid):
 def test_logging_out_logs_out_at_the_provider_too(kari_at_testid):
     client, visitor = Client(), ProviderVisitor("kari")
     assert come_back(client, visitor).status_code == 302
-    response = client.post(reverse("logout"))
-    end_session = urlsplit(response["Location"])
+    page = client.post(reverse("logout"))
+    assert "Du er logga ut av Bygdevekst. No blir du logga ut hos TestID òg." in page.text
+    provider_logout = html.unescape(re.search(r'content="0; url=([^"]+)"', page.text).group(1))
+    assert f'href="{html.escape(provider_logout)}"' in page.text  # and a link, if it stops
+    end_session = urlsplit(provider_logout)
     assert end_session.path == "/end-session"
     query = parse_qs(end_session.query)
     assert query["post_logout_redirect_uri"] == ["http://testserver/konto/login/"]
     assert query["id_token_hint"]
     assert "_auth_user_id" not in client.session
     # The provider ends its session and sends the person back to the login page ...
-    assert visitor.back_to_app(response["Location"]).startswith("/konto/login/")
+    assert visitor.back_to_app(provider_logout).startswith("/konto/login/")
     # ... so that the next login there asks for the password again.
     assert visitor.logins == 1
     assert come_back(client, visitor).status_code == 302

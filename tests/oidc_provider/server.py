@@ -40,6 +40,19 @@ class RunningProvider:
         }
         return {name: config | overrides}
 
+    def environment_for_app(self) -> dict[str, str]:
+        """The application's settings (.env.example) for logging in with this provider."""
+        config = self.settings_for()["testid"]
+        return {
+            "OIDC_PROVIDERS": "testid",
+            "OIDC_TESTID_ISSUER": config["issuer"],
+            "OIDC_TESTID_CLIENT_ID": config["client_id"],
+            "OIDC_TESTID_CLIENT_SECRET": config["client_secret"],
+            "OIDC_TESTID_SCOPES": " ".join(config["scopes"]),
+            "OIDC_TESTID_ACR_VALUES": " ".join(config["acr_values"]),
+            "OIDC_TESTID_LABEL": config["label"],
+        }
+
     def manage(self, *args: str) -> None:
         """Run one of the provider's management commands against its database."""
         subprocess.run(
@@ -65,10 +78,13 @@ def environment(url: str, database: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_provider(folder: Path, *apps: str, port: int | None = None):
-    """The provider, set up for these application addresses, until the block ends."""
+def running_provider(
+    folder: Path, *apps: str, port: int | None = None, host: str = "127.0.0.1", url: str = ""
+):
+    """The provider, set up for these application addresses, until the block ends; `url` is
+    the address the application and browsers reach it at, if not http://host:port."""
     port = port or free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = url or f"http://{host}:{port}"
     provider = RunningProvider(url=url, database=folder / "provider.sqlite3")
     provider.manage("migrate", "--no-input")
     provider.allow(*apps)
@@ -78,7 +94,7 @@ def running_provider(folder: Path, *apps: str, port: int | None = None):
             "-m",
             "gunicorn",
             "tests.oidc_provider.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
+            f"--bind={host}:{port}",
             "--workers=1",
             "--threads=4",
             "--log-level=warning",
@@ -87,7 +103,7 @@ def running_provider(folder: Path, *apps: str, port: int | None = None):
         env=environment(url, provider.database),
     )
     try:
-        wait_until_up(url + "/.well-known/openid-configuration", process)
+        wait_until_up(f"http://127.0.0.1:{port}/.well-known/openid-configuration", process)
         yield provider
     finally:
         process.terminate()
