@@ -54,6 +54,9 @@ ANY_USER = expect(
     anonymous=LOGIN, outsider=200, partner=200, approver=200, ministry=200, editor=200, operator=200
 )
 PUBLIC = {role: {200} for role in ROLES}
+# The OpenID Connect login with a provider that is not configured (tests/access/test_oidc_*.py
+# log in through a real one).
+NO_SUCH_PROVIDER = {role: {404} for role in ROLES}
 OPERATOR = expect(
     anonymous=LOGIN,
     outsider=LOGIN,
@@ -239,6 +242,8 @@ POLICY = {
     "measures:role-edit": ("get", PEOPLE_READER, lambda s, o: ([S, _reader_role(s)], {})),
     "measures:role-withdraw": ("post", PEOPLE_READER, lambda s, o: ([S, _reader_role(s)], {})),
     "access:invitation": ("get", INVITATION, lambda s, o: ([_token(s, o)], {})),
+    "access:oidc-start": ("get", NO_SUCH_PROVIDER, lambda s, o: (["ansattporten"], {})),
+    "access:oidc-callback": ("get", NO_SUCH_PROVIDER, lambda s, o: (["ansattporten"], {})),
     "budget:detail": ("get", READ, lambda s, o: ([S], {})),
     "budget:edit": ("get", EDIT, lambda s, o: ([S], {})),
     "budget:recompute": ("post", EDIT, lambda s, o: ([S], {})),
