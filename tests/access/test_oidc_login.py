@@ -198,3 +198,33 @@ def test_a_code_is_used_once(testid, kari):
     assert page.status_code == 403
     assert "svaret derifrå ikkje kunne stadfestast" in page.text
     assert not page.wsgi_request.user.is_authenticated
+
+
+def test_several_providers_each_have_their_button(oidc_provider, settings, db):
+    settings.OIDC_PROVIDERS = oidc_provider.settings_for(label="Ansattporten") | (
+        oidc_provider.settings_for("low-acr", label="Entra ID")
+    )
+    page = Client().get(reverse("login")).text
+    assert button_link(page, "Logg inn med Ansattporten") == START
+    assert button_link(page, "Logg inn med Entra ID") == reverse(
+        "access:oidc-start", args=["testid-low-acr"]
+    )
+
+
+def test_a_discovery_document_naming_another_issuer_is_refused(oidc_provider, settings, db):
+    settings.OIDC_PROVIDERS = oidc_provider.settings_for(issuer=oidc_provider.issuer + "/")
+    page = Client().get(START)
+    assert page.status_code == 403
+    assert "svaret derifrå ikkje kunne stadfestast" in page.text
+
+
+def test_a_login_started_without_the_pages_key_connects_nothing(testid, kari):
+    """Kari's own account page offered to connect a provider; a link made elsewhere (a forged
+    request from another site, without the page's key) starts a plain login, which binds no
+    provider subject to her account."""
+    client = Client()
+    client.force_login(kari)
+    assert "Logg inn med TestID" in client.get(reverse("access:account")).text
+    page = log_in(client, ProviderVisitor("nils"), START)
+    assert page.status_code == 403
+    assert not Identity.objects.exists()
