@@ -67,6 +67,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     # One login page for everything, the admin too (with its OpenID Connect buttons).
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="admin-login",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -154,6 +154,8 @@ POLICY = {
     "sitemap-xml": ("get", PUBLIC, lambda s, o: ([], {})),
     "health": ("get", PUBLIC, lambda s, o: ([], {})),
     "login": ("get", PUBLIC, lambda s, o: ([], {})),
+    # The admin's own login page sends everyone to the one login page.
+    "admin-login": ("get", {role: {302} for role in ROLES}, lambda s, o: ([], {})),
     "logout": ("post", expect(**{r: 302 for r in ROLES}), lambda s, o: ([], {})),
     "password_change": ("get", ANY_USER, lambda s, o: ([], {})),
     "password_change_done": ("get", ANY_USER, lambda s, o: ([], {})),

@@ -125,6 +125,9 @@ ANONYMOUS_PAGES = [
 # Addresses that are no page to look at, each with the reason.
 EXEMPT = {
     "health": "the monitors' JSON answer",
+    "admin-login": "a redirect to the login page",
+    "access:oidc-start": "a redirect to the provider's login",
+    "access:oidc-callback": "the provider's way back: logs in and redirects (test_oidc_login.py)",
     "logout": "POST only",
     "reporting:report-pdf": "a download (PDF)",
     "reporting:report-xlsx": "a download (Excel workbook)",
