@@ -16,9 +16,11 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from access.models import Role
+from access import invitations
+from access.models import Identity, Role
 from measures.models import Organisation
 from tests.factories import make_user
+from tests.oidc_provider.visitor import ProviderVisitor
 from tests.support import ROOT, SEED_SLUG, revision_2026
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -36,7 +38,8 @@ def _checker() -> list[str]:
 
 
 def _pages(client, seed) -> dict[str, str]:
-    """Every main page as the role that sees the most of it: name → HTML."""
+    """Every main page as the role that sees the most of it: name → HTML. The login pages show
+    their OpenID Connect buttons (settings.OIDC_PROVIDERS set by the test)."""
     leader = make_user("leiar", seed, Role.Kind.EDITOR)
     vinje = make_user(
         "vinje", seed, Role.Kind.APPROVER, Organisation.objects.get(key="vinje-kommune")
@@ -75,13 +78,36 @@ def _pages(client, seed) -> dict[str, str]:
     pages["public-plan"] = client.get(reverse("public:plan", args=a)).content.decode()
     pages["login"] = client.get(reverse("login")).content.decode()
     pages["password-reset"] = client.get(reverse("password_reset")).content.decode()
+    token = invitations.invite(
+        agreement=seed, email="ny@example.no", kind=Role.Kind.PARTNER, organisation=None, by=leader
+    )
+    pages["invitation"] = client.get(reverse("access:invitation", args=[token])).content.decode()
     return pages
 
 
-def test_the_main_pages_are_valid_html(client, seed, tmp_path):
+def _oidc_pages(client, seed) -> dict[str, str]:
+    """The way back from the provider (tests/oidc_provider): refused, unknown, and the page
+    that goes on to the provider's logout."""
+    start = reverse("access:oidc-start", args=["testid"])
+    callback = reverse("access:oidc-callback", args=["testid"])
+    pages = {"oidc-refused": client.get(callback, {"code": "x", "state": "forged"})}
+    pages["oidc-unknown"] = client.get(
+        ProviderVisitor("ukjend").back_to_app(client.get(start)["Location"])
+    )
+    Identity.objects.create(
+        user=make_user("kari", seed, Role.Kind.PARTNER), provider="testid", subject="testid-kari"
+    )
+    client.get(ProviderVisitor("kari").back_to_app(client.get(start)["Location"]))
+    pages["oidc-logged-out"] = client.post(reverse("logout"))
+    assert [name for name, page in pages.items() if b"<h1" not in page.content] == []
+    return {name: page.content.decode() for name, page in pages.items()}
+
+
+def test_the_main_pages_are_valid_html(client, seed, tmp_path, testid):
     checker = _checker()
     files = []
-    for name, html in _pages(client, seed).items():
+    pages = _pages(client, seed) | _oidc_pages(client, seed)
+    for name, html in pages.items():
         path = tmp_path / f"{name}.html"
         path.write_text(html, encoding="utf-8")
         files.append(str(path))
