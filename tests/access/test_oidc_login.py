@@ -130,7 +130,7 @@ def test_a_person_logged_in_connects_the_provider_to_their_own_account(testid, k
     client = Client()
     client.force_login(kari)
     account = client.get(reverse("access:account")).text
-    page = log_in(client, ProviderVisitor("nils"), button_link(account))
+    page = log_in(client, ProviderVisitor("nils"), button_link(account, "Kople til TestID"))
     assert "No kan du logge inn med TestID" in page.text
     assert "Med TestID (kopla til" in page.text
     client.logout()
@@ -224,7 +224,7 @@ def test_a_login_started_without_the_pages_key_connects_nothing(testid, kari):
     provider subject to her account."""
     client = Client()
     client.force_login(kari)
-    assert "Logg inn med TestID" in client.get(reverse("access:account")).text
+    assert "Kople til TestID" in client.get(reverse("access:account")).text
     page = log_in(client, ProviderVisitor("nils"), START)
     assert page.status_code == 403
     assert not Identity.objects.exists()
