@@ -13,6 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from bygdevekst.forms import StyledForm
+
 from . import email_change, oidc, oidc_views
 from .accounts import AccountSettings, interface_language
 
@@ -33,7 +35,7 @@ class LanguageForm(forms.ModelForm):
         widgets = {"language": forms.RadioSelect}
 
 
-class EmailForm(forms.Form):
+class EmailForm(StyledForm, forms.Form):
     """The new e-mail address, which a link sent to it must confirm."""
 
     email = forms.EmailField(label=_("Ny e-postadresse"), max_length=254)

@@ -123,3 +123,10 @@ def test_the_password_reset_mail_follows_the_users_malform_not_the_browser(clien
     client.post(reverse("password_reset"), {"email": "kari@example.no"}, HTTP_ACCEPT_LANGUAGE="nn")
     [message] = mail.outbox
     assert "Åpne lenken og velg et nytt passord:" in message.body
+
+
+def test_the_new_address_field_is_styled_as_every_other_input(client, kari):
+    client.force_login(kari)
+    page = client.get(reverse("access:account")).text
+    field = page[page.index('name="email"') - 200 : page.index('name="email"') + 200]
+    assert 'class="ds-input' in field
