@@ -16,6 +16,7 @@ SOURCE = (
     "access",
     "measures",
     "budget",
+    "money",
     "reporting",
     "public",
     "scripts",
@@ -23,10 +24,11 @@ SOURCE = (
 MAX_LINES = 450
 # Folders whose modules may still be longer; none are left.
 NOT_YET_SPLIT: tuple[str, ...] = ()
-# Each app may import those before it, never those after: access ← measures ← budget ← reporting.
+# Each app may import those before it, never those after: access ← measures ← budget ← money ←
+# reporting.
 # access (who may do what) knows agreements and organisations only as the targets of its models'
 # relations, named by string; measures holds the plan only.
-LAYERS = ("access", "measures", "budget", "reporting", "public")
+LAYERS = ("access", "measures", "budget", "money", "reporting", "public")
 
 
 def python_files(folder: str) -> Iterator[Path]:
