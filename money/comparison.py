@@ -142,6 +142,20 @@ class Comparison:
         return [_sum([row.cells[i] for row in self.rows]) for i in range(len(self.sources))]
 
     @property
+    def by_source(self) -> list[tuple[FundingSource, Cell]]:
+        return list(zip(self.sources, self.source_totals, strict=True))
+
+    @property
+    def used_cells(self) -> list[tuple[BudgetLine, FundingSource, Cell]]:
+        """Every line × source with money approved or spent."""
+        return [
+            (row.line, source, cell)
+            for row in self.rows
+            for source, cell in zip(self.sources, row.cells, strict=True)
+            if cell.planned or cell.actual
+        ]
+
+    @property
     def total(self) -> Cell:
         return _sum([row.total for row in self.rows])
 

@@ -60,8 +60,8 @@ def _open_accounts(agreement: Agreement, year: int, user) -> Accounts:
     lock(accounts)
     if not accounts.is_open:
         raise MoneyError(
-            _("Rekneskapen for %(year)s er %(status)s og kan ikkje endrast no.")
-            % {"year": year, "status": accounts.get_status_display().lower()}
+            _("Rekneskapen for %(year)s kan ikkje endrast no: %(status)s.")
+            % {"year": year, "status": accounts.get_status_display()}
         )
     return accounts
 

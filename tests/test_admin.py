@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from access.models import Invitation, RoleEvent
 from measures import models as measures_models
+from money.models import Accounts
 from reporting.models import StoredReport
 
 DOMAIN_MODELS = [
@@ -63,6 +64,7 @@ def test_the_admin_is_refused_to_ordinary_users(client, owner):
 def test_view_on_site_opens_the_objects_page(client, seed):
     """The admin's «Vis på nettstaden» link of every model that has a page leads to that page."""
     client.force_login(get_user_model().objects.create_superuser("drift", password="x-drift-12345"))
+    Accounts.objects.create(agreement=seed, year=2025)
     checked = []
     for model, model_admin in admin.site._registry.items():
         if not hasattr(model, "get_absolute_url"):

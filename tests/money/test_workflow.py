@@ -145,7 +145,7 @@ def test_only_kdd_returns_and_accepts_and_accepted_accounts_are_frozen(
         ("submitted", "prosjektleiar", ""),
         ("accepted", "kdd-saksbehandlar", ""),
     ]
-    with pytest.raises(workflow.MoneyError, match="godkjend"):
+    with pytest.raises(workflow.MoneyError, match="Godkjend av KDD"):
         workflow.save_spending(
             agreement=seed, year=2025, user=owner, changes=[cell(seed, "delmal-1", KDD_SOURCE, 9)]
         )
