@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import datetime
 import re
+from io import BytesIO
 
+import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from access.models import Role
 from budget.models import BudgetLine, FundingSource
@@ -127,6 +130,34 @@ def test_accounts_2025_from_entry_to_payment(client, seed, owner):
     assert "Overført til seinare år 225 000 kr" in page
     assert "Att av ramma å betale ut 19 600 000 kr" in page
 
+    # The accounts as PDF and workbook read back the same figures and the explanation.
+    pdf = client.get(f"/rekneskap/{SLUG}/2025/rekneskap.pdf")
+    assert pdf.content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
+    text = re.sub(r"\s+", " ", text.replace("\xa0", " "))
+    assert "Rekneskap 2025" in text and "Godkjend av KDD" in text
+    assert "Prosjektleiing 1 500 000 kr 1 275 000 kr \N{MINUS SIGN}225 000 kr" in text
+    assert "SUM 2 700 000 kr 2 475 000 kr" in text
+    assert EXPLANATION in text
+    workbook = openpyxl.load_workbook(
+        BytesIO(client.get(f"/rekneskap/{SLUG}/2025/rekneskap.xlsx").content)
+    )
+    sheet = workbook["Rekneskap 2025"]
+    assert [cell.value for cell in sheet[5]][:5] == [
+        "Nr.",
+        "Delmål",
+        "Rekneskap totalt",
+        "Plan: KDD 13.50 post 66",
+        "Rekneskap: KDD 13.50 post 66",
+    ]
+    leadership_row = [cell.value for cell in sheet[9]]
+    assert leadership_row[:2] == [4, "Prosjektleiing"] and leadership_row[3:5] == [
+        1_500_000,
+        1_275_000,
+    ]
+    explained = [row for row in workbook["Forklaringar"].iter_rows(values_only=True) if row[0] == 4]
+    assert explained == [(4, "Prosjektleiing", 1_500_000, 1_275_000, -225_000, EXPLANATION)]
+
     # KDD's front page: the agreement's column of the state's money.
     front = text_of(client.get("/"))
     assert (
@@ -192,3 +223,42 @@ def test_accepted_accounts_refuse_a_forged_grid_post(client, seed, owner):
     page = text_of(client.get(url("accounts", 2025)))
     assert "Godkjend av KDD" in page and "Før rekneskapen" not in page
     assert "Fleire eigna bustader i Vest-Telemark 600 000 kr 600 000 kr 0 kr" in page
+
+
+def test_the_workbook_template_filled_in_and_uploaded_is_the_accounts(client, seed, owner):
+    as_user(client, owner)
+    template = client.get(f"/rekneskap/{SLUG}/2025/rekneskap.xlsx")
+    workbook = openpyxl.load_workbook(BytesIO(template.content))
+    sheet = workbook["Rekneskap 2025"]
+    assert [c.value for c in sheet[6]][3:5] == [500_000, None]  # the plan beside an empty column
+    sheet["E6"] = 480_000  # sub-goal 1, KDD
+    sheet["G9"] = "mykje"  # project management, municipal share
+    buffer = BytesIO()
+    workbook.save(buffer)
+    upload = {"workbook": _file(buffer.getvalue())}
+    page = text_of(client.post(f"/rekneskap/{SLUG}/2025/last-opp/", upload))
+    assert "Arket «Rekneskap 2025», rad 9, kolonne G: «mykje» er tekst, ikkje eit beløp." in page
+    assert not Accounts.objects.exists()
+    sheet["G9"] = None
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = client.post(
+        f"/rekneskap/{SLUG}/2025/last-opp/", {"workbook": _file(buffer.getvalue())}
+    )
+    assert response.status_code == 302
+    page = text_of(client.get(url("accounts", 2025)))
+    assert "Fleire eigna bustader i Vest-Telemark 600 000 kr 480 000 kr" in page
+
+
+def test_only_the_project_leader_uploads_accounts(client, seed):
+    as_user(client, ministry_user_of(seed))
+    template = client.get(f"/rekneskap/{SLUG}/2025/rekneskap.xlsx").content
+    response = client.post(f"/rekneskap/{SLUG}/2025/last-opp/", {"workbook": _file(template)})
+    assert response.status_code == 403
+    assert not Accounts.objects.exists()
+
+
+def _file(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("rekneskap.xlsx", data)
