@@ -262,3 +262,65 @@ def _file(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("rekneskap.xlsx", data)
+
+
+def test_the_money_page_takes_a_fixed_number_of_queries(client, seed, owner):
+    """However many payments, accounts and corrections: at most 15 queries, the same count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from money import workflow
+
+    kdd = ministry_user_of(seed)
+    as_user(client, kdd)
+    client.get(url("detail"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("detail"))
+    for year in (2025, 2026):
+        workflow.save_spending(
+            agreement=seed,
+            year=year,
+            user=owner,
+            changes=[_change(seed, "delmal-1", KDD, 100_000 * (year - 2024))],
+        )
+    for n in range(5):
+        workflow.record_payment(
+            agreement=seed,
+            user=kdd,
+            year=2025 + n % 2,
+            paid_on=datetime.date(2025, 7, 1 + n),
+            kroner=100_000,
+            reference=f"25/{n}",
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = text_of(client.get(url("detail")))
+    assert "25/4" in page
+    assert len(many) == len(few) <= 15
+
+
+def _change(seed, line_key: str, source_key: str, kroner: int):
+    from money.cells import SpendingChange
+
+    return SpendingChange(
+        BudgetLine.objects.get(agreement=seed, key=line_key),
+        FundingSource.objects.get(agreement=seed, key=source_key),
+        None,
+        kroner,
+    )
+
+
+def test_a_payment_whose_recorder_has_left_still_shows(client, seed, owner):
+    from money import workflow
+
+    kdd = ministry_user_of(seed)
+    workflow.record_payment(
+        agreement=seed,
+        user=kdd,
+        year=2025,
+        paid_on=datetime.date(2025, 7, 1),
+        kroner=2_400_000,
+        reference="25/4711",
+    )
+    kdd.delete()
+    page = text_of(as_user(client, owner).get(url("detail")))
+    assert "01.07.2025 2025 2 400 000 kr 25/4711 –" in page
