@@ -16,6 +16,7 @@ COPY limits limits
 COPY access access
 COPY measures measures
 COPY budget budget
+COPY money money
 COPY reporting reporting
 RUN pip install --no-deps .
 COPY . .

@@ -107,8 +107,7 @@ class BudgetGridForm(StyledForm, forms.Form):
         """After a conflict, show what is saved now: the cells this person left alone take the
         saved value, and the cells they changed keep what they typed, to be saved over the
         saved value deliberately with the next save."""
-        agreement = self.lines[0].agreement
-        self.current = Amount.objects.cells(agreement, self.year)
+        self.current = self.saved_cells()
         self.data = self.data.copy()
         for line, source, original, typed in self._cells():
             saved = self.current.get((line.pk, source.pk))
@@ -117,6 +116,10 @@ class BudgetGridForm(StyledForm, forms.Form):
             if typed == original:
                 self.data[cell_name(line, source)] = shown
         self.full_clean()
+
+    def saved_cells(self) -> dict[tuple[int, int], int]:
+        """The grid's cells as saved now: (line id, source id) → kroner."""
+        return Amount.objects.cells(self.lines[0].agreement, self.year)
 
     def _cells(self):
         """Each valid cell as (line, source, the value shown, the value typed)."""

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "access",
     "measures",
     "budget",
+    "money",
     "reporting",
     "public",
     "limits",
@@ -244,6 +245,19 @@ STORAGES = {
 # How long a browser or a shared cache may keep a public page (public/) before asking again; it
 # asks with the page's ETag and is answered 304 Not Modified while the approved plan stands.
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300)
+
+
+# A line of the accounts whose spending differs from the approved budget by more than both of
+# these (percent, kroner) needs the project leader's explanation before the accounts go to KDD.
+def envthreshold(name: str, default: str) -> tuple[int, int]:
+    """Read "percent,kroner": two whole numbers, none negative."""
+    parts = envlist(name, default)
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        raise ImproperlyConfigured(f"{name} must be percent,kroner (e.g. 10,100000), not {parts}")
+    return int(parts[0]), int(parts[1])
+
+
+ACCOUNTS_DEVIATION_THRESHOLD = envthreshold("ACCOUNTS_DEVIATION_THRESHOLD", "10,100000")
 
 # Idle limit: the session lasts SESSION_IDLE_MINUTES after the last request (renewed at most
 # once a minute by bygdevekst.sessions, to spare a database write per page view).

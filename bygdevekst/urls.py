@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("access.urls")),
     path("", include("measures.urls")),
     path("budsjett/", include("budget.urls")),
+    path("rekneskap/", include("money.urls")),
     path("", include("reporting.urls")),
     # Only the account views we use. Password reset by e-mail (access.password_reset): links to
     # SITE_URL, at most a few e-mails an hour to one address, the same page for every address.

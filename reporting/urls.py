@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import steps, views
+from .accounts import views as accounts
 from .setup import views as setup
 
 app_name = "reporting"
@@ -29,4 +30,20 @@ urlpatterns = [
     # The workbook's reader lives here, but the upload keeps its address under the budget.
     path("budsjett/<slug:slug>/last-opp/", views.workbook_upload, name="workbook-upload"),
     path("budsjett/<slug:slug>/last-opp/bruk/", views.workbook_apply, name="workbook-apply"),
+    # The accounts' outputs live here (the PDF and workbook code), under the money's address.
+    path(
+        "rekneskap/<slug:slug>/<int:year>/rekneskap.pdf",
+        accounts.accounts_report_pdf,
+        name="accounts-pdf",
+    ),
+    path(
+        "rekneskap/<slug:slug>/<int:year>/rekneskap.xlsx",
+        accounts.accounts_report_xlsx,
+        name="accounts-xlsx",
+    ),
+    path(
+        "rekneskap/<slug:slug>/<int:year>/last-opp/",
+        accounts.accounts_upload,
+        name="accounts-upload",
+    ),
 ]

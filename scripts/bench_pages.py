@@ -14,6 +14,7 @@ and the page grow.
 from __future__ import annotations
 
 import copy
+import datetime
 import http.cookiejar
 import os
 import re
@@ -43,7 +44,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from access.models import Role
+from budget.models import BudgetLine, FundingSource
 from measures.models import Agreement, Measure
+from money.models import Accounts, Payment, Spending
 from reporting.plan_file import import_plan, parse_plan
 from reporting.revision import workflow
 
@@ -55,6 +58,7 @@ PAGES = {
     "organisasjon": "/avtale/{slug}/organisasjonar/husbanken/",
     "budsjett": "/budsjett/{slug}/",
     "rullering": "/rullering/{slug}/2025/",
+    "pengar": "/rekneskap/{slug}/",
 }
 
 
@@ -72,7 +76,27 @@ def build_scale(scale: int) -> str:
         for measure in Measure.objects.filter(agreement=agreement)[:5]:  # some history
             measure.title += " (endra)"
             measure.save()
+        add_money(agreement, scale)
     return f"bench-{scale}-0"
+
+
+def add_money(agreement: Agreement, scale: int) -> None:
+    """2025's accounts, accepted, and `scale` payments: the money page's rows grow with them."""
+    accounts = Accounts.objects.create(agreement=agreement, year=2025)
+    sources = list(FundingSource.objects.filter(agreement=agreement))
+    for line in BudgetLine.objects.filter(agreement=agreement):
+        for source in sources:
+            Spending.objects.create(accounts=accounts, line=line, source=source, kroner=1000)
+    accounts.status = Accounts.Status.ACCEPTED
+    accounts.save()
+    for n in range(scale):
+        Payment.objects.create(
+            agreement=agreement,
+            year=2025,
+            paid_on=datetime.date(2025, 7, 1),
+            kroner=100_000,
+            reference=f"bench/{n}",
+        )
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -142,7 +142,7 @@ def plan_app_models() -> list:
     return [
         model
         for config in apps.get_app_configs()
-        if config.label in {"access", "measures", "budget", "reporting"}
+        if config.label in {"access", "measures", "budget", "money", "reporting"}
         for model in config.get_models(include_auto_created=True)
     ]
 

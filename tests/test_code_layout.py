@@ -16,6 +16,7 @@ SOURCE = (
     "access",
     "measures",
     "budget",
+    "money",
     "reporting",
     "public",
     "scripts",
@@ -23,10 +24,11 @@ SOURCE = (
 MAX_LINES = 450
 # Folders whose modules may still be longer; none are left.
 NOT_YET_SPLIT: tuple[str, ...] = ()
-# Each app may import those before it, never those after: access ← measures ← budget ← reporting.
+# Each app may import those before it, never those after: access ← measures ← budget ← money ←
+# reporting.
 # access (who may do what) knows agreements and organisations only as the targets of its models'
 # relations, named by string; measures holds the plan only.
-LAYERS = ("access", "measures", "budget", "reporting", "public")
+LAYERS = ("access", "measures", "budget", "money", "reporting", "public")
 
 
 def python_files(folder: str) -> Iterator[Path]:
@@ -115,7 +117,7 @@ def test_no_test_module_imports_another_or_a_conftest():
 # Inside reporting, its packages import one way, each only those before it; packages on the same
 # level (a tuple) not each other. The modules at reporting's top (views, steps, front …) join
 # them up and may import any.
-REPORTING_LAYERS = ("plan_data", "revision", ("outputs", "plan_file"), "setup")
+REPORTING_LAYERS = ("plan_data", "revision", ("outputs", "plan_file"), ("setup", "accounts"))
 
 
 def _reporting_level(package: str) -> int | None:

@@ -12,7 +12,7 @@ import pytest
 
 from tests.support import ROOT
 
-PROJECT_PACKAGES = {"bygdevekst", "access", "measures", "budget", "reporting", "limits"}
+PROJECT_PACKAGES = {"bygdevekst", "access", "measures", "budget", "money", "reporting", "limits"}
 MIGRATIONS = sorted(ROOT.glob("*/migrations/0*.py"))
 
 
@@ -29,7 +29,7 @@ def _imported_modules(path) -> set[str]:
 
 def test_there_are_migrations_to_check():
     apps = {path.parent.parent.name for path in MIGRATIONS}
-    assert apps == {"bygdevekst", "limits", "access", "measures", "budget", "reporting"}
+    assert apps == {"bygdevekst", "limits", "access", "measures", "budget", "money", "reporting"}
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("bygdevekst", "access", "measures", "budget", "reporting")
+APPS = ("bygdevekst", "access", "measures", "budget", "money", "reporting")
 
 # Bokmål forms that are not Nynorsk, with the Nynorsk the project writes. Whole words, any case.
 BOKMAL = {

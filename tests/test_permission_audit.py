@@ -249,6 +249,21 @@ POLICY = {
     "budget:detail": ("get", READ, lambda s, o: ([S], {})),
     "budget:edit": ("get", EDIT, lambda s, o: ([S], {})),
     "budget:recompute": ("post", EDIT, lambda s, o: ([S], {})),
+    "money:detail": ("get", READ, lambda s, o: ([S], {})),
+    "money:accounts": ("get", READ, lambda s, o: ([S, 2025], {})),
+    "money:accounts-edit": ("get", EDIT, lambda s, o: ([S, 2025], {})),
+    "money:explanations": ("post", EDIT, lambda s, o: ([S, 2025], {})),
+    "money:accounts-submit": ("post", EDIT, lambda s, o: ([S, 2025], {})),
+    "money:accounts-accept": ("post", MINISTRY, lambda s, o: ([S, _sent_accounts(s)], {})),
+    "money:accounts-return": (
+        "post",
+        MINISTRY,
+        lambda s, o: ([S, _sent_accounts(s)], {"comment": "Rett delmål 2."}),
+    ),
+    "money:payment-create": ("get", MINISTRY, lambda s, o: ([S], {})),
+    "reporting:accounts-pdf": ("get", READ, lambda s, o: ([S, 2025], {})),
+    "reporting:accounts-xlsx": ("get", READ, lambda s, o: ([S, 2025], {})),
+    "reporting:accounts-upload": ("get", EDIT, lambda s, o: ([S, 2025], {})),
     "reporting:workbook-upload": ("get", EDIT, lambda s, o: ([S], {})),
     "reporting:workbook-apply": ("post", EDIT, lambda s, o: ([S], {})),
     "reporting:agreement-create": ("get", CREATE, lambda s, o: ([], {})),
@@ -282,6 +297,14 @@ POLICY = {
         lambda s, o: ([S, _submitted(s, o), "vinje-kommune"], {}),
     ),
 }
+
+
+def _sent_accounts(seed) -> int:
+    """2025's accounts, sent to KDD."""
+    from money.models import Accounts
+
+    Accounts.objects.create(agreement=seed, year=2025, status=Accounts.Status.SUBMITTED)
+    return 2025
 
 
 def url_names(resolver=None, namespace: str = "") -> set[str]:

@@ -1,0 +1,274 @@
+"""The money's pages: the state's money over the period, a year's accounts (planned against
+actual, the grid, the explanations and the steps), and KDD's payments.
+
+Views parse, ask money.rules for the buttons and the 403, and call money.workflow, which asks
+the same rules itself.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bygdevekst.logs import audit
+from measures.confirmation import Confirmation, ask, is_confirmed
+from measures.guards import get_agreement_for_user
+
+from . import workflow
+from .comparison import Comparison
+from .forms import ExplanationsForm, GridConflict, PaymentForm, ReturnForm, SpendingGridForm
+from .models import Accounts, Correction, Payment, Spending
+from .period import StateMoney
+from .rules import money_permissions, why_not_kdd, why_not_keeper
+
+
+def _agreement(request: HttpRequest, slug: str, refusal=None):
+    """The agreement if the user may read it (else 404), and if `refusal` is given, may take
+    the step it asks about (else 403)."""
+    agreement = get_agreement_for_user(request, slug)
+    reason = refusal(request.user, agreement) if refusal else None
+    if reason:
+        raise PermissionDenied(reason)
+    return agreement
+
+
+def _year(agreement, year: int) -> int:
+    if year not in agreement.years:
+        raise Http404(_("Året er ikkje i avtaleperioden."))
+    return year
+
+
+def money_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The state's money over the period: approved, paid, spent and carried over."""
+    agreement = _agreement(request, slug)
+    context = {
+        "agreement": agreement,
+        "money": StateMoney.of(agreement),
+        "payments": Payment.objects.filter(agreement=agreement).select_related("recorded_by"),
+        "corrections": Correction.objects.filter(agreement=agreement).select_related("user"),
+        "may": money_permissions(request.user, agreement),
+        "section": "money",
+    }
+    return render(request, "money/money_detail.html", context)
+
+
+def accounts_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """A year's accounts against the approved budget, their explanations and their steps."""
+    agreement = _agreement(request, slug)
+    comparison = Comparison.of(agreement, _year(agreement, year))
+    accounts = comparison.accounts
+    may = money_permissions(request.user, agreement)
+    context = {
+        "agreement": agreement,
+        "year": year,
+        "comparison": comparison,
+        "accounts": accounts,
+        "events": accounts.events.select_related("user") if accounts else [],
+        "not_open": workflow.why_not_open(agreement, year),
+        "explanations": ExplanationsForm(comparison=comparison),
+        "return_form": ReturnForm(),
+        "may": may,
+        "section": "money",
+    }
+    return render(request, "money/accounts_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def accounts_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The year's grid: every line by every source; saved all at once, or not at all."""
+    agreement = _agreement(request, slug, why_not_keeper)
+    year = _year(agreement, year)
+    comparison = Comparison.of(agreement, year)
+    form = SpendingGridForm(
+        request.POST or None,
+        accounts=comparison.accounts,
+        year=year,
+        lines=[row.line for row in comparison.rows],
+        sources=comparison.sources,
+        current=Spending.objects.cells(comparison.accounts),
+    )
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = form.save_as(request.user)
+        except GridConflict as conflict:
+            conflicts = conflict.conflicts
+            form.accept_saved_versions()
+        except workflow.MoneyError as refused:
+            messages.error(request, str(refused))
+            return redirect("money:accounts", slug, year)
+        else:
+            saved = ngettext(
+                "Rekneskapen for %(year)s er lagra (%(count)d celle endra).",
+                "Rekneskapen for %(year)s er lagra (%(count)d celler endra).",
+                changed,
+            )
+            messages.success(request, saved % {"year": year, "count": changed})
+            return redirect("money:accounts", slug, year)
+    context = {
+        "agreement": agreement,
+        "year": year,
+        "form": form,
+        "grid": [
+            (line, list(zip(fields, row.cells, strict=True)))
+            for (line, fields), row in zip(form.rows(), comparison.rows, strict=True)
+        ],
+        "comparison": comparison,
+        "conflicts": conflicts,
+        "refusal": workflow.why_not_open(agreement, year),
+        "section": "money",
+    }
+    return render(request, "money/accounts_form.html", context)
+
+
+@require_POST
+def explanations_save(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The project leader's explanations of the deviations."""
+    agreement = _agreement(request, slug, why_not_keeper)
+    comparison = Comparison.of(agreement, _year(agreement, year))
+    form = ExplanationsForm(request.POST, comparison=comparison)
+    if form.is_valid():
+        try:
+            workflow.save_explanations(
+                agreement=agreement, year=year, user=request.user, texts=form.texts()
+            )
+        except workflow.MoneyError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Forklaringane er lagra."))
+    else:
+        messages.error(request, _("Ei forklaring er for lang. Ingenting er lagra."))
+    return redirect("money:accounts", slug, year)
+
+
+@require_POST
+def accounts_submit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Send the year's accounts to KDD, once confirmed."""
+    agreement = _agreement(request, slug, why_not_keeper)
+    year = _year(agreement, year)
+    if not is_confirmed(request):
+        return _ask(
+            request,
+            agreement,
+            year,
+            title=_("Send rekneskapen for %(year)s til KDD?") % {"year": year},
+            consequence=_(
+                "Rekneskapen blir låst for endringar til KDD har godkjent han eller sendt han "
+                "tilbake til deg."
+            ),
+            button=_("Send rekneskapen til KDD"),
+        )
+    return _step(
+        request,
+        agreement,
+        year,
+        lambda: workflow.submit(agreement=agreement, year=year, user=request.user),
+        _("Rekneskapen for %(year)s er sendt til KDD.") % {"year": year},
+    )
+
+
+@require_POST
+def accounts_return(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """KDD sends the accounts back to the project leader, with a comment; once confirmed."""
+    agreement = _agreement(request, slug, why_not_kdd)
+    accounts = _accounts(agreement, _year(agreement, year))
+    form = ReturnForm(request.POST)
+    if not (form.is_valid() and is_confirmed(request)):
+        return _ask(
+            request,
+            agreement,
+            year,
+            title=_("Send rekneskapen for %(year)s tilbake?") % {"year": year},
+            consequence=_("Prosjektleiaren kan rette rekneskapen og sende han på nytt."),
+            button=_("Send tilbake til prosjektleiaren"),
+            form=form,
+        )
+    return _step(
+        request,
+        agreement,
+        year,
+        lambda: workflow.return_accounts(
+            accounts=accounts, user=request.user, comment=form.cleaned_data["comment"]
+        ),
+        _("Rekneskapen for %(year)s er sendt tilbake til prosjektleiaren.") % {"year": year},
+    )
+
+
+@require_POST
+def accounts_accept(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """KDD accepts the accounts, once confirmed: from then on they are frozen."""
+    agreement = _agreement(request, slug, why_not_kdd)
+    accounts = _accounts(agreement, _year(agreement, year))
+    if not is_confirmed(request):
+        return _ask(
+            request,
+            agreement,
+            year,
+            title=_("Godkjenne rekneskapen for %(year)s?") % {"year": year},
+            consequence=_(
+                "Ein godkjend rekneskap kan ikkje endrast, berre rettast av KDD med ei "
+                "grunngjeving som blir lagra."
+            ),
+            button=_("Godkjenn rekneskapen"),
+        )
+    return _step(
+        request,
+        agreement,
+        year,
+        lambda: workflow.accept(accounts=accounts, user=request.user),
+        _("Rekneskapen for %(year)s er godkjend.") % {"year": year},
+    )
+
+
+def _accounts(agreement, year: int) -> Accounts:
+    accounts = Accounts.objects.filter(agreement=agreement, year=year).first()
+    if accounts is None:
+        raise Http404(_("Det finst ingen rekneskap for dette året."))
+    return accounts
+
+
+def _ask(request, agreement, year, *, title, consequence, button, form=None) -> HttpResponse:
+    confirmation = Confirmation(
+        title=title,
+        consequences=[consequence],
+        action=request.path,
+        button=button,
+        cancel=reverse("money:accounts", args=[agreement.slug, year]),
+        form=form,
+    )
+    return ask(request, confirmation, {"agreement": agreement, "section": "money"})
+
+
+def _step(request, agreement, year, step, done: str) -> HttpResponse:
+    try:
+        step()
+    except workflow.MoneyError as refused:
+        messages.error(request, str(refused))
+    else:
+        audit("accounts", request, agreement=agreement.slug, year=year, step=request.path)
+        messages.success(request, done)
+    return redirect("money:accounts", agreement.slug, year)
+
+
+@require_http_methods(["GET", "POST"])
+def payment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """KDD records a payment of the state's co-financing."""
+    agreement = _agreement(request, slug, why_not_kdd)
+    form = PaymentForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.record_payment(agreement=agreement, user=request.user, **form.cleaned_data)
+        except workflow.MoneyError as refused:
+            form.add_error(None, str(refused))
+        else:
+            audit("payment", request, agreement=slug, year=form.cleaned_data["year"])
+            messages.success(request, _("Utbetalinga er registrert."))
+            return redirect("money:detail", slug)
+    context = {"agreement": agreement, "form": form, "section": "money"}
+    return render(request, "money/payment_form.html", context)
