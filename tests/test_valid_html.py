@@ -63,6 +63,9 @@ def _pages(client, seed) -> dict[str, str]:
         "people": reverse("measures:people", args=a),
         "plan-upload": reverse("reporting:plan-upload"),
         "account": reverse("access:account"),
+        "money": reverse("money:detail", args=a),
+        "accounts": reverse("money:accounts", args=[SEED_SLUG, 2025]),
+        "accounts-edit": reverse("money:accounts-edit", args=[SEED_SLUG, 2025]),
     }
     pages = {}
     client.force_login(leader)
@@ -72,6 +75,7 @@ def _pages(client, seed) -> dict[str, str]:
     pages["front-municipality"] = client.get(reverse("reporting:home")).content.decode()
     client.force_login(kdd)
     pages["front-kdd"] = client.get(reverse("reporting:home")).content.decode()
+    pages["payment"] = client.get(reverse("money:payment-create", args=a)).content.decode()
     pages["not-found"] = client.get("/avtale/finst-ikkje/").content.decode()
     client.logout()
     pages["public-index"] = client.get(reverse("public:index")).content.decode()
