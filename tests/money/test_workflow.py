@@ -11,7 +11,7 @@ from access.models import Role
 from budget.models import BudgetLine, FundingSource
 from measures.models import Organisation
 from money import workflow
-from money.cells import SpendingChange, SpendingConflict
+from money.cells import SpendingChange, SpendingConflict, write_spending
 from money.comparison import Comparison
 from money.models import Accounts, AccountsEvent, Correction, FrozenMoneyError, Payment, Spending
 from tests.factories import make_user
@@ -211,3 +211,38 @@ def test_only_kdd_records_payments_and_a_payment_changes_only_by_correction(
     payment.refresh_from_db()
     assert payment.kroner == 2_300_000
     assert "2\xa0400\xa0000 kr" in Correction.objects.get(payment=payment).changes
+
+
+def test_kdd_who_also_leads_the_project_may_not_accept_or_pay(seed, owner, kdd):
+    """One person never both keeps the accounts and decides on them: KDD's own user with the
+    project leader's role is refused, said so, and nothing is written."""
+    enter_on_budget(seed, owner)
+    accounts = workflow.submit(agreement=seed, year=2025, user=owner)
+    Role.objects.create(user=kdd, agreement=seed, kind=Role.Kind.EDITOR)
+    kdd = type(kdd).objects.get(pk=kdd.pk)  # its roles read afresh
+    with pytest.raises(workflow.MoneyError, match="fører rekneskapen"):
+        workflow.accept(accounts=accounts, user=kdd)
+    with pytest.raises(workflow.MoneyError, match="fører rekneskapen"):
+        workflow.record_payment(
+            agreement=seed,
+            user=kdd,
+            year=2025,
+            paid_on=datetime.date(2026, 2, 1),
+            kroner=1,
+            reference="x",
+        )
+    accounts.refresh_from_db()
+    assert accounts.status == Accounts.Status.SUBMITTED
+    assert not Payment.objects.exists()
+
+
+def test_the_one_writer_refuses_cells_of_accounts_no_longer_open(seed, owner):
+    """write_spending is the cells' one writer: submitted accounts take no cell from any path,
+    and not even a correction opens them before KDD has accepted them."""
+    enter_on_budget(seed, owner)
+    accounts = workflow.submit(agreement=seed, year=2025, user=owner)
+    change = cell(seed, "delmal-1", KDD_SOURCE, 1, old=500_000)
+    for correction in (False, True):
+        with pytest.raises(FrozenMoneyError):
+            write_spending(accounts, [change], correction=correction)
+    assert Spending.objects.get(line__key="delmal-1", source__key=KDD_SOURCE).kroner == 500_000
