@@ -93,6 +93,16 @@ def callback(request: HttpRequest, name: str) -> HttpResponse:
         if not identity.user.is_active:
             return _unknown(request, provider, closed=True)
         _log_in(request, provider, identity, claims)
+        if intent.get("invitation"):
+            # Not taken here: the invitation page, opened again as this account, says whether
+            # it is this account's to take (its address) and asks to confirm.
+            messages.info(
+                request,
+                gettext(
+                    "Du har alt ein konto med denne innlogginga, og er no logga inn med han. "
+                    "Opne lenkja i invitasjonen på nytt for å ta imot."
+                ),
+            )
         return redirect(intent.get("next") or "reporting:home")
     if intent.get("invitation"):
         return _accept_invitation(request, provider, claims, intent)

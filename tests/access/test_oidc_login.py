@@ -228,3 +228,19 @@ def test_a_login_started_without_the_pages_key_connects_nothing(testid, kari):
     page = log_in(client, ProviderVisitor("nils"), START)
     assert page.status_code == 403
     assert not Identity.objects.exists()
+
+
+def test_a_login_already_bound_is_not_silently_taken_for_an_invitation(testid, owner, kari):
+    """Kari's provider login belongs to her account; she follows the button on an invitation
+    sent to another address: she is logged in as herself and told to open the link again (where
+    the page says whose it is), and no role is given on the way."""
+    Identity.objects.create(user=kari, provider="testid", subject="testid-kari")
+    token = invitation_token(owner, email="kari.privat@example.no")
+    client = Client()
+    page = log_in(client, ProviderVisitor("kari"), accept_link(client, token))
+    assert page.context["user"] == kari
+    assert "Opne lenkja i invitasjonen på nytt for å ta imot" in page.text
+    assert not kari.roles.exists()
+    again = client.get(reverse("access:invitation", args=[token]))
+    assert again.status_code == 403
+    assert "invitasjonen gjeld ei anna e-postadresse" in again.text
