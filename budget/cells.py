@@ -43,9 +43,9 @@ def write_cells(agreement_id: int, changes: list[CellChange]) -> int:
     writes: two people saving at once (grid or workbook) go one after the other.
     """
     current = Amount.objects.locked_cells(agreement_id)
-    conflicts = _conflicts(changes, current)
-    if conflicts:
-        raise BudgetConflict(conflicts)
+    found = conflicts(changes, current)
+    if found:
+        raise BudgetConflict(found)
     wanted = [c for c in changes if _kroner(current.get(c.key)) != _kroner(c.new)]
     existing = _rows(agreement_id, wanted)
     for change in wanted:
@@ -67,7 +67,9 @@ def _kroner(value: int | None) -> int | None:
     return value or None
 
 
-def _conflicts(changes: list[CellChange], current: dict) -> list[tuple[CellChange, int | None]]:
+def conflicts(changes: list, current: dict) -> list[tuple]:
+    """The changes whose cell now holds neither what the person saw nor what they want, each
+    with the value saved now. For any cells with `key`, `old` and `new` (the accounts' too)."""
     found = []
     for change in changes:
         saved = _kroner(current.get(change.key))

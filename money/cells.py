@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from budget.cells import conflicts
 from budget.models import BudgetLine, FundingSource
 
 from .models import Accounts, FrozenMoneyError, Spending
@@ -57,13 +58,9 @@ def write_spending(
         raise FrozenMoneyError(accounts.get_status_display())
     rows = {(s.line_id, s.source_id): s for s in Spending.objects.filter(accounts=accounts)}
     current = {key: row.kroner for key, row in rows.items()}
-    conflicts = [
-        (c, current.get(c.key))
-        for c in changes
-        if (current.get(c.key) or None) not in ((c.old or None), (c.new or None))
-    ]
-    if conflicts:
-        raise SpendingConflict(conflicts)
+    found = conflicts(changes, current)
+    if found:
+        raise SpendingConflict(found)
     written = []
     for change in changes:
         before = current.get(change.key)
