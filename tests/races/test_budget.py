@@ -40,7 +40,7 @@ def post_grid(client, plan, data):
 def test_budget_saves_at_once_are_applied_on_what_was_seen_or_refused(plan, monkeypatch):
     """One test, as each transactional test empties the database (seconds) when it ends."""
     # The one writer of cells pauses between reading the saved cells and writing them.
-    widen(monkeypatch, cells, "_conflicts")
+    widen(monkeypatch, cells, "conflicts")
     two_editors_saving_the_same_cell_one_wins_the_other_is_told(plan)
     two_editors_saving_different_cells_both_keep_their_values(plan)
     two_uploads_filling_the_same_empty_cell_one_is_applied(plan)
