@@ -3,6 +3,8 @@
 The report is built from a snapshot (an approved revision's) or from the living plan taken as
 one (a draft), never from the live tables, so an approved report can be rendered again years
 later with the same content. The HTML preview, the PDF and the Excel workbook share this.
+Section 7's look back at last year's accounts is read from the money's tables as they stood at
+the plan's submission (actuals.py), which comes to the same.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from measures.markdown import render_markdown
 from measures.models import Agreement
 from measures.prose import as_prose
 from measures.timeline import Timeline
+from reporting.outputs.actuals import PreviousActuals, previous_actuals
 from reporting.outputs.figures import plan_timeline
 from reporting.plan_data.labels import people, section_heading, unsaved_measure
 from reporting.plan_data.living import take_snapshot
@@ -100,6 +103,7 @@ class Report:
     state_source: str | None = None  # the funding source that is the state's co-financing
     timeline: Timeline | None = None  # the measures over the years, new ones marked
     language: str = "nn"  # the agreement's målform, as the plan recorded it: the report's words
+    actuals: PreviousActuals | None = None  # last year's accepted accounts, for section 7
 
     @cached_property
     def money(self) -> MoneyCharts:
@@ -164,6 +168,8 @@ class Report:
         else:
             when = revision.submitted_at if revision.snapshot else None
             dated_as, dated = _("Utkast per"), timezone.localdate(when or timezone.now())
+        # As the parties and KDD were asked to decide on it: the accounts as at its submission.
+        as_of = revision.submitted_at if revision.snapshot and not revision.is_draft else None
         return cls._build(
             plan,
             revision.year,
@@ -174,6 +180,7 @@ class Report:
             revision,
             process,
             approvals,
+            previous_actuals(revision.agreement, plan, revision.year, as_of),
         )
 
     @classmethod
@@ -185,7 +192,10 @@ class Report:
         revision = agreement.revisions.filter(year=year).first()
         with translation.override(plan_language(plan)):
             dated = (_("Utkast per"), timezone.localdate())
-            return cls._build(plan, year, _("Utkast"), True, dated, base, revision, None, [])
+            actuals = previous_actuals(agreement, plan, year)
+            return cls._build(
+                plan, year, _("Utkast"), True, dated, base, revision, None, [], actuals
+            )
 
     @classmethod
     def from_plan(
@@ -202,7 +212,7 @@ class Report:
 
     @classmethod
     def _build(
-        cls, plan, year, status, is_draft, dated, base, revision, process, approvals
+        cls, plan, year, status, is_draft, dated, base, revision, process, approvals, actuals=None
     ) -> Report:
         old = base.snapshot["plan"] if base and base.snapshot else None
         names = {org["key"]: org["name"] for org in plan.get("organisations", [])}
@@ -250,6 +260,7 @@ class Report:
             ),
             timeline=plan_timeline(plan, old),
             language=plan_language(plan),
+            actuals=actuals,
         )
 
 

@@ -198,6 +198,7 @@ def read_the_report(pdf: bytes) -> None:
     assert "Grunngjeving for endringa: kompetansesirkel" not in report
     assert "Tiltak 5: Vandrande bygdevekstseminar Avslutta 01.03.2026" in report
     assert "Tiltak 5: Lokal matproduksjon Ny" in report
+    assert "Rekneskap 2025" not in report  # 2025's accounts not accepted: section 7 has none
     assert f"Tiltak 4: {TITLE} Endra" in report
     assert "UTKAST" not in report
 
