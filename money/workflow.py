@@ -58,12 +58,19 @@ def _open_accounts(agreement: Agreement, year: int, user) -> Accounts:
     _refuse(why_not_keeper(user, agreement) or why_not_open(agreement, year))
     accounts = accounts_of(agreement, year)
     lock(accounts)
-    if not accounts.is_open:
-        raise MoneyError(
-            _("Rekneskapen for %(year)s kan ikkje endrast no: %(status)s.")
-            % {"year": year, "status": accounts.get_status_display()}
-        )
+    _refuse(why_closed(accounts))
     return accounts
+
+
+def why_closed(accounts: Accounts | None) -> str | None:
+    """Why the accounts take no changes from the project leader now (they are with KDD or
+    accepted); None if they do, or are not begun."""
+    if accounts is None or accounts.is_open:
+        return None
+    return _("Rekneskapen for %(year)s kan ikkje endrast no: %(status)s.") % {
+        "year": accounts.year,
+        "status": accounts.get_status_display(),
+    }
 
 
 @transaction.atomic

@@ -241,3 +241,8 @@ class ApplyUploadForm(forms.Form):
         if new is not None and new > MAX_KRONER:
             raise forms.ValidationError(f"Beløpet {new} kr er urimeleg stort.")
         return (self.lines[line_id], year, self.sources[source_id], old, new)
+
+
+def first_error(form: forms.Form) -> str:
+    """The first thing wrong with a form, to say in a message."""
+    return next(iter(form.errors.values()))[0]

@@ -46,4 +46,9 @@ urlpatterns = [
         accounts.accounts_upload,
         name="accounts-upload",
     ),
+    path(
+        "rekneskap/<slug:slug>/<int:year>/last-opp/bruk/",
+        accounts.accounts_upload_apply,
+        name="accounts-upload-apply",
+    ),
 ]

@@ -29,6 +29,7 @@ from .forms import (
     StartRevisionForm,
     SubmitForm,
     WorkbookUploadForm,
+    first_error,
 )
 from .front import FrontPage
 from .models import ImmutableRevisionError, Revision
@@ -280,10 +281,6 @@ def revision_due(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return redirect(revision)
 
 
-def _first_error(form) -> str:
-    return next(iter(form.errors.values()))[0]
-
-
 def revision_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The annual report as PDF, for everyone who may read the agreement."""
     agreement = get_agreement_for_user(request, slug)
@@ -339,7 +336,7 @@ def workbook_apply(request: HttpRequest, slug: str) -> HttpResponse:
     form = ApplyUploadForm(request.POST, agreement=agreement, lines=lines, sources=sources)
     upload_again = reverse("reporting:workbook-upload", args=[slug]) + f"?ar={year}"
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
         return redirect(upload_again)
     parsed = form.cleaned_data["changes"]
     try:

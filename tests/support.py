@@ -7,8 +7,10 @@ import datetime
 import functools
 import html
 import re
+from io import BytesIO
 from pathlib import Path
 
+import openpyxl
 import yaml
 from django.apps import apps
 from django.conf import settings
@@ -410,3 +412,13 @@ def submitted_2026(client, people, seed) -> Revision:
     client.post(url("revision-start"), {"year": 2026, "confirmed": "ja"})
     client.post(url("revision-submit", 2026), CONFIRMED)
     return Revision.objects.get(year=2026)
+
+
+def filled_in_workbook(template: bytes, sheet: str, cells: dict) -> bytes:
+    """A downloaded workbook with `cells` (such as {"E6": 480_000}) typed into `sheet`."""
+    workbook = openpyxl.load_workbook(BytesIO(template))
+    for place, value in cells.items():
+        workbook[sheet][place] = value
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

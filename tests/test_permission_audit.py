@@ -264,6 +264,7 @@ POLICY = {
     "reporting:accounts-pdf": ("get", READ, lambda s, o: ([S, 2025], {})),
     "reporting:accounts-xlsx": ("get", READ, lambda s, o: ([S, 2025], {})),
     "reporting:accounts-upload": ("get", EDIT, lambda s, o: ([S, 2025], {})),
+    "reporting:accounts-upload-apply": ("post", EDIT, lambda s, o: ([S, 2025], {})),
     "reporting:workbook-upload": ("get", EDIT, lambda s, o: ([S], {})),
     "reporting:workbook-apply": ("post", EDIT, lambda s, o: ([S], {})),
     "reporting:agreement-create": ("get", CREATE, lambda s, o: ([], {})),

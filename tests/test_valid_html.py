@@ -14,6 +14,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from access import invitations
@@ -21,7 +22,7 @@ from access.models import Identity, Role
 from measures.models import Organisation
 from tests.factories import make_user
 from tests.oidc_provider.visitor import ProviderVisitor
-from tests.support import ROOT, SEED_SLUG, revision_2026
+from tests.support import ROOT, SEED_SLUG, filled_in_workbook, revision_2026
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -71,6 +72,7 @@ def _pages(client, seed) -> dict[str, str]:
     client.force_login(leader)
     for name, url in as_leader.items():
         pages[name] = client.get(url).content.decode()
+    pages["accounts-upload-preview"] = _accounts_upload_preview(client)
     client.force_login(vinje)
     pages["front-municipality"] = client.get(reverse("reporting:home")).content.decode()
     client.force_login(kdd)
@@ -87,6 +89,17 @@ def _pages(client, seed) -> dict[str, str]:
     )
     pages["invitation"] = client.get(reverse("access:invitation", args=[token])).content.decode()
     return pages
+
+
+def _accounts_upload_preview(client) -> str:
+    """The accounts workbook uploaded with a figure typed in and a plan figure edited."""
+    year = [SEED_SLUG, 2025]
+    template = client.get(reverse("reporting:accounts-xlsx", args=year)).content
+    workbook = filled_in_workbook(template, "Rekneskap 2025", {"E6": 480_000, "D6": 1})
+    upload = SimpleUploadedFile("rekneskap.xlsx", workbook)
+    page = client.post(reverse("reporting:accounts-upload", args=year), {"workbook": upload})
+    assert b"Lagre 1 endring" in page.content
+    return page.content.decode()
 
 
 def _oidc_pages(client, seed) -> dict[str, str]:

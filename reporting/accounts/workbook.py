@@ -11,6 +11,7 @@ sheet, row and column, and nothing applied unless the whole sheet is valid.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from io import BytesIO
 
 from django.utils import translation
@@ -150,41 +151,64 @@ def _chart_sheet(workbook, formats: Formats, report: AccountsReport) -> None:
     sheet.insert_chart(row + 1, 0, chart)
 
 
-def read_accounts_workbook(agreement: Agreement, year: int, data: bytes) -> list[SpendingChange]:
+@dataclass(frozen=True)
+class AccountsUpload:
+    """What an uploaded workbook would change in the year's accounts, and where it has the
+    approved plan's figures changed, which are not read back (the plan changes only through
+    its revision)."""
+
+    changes: list[SpendingChange]
+    ignored: list[str]
+
+
+def read_accounts_workbook(agreement: Agreement, year: int, data: bytes) -> AccountsUpload:
     """The changes the workbook's «Rekneskap» columns make to the year's accounts, or
     WorkbookError naming every problem."""
     deadline = time.monotonic() + MAX_SECONDS
     comparison = Comparison.of(agreement, year)
-    lines = {row.line.number: row.line for row in comparison.rows}
+    lines = {row.line.number: row for row in comparison.rows}
     with translation.override(agreement.language):
         name = accounts_sheet_name(year)
         actual = {actual_header(s.name): s for s in comparison.sources}
-        planned = {planned_header(s.name) for s in comparison.sources}
+        planned = {planned_header(s.name): i for i, s in enumerate(comparison.sources)}
     workbook = open_workbook(data)
     problems: list[str] = []
     try:
         rows = sheet_cells(workbook, name, problems, deadline)
     finally:
         workbook.close()
-    wanted = {}
+    wanted, ignored = {}, []
     if rows is not None:
-        columns = {}
+        columns, plan_columns = {}, {}
         for column, value in _header(rows).items():
             if value in actual:
                 columns[column] = actual[value]
-            elif value not in planned:
+            elif value in planned:
+                plan_columns[column] = planned[value]
+            else:
                 words = {"where": located(name, HEADER_ROW, column), "value": value}
                 problems.append(_("%(where)s: ukjend kolonne «%(value)s».") % words)
         for row_number, row in _body(rows):
-            line = _line_of(name, row_number, row.get(1), lines, problems)
-            for column, source in columns.items() if line else []:
+            line_row = _line_of(name, row_number, row.get(1), lines, problems)
+            for column, source in columns.items() if line_row else []:
                 where = located(name, row_number, column)
-                wanted[(line, source)] = _kroner(row.get(column), where, problems)
+                wanted[(line_row.line, source)] = _kroner(row.get(column), where, problems)
+            for column, index in plan_columns.items() if line_row else []:
+                if _edited(row.get(column), line_row.cells[index].planned):
+                    ignored.append(located(name, row_number, column))
     if problems:
         raise WorkbookError(problems)
     current = Spending.objects.cells(comparison.accounts)
-    return [
+    changes = [
         SpendingChange(line, source, current.get((line.pk, source.pk)), kroner)
         for (line, source), kroner in wanted.items()
         if (current.get((line.pk, source.pk)) or None) != (kroner or None)
     ]
+    return AccountsUpload(changes, ignored)
+
+
+def _edited(value, approved: int) -> bool:
+    """A plan figure in the file is not the approved plan's (empty counts as 0)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return bool(approved)
+    return not isinstance(value, int | float) or isinstance(value, bool) or value != approved

@@ -18,7 +18,7 @@ from budget.models import BudgetLine, FundingSource
 from measures.models import Organisation
 from money.models import Accounts, Payment
 from tests.factories import make_user
-from tests.support import CONFIRMED, as_user, ministry_user_of
+from tests.support import CONFIRMED, as_user, filled_in_workbook, ministry_user_of
 
 TODAY = datetime.datetime(2026, 2, 16, 10, 0, tzinfo=datetime.UTC)
 SLUG = "vest-telemark"
@@ -225,35 +225,108 @@ def test_accepted_accounts_refuse_a_forged_grid_post(client, seed, owner):
     assert "Fleire eigna bustader i Vest-Telemark 600 000 kr 600 000 kr 0 kr" in page
 
 
+UPLOAD = f"/rekneskap/{SLUG}/2025/last-opp/"
+APPLY = f"/rekneskap/{SLUG}/2025/last-opp/bruk/"
+
+
+def preview(client, cells: dict):
+    template = client.get(f"/rekneskap/{SLUG}/2025/rekneskap.xlsx").content
+    return client.post(
+        UPLOAD, {"workbook": _file(filled_in_workbook(template, "Rekneskap 2025", cells))}
+    )
+
+
+def previewed_changes(response) -> list[str]:
+    return re.findall(r'name="change" value="([^"]*)"', response.text)
+
+
 def test_the_workbook_template_filled_in_and_uploaded_is_the_accounts(client, seed, owner):
     as_user(client, owner)
     template = client.get(f"/rekneskap/{SLUG}/2025/rekneskap.xlsx")
-    workbook = openpyxl.load_workbook(BytesIO(template.content))
-    sheet = workbook["Rekneskap 2025"]
+    sheet = openpyxl.load_workbook(BytesIO(template.content))["Rekneskap 2025"]
     assert [c.value for c in sheet[6]][3:5] == [500_000, None]  # the plan beside an empty column
-    sheet["E6"] = 480_000  # sub-goal 1, KDD
-    sheet["G9"] = "mykje"  # project management, municipal share
-    buffer = BytesIO()
-    workbook.save(buffer)
-    upload = {"workbook": _file(buffer.getvalue())}
-    page = text_of(client.post(f"/rekneskap/{SLUG}/2025/last-opp/", upload))
+
+    page = text_of(preview(client, {"E6": 480_000, "G9": "mykje"}))
     assert "Arket «Rekneskap 2025», rad 9, kolonne G: «mykje» er tekst, ikkje eit beløp." in page
     assert not Accounts.objects.exists()
-    sheet["G9"] = None
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = client.post(
-        f"/rekneskap/{SLUG}/2025/last-opp/", {"workbook": _file(buffer.getvalue())}
+
+    # Sub-goal 1's KDD figure typed in, and its planned figure beside it edited as well.
+    response = preview(client, {"E6": 480_000, "D6": 650_000})
+    page = text_of(response)
+    assert (
+        "Frå fila 1. Fleire eigna bustader i Vest-Telemark KDD 13.50 post 66 – 480 000 kr "
+        "Lagre 1 endring" in page
     )
-    assert response.status_code == 302
+    assert "Endringar i kolonnane «Plan» blir ikkje lagra" in page
+    assert (
+        "Fila har eit anna tal enn godkjend plan i Arket «Rekneskap 2025», rad 6, kolonne D."
+        in page
+    )
+    assert "Fleire eigna bustader i Vest-Telemark 600 000 kr 480 000 kr" in page  # as it will be
+    assert not Accounts.objects.exists()  # a preview saves nothing
+
+    saved = client.post(APPLY, {"change": previewed_changes(response)})
+    assert saved.status_code == 302
     page = text_of(client.get(url("accounts", 2025)))
+    assert "Rekneskapen for 2025 er lagra (1 celle endra)." in page
     assert "Fleire eigna bustader i Vest-Telemark 600 000 kr 480 000 kr" in page
+
+
+def test_a_preview_applied_after_someone_else_saved_the_cell_saves_nothing(client, seed, owner):
+    as_user(client, owner)
+    response = preview(client, {"E6": 480_000})
+    changes = previewed_changes(response)
+    client.post(url("accounts-edit", 2025), grid_data(seed, {("delmal-1", KDD): 490_000}))
+
+    refused = client.post(APPLY, {"change": changes}, follow=True)
+    assert "Rekneskapen er endra sidan du lasta opp fila. Last opp på nytt." in text_of(refused)
+    assert Accounts.objects.get().spending.get().kroner == 490_000
+
+
+def test_a_forged_apply_is_refused_and_saves_nothing(client, seed, owner, collaborator):
+    as_user(client, owner)
+    changes = previewed_changes(preview(client, {"E6": 480_000}))
+    line, _year, source, old, _new = changes[0].split(":")
+
+    as_user(client, collaborator)
+    assert client.post(APPLY, {"change": changes}).status_code == 403
+    as_user(client, ministry_user_of(seed))
+    assert client.post(APPLY, {"change": changes}).status_code == 403
+
+    as_user(client, owner)
+    for forged, said in (
+        (f"{line}:2025:{source}:{old}:{10**13}", "er urimeleg stort"),
+        (f"{line}:2026:{source}:{old}:480000", "kunne ikkje lesast"),
+        (f"{line}:2025:999999:{old}:480000", "kunne ikkje lesast"),
+        ("1:2:3", "kunne ikkje lesast"),
+    ):
+        page = text_of(client.post(APPLY, {"change": [forged]}, follow=True))
+        assert said in page, forged
+    assert not Accounts.objects.filter(spending__isnull=False).exists()
+
+
+def test_accounts_sent_to_kdd_take_no_upload(client, seed, owner):
+    as_user(client, owner)
+    cells = {key: kroner for key, kroner in AS_APPROVED.items()}
+    client.post(url("accounts-edit", 2025), grid_data(seed, cells))
+    client.post(url("accounts-submit", 2025), CONFIRMED)
+    response = preview(client, {"E6": 480_000})
+    page = text_of(response)
+    assert "Rekneskapen for 2025 kan ikkje endrast no: Sendt til KDD." in page
+    assert previewed_changes(response) == []  # no button to save
+    change = f"{seed.budget_lines.get(key='delmal-1').pk}:2025:"
+    change += f"{FundingSource.objects.get(agreement=seed, key=KDD).pk}:500000:480000"
+    refused = text_of(client.post(APPLY, {"change": [change]}, follow=True))
+    assert "Rekneskapen for 2025 kan ikkje endrast no: Sendt til KDD." in refused
+    assert (
+        Accounts.objects.get().spending.get(line__key="delmal-1", source__key=KDD).kroner == 500_000
+    )
 
 
 def test_only_the_project_leader_uploads_accounts(client, seed):
     as_user(client, ministry_user_of(seed))
     template = client.get(f"/rekneskap/{SLUG}/2025/rekneskap.xlsx").content
-    response = client.post(f"/rekneskap/{SLUG}/2025/last-opp/", {"workbook": _file(template)})
+    response = client.post(UPLOAD, {"workbook": _file(template)})
     assert response.status_code == 403
     assert not Accounts.objects.exists()
 
