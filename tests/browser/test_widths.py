@@ -151,6 +151,7 @@ EXEMPT = {
     "reporting:revision-approve": "POST only",
     "reporting:revision-send-back": "POST only",
     "reporting:workbook-apply": "POST only",
+    "reporting:accounts-upload-apply": "POST only",
     "reporting:plan-apply": "POST only",
     "access:account-language": "POST only",
     "access:account-email": "POST only",
