@@ -58,13 +58,19 @@ class ExplanationsForm(StyledForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = [row for row in comparison.rows if row.needs_explanation or row.explanation]
         for row in self.rows:
-            self.fields[explanation_name(row)] = forms.CharField(
-                label=row.line.title,
+            field = forms.CharField(
+                label=f"{row.line.number}. {row.line.title}",
                 required=False,
                 initial=row.explanation,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+            if row.needs_explanation:
+                # Optional to save, but the accounts cannot be sent without it.
+                field.needed_for_submission = gettext_lazy(
+                    "avviket er over terskelen og må forklarast før rekneskapen blir sendt"
+                )
+            self.fields[explanation_name(row)] = field
         self.style_fields()
 
     def texts(self) -> dict[int, str]:

@@ -84,6 +84,9 @@ def test_accounts_2025_from_entry_to_payment(client, seed, owner):
     line = f"Prosjektleiing 1 500 000 kr 1 275 000 kr {minus}225 000 kr {minus}15,0 % Manglar"
     assert line in page
     assert "Under arbeid" in page
+    must = "4. Prosjektleiing (avviket er over terskelen og må forklarast før rekneskapen "
+    must += "blir sendt)"
+    assert must in page
 
     # Submitting is refused until the deviation is explained.
     response = client.post(url("accounts-submit", 2025), CONFIRMED, follow=True)
