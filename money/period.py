@@ -82,6 +82,11 @@ class StateMoney:
         return sum(y.carried_over or 0 for y in self.years)
 
     @property
+    def accounts_with_kdd(self) -> list[int]:
+        """The years whose accounts are sent to KDD and wait for its acceptance or return."""
+        return [y.year for y in self.years if y.accounts == Accounts.Status.SUBMITTED]
+
+    @property
     def left(self) -> int | None:
         """What is left of the period's frame to be paid out."""
         return None if self.frame is None else self.frame - self.paid

@@ -27,6 +27,7 @@ from access.rules import reads_everything, roles_of
 from budget.tables import Check
 from measures.guards import visible_agreements
 from measures.models import Agreement, Organisation
+from money.models import Accounts, AccountsEvent
 
 from .front_table import (
     AgreementRow,
@@ -164,6 +165,8 @@ class EditorPart:
     step: Step | None = None
     state: Waiting | None = None
     sent_back: ApprovalRound | None = None  # KDD's send-back of the draft, with its comment
+    # The years' accounts with KDD or returned by it (with KDD's last return), oldest first.
+    accounts: list[tuple[Accounts, AccountsEvent | None]] = field(default_factory=list)
 
     @property
     def decisions(self) -> str:
@@ -172,7 +175,7 @@ class EditorPart:
     @classmethod
     def gather(cls, agreement: Agreement, today: datetime.date) -> EditorPart:
         revision = agreement.revisions.order_by("-year").first()
-        part = cls(agreement, revision)
+        part = cls(agreement, revision, accounts=_accounts_in_motion(agreement))
         if revision is None or revision.is_approved:
             part.step = _start_step(agreement, revision)
             return part
@@ -189,6 +192,22 @@ class EditorPart:
             part.deadline = deadline_text(revision.due_on, today)
         part.step = _revision_step(revision, part)
         return part
+
+
+def _accounts_in_motion(agreement: Agreement) -> list[tuple[Accounts, AccountsEvent | None]]:
+    """The accounts sent to KDD, and those KDD returned with the return's comment."""
+    moving = Accounts.objects.filter(
+        agreement=agreement, status__in=[Accounts.Status.SUBMITTED, Accounts.Status.RETURNED]
+    ).order_by("year")
+    found = []
+    for accounts in moving:
+        returned = None
+        if accounts.status == Accounts.Status.RETURNED:
+            returned = (
+                accounts.events.filter(kind=AccountsEvent.Kind.RETURNED).order_by("at").last()
+            )
+        found.append((accounts, returned))
+    return found
 
 
 def _start_step(agreement: Agreement, latest: Revision | None) -> Step | None:
@@ -252,15 +271,33 @@ class FrontPage:
         return sum(1 for row in self.ministry or [] if row.waits_for_kdd)
 
     @property
+    def accounts_waiting_for_kdd(self) -> int:
+        return sum(len(row.accounts_with_kdd) for row in self.ministry or [])
+
+    @property
     def ministry_summary(self) -> str:
         count = self.waiting_for_kdd
         if not count:
-            return _("Ingen handlingsplan ventar på KDD no.")
-        return ngettext(
-            "%(count)d handlingsplan ventar på KDD.",
-            "%(count)d handlingsplanar ventar på KDD.",
-            count,
-        ) % {"count": count}
+            plans = _("Ingen handlingsplan ventar på KDD no.")
+        else:
+            plans = ngettext(
+                "%(count)d handlingsplan ventar på KDD.",
+                "%(count)d handlingsplanar ventar på KDD.",
+                count,
+            ) % {"count": count}
+        accounts = self.accounts_waiting_for_kdd
+        if not accounts:
+            return plans
+        return (
+            plans
+            + " "
+            + ngettext(
+                "%(count)d rekneskap ventar på KDD.",
+                "%(count)d rekneskapar ventar på KDD.",
+                accounts,
+            )
+            % {"count": accounts}
+        )
 
     @property
     def is_empty(self) -> bool:

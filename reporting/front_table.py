@@ -106,6 +106,11 @@ class AgreementRow:
         return as_kroner(self.year_total)
 
     @property
+    def accounts_with_kdd(self) -> list[int]:
+        """The years whose accounts wait for KDD's acceptance or return."""
+        return self.money.accounts_with_kdd if self.money else []
+
+    @property
     def waiting(self) -> str:
         """Whose move it is, in words."""
         current = self.current
@@ -126,7 +131,7 @@ class AgreementRow:
         """KDD's own step first, then plans with the parties (earliest deadline first), drafts,
         and the rest by the pilot's name."""
         current = self.current
-        if self.waits_for_kdd:
+        if self.waits_for_kdd or self.accounts_with_kdd:
             rank = 0
         elif current and current.status == Revision.Status.SUBMITTED:
             rank = 1

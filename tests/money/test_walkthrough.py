@@ -98,15 +98,22 @@ def test_accounts_2025_from_entry_to_payment(client, seed, owner):
     assert Accounts.objects.get(year=2025).status == "draft"
     response = client.post(url("accounts-submit", 2025), CONFIRMED, follow=True)
     assert "Rekneskapen for 2025 er sendt til KDD." in text_of(response)
+    assert "Rekneskap 2025 Sendt til KDD" in text_of(client.get("/"))
 
-    # KDD returns it with a comment.
+    # KDD sees it waiting on the front page, and returns it with a comment.
     as_user(client, kdd)
+    front = text_of(client.get("/"))
+    assert "Ingen handlingsplan ventar på KDD no. 1 rekneskap ventar på KDD." in front
+    assert "Rekneskap 2025 ventar på KDD" in front
     client.post(url("accounts-return", 2025), {"comment": RETURN_COMMENT, **CONFIRMED})
     page = text_of(client.get(url("accounts", 2025)))
     assert "Sendt tilbake av KDD" in page and RETURN_COMMENT in page
+    assert "ventar på KDD" not in text_of(client.get("/")).replace("handlingsplan ventar", "")
 
-    # The project leader corrects it and sends it again.
+    # The project leader reads why on the front page, corrects it and sends it again.
     as_user(client, owner)
+    front = text_of(client.get("/"))
+    assert f"KDD sende rekneskapen for 2025 tilbake 16.02.2026: «{RETURN_COMMENT}»" in front
     corrected = {**SPENT, ("delmal-2", MUNICIPAL): 100_000}
     client.post(url("accounts-edit", 2025), grid_data(seed, corrected, shown=SPENT))
     client.post(url("accounts-submit", 2025), CONFIRMED)
