@@ -6,7 +6,8 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 
 from budget.forms import BudgetGridForm, GridConflict, KronerField
 from bygdevekst.forms import StyledForm
@@ -45,6 +46,41 @@ class SpendingGridForm(BudgetGridForm):
         agreement = self.lines[0].agreement
         self.accounts = Accounts.objects.filter(agreement=agreement, year=self.year).first()
         return Spending.objects.cells(self.accounts)
+
+
+class CorrectionGridForm(SpendingGridForm):
+    """KDD's correction of accepted accounts: the grid, and why; written through
+    money.workflow.correct_accounts, which records who, when, why and what changed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = forms.CharField(
+            label=gettext_lazy("Kvifor blir rekneskapen retta?"),
+            help_text=gettext_lazy("Grunngjevinga blir lagra med rettinga, namnet ditt og tida."),
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={
+                "required": gettext_lazy("Skriv kvifor du rettar: grunngjevinga blir lagra.")
+            },
+        )
+        self.style_fields()
+
+    def save_as(self, user) -> int:
+        changes = [SpendingChange(c.line, c.source, c.old, c.new) for c in self.changes()]
+        if not changes:
+            raise workflow.MoneyError(gettext("Rettinga endrar ingen tal."))
+        try:
+            workflow.correct_accounts(
+                accounts=self.accounts,
+                user=user,
+                reason=self.cleaned_data["reason"],
+                changes=changes,
+            )
+        except SpendingConflict as conflict:
+            raise GridConflict(
+                [(c.line, c.source, saved, c.new) for c, saved in conflict.conflicts]
+            ) from conflict
+        return len(changes)
 
 
 def explanation_name(row) -> str:
@@ -117,3 +153,27 @@ class PaymentForm(StyledForm, forms.Form):
                 gettext_lazy("Ei utbetaling kan ikkje vere datert fram i tid.")
             )
         return paid_on
+
+
+class PaymentCorrectionForm(PaymentForm):
+    """KDD's correction of a recorded payment: its date, amount and reference, and why."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Kvifor blir utbetalinga retta?"),
+        help_text=gettext_lazy("Grunngjevinga blir lagra med rettinga, namnet ditt og tida."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": gettext_lazy("Skriv kvifor du rettar: grunngjevinga blir lagra.")
+        },
+    )
+
+    def __init__(self, *args, payment, **kwargs) -> None:
+        initial = {
+            "paid_on": payment.paid_on,
+            "kroner": number_format(payment.kroner, force_grouping=True),
+            "reference": payment.reference,
+        }
+        super().__init__(*args, agreement=payment.agreement, initial=initial, **kwargs)
+        del self.fields["year"]  # the year's plan it pays is not corrected: record a new one
+        self.style_fields()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,7 +22,15 @@ from measures.guards import get_agreement_for_user
 
 from . import workflow
 from .comparison import Comparison
-from .forms import ExplanationsForm, GridConflict, PaymentForm, ReturnForm, SpendingGridForm
+from .forms import (
+    CorrectionGridForm,
+    ExplanationsForm,
+    GridConflict,
+    PaymentCorrectionForm,
+    PaymentForm,
+    ReturnForm,
+    SpendingGridForm,
+)
 from .models import Accounts, Correction, Payment, Spending
 from .period import StateMoney
 from .rules import money_permissions, why_not_kdd, why_not_keeper
@@ -70,6 +78,7 @@ def accounts_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "comparison": comparison,
         "accounts": accounts,
         "events": accounts.events.select_related("user") if accounts else [],
+        "corrections": accounts.corrections.select_related("user") if accounts else [],
         "not_open": workflow.why_not_open(agreement, year),
         "explanations": ExplanationsForm(comparison=comparison),
         "return_form": ReturnForm(),
@@ -84,8 +93,28 @@ def accounts_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The year's grid: every line by every source; saved all at once, or not at all."""
     agreement = _agreement(request, slug, why_not_keeper)
     year = _year(agreement, year)
+    refusal = workflow.why_not_open(agreement, year)
+    return _grid_page(request, agreement, year, SpendingGridForm, refusal)
+
+
+@require_http_methods(["GET", "POST"])
+def accounts_correct(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """KDD's correction of accepted accounts: the grid and the reason, recorded with both."""
+    agreement = _agreement(request, slug, why_not_kdd)
+    accounts = _accounts(agreement, _year(agreement, year))
+    if not accounts.is_accepted:
+        messages.error(
+            request, _("Berre ein godkjend rekneskap blir retta; denne kan endrast direkte.")
+        )
+        return redirect("money:accounts", slug, year)
+    return _grid_page(request, agreement, year, CorrectionGridForm, None)
+
+
+def _grid_page(request, agreement, year: int, form_class, refusal) -> HttpResponse:
+    """The grid of a year's spending, for entering (SpendingGridForm) or correcting
+    (CorrectionGridForm); a conflict shows what is saved now, a refusal says why."""
     comparison = Comparison.of(agreement, year)
-    form = SpendingGridForm(
+    form = form_class(
         request.POST or None,
         accounts=comparison.accounts,
         year=year,
@@ -93,6 +122,7 @@ def accounts_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         sources=comparison.sources,
         current=Spending.objects.cells(comparison.accounts),
     )
+    correcting = form_class is CorrectionGridForm
     conflicts = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,16 +131,22 @@ def accounts_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             conflicts = conflict.conflicts
             form.accept_saved_versions()
         except workflow.MoneyError as refused:
-            messages.error(request, str(refused))
-            return redirect("money:accounts", slug, year)
+            if not correcting:
+                messages.error(request, str(refused))
+                return redirect("money:accounts", agreement.slug, year)
+            form.add_error(None, str(refused))
         else:
-            saved = ngettext(
-                "Rekneskapen for %(year)s er lagra (%(count)d celle endra).",
-                "Rekneskapen for %(year)s er lagra (%(count)d celler endra).",
-                changed,
-            )
-            messages.success(request, saved % {"year": year, "count": changed})
-            return redirect("money:accounts", slug, year)
+            if correcting:
+                audit("accounts_correction", request, agreement=agreement.slug, year=year)
+                done = _("Rettinga av rekneskapen for %(year)s er lagra.") % {"year": year}
+            else:
+                done = ngettext(
+                    "Rekneskapen for %(year)s er lagra (%(count)d celle endra).",
+                    "Rekneskapen for %(year)s er lagra (%(count)d celler endra).",
+                    changed,
+                ) % {"year": year, "count": changed}
+            messages.success(request, done)
+            return redirect("money:accounts", agreement.slug, year)
     context = {
         "agreement": agreement,
         "year": year,
@@ -121,7 +157,8 @@ def accounts_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         ],
         "comparison": comparison,
         "conflicts": conflicts,
-        "refusal": workflow.why_not_open(agreement, year),
+        "refusal": refusal,
+        "correcting": correcting,
         "section": "money",
     }
     return render(request, "money/accounts_form.html", context)
@@ -271,4 +308,23 @@ def payment_create(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Utbetalinga er registrert."))
             return redirect("money:detail", slug)
     context = {"agreement": agreement, "form": form, "section": "money"}
+    return render(request, "money/payment_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def payment_correct(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """KDD's correction of a recorded payment, recorded with who, when, why and what changed."""
+    agreement = _agreement(request, slug, why_not_kdd)
+    payment = get_object_or_404(Payment, agreement=agreement, pk=pk)
+    form = PaymentCorrectionForm(request.POST or None, payment=payment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.correct_payment(payment=payment, user=request.user, **form.cleaned_data)
+        except workflow.MoneyError as refused:
+            form.add_error(None, str(refused))
+        else:
+            audit("payment_correction", request, agreement=slug, payment=payment.pk)
+            messages.success(request, _("Rettinga av utbetalinga er lagra."))
+            return redirect("money:detail", slug)
+    context = {"agreement": agreement, "form": form, "payment": payment, "section": "money"}
     return render(request, "money/payment_form.html", context)

@@ -261,6 +261,8 @@ POLICY = {
         lambda s, o: ([S, _sent_accounts(s)], {"comment": "Rett delmål 2."}),
     ),
     "money:payment-create": ("get", MINISTRY, lambda s, o: ([S], {})),
+    "money:accounts-correct": ("get", MINISTRY, lambda s, o: ([S, _accepted_accounts(s)], {})),
+    "money:payment-correct": ("get", MINISTRY, lambda s, o: ([S, _payment(s)], {})),
     "reporting:accounts-pdf": ("get", READ, lambda s, o: ([S, 2025], {})),
     "reporting:accounts-xlsx": ("get", READ, lambda s, o: ([S, 2025], {})),
     "reporting:accounts-upload": ("get", EDIT, lambda s, o: ([S, 2025], {})),
@@ -306,6 +308,27 @@ def _sent_accounts(seed) -> int:
 
     Accounts.objects.create(agreement=seed, year=2025, status=Accounts.Status.SUBMITTED)
     return 2025
+
+
+def _accepted_accounts(seed) -> int:
+    """2025's accounts, accepted by KDD."""
+    from money.models import Accounts
+
+    Accounts.objects.create(agreement=seed, year=2025, status=Accounts.Status.ACCEPTED)
+    return 2025
+
+
+def _payment(seed) -> int:
+    """A payment KDD has recorded; its id."""
+    import datetime
+
+    from money.models import Payment
+
+    payment = Payment(
+        agreement=seed, year=2025, paid_on=datetime.date(2025, 3, 1), kroner=1, reference="R"
+    )
+    payment.save()
+    return payment.pk
 
 
 def url_names(resolver=None, namespace: str = "") -> set[str]:

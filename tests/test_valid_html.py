@@ -8,6 +8,7 @@ with the reason, unless HTML_CHECK=required (CI) makes that a failure.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ from django.urls import reverse
 from access import invitations
 from access.models import Identity, Role
 from measures.models import Organisation
+from money.models import Accounts, Payment
 from tests.factories import make_user
 from tests.oidc_provider.visitor import ProviderVisitor
 from tests.support import ROOT, SEED_SLUG, filled_in_workbook, revision_2026
@@ -78,6 +80,18 @@ def _pages(client, seed) -> dict[str, str]:
     client.force_login(kdd)
     pages["front-kdd"] = client.get(reverse("reporting:home")).content.decode()
     pages["payment"] = client.get(reverse("money:payment-create", args=a)).content.decode()
+    Accounts.objects.create(agreement=seed, year=2026, status=Accounts.Status.ACCEPTED)
+    payment = Payment(
+        agreement=seed, year=2025, paid_on=datetime.date(2025, 3, 1), kroner=9, reference="R"
+    )
+    payment.save()
+    for name, url in {
+        "accounts-correct": reverse("money:accounts-correct", args=[SEED_SLUG, 2026]),
+        "payment-correct": reverse("money:payment-correct", args=[SEED_SLUG, payment.pk]),
+        "money-kdd": reverse("money:detail", args=a),
+        "accounts-accepted-kdd": reverse("money:accounts", args=[SEED_SLUG, 2026]),
+    }.items():
+        pages[name] = client.get(url).content.decode()
     pages["not-found"] = client.get("/avtale/finst-ikkje/").content.decode()
     client.logout()
     pages["public-index"] = client.get(reverse("public:index")).content.decode()

@@ -14,6 +14,7 @@ revision's status table scrolls in its frame and says so.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from django.utils.http import urlsafe_base64_encode
 from access.invitations import invite
 from access.models import Role
 from measures.models import Measure, Organisation, Section
+from money.models import Accounts, Payment
 from tests.factories import make_user
 from tests.support import editor_of, revision_2026, serious_violations, sign_in
 
@@ -105,6 +107,8 @@ PAGES = [
     _page("money:accounts", lambda d: [SLUG, 2025]),
     _page("money:accounts-edit", lambda d: [SLUG, 2025], EDITORS),
     _page("money:payment-create", roles={"kdd"}),
+    _page("money:accounts-correct", lambda d: [SLUG, 2026], {"kdd"}),
+    _page("money:payment-correct", lambda d: [SLUG, d["payment"]], {"kdd"}),
     _page("reporting:accounts-upload", lambda d: [SLUG, 2025], EDITORS),
     _page("access:account", lambda d: []),
     _page("measures:people", roles={"prosjektleiar", "operator", "kdd"}),
@@ -297,7 +301,18 @@ def plan(seed):
     operator = make_user("operator")
     operator.is_staff = operator.is_superuser = True
     operator.save()
+    # 2026's accounts accepted, and a payment recorded: KDD's corrections have pages.
+    Accounts.objects.create(agreement=seed, year=2026, status=Accounts.Status.ACCEPTED)
+    payment = Payment(
+        agreement=seed,
+        year=2025,
+        paid_on=datetime.date(2025, 3, 1),
+        kroner=2_400_000,
+        reference="KDD 25/1234",
+    )
+    payment.save()
     return {
+        "payment": payment.pk,
         "section": section.pk,
         "measure": measure.pk,
         "role": vinje.roles.get().pk,
