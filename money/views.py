@@ -152,7 +152,7 @@ def _grid_page(request, agreement, year: int, form_class, refusal) -> HttpRespon
         "year": year,
         "form": form,
         "grid": [
-            (line, list(zip(fields, row.cells, strict=True)))
+            (line, list(zip(fields, row.cells, strict=True)), row)
             for (line, fields), row in zip(form.rows(), comparison.rows, strict=True)
         ],
         "comparison": comparison,
@@ -162,6 +162,28 @@ def _grid_page(request, agreement, year: int, form_class, refusal) -> HttpRespon
         "section": "money",
     }
     return render(request, "money/accounts_form.html", context)
+
+
+@require_POST
+def accounts_recompute(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The grid's totals and deviations for what is typed, unsaved (htmx, out-of-band swaps),
+    for whoever may fill in the grid: the project leader, or KDD correcting."""
+    agreement = _agreement(request, slug)
+    if why_not_keeper(request.user, agreement) and why_not_kdd(request.user, agreement):
+        raise PermissionDenied(why_not_keeper(request.user, agreement))
+    year = _year(agreement, year)
+    saved = Comparison.of(agreement, year)
+    form = SpendingGridForm(
+        request.POST,
+        accounts=saved.accounts,
+        year=year,
+        lines=[row.line for row in saved.rows],
+        sources=saved.sources,
+        current=Spending.objects.cells(saved.accounts),
+    )
+    form.is_valid()
+    context = {"comparison": Comparison.of(agreement, year, typed=form.typed())}
+    return render(request, "money/accounts_form.html#recomputed", context)
 
 
 @require_POST

@@ -47,6 +47,16 @@ MINISTRY = expect(
     editor=403,
     operator=403,
 )
+# The accounts grid's totals: for the project leader entering, and KDD correcting.
+GRID = expect(
+    anonymous=LOGIN,
+    outsider=404,
+    partner=403,
+    approver=403,
+    ministry=200,
+    editor=200,
+    operator=200,
+)
 DECISION = expect(
     anonymous=LOGIN, outsider=404, partner=403, approver=200, ministry=403, editor=403, operator=403
 )
@@ -261,6 +271,7 @@ POLICY = {
         lambda s, o: ([S, _sent_accounts(s)], {"comment": "Rett delmål 2."}),
     ),
     "money:payment-create": ("get", MINISTRY, lambda s, o: ([S], {})),
+    "money:accounts-recompute": ("post", GRID, lambda s, o: ([S, 2025], {})),
     "money:accounts-correct": ("get", MINISTRY, lambda s, o: ([S, _accepted_accounts(s)], {})),
     "money:payment-correct": ("get", MINISTRY, lambda s, o: ([S, _payment(s)], {})),
     "reporting:accounts-pdf": ("get", READ, lambda s, o: ([S, 2025], {})),

@@ -164,6 +164,7 @@ EXEMPT = {
     "measures:invitation-withdraw": "POST only",
     "measures:role-withdraw": "POST only",
     "money:explanations": "POST only",
+    "money:accounts-recompute": "POST only (htmx: the grid's totals)",
     "money:accounts-submit": "POST only",
     "money:accounts-return": "POST only",
     "money:accounts-accept": "POST only",

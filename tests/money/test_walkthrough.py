@@ -407,3 +407,15 @@ def test_a_payment_whose_recorder_has_left_still_shows(client, seed, owner):
     kdd.delete()
     page = text_of(as_user(client, owner).get(url("detail")))
     assert "01.07.2025 2025 2 400 000 kr 25/4711 –" in page
+
+
+def test_the_grid_totals_follow_what_is_typed_and_save_nothing(client, seed, owner, collaborator):
+    typed = grid_data(seed, {("prosjektleiing", KDD): 1_275_000})
+    as_user(client, owner)
+    answer = client.post(url("accounts-recompute", 2025), typed).text.replace("\xa0", " ")
+    assert '<output id="total-4" data-hx-swap-oob="true">1 275 000 kr</output>' in answer
+    assert "\N{MINUS SIGN}225 000 kr<br>\N{MINUS SIGN}15,0 %" in answer
+    assert '<output id="total-sum" data-hx-swap-oob="true">1 275 000 kr</output>' in answer
+    assert not Accounts.objects.exists()
+    as_user(client, collaborator)
+    assert client.post(url("accounts-recompute", 2025), typed).status_code == 403
