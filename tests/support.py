@@ -27,6 +27,7 @@ from measures.models import (
     Section,
     SubGoal,
 )
+from money.models import Accounts, AccountsEvent, Correction, Explanation, Payment, Spending
 from reporting.models import (
     Approval,
     ApprovalRound,
@@ -92,6 +93,12 @@ PLAN_MODELS = [
     MeasureNote,
     MeasureProgress,
     RevisionEvent,
+    Accounts,
+    Spending,
+    Explanation,
+    AccountsEvent,
+    Payment,
+    Correction,
 ]
 
 
