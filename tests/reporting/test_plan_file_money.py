@@ -552,3 +552,41 @@ def test_the_exported_file_goes_back_in_with_the_money_unchanged(client, owner, 
     assert list(draft.spending.values_list("kroner", flat=True)) == [9_000]
     rows["Spending"] = money_rows()["Spending"]  # the draft's cell, as the file says
     assert money_rows() == rows
+
+
+def _recount(data: dict) -> None:
+    retitled(data)
+    data["money"]["accounts"][1]["spending"]["delmal-1"][KDD_SOURCE] = 1
+
+
+def _drop_2026(data: dict) -> None:
+    retitled(data)
+    data["money"]["accounts"].pop(1)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            _recount,
+            "money.accounts[1].spending</code>: rekneskapen for 2026 er sendt til KDD: tala og "
+            "forklaringane kan ikkje endrast med ei planfil",
+        ),
+        (
+            _drop_2026,
+            "money.accounts</code>: rekneskapen for 2026 er sendt til KDD og kan ikkje fjernast "
+            "med ei planfil",
+        ),
+    ],
+)
+def test_submitted_accounts_are_neither_recounted_nor_removed_in_the_browser(
+    client, owner, money, change, message
+):
+    workflow.submit(agreement=money, year=2026, user=owner)
+    client.force_login(owner)
+    text = edited(money, change)
+    before = dump_database()
+    page = upload(client, text)
+    assert message in page
+    assert "er lesen inn" not in apply_signed(client, owner, text, money)
+    assert dump_database() == before
