@@ -60,7 +60,7 @@ def _read_accounts(
     correction_paths, corrections = _entries(reader, entry, "corrections", path, _read_correction)
     if corrections and status != Accounts.Status.ACCEPTED:
         reader.problem(
-            f"{path}.corrections", _("berre ein rekneskap KDD har godkjent, kan ha rettingar")
+            f"{path}.corrections", _("berre ein rekneskap som KDD har godkjent, kan ha rettingar")
         )
     _check_corrections(reader, correction_paths, corrections, accepted_at)
     return {
@@ -108,7 +108,7 @@ def _check_steps(
         if event["kind"] == AccountsEvent.Kind.RETURNED and not event["comment"]:
             reader.problem(
                 f"{event_path}.comment",
-                _("manglar: KDD seier alltid kvifor rekneskapen blir send tilbake"),
+                _("manglar: KDD seier alltid kvifor rekneskapen blir sendt tilbake"),
             )
         state = after
         accepted_at = event["at"] if state == Accounts.Status.ACCEPTED else accepted_at
@@ -132,7 +132,7 @@ def _check_corrections(
             reader.problem(
                 f"{path}.at",
                 _(
-                    "ein retting kan ikkje vere før det han rettar, vart godkjent eller "
+                    "ein retting kan ikkje vere før det han rettar, vart godkjend eller "
                     "registrert (%(at)s)"
                 )
                 % {"at": _shown_time(since)},

@@ -386,21 +386,21 @@ def test_a_payment_in_the_future_is_refused(money):
         (
             lambda d: d["money"]["accounts"][0]["events"][1].pop("comment"),
             "money.accounts[0].events[1].comment",
-            "manglar: KDD seier alltid kvifor rekneskapen blir send tilbake",
+            "manglar: KDD seier alltid kvifor rekneskapen blir sendt tilbake",
         ),
         (
             lambda d: d["money"]["accounts"][1].update(
                 corrections=[copy.deepcopy(d["money"]["accounts"][0]["corrections"][0])]
             ),
             "money.accounts[1].corrections",
-            "berre ein rekneskap KDD har godkjent, kan ha rettingar",
+            "berre ein rekneskap som KDD har godkjent, kan ha rettingar",
         ),
         (
             lambda d: d["money"]["payments"][0]["corrections"][0].update(
                 at=datetime.datetime(2026, 1, 1, tzinfo=UTC)
             ),
             "money.payments[0].corrections[0].at",
-            "ein retting kan ikkje vere før det han rettar, vart godkjent eller registrert "
+            "ein retting kan ikkje vere før det han rettar, vart godkjend eller registrert "
             "(2026-02-07 11:00:00)",
         ),
         (
