@@ -29,6 +29,7 @@ from measures.models import (
     Section,
     SubGoal,
 )
+from money.models import Accounts, AccountsEvent, Correction, Explanation, Payment, Spending
 from reporting.models import (
     Approval,
     ApprovalRound,
@@ -94,6 +95,12 @@ PLAN_MODELS = [
     MeasureNote,
     MeasureProgress,
     RevisionEvent,
+    Accounts,
+    Spending,
+    Explanation,
+    AccountsEvent,
+    Payment,
+    Correction,
 ]
 
 

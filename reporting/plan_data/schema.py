@@ -17,7 +17,7 @@ AGREEMENT_TEXTS = ("introduction", "framework", "priorities", "organisation_text
 PLAN_KEYS = ("format", "organisations", "agreement", "sub_goals", "budget")
 
 KEYS: dict[str, tuple[str, ...]] = {
-    "": (*PLAN_KEYS, "revisions"),
+    "": (*PLAN_KEYS, "revisions", "money"),
     "organisations": ("key", "name", "short_name", "kind", "members"),
     "agreement": (
         "slug",
@@ -81,6 +81,16 @@ KEYS: dict[str, tuple[str, ...]] = {
     "progress": ("measure", "state", "text"),
     "events": ("kind", "at", "comment", "snapshot"),
     "snapshot": PLAN_KEYS,
+}
+
+# The money (docs/plan-format.md, `money`): never part of a snapshot, so `in_order` never meets
+# it, and kept apart because its `events` take other keys than a revision's.
+MONEY_KEYS: dict[str, tuple[str, ...]] = {
+    "money": ("accounts", "payments"),
+    "accounts": ("year", "status", "spending", "explanations", "events", "corrections"),
+    "events": ("kind", "at", "comment"),
+    "payments": ("year", "paid_on", "kroner", "reference", "recorded_at", "corrections"),
+    "corrections": ("at", "reason", "changes"),
 }
 
 # Keys older files carry and the reader still takes, to check against (or, in a file without

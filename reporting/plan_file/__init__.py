@@ -8,7 +8,9 @@ loader.py reads the YAML within bounds, reader.py checks every key and value of 
 (problems.py records what is wrong, with its line; plan_data/schema.py lists the keys),
 importer.py writes it to the database, history.py keeps the browser's uploads to plan content,
 and exporter.py writes the plan back out as a file (plan_data holds the living plan as data and
-the snapshots, which the revision and the reports share).
+the snapshots, which the revision and the reports share). The money has its own three:
+money_reader.py, money_importer.py (accepted accounts, payments and corrections frozen) and
+money_history.py (what the browser may not touch).
 """
 
 from .exporter import export_plan

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
+from budget.models import MAX_KRONER
 from measures.models import Agreement
 
 from .problems import _Reader
@@ -85,3 +86,20 @@ def _positive(reader: _Reader, entry: dict, key: str, path: str) -> int | None:
         reader.problem(f"{path}.{key}", _("nummeret skal vere mellom 1 og %(highest)s") % words)
         return None
     return value
+
+
+def _check_kroner(reader: _Reader, kroner: Any, path: str, *, least: int = 0) -> bool:
+    """Whole kroner from `least` (0 for a cell, 1 for a payment) to MAX_KRONER; else say why."""
+    if not isinstance(kroner, int) or isinstance(kroner, bool):
+        words = {"value": repr(kroner)}
+        reader.problem(path, _("beløpet skal vere heile kroner, ikkje %(value)s") % words)
+    elif kroner < 0:
+        reader.problem(path, _("beløpet kan ikkje vere negativt (%(kroner)s)") % {"kroner": kroner})
+    elif kroner < least:
+        reader.problem(path, _("ei utbetaling må vere over 0 kr"))
+    elif kroner > MAX_KRONER:
+        words = {"limit": f"{MAX_KRONER:,}".replace(",", "\xa0")}
+        reader.problem(path, _("beløpet er urimeleg stort; grensa er %(limit)s kr") % words)
+    else:
+        return True
+    return False

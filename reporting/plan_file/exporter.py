@@ -1,5 +1,5 @@
-"""Writing the plan out as the YAML file (`export_plan`): the living plan (plan_data) and every
-revision whole."""
+"""Writing the plan out as the YAML file (`export_plan`): the living plan (plan_data), every
+revision whole, and the money (accounts, payments and their corrections)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from measures.models import Agreement
+from money.models import Accounts, Correction, Explanation, Spending
 from reporting.plan_data.living import living_plan
 from reporting.plan_data.schema import drop_empty
 from reporting.plan_data.snapshots import as_snapshot, written_plan
@@ -19,7 +20,8 @@ from reporting.revision.models import Approval, ApprovalRound, Revision, Revisio
 def export_plan(agreement: Agreement) -> str:
     """The agreement's whole plan as YAML, in the order and style of docs/plan-format.md."""
     plan = living_plan(agreement)
-    return plan_text(plan | {"revisions": _export_revisions(agreement, as_snapshot(plan)["plan"])})
+    revisions = _export_revisions(agreement, as_snapshot(plan)["plan"])
+    return plan_text(plan | {"revisions": revisions, "money": _export_money(agreement)})
 
 
 def plan_text(data: dict) -> str:
@@ -107,6 +109,60 @@ def _export_event(event: RevisionEvent, revision_plan: dict | None) -> dict:
         "comment": event.comment,
         "snapshot": _unless(frozen, implied),
     }
+
+
+def _export_money(agreement: Agreement) -> dict:
+    """Each year's accounts, and the payments by date (each known by when it was recorded)."""
+    corrections = Prefetch("corrections", queryset=Correction.objects.order_by("at", "pk"))
+    accounts = agreement.accounts.order_by("year").prefetch_related(
+        Prefetch(
+            "spending",
+            queryset=Spending.objects.select_related("line", "source").order_by(
+                "line__number", "source__position"
+            ),
+        ),
+        Prefetch("explanations", queryset=Explanation.objects.select_related("line")),
+        "events",
+        corrections,
+    )
+    payments = agreement.payments.order_by("paid_on", "recorded_at", "pk")
+    return {
+        "accounts": [_export_accounts(a) for a in accounts],
+        "payments": [
+            {
+                "year": p.year,
+                "paid_on": p.paid_on,
+                "kroner": p.kroner,
+                "reference": p.reference,
+                "recorded_at": _local(p.recorded_at),
+                "corrections": _export_corrections(p.corrections.all()),
+            }
+            for p in payments.prefetch_related(corrections)
+        ],
+    }
+
+
+def _export_accounts(accounts: Accounts) -> dict:
+    """Spending as line key → source key → kroner, in the order of the budget's grid."""
+    spending: dict[str, dict[str, int]] = {}
+    for cell in accounts.spending.all():
+        spending.setdefault(cell.line.key, {})[cell.source.key] = cell.kroner
+    explanations = sorted(accounts.explanations.all(), key=lambda e: e.line.number)
+    return {
+        "year": accounts.year,
+        "status": accounts.status,
+        "spending": spending,
+        "explanations": {e.line.key: e.text for e in explanations},
+        "events": [
+            {"kind": e.kind, "at": _local(e.at), "comment": e.comment}
+            for e in accounts.events.all()
+        ],
+        "corrections": _export_corrections(accounts.corrections.all()),
+    }
+
+
+def _export_corrections(corrections) -> list[dict]:
+    return [{"at": _local(c.at), "reason": c.reason, "changes": c.changes} for c in corrections]
 
 
 def _unless(frozen: dict | None, implied: dict | None) -> dict | None:

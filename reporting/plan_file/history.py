@@ -6,7 +6,9 @@ snapshot; and, once it has left the draft, its reasons, assessments, statuses an
 A file in the browser may carry that history unchanged (an exported file goes back in as it
 came out) and may add a draft year with none of it, but it may not add, change or remove any
 of it. Restoring history from a backup is an operator's job on the command line
-(`import_plan FILE`, docs/operations.md), and the decisions it writes say so.
+(`import_plan FILE`, docs/operations.md), and the decisions it writes say so. The money's
+authority is kept the same way (money_history.py): the accounts' status and events, the figures
+of accounts sent to KDD, payments and corrections.
 
 The rule is checked on what importing would actually write: the file is imported inside a
 transaction, the history before and after compared, and the import undone on any difference.
@@ -24,6 +26,7 @@ from reporting.revision.models import Revision
 
 from .importer import import_plan
 from .loader import load_yaml
+from .money_history import money_changes, money_history
 from .problems import PlanFileError, Problem, _Reader
 
 
@@ -53,7 +56,8 @@ def history_problems(plan: dict, text: str) -> list[Problem]:
 
 def _imported(plan: dict, text: str) -> tuple[Agreement, list[Problem]]:
     """Import inside the caller's transaction; the history problems of having done so."""
-    before = _history(Agreement.objects.filter(slug=plan["agreement"]["slug"]).first())
+    existing = Agreement.objects.filter(slug=plan["agreement"]["slug"]).first()
+    before, money_before = _history(existing), money_history(existing)
     reader = _Reader(load_yaml(text)[1])
     try:
         agreement = import_plan(plan)
@@ -67,6 +71,8 @@ def _imported(plan: dict, text: str) -> tuple[Agreement, list[Problem]]:
         path = f"revisions[{index[year]}]" if year in index else "revisions"
         for part in _changed_parts(before.get(year), after.get(year)):
             reader.problem(f"{path}.{part}" if year in index else path, _message(year, part))
+    for path, message in money_changes(money_before, money_history(agreement), plan["money"]):
+        reader.problem(path, message)
     return agreement, reader.problems
 
 

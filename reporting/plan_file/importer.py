@@ -19,6 +19,7 @@ from measures.models import (
 from measures.plan_order import park
 
 from .checks import _PARKING_START
+from .money_importer import import_money, prune_money, refuse_frozen_money
 from .problems import PlanFileError
 from .revision_importer import _import_revisions
 from .rows import _sync
@@ -41,6 +42,8 @@ def import_plan(plan: dict, *, operator: bool = False, source: str = "") -> Agre
     an operator imports it (the command `import_plan`, which says so): shared.py.
     `source` names the file: decisions it restores say so. In the browser a file may not
     touch decisions at all (plan_file.history), so only an operator's command restores them.
+    Accepted accounts, recorded payments and corrections are refused any change, whoever
+    imports (money_importer.py).
     """
     if not operator and (problems := shared_problems(plan)):
         raise PlanFileError(problems)
@@ -51,6 +54,10 @@ def import_plan(plan: dict, *, operator: bool = False, source: str = "") -> Agre
         for o in plan["organisations"]
     }
     agreement = _import_agreement(plan["agreement"], orgs)
+    # The money before the budget: nothing frozen may change, and the cells the file drops
+    # go before the lines and sources it drops with them.
+    refuse_frozen_money(agreement, plan["money"])
+    prune_money(agreement, plan["money"])
     _import_memberships(agreement, plan["organisations"], orgs)
     goals = {
         g["number"]: _sync(
@@ -63,6 +70,7 @@ def import_plan(plan: dict, *, operator: bool = False, source: str = "") -> Agre
     _import_measures(agreement, plan["sub_goals"], goals, orgs)
     _import_budget(agreement, plan["budget"], goals)
     agreement.sub_goals.exclude(number__in=goals).delete()
+    import_money(agreement, plan["money"])
     _import_revisions(agreement, plan["revisions"], orgs, source)  # last: it may freeze the plan
     return agreement
 

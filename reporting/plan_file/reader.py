@@ -8,17 +8,23 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from budget.models import MAX_KRONER, Amount, BudgetLine, Footnote, FundingSource
+from budget.models import Amount, BudgetLine, Footnote, FundingSource
 from measures.models import Agreement, Measure, Organisation, Section, SubGoal
 from reporting.plan_data.schema import AGREEMENT_TEXTS, FORMAT, KEYS
 
-from .checks import _check_model, _check_unique, _check_year, _entries, _positive
+from .checks import (
+    _check_kroner,
+    _check_model,
+    _check_unique,
+    _check_year,
+    _entries,
+    _positive,
+)
 from .loader import load_yaml
+from .money_reader import read_money
 from .problems import PlanFileError, Problem, _Reader
 from .revision_reader import _read_revision
 from .shared import shared_changes
-
-# The budget grid's limit for one amount (budget/forms.py).
 
 
 def parse_plan(text: str, *, own_organisations_only: bool = False) -> dict:
@@ -38,6 +44,13 @@ def parse_plan(text: str, *, own_organisations_only: bool = False) -> dict:
     read = partial(_read_revision, org_keys=org_keys, period=_period(plan["agreement"]))
     paths, plan["revisions"] = _entries(reader, data, "revisions", "", read)
     _check_unique(reader, paths, plan["revisions"], "year", _("året"))
+    plan["money"] = read_money(
+        reader,
+        data.get("money"),
+        lines={line["key"] for line in plan["budget"]["lines"]},
+        sources={source["key"] for source in plan["budget"]["sources"]},
+        period=_period(plan["agreement"]),
+    )
     if own_organisations_only:
         for change in shared_changes(plan):
             reader.problems += change.problems(reader.line_of)
@@ -336,22 +349,9 @@ def _read_amounts(
                 if source_key not in source_keys:
                     words = {"key": repr(source_key)}
                     reader.problem(cell_path, _("ukjend finansieringskjelde %(key)s") % words)
-                elif not isinstance(kroner, int) or isinstance(kroner, bool):
-                    words = {"value": repr(kroner)}
-                    reader.problem(
-                        cell_path, _("beløpet skal vere heile kroner, ikkje %(value)s") % words
-                    )
-                elif kroner < 0:
-                    words = {"kroner": kroner}
-                    reader.problem(
-                        cell_path, _("beløpet kan ikkje vere negativt (%(kroner)s)") % words
-                    )
-                elif kroner > MAX_KRONER:
-                    words = {"limit": f"{MAX_KRONER:,}".replace(",", "\xa0")}
-                    reader.problem(
-                        cell_path, _("beløpet er urimeleg stort; grensa er %(limit)s kr") % words
-                    )
-                elif reader.valid(Amount, "kroner", kroner, cell_path):
+                elif _check_kroner(reader, kroner, cell_path) and reader.valid(
+                    Amount, "kroner", kroner, cell_path
+                ):
                     amounts[(line_key, year, source_key)] = kroner
     return amounts
 

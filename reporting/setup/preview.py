@@ -100,6 +100,7 @@ def preview_plan(plan: dict) -> PlanPreview:
         "sub_goals": [],
         "budget": {"lines": [], "sources": [], "amounts": {}},
         "revisions": [],
+        "money": {"accounts": []},
     }
     old = parse_plan(export_plan(agreement)) if agreement else empty
     old_goals = old["sub_goals"]
@@ -149,6 +150,13 @@ def preview_plan(plan: dict) -> PlanPreview:
             plan["revisions"],
             lambda r: r["year"],
             lambda r: gettext("Handlingsplan %(year)s") % {"year": r["year"]},
+        ),
+        _compare(
+            _("Rekneskapar"),
+            old["money"]["accounts"],
+            plan["money"]["accounts"],
+            lambda a: a["year"],
+            lambda a: gettext("Rekneskap %(year)s") % {"year": a["year"]},
         ),
     ]
     return PlanPreview(slug, plan["agreement"]["name"], agreement, changed_fields, parts)

@@ -160,7 +160,7 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "problems": problems,
-        "history_refused": any(p.path.startswith("revisions") for p in problems),
+        "history_refused": any(p.path.startswith(("revisions", "money")) for p in problems),
         "preview": preview,
         "apply_form": apply_form,
         "refusal": refusal,
