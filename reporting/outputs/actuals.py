@@ -63,7 +63,11 @@ def previous_actuals(
         return None
     lines = {line.pk: line for line in BudgetLine.objects.filter(agreement=agreement)}
     sources = {s.pk: s for s in FundingSource.objects.filter(agreement=agreement)}
-    spending = Spending.history.as_of(as_of) if as_of else Spending.objects
+    spending = Spending.objects
+    if as_of and Spending.history.filter(accounts_id=accounts.pk, history_date__lte=as_of).exists():
+        spending = Spending.history.as_of(as_of)
+    # Else the cells are younger than the plan's submission though accepted before it: restored
+    # from a plan file after the fact, so they are as they stood (and have no history before).
     spent: dict[str, dict[str, int]] = {}
     for line_id, source_id, kroner in spending.filter(accounts_id=accounts.pk).values_list(
         "line_id", "source_id", "kroner"

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from budget.models import BudgetLine, FundingSource
 from money import workflow
 from money.cells import SpendingChange
+from money.models import Spending
 from reporting.outputs.context import Report
 from tests.support import approve, as_user, ministry_user_of, revision_2026, url
 
@@ -123,3 +124,21 @@ def test_accounts_accepted_after_the_submission_are_not_in_the_submitted_plan(
     accept_2025(seed, owner, kdd)
 
     assert Report.from_revision(revision).actuals is None
+
+
+def test_accounts_restored_from_a_plan_file_after_the_submission_still_show(
+    seed, owner, time_machine
+):
+    """A restore writes the cells (and their history) on the day of the restore, after the
+    plan's submission; the accepted figures are still the ones shown."""
+    kdd = ministry_user_of(seed)
+    accept_2025(seed, owner, kdd)
+    revision = revision_2026(seed)
+    time_machine.move_to(TODAY + datetime.timedelta(days=1), tick=False)
+    approve(revision, kdd)
+    Spending.history.update(history_date=TODAY + datetime.timedelta(days=30))
+
+    management = next(
+        row for row in Report.from_revision(revision).actuals.rows if row.title == "Prosjektleiing"
+    )
+    assert management.last_year.actual == 1_275_000
