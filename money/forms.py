@@ -18,6 +18,19 @@ from .comparison import Comparison
 from .models import Accounts, Spending
 
 
+def reason_field(label) -> forms.CharField:
+    """Why KDD corrects: required, and kept with the correction."""
+    return forms.CharField(
+        label=label,
+        help_text=gettext_lazy("Grunngjevinga blir lagra med rettinga, namnet ditt og tida."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": gettext_lazy("Skriv kvifor du rettar: grunngjevinga blir lagra.")
+        },
+    )
+
+
 class SpendingGridForm(BudgetGridForm):
     """The year's spending, every line by every source: the budget grid's fields and its
     conflict check, written through money.workflow (which asks who may)."""
@@ -54,15 +67,7 @@ class CorrectionGridForm(SpendingGridForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"] = forms.CharField(
-            label=gettext_lazy("Kvifor blir rekneskapen retta?"),
-            help_text=gettext_lazy("Grunngjevinga blir lagra med rettinga, namnet ditt og tida."),
-            max_length=5000,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={
-                "required": gettext_lazy("Skriv kvifor du rettar: grunngjevinga blir lagra.")
-            },
-        )
+        self.fields["reason"] = reason_field(gettext_lazy("Kvifor blir rekneskapen retta?"))
         self.style_fields()
 
     def save_as(self, user) -> int:
@@ -158,15 +163,7 @@ class PaymentForm(StyledForm, forms.Form):
 class PaymentCorrectionForm(PaymentForm):
     """KDD's correction of a recorded payment: its date, amount and reference, and why."""
 
-    reason = forms.CharField(
-        label=gettext_lazy("Kvifor blir utbetalinga retta?"),
-        help_text=gettext_lazy("Grunngjevinga blir lagra med rettinga, namnet ditt og tida."),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": gettext_lazy("Skriv kvifor du rettar: grunngjevinga blir lagra.")
-        },
-    )
+    reason = reason_field(gettext_lazy("Kvifor blir utbetalinga retta?"))
 
     def __init__(self, *args, payment, **kwargs) -> None:
         initial = {

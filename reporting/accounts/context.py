@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -52,6 +52,7 @@ class AccountsReport:
     language: str
     status: str
     dated: object
+    corrections: list = field(default_factory=list)  # KDD's corrections of the accepted accounts
 
     @classmethod
     def of(cls, agreement: Agreement, year: int) -> AccountsReport:
@@ -70,6 +71,7 @@ class AccountsReport:
             agreement.language,
             status,
             timezone.localdate(),
+            list(accounts.corrections.select_related("user")) if accounts else [],
         )
 
     @property

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from io import BytesIO
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_col_to_name
@@ -58,6 +58,8 @@ def accounts_workbook(report: AccountsReport) -> bytes:
         formats = Formats(workbook)
         _accounts_sheet(workbook, formats, report)
         _explanations_sheet(workbook, formats, report)
+        if report.corrections:
+            _corrections_sheet(workbook, formats, report)
         _chart_sheet(workbook, formats, report)
     return buffer.getvalue()
 
@@ -112,6 +114,23 @@ def _explanations_sheet(workbook, formats: Formats, report: AccountsReport) -> N
             total.actual,
             total.deviation,
             line_row.explanation,
+        ]
+        _write_row(sheet, formats, row, values, widths, formats.text)
+
+
+def _corrections_sheet(workbook, formats: Formats, report: AccountsReport) -> None:
+    """KDD's corrections of the accepted accounts: when, by whom, what changed and why."""
+    sheet = workbook.add_worksheet(_("Rettingar"))
+    headers = [_("Tid"), _("Retta av"), _("Endringar"), _("Grunngjeving")]
+    widths = [18, 30, 60, 60]
+    _start(sheet, formats, report, _("Rettingar etter godkjenninga"), headers, widths)
+    for row, correction in enumerate(report.corrections, start=FIRST_ROW - 1):
+        who = correction.user
+        values = [
+            timezone.localtime(correction.at).strftime("%d.%m.%Y %H:%M"),
+            (who.get_full_name() or who.get_username()) if who else "–",
+            correction.changes,
+            correction.reason,
         ]
         _write_row(sheet, formats, row, values, widths, formats.text)
 

@@ -6,9 +6,13 @@ without a change, or over someone else's correction."""
 from __future__ import annotations
 
 import datetime
+import re
+from io import BytesIO
 
+import openpyxl
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from access.models import Role
 from budget.models import BudgetLine
@@ -16,8 +20,7 @@ from measures.models import Organisation
 from money import workflow
 from money.models import Accounts, Correction, Payment, Spending
 from tests.factories import make_agreement, make_user
-from tests.money.test_walkthrough import AS_APPROVED, KDD, SPENT, grid_data, text_of, url
-from tests.money.test_workflow import cell
+from tests.money.accounts import AS_APPROVED, KDD, SPENT, cell, grid_data, text_of, url
 from tests.support import as_user, ministry_user_of
 
 TODAY = datetime.datetime(2026, 2, 16, 10, 0, tzinfo=datetime.UTC)
@@ -82,6 +85,16 @@ def test_kdd_corrects_accepted_accounts_and_the_correction_is_shown_with_its_rea
     assert "Godkjend av KDD" in page  # still accepted: a correction is not a new round
     correction = Correction.objects.get()
     assert (correction.user, correction.accounts) == (kdd, accepted)
+
+    # The accounts' PDF and workbook, as KDD's case officer downloads them, say so too.
+    pdf = client.get(reverse("reporting:accounts-pdf", args=["vest-telemark", 2025])).content
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages))
+    assert "Rettingar etter godkjenninga" in text
+    assert "1 275 000 kr → 1 200 000 kr" in text.replace("\xa0", " ") and REASON in text
+    xlsx = client.get(reverse("reporting:accounts-xlsx", args=["vest-telemark", 2025])).content
+    sheet = openpyxl.load_workbook(BytesIO(xlsx))["Rettingar"]
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert REASON in cells and "16.02.2026 11:00" in cells
 
 
 @pytest.mark.parametrize("who", ["owner", "municipality", "collaborator"])

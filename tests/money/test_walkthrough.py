@@ -18,57 +18,26 @@ from budget.models import BudgetLine, FundingSource
 from measures.models import Organisation
 from money.models import Accounts, Payment
 from tests.factories import make_user
+from tests.money.accounts import (
+    AS_APPROVED,
+    KDD,
+    MUNICIPAL,
+    SLUG,
+    SPENT,
+    grid_data,
+    text_of,
+    url,
+)
 from tests.support import CONFIRMED, as_user, filled_in_workbook, ministry_user_of
 
 TODAY = datetime.datetime(2026, 2, 16, 10, 0, tzinfo=datetime.UTC)
-SLUG = "vest-telemark"
-KDD = "kdd-1350-post-66"
-MUNICIPAL = "kommunal-eigendel"
 EXPLANATION = "Prosjektleiaren byrja først i april 2025."
 RETURN_COMMENT = "Kommunal eigendel for delmål 2 manglar."
-
-# 2025 as spent: as approved, except project management (1 500 000 kr approved) and, until
-# KDD asks for it, the municipal share of sub-goal 2.
-SPENT = {
-    ("delmal-1", KDD): 500_000,
-    ("delmal-1", MUNICIPAL): 100_000,
-    ("delmal-2", KDD): 200_000,
-    ("delmal-3", KDD): 200_000,
-    ("delmal-3", MUNICIPAL): 100_000,
-    ("prosjektleiing", KDD): 1_275_000,
-}
-# 2025 as approved (Handlingsplan 2025, section 7).
-AS_APPROVED = {**SPENT, ("delmal-2", MUNICIPAL): 100_000, ("prosjektleiing", KDD): 1_500_000}
 
 
 @pytest.fixture(autouse=True)
 def _in_february_2026(time_machine):
     time_machine.move_to(TODAY, tick=False)
-
-
-def grid_data(seed, cells: dict, shown: dict | None = None) -> dict:
-    """The grid as the browser posts it: every cell typed as a person writes kroner, and the
-    value each was shown with."""
-    data = {}
-    for line in BudgetLine.objects.filter(agreement=seed):
-        for source in FundingSource.objects.filter(agreement=seed):
-            kroner = cells.get((line.key, source.key))
-            data[f"c-{line.pk}-{source.pk}"] = f"{kroner:,}".replace(",", " ") if kroner else ""
-            was = (shown or {}).get((line.key, source.key))
-            data[f"o-{line.pk}-{source.pk}"] = str(was) if was else ""
-    return data
-
-
-def text_of(response) -> str:
-    """The page's main text, tags removed and spaces made plain."""
-    main = response.text[response.text.index("<main") :]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).replace("\xa0", " ")
-
-
-def url(name: str, *args) -> str:
-    from django.urls import reverse
-
-    return reverse(f"money:{name}", args=[SLUG, *args])
 
 
 def test_accounts_2025_from_entry_to_payment(client, seed, owner):

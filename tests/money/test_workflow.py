@@ -8,13 +8,14 @@ import datetime
 import pytest
 
 from access.models import Role
-from budget.models import BudgetLine, FundingSource
+from budget.models import BudgetLine
 from measures.models import Organisation
 from money import workflow
-from money.cells import SpendingChange, SpendingConflict, write_spending
+from money.cells import SpendingConflict, write_spending
 from money.comparison import Comparison
 from money.models import Accounts, AccountsEvent, Correction, FrozenMoneyError, Payment, Spending
 from tests.factories import make_user
+from tests.money.accounts import cell
 from tests.support import ministry_user_of
 
 TODAY = datetime.datetime(2026, 2, 16, 10, 0, tzinfo=datetime.UTC)
@@ -34,12 +35,6 @@ def kdd(seed):
 def municipality(seed):
     vinje = Organisation.objects.get(key="vinje-kommune")
     return make_user("vinje", seed, Role.Kind.APPROVER, vinje)
-
-
-def cell(seed, line_key: str, source_key: str, new: int | None, old: int | None = None):
-    line = BudgetLine.objects.get(agreement=seed, key=line_key)
-    source = FundingSource.objects.get(agreement=seed, key=source_key)
-    return SpendingChange(line, source, old, new)
 
 
 KDD_SOURCE = "kdd-1350-post-66"

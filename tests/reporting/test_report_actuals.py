@@ -10,37 +10,21 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from budget.models import BudgetLine, FundingSource
+from budget.models import BudgetLine
 from money import workflow
-from money.cells import SpendingChange
 from money.models import Spending
 from reporting.outputs.context import Report
+from tests.money.accounts import AS_APPROVED, KDD, cell
 from tests.support import approve, as_user, ministry_user_of, revision_2026, url
 
 TODAY = datetime.datetime(2026, 2, 16, 10, 0, tzinfo=datetime.UTC)
-KDD = "kdd-1350-post-66"
-MUNICIPAL = "kommunal-eigendel"
 # 2025 as approved, except project management: 1 275 000 kr of 1 500 000 (15 % under).
-SPENT_2025 = {
-    ("delmal-1", KDD): 500_000,
-    ("delmal-1", MUNICIPAL): 100_000,
-    ("delmal-2", KDD): 200_000,
-    ("delmal-2", MUNICIPAL): 100_000,
-    ("delmal-3", KDD): 200_000,
-    ("delmal-3", MUNICIPAL): 100_000,
-    ("prosjektleiing", KDD): 1_275_000,
-}
+SPENT_2025 = {**AS_APPROVED, ("prosjektleiing", KDD): 1_275_000}
 
 
 @pytest.fixture(autouse=True)
 def _in_february_2026(time_machine):
     time_machine.move_to(TODAY, tick=False)
-
-
-def change(seed, line_key: str, source_key: str, new: int, old: int | None = None):
-    line = BudgetLine.objects.get(agreement=seed, key=line_key)
-    source = FundingSource.objects.get(agreement=seed, key=source_key)
-    return SpendingChange(line, source, old, new)
 
 
 def accept_2025(seed, owner, kdd) -> None:
@@ -49,7 +33,7 @@ def accept_2025(seed, owner, kdd) -> None:
 
 
 def submit_2025(seed, owner) -> None:
-    changes = [change(seed, line, source, kroner) for (line, source), kroner in SPENT_2025.items()]
+    changes = [cell(seed, line, source, kroner) for (line, source), kroner in SPENT_2025.items()]
     workflow.save_spending(agreement=seed, year=2025, user=owner, changes=changes)
     prosjektleiing = BudgetLine.objects.get(agreement=seed, key="prosjektleiing")
     workflow.save_explanations(
@@ -103,7 +87,7 @@ def test_the_submitted_plan_keeps_the_accounts_as_they_stood_when_it_was_submitt
         accounts=seed.accounts.get(year=2025),
         user=kdd,
         reason="Ein faktura for mars var ført to gonger.",
-        changes=[change(seed, "prosjektleiing", KDD, 1_200_000, old=1_275_000)],
+        changes=[cell(seed, "prosjektleiing", KDD, 1_200_000, old=1_275_000)],
     )
 
     approved = Report.from_revision(revision).actuals
