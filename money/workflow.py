@@ -198,6 +198,8 @@ def correct_payment(
     payment.refresh_from_db(from_queryset=Payment.objects.select_for_update())
     _refuse(_payment_problem(agreement, payment.year, paid_on, kroner, reference))
     before = str(payment)
+    if (payment.paid_on, payment.kroner, payment.reference) == (paid_on, kroner, reference.strip()):
+        raise MoneyError(_("Rettinga endrar ingenting ved utbetalinga."))
     payment.paid_on, payment.kroner, payment.reference = paid_on, kroner, reference.strip()
     payment.save(correction=True)
     return Correction.objects.create(

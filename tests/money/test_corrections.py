@@ -207,6 +207,9 @@ def test_a_payment_is_corrected_only_by_kdd_and_only_with_a_reason(client, seed,
     assert "Skriv kvifor du rettar: grunngjevinga blir lagra." in page
     page = text_of(client.post(correct_url(payment), {**data, "paid_on": "2027-01-01"}))
     assert "Ei utbetaling kan ikkje vere datert fram i tid." in page
+    same = {"paid_on": "2025-03-01", "kroner": "2 400 000", "reference": "KDD 25/1234"}
+    page = text_of(client.post(correct_url(payment), {**same, "reason": REASON}))
+    assert "Rettinga endrar ingenting ved utbetalinga." in page
     other = make_agreement("nordfjord", "Bygdevekstavtale for Nordfjord")
     forged = reverse("money:payment-correct", args=[other.slug, payment.pk])
     assert client.post(forged, data).status_code in (403, 404)
