@@ -102,10 +102,8 @@ def accounts_correct(request: HttpRequest, slug: str, year: int) -> HttpResponse
     """KDD's correction of accepted accounts: the grid and the reason, recorded with both."""
     agreement = _agreement(request, slug, why_not_kdd)
     accounts = _accounts(agreement, _year(agreement, year))
-    if not accounts.is_accepted:
-        messages.error(
-            request, _("Berre ein godkjend rekneskap blir retta; denne kan endrast direkte.")
-        )
+    if refusal := workflow.why_not_correctable(accounts):
+        messages.error(request, refusal)
         return redirect("money:accounts", slug, year)
     return _grid_page(request, agreement, year, CorrectionGridForm, None)
 

@@ -219,8 +219,7 @@ def correct_accounts(
     """KDD changes cells of accepted accounts, and the change is recorded with who, when, why."""
     _refuse(why_not_kdd(user, accounts.agreement) or _no_reason(reason))
     lock(accounts)
-    if not accounts.is_accepted:
-        raise MoneyError(_("Berre ein godkjend rekneskap blir retta; denne kan endrast direkte."))
+    _refuse(why_not_correctable(accounts))
     try:
         written = write_spending(accounts, changes, correction=True)
     except FrozenMoneyError as error:
@@ -237,6 +236,16 @@ def correct_accounts(
             f"{c.line.title}, {c.source.name}: {as_kroner(before)} → {as_kroner(c.new)}"
             for c, before in written
         ),
+    )
+
+
+def why_not_correctable(accounts: Accounts) -> str | None:
+    """Why KDD cannot correct these accounts (they are not accepted); None if it can."""
+    if accounts.is_accepted:
+        return None
+    return _(
+        "Berre ein rekneskap som KDD har godkjent, blir retta. Før det endrar prosjektleiaren "
+        "han (om han er sendt til KDD, etter at KDD har sendt han tilbake)."
     )
 
 

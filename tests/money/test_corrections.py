@@ -149,9 +149,7 @@ def test_accounts_not_yet_accepted_are_not_corrected_but_changed_by_the_project_
     response = client.post(
         url("accounts-correct", 2025), corrected_grid(seed, 1_200_000, shown=1_500_000), follow=True
     )
-    assert "Berre ein godkjend rekneskap blir retta; denne kan endrast direkte." in text_of(
-        response
-    )
+    assert "Berre ein rekneskap som KDD har godkjent, blir retta." in text_of(response)
     assert not Correction.objects.exists()
 
 
