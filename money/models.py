@@ -274,14 +274,11 @@ class Payment(models.Model):
 class Correction(models.Model):
     """A recorded change to accepted accounts or to a payment: who, when, why, and what."""
 
-    class Subject(models.TextChoices):
-        ACCOUNTS = "accounts", _("Godkjend rekneskap")
-        PAYMENT = "payment", _("Utbetaling")
-
+    # The agreement repeats the accounts' or the payment's, so that an agreement's corrections
+    # are one indexed filter and the agreement cannot be deleted under them (PROTECT).
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("avtale")
     )
-    subject = models.CharField(_("gjeld"), max_length=20, choices=Subject.choices)
     accounts = models.ForeignKey(
         Accounts, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
@@ -306,12 +303,17 @@ class Correction(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(subject="accounts", accounts__isnull=False, payment__isnull=True)
-                    | Q(subject="payment", payment__isnull=False, accounts__isnull=True)
+                    Q(accounts__isnull=False, payment__isnull=True)
+                    | Q(payment__isnull=False, accounts__isnull=True)
                 ),
-                name="correction_names_its_subject",
+                name="correction_corrects_one_thing",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_subject_display()} {self.at:%d.%m.%Y}: {self.reason[:60]}"
+        return f"{self.subject} {self.at:%d.%m.%Y}: {self.reason[:60]}"
+
+    @property
+    def subject(self) -> str:
+        """What was corrected, in words: accepted accounts or a payment."""
+        return _("Godkjend rekneskap") if self.accounts_id else _("Utbetaling")

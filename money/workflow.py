@@ -204,7 +204,6 @@ def correct_payment(
     payment.save(correction=True)
     return Correction.objects.create(
         agreement=agreement,
-        subject=Correction.Subject.PAYMENT,
         payment=payment,
         user=user,
         reason=reason.strip(),
@@ -228,7 +227,6 @@ def correct_accounts(
         raise MoneyError(_("Rettinga endrar ingen tal."))
     return Correction.objects.create(
         agreement=accounts.agreement,
-        subject=Correction.Subject.ACCOUNTS,
         accounts=accounts,
         user=user,
         reason=reason.strip(),

@@ -173,13 +173,11 @@ def _create_correction(
 ) -> Correction:
     """A correction the file records and the database lacks (its subject new, or becoming
     accepted): a record of the past, without a user."""
-    subject = Correction.Subject.PAYMENT if payment else Correction.Subject.ACCOUNTS
     target = {"payment": payment} if payment else {"accounts": accounts}
     row = Correction.objects.filter(**target, at=data["at"]).first()
     if row is None:
         row = Correction.objects.create(
             agreement=agreement,
-            subject=subject,
             **target,
             reason=data["reason"],
             changes=data["changes"],

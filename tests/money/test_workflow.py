@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from access.models import Role
 from budget.models import BudgetLine
@@ -241,3 +242,18 @@ def test_the_one_writer_refuses_cells_of_accounts_no_longer_open(seed, owner):
         with pytest.raises(FrozenMoneyError):
             write_spending(accounts, [change], correction=correction)
     assert Spending.objects.get(line__key="delmal-1", source__key=KDD_SOURCE).kroner == 500_000
+
+
+def test_a_correction_corrects_accounts_or_a_payment_and_says_which(seed, owner, kdd):
+    enter_on_budget(seed, owner)
+    accounts = workflow.submit(agreement=seed, year=2025, user=owner)
+    workflow.accept(accounts=accounts, user=kdd)
+    correction = workflow.correct_accounts(
+        accounts=accounts,
+        user=kdd,
+        reason="Faktura ført to gonger.",
+        changes=[cell(seed, "delmal-1", KDD_SOURCE, 480_000, 500_000)],
+    )
+    assert correction.subject == "Godkjend rekneskap"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Correction.objects.create(agreement=seed, reason="Ingenting.", changes="–")

@@ -125,7 +125,7 @@ def money_rows() -> dict:
         Explanation: ("accounts__year", "line__key", "text"),
         AccountsEvent: ("accounts__year", "kind", "at", "comment"),
         Payment: ("agreement__slug", "year", "paid_on", "kroner", "reference", "recorded_at"),
-        Correction: ("agreement__slug", "subject", *subject, "at", "reason", "changes"),
+        Correction: ("agreement__slug", *subject, "at", "reason", "changes"),
     }
     return {
         model.__name__: list(model.objects.order_by("pk").values_list(*names))
