@@ -196,18 +196,17 @@ class EditorPart:
 
 def _accounts_in_motion(agreement: Agreement) -> list[tuple[Accounts, AccountsEvent | None]]:
     """The accounts sent to KDD, and those KDD returned with the return's comment."""
-    moving = Accounts.objects.filter(
-        agreement=agreement, status__in=[Accounts.Status.SUBMITTED, Accounts.Status.RETURNED]
-    ).order_by("year")
-    found = []
-    for accounts in moving:
-        returned = None
-        if accounts.status == Accounts.Status.RETURNED:
-            returned = (
-                accounts.events.filter(kind=AccountsEvent.Kind.RETURNED).order_by("at").last()
-            )
-        found.append((accounts, returned))
-    return found
+    moving = list(
+        Accounts.objects.filter(
+            agreement=agreement, status__in=[Accounts.Status.SUBMITTED, Accounts.Status.RETURNED]
+        ).order_by("year")
+    )
+    returns = AccountsEvent.objects.filter(
+        accounts__in=[a for a in moving if a.status == Accounts.Status.RETURNED],
+        kind=AccountsEvent.Kind.RETURNED,
+    ).order_by("at", "pk")
+    last_return = {event.accounts_id: event for event in returns}  # the latest wins
+    return [(accounts, last_return.get(accounts.pk)) for accounts in moving]
 
 
 def _start_step(agreement: Agreement, latest: Revision | None) -> Step | None:
