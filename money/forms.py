@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
-from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from budget.forms import BudgetGridForm, GridConflict, KronerField
 from bygdevekst.forms import StyledForm
@@ -31,6 +28,15 @@ def reason_field(label) -> forms.CharField:
     )
 
 
+def spending_saved(year: int, count: int) -> str:
+    """What the project leader reads once cells of the year's accounts are saved."""
+    return ngettext(
+        "Rekneskapen for %(year)s er lagra (%(count)d celle endra).",
+        "Rekneskapen for %(year)s er lagra (%(count)d celler endra).",
+        count,
+    ) % {"year": year, "count": count}
+
+
 class SpendingGridForm(BudgetGridForm):
     """The year's spending, every line by every source: the budget grid's fields and its
     conflict check, written through money.workflow (which asks who may)."""
@@ -39,21 +45,39 @@ class SpendingGridForm(BudgetGridForm):
         self.accounts = accounts
         super().__init__(*args, **kwargs)
 
+    @classmethod
+    def of(cls, data, comparison: Comparison) -> SpendingGridForm:
+        """The grid of the comparison's year, showing its saved cells, bound to `data`."""
+        return cls(
+            data,
+            accounts=comparison.accounts,
+            year=comparison.year,
+            lines=[row.line for row in comparison.rows],
+            sources=comparison.sources,
+            current=Spending.objects.cells(comparison.accounts),
+        )
+
     def save_as(self, user) -> int:
         """Write the cells this person changed; GridConflict, and nothing written, if someone
         else saved another value in one of them since it was shown."""
         changes = [SpendingChange(c.line, c.source, c.old, c.new) for c in self.changes()]
-        if not changes:
-            return 0
-        agreement = self.lines[0].agreement
         try:
-            return workflow.save_spending(
-                agreement=agreement, year=self.year, user=user, changes=changes
-            )
+            return self.write(user, changes)
         except SpendingConflict as conflict:
             raise GridConflict(
                 [(c.line, c.source, saved, c.new) for c, saved in conflict.conflicts]
             ) from conflict
+
+    def write(self, user, changes: list[SpendingChange]) -> int:
+        if not changes:
+            return 0
+        agreement = self.lines[0].agreement
+        return workflow.save_spending(
+            agreement=agreement, year=self.year, user=user, changes=changes
+        )
+
+    def saved_message(self, count: int) -> str:
+        return spending_saved(self.year, count)
 
     def saved_cells(self) -> dict[tuple[int, int], int]:
         agreement = self.lines[0].agreement
@@ -63,29 +87,21 @@ class SpendingGridForm(BudgetGridForm):
 
 class CorrectionGridForm(SpendingGridForm):
     """KDD's correction of accepted accounts: the grid, and why; written through
-    money.workflow.correct_accounts, which records who, when, why and what changed."""
+    money.workflow.correct_accounts, which records who, when, why and what changed (and
+    refuses a correction that changes nothing)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"] = reason_field(gettext_lazy("Kvifor blir rekneskapen retta?"))
         self.style_fields()
 
-    def save_as(self, user) -> int:
-        changes = [SpendingChange(c.line, c.source, c.old, c.new) for c in self.changes()]
-        if not changes:
-            raise workflow.MoneyError(gettext("Rettinga endrar ingen tal."))
-        try:
-            workflow.correct_accounts(
-                accounts=self.accounts,
-                user=user,
-                reason=self.cleaned_data["reason"],
-                changes=changes,
-            )
-        except SpendingConflict as conflict:
-            raise GridConflict(
-                [(c.line, c.source, saved, c.new) for c, saved in conflict.conflicts]
-            ) from conflict
+    def write(self, user, changes: list[SpendingChange]) -> int:
+        reason = self.cleaned_data["reason"]
+        workflow.correct_accounts(accounts=self.accounts, user=user, reason=reason, changes=changes)
         return len(changes)
+
+    def saved_message(self, count: int) -> str:
+        return gettext("Rettinga av rekneskapen for %(year)s er lagra.") % {"year": self.year}
 
 
 def explanation_name(row) -> str:
@@ -128,7 +144,8 @@ class ReturnForm(StyledForm, forms.Form):
 
 
 class PaymentForm(StyledForm, forms.Form):
-    """A payment of the state's co-financing, as KDD records it."""
+    """A payment of the state's co-financing, as KDD records it (money.workflow checks the
+    amount, the date and the reference, and says why it refuses)."""
 
     year = forms.TypedChoiceField(label=gettext_lazy("Handlingsplan for år"), coerce=int)
     paid_on = forms.DateField(
@@ -144,20 +161,6 @@ class PaymentForm(StyledForm, forms.Form):
     def __init__(self, *args, agreement, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, str(y)) for y in agreement.years]
-
-    def clean_kroner(self) -> int:
-        kroner = self.cleaned_data["kroner"]
-        if not kroner:
-            raise forms.ValidationError(gettext_lazy("Beløpet må vere over 0."))
-        return kroner
-
-    def clean_paid_on(self) -> datetime.date:
-        paid_on = self.cleaned_data["paid_on"]
-        if paid_on > timezone.localdate():
-            raise forms.ValidationError(
-                gettext_lazy("Ei utbetaling kan ikkje vere datert fram i tid.")
-            )
-        return paid_on
 
 
 class PaymentCorrectionForm(PaymentForm):

@@ -41,6 +41,14 @@ def why_not_kdd(user, agreement) -> str | None:
     )
 
 
+def why_not_grid(user, agreement) -> str | None:
+    """Why the user may not work in the accounts grid (its running totals): only the project
+    leader, entering, and KDD, correcting, may; None if they may."""
+    if why_not_kdd(user, agreement) is None:
+        return None
+    return why_not_keeper(user, agreement)
+
+
 @dataclass(frozen=True)
 class MoneyPermissions:
     """What the money's templates ask: may this user press this button?"""

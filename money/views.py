@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bygdevekst.logs import audit
@@ -31,9 +30,9 @@ from .forms import (
     ReturnForm,
     SpendingGridForm,
 )
-from .models import Accounts, Correction, Payment, Spending
+from .models import Accounts, Correction, Payment
 from .period import StateMoney
-from .rules import money_permissions, why_not_kdd, why_not_keeper
+from .rules import money_permissions, why_not_grid, why_not_kdd, why_not_keeper
 
 
 def _agreement(request: HttpRequest, slug: str, refusal=None):
@@ -93,7 +92,7 @@ def accounts_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The year's grid: every line by every source; saved all at once, or not at all."""
     agreement = _agreement(request, slug, why_not_keeper)
     year = _year(agreement, year)
-    refusal = workflow.why_not_open(agreement, year)
+    refusal = workflow.why_not_writable(agreement, year)
     return _grid_page(request, agreement, year, SpendingGridForm, refusal)
 
 
@@ -112,14 +111,7 @@ def _grid_page(request, agreement, year: int, form_class, refusal) -> HttpRespon
     """The grid of a year's spending, for entering (SpendingGridForm) or correcting
     (CorrectionGridForm); a conflict shows what is saved now, a refusal says why."""
     comparison = Comparison.of(agreement, year)
-    form = form_class(
-        request.POST or None,
-        accounts=comparison.accounts,
-        year=year,
-        lines=[row.line for row in comparison.rows],
-        sources=comparison.sources,
-        current=Spending.objects.cells(comparison.accounts),
-    )
+    form = form_class.of(request.POST or None, comparison)
     correcting = form_class is CorrectionGridForm
     conflicts = []
     if request.method == "POST" and form.is_valid():
@@ -129,21 +121,13 @@ def _grid_page(request, agreement, year: int, form_class, refusal) -> HttpRespon
             conflicts = conflict.conflicts
             form.accept_saved_versions()
         except workflow.MoneyError as refused:
-            if not correcting:
+            if not correcting:  # the accounts are closed: the accounts page says so
                 messages.error(request, str(refused))
                 return redirect("money:accounts", agreement.slug, year)
             form.add_error(None, str(refused))
         else:
-            if correcting:
-                audit("accounts_correction", request, agreement=agreement.slug, year=year)
-                done = _("Rettinga av rekneskapen for %(year)s er lagra.") % {"year": year}
-            else:
-                done = ngettext(
-                    "Rekneskapen for %(year)s er lagra (%(count)d celle endra).",
-                    "Rekneskapen for %(year)s er lagra (%(count)d celler endra).",
-                    changed,
-                ) % {"year": year, "count": changed}
-            messages.success(request, done)
+            audit("accounts_cells", request, agreement=agreement.slug, year=year, cells=changed)
+            messages.success(request, form.saved_message(changed))
             return redirect("money:accounts", agreement.slug, year)
     context = {
         "agreement": agreement,
@@ -166,19 +150,9 @@ def _grid_page(request, agreement, year: int, form_class, refusal) -> HttpRespon
 def accounts_recompute(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The grid's totals and deviations for what is typed, unsaved (htmx, out-of-band swaps),
     for whoever may fill in the grid: the project leader, or KDD correcting."""
-    agreement = _agreement(request, slug)
-    if why_not_keeper(request.user, agreement) and why_not_kdd(request.user, agreement):
-        raise PermissionDenied(why_not_keeper(request.user, agreement))
+    agreement = _agreement(request, slug, why_not_grid)
     year = _year(agreement, year)
-    saved = Comparison.of(agreement, year)
-    form = SpendingGridForm(
-        request.POST,
-        accounts=saved.accounts,
-        year=year,
-        lines=[row.line for row in saved.rows],
-        sources=saved.sources,
-        current=Spending.objects.cells(saved.accounts),
-    )
+    form = SpendingGridForm.of(request.POST, Comparison.of(agreement, year))
     form.is_valid()
     context = {"comparison": Comparison.of(agreement, year, typed=form.typed())}
     return render(request, "money/accounts_form.html#recomputed", context)

@@ -45,6 +45,14 @@ def why_not_open(agreement: Agreement, year: int, today: datetime.date | None = 
     return None
 
 
+def why_not_writable(agreement: Agreement, year: int) -> str | None:
+    """Why the project leader's cells and explanations of the year cannot be saved now (the
+    year, or accounts with KDD or accepted); None if they can. _open_accounts refuses the same,
+    under the lock."""
+    accounts = Accounts.objects.filter(agreement=agreement, year=year).first()
+    return why_not_open(agreement, year) or why_closed(accounts)
+
+
 def accounts_of(agreement: Agreement, year: int) -> Accounts:
     """The year's accounts, begun (as a draft) if they were not."""
     try:

@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from budget.models import BudgetLine, FundingSource
@@ -18,7 +17,7 @@ from measures.guards import get_agreement_for_user
 from money import workflow
 from money.cells import SpendingChange, SpendingConflict
 from money.comparison import Comparison
-from money.models import Accounts
+from money.forms import spending_saved
 from money.rules import why_not_keeper
 from reporting.forms import ApplyUploadForm, WorkbookUploadForm, first_error
 from reporting.outputs.workbook.bounded_sheets import WorkbookError
@@ -79,8 +78,7 @@ def accounts_upload(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "problems": problems,
         "upload": upload,
         "preview": preview,
-        "refusal": workflow.why_not_open(agreement, year)
-        or workflow.why_closed(Accounts.objects.filter(agreement=agreement, year=year).first()),
+        "refusal": workflow.why_not_writable(agreement, year),
         "section": "money",
     }
     return render(request, "reporting/accounts_upload.html", context)
@@ -118,12 +116,7 @@ def accounts_upload_apply(request: HttpRequest, slug: str, year: int) -> HttpRes
         messages.error(request, str(refused))
         return redirect("money:accounts", slug, year)
     audit("accounts_upload", request, agreement=slug, year=year, cells=count)
-    saved = ngettext(
-        "Rekneskapen for %(year)s er lagra (%(count)d celle endra).",
-        "Rekneskapen for %(year)s er lagra (%(count)d celler endra).",
-        count,
-    )
-    messages.success(request, saved % {"year": year, "count": count})
+    messages.success(request, spending_saved(year, count))
     return redirect("money:accounts", slug, year)
 
 

@@ -87,6 +87,8 @@ def test_accounts_2025_from_entry_to_payment(client, seed, owner):
     client.post(url("accounts-edit", 2025), grid_data(seed, corrected, shown=SPENT))
     client.post(url("accounts-submit", 2025), CONFIRMED)
     assert Accounts.objects.get(year=2025).status == "submitted"
+    front = text_of(client.get("/"))
+    assert "Rekneskap 2025 Sendt til KDD" in front and "sende rekneskapen" not in front
 
     # KDD accepts it and records the payment.
     as_user(client, kdd)
@@ -293,6 +295,8 @@ def test_accounts_sent_to_kdd_take_no_upload(client, seed, owner):
     page = text_of(response)
     assert "Rekneskapen for 2025 kan ikkje endrast no: Sendt til KDD." in page
     assert previewed_changes(response) == []  # no button to save
+    grid = text_of(client.get(url("accounts-edit", 2025)))
+    assert "Rekneskapen for 2025 kan ikkje endrast no: Sendt til KDD." in grid
     change = f"{seed.budget_lines.get(key='delmal-1').pk}:2025:"
     change += f"{FundingSource.objects.get(agreement=seed, key=KDD).pk}:500000:480000"
     refused = text_of(client.post(APPLY, {"change": [change]}, follow=True))
