@@ -22,9 +22,8 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin
 
 import pytest
-import yaml
 
-from tests.support import SEED_FILE, SOURCE_DOCUMENT
+from tests.support import SEED_FILE, SOURCE_DOCUMENT, read_yaml
 
 # ---------------------------------------------------------------------------------------------
 # The crawler
@@ -535,7 +534,7 @@ def test_every_measure_text_line_is_on_its_measure_page(site):
 
 
 def test_every_organisation_of_the_plan_has_a_page(site):
-    organisations = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8"))["organisations"]
+    organisations = read_yaml(SEED_FILE.read_text(encoding="utf-8"))["organisations"]
     absent = []
     for organisation in organisations:
         path = f"/avtale/vest-telemark/organisasjonar/{organisation['key']}/"

@@ -19,9 +19,14 @@ from reporting.revision.models import Approval, ApprovalRound, Revision, Revisio
 
 def export_plan(agreement: Agreement) -> str:
     """The agreement's whole plan as YAML, in the order and style of docs/plan-format.md."""
+    return plan_text(exported_data(agreement))
+
+
+def exported_data(agreement: Agreement) -> dict:
+    """What the agreement's plan file holds, as data in the file's order."""
     plan = living_plan(agreement)
     revisions = _export_revisions(agreement, as_snapshot(plan)["plan"])
-    return plan_text(plan | {"revisions": revisions, "money": _export_money(agreement)})
+    return plan | {"revisions": revisions, "money": _export_money(agreement)}
 
 
 def plan_text(data: dict) -> str:

@@ -9,7 +9,6 @@ import datetime
 import hashlib
 
 import pytest
-import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -22,7 +21,7 @@ from reporting.revision import workflow
 from reporting.setup.preview import fingerprint
 from reporting.setup.upload import sign_preview
 from tests.factories import make_user
-from tests.support import ROOT, dump_database
+from tests.support import ROOT, dump_database, read_yaml
 
 UPLOAD = reverse("reporting:plan-upload")
 APPLY = reverse("reporting:plan-apply")
@@ -35,7 +34,7 @@ def database_hash() -> str:
 
 def exported(agreement: Agreement, change=None) -> str:
     """The agreement's plan file as exported, after `change(data)` edited it."""
-    data = yaml.safe_load(export_plan(agreement))
+    data = read_yaml(export_plan(agreement))
     if change:
         change(data)
     return plan_text(data)
@@ -159,7 +158,7 @@ def _forge_round(data: dict) -> None:
 
 
 def _forge_snapshot(data: dict) -> None:
-    frozen = yaml.safe_load(export_plan(Agreement.objects.get(slug="vest-telemark")))
+    frozen = read_yaml(export_plan(Agreement.objects.get(slug="vest-telemark")))
     frozen.pop("revisions")
     frozen["agreement"]["name"] = "Forfalska avtale"
     _revision(data, 2026)["snapshot"] = frozen

@@ -9,7 +9,6 @@ import re
 from io import StringIO
 
 import pytest
-import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -19,7 +18,7 @@ from reporting.plan_file import PlanFileError, import_plan, parse_plan
 from reporting.setup.preview import fingerprint
 from reporting.setup.upload import sign_preview
 
-from ..support import ROOT, dump_database, edited_seed
+from ..support import ROOT, dump_database, edited_seed, read_yaml
 
 UPLOAD = reverse("reporting:plan-upload")
 APPLY = reverse("reporting:plan-apply")
@@ -67,7 +66,7 @@ def lierne_as_it_is() -> tuple:
 @pytest.mark.parametrize("name", HOSTILE)
 def test_the_upload_refuses_a_change_to_another_agreements_organisation(owner_client, namdal, name):
     text, field, needle = HOSTILE[name]
-    index = len(yaml.safe_load(text)["organisations"]) - 1
+    index = len(read_yaml(text)["organisations"]) - 1
     before, lierne = database_hash(), lierne_as_it_is()
     response = owner_client.post(UPLOAD, {"plan": SimpleUploadedFile("plan.yaml", text.encode())})
     page = response.content.decode()

@@ -8,7 +8,6 @@ from io import BytesIO, StringIO
 
 import openpyxl
 import pytest
-import yaml
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -17,7 +16,7 @@ from measures.models import Agreement
 from reporting.plan_file import export_plan, import_plan, parse_plan
 
 from ..factories import make_user
-from ..support import ROOT, dump_database
+from ..support import ROOT, dump_database, read_yaml, write_yaml
 
 DEMO_FILE = ROOT / "fixtures" / "indre-namdal-demo.yaml"
 GOALS = [
@@ -56,7 +55,7 @@ def test_the_demo_file_says_it_is_demo_data_imports_and_round_trips(seed):
 @pytest.fixture
 def other_shape(seed) -> Agreement:
     """The demo with two municipalities: five sub-goals, three sources, no county, 2024–2027."""
-    data = yaml.safe_load(demo_text())
+    data = read_yaml(demo_text())
     gone = "namsskogan-kommune"
     data["organisations"] = [o for o in data["organisations"] if o["key"] != gone]
     data["agreement"]["parties"].remove(gone)
@@ -68,7 +67,7 @@ def other_shape(seed) -> Agreement:
                 ]
     revision = data["revisions"][0]
     revision["approvals"] = [a for a in revision["approvals"] if a["organisation"] != gone]
-    return import_plan(parse_plan(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    return import_plan(parse_plan(write_yaml(data)))
 
 
 def _text(html: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-import yaml
 from django.urls import reverse
 
 from measures.models import Measure
@@ -14,13 +13,13 @@ from reporting.outputs.context import Report
 from reporting.outputs.figures import approved_measure_keys, overview_timeline
 from reporting.outputs.pdf import report_html
 from tests.factories import MeasureFactory, make_agreement
-from tests.support import SEED_FILE
+from tests.support import SEED_FILE, read_yaml
 from tests.svg import SVG, bars, percent, pictures, text_of
 
 
 def seed_timeframes() -> dict[str, tuple[str, str, str]]:
     """Each seed measure's expected bar, from the fixture: (kind, start, end)."""
-    data = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(SEED_FILE.read_text(encoding="utf-8"))
     expected = {}
     for goal in data["sub_goals"]:
         for m in goal["measures"]:

@@ -6,7 +6,6 @@ import copy
 import datetime
 
 import pytest
-import yaml
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -34,7 +33,9 @@ from tests.support import (
     dump_database,
     edited_seed,
     empty_database,
+    read_yaml,
     seed_text,
+    write_yaml,
 )
 
 
@@ -110,7 +111,7 @@ def test_a_collectives_members_come_from_the_file_and_go_back_into_it(seed):
 
     import_plan(parse_plan(edited_seed(drop_vinje)))
     assert not seed.memberships.filter(member__key="vinje-kommune").exists()
-    exported = yaml.safe_load(export_plan(seed))
+    exported = read_yaml(export_plan(seed))
     pilot = next(o for o in exported["organisations"] if o["key"] == "pilotkommunane")
     assert "vinje-kommune" not in pilot["members"] and len(pilot["members"]) == 5
     import_plan(parse_plan(seed_text()))
@@ -571,7 +572,7 @@ def test_a_revision_moves_whole_to_an_empty_installation(seed):
 def test_a_snapshot_is_written_only_where_it_is_not_the_plan_the_file_carries(seed):
     a_2026_revision(seed)
     text = export_plan(seed)
-    data = yaml.safe_load(text)
+    data = read_yaml(text)
     first, second = data["revisions"]
     # 2025 froze the plan before the retitling; 2026 is the living plan, and so is implied.
     assert first["snapshot"]["sub_goals"][1]["measures"][0]["title"] == (
@@ -618,9 +619,9 @@ def test_importing_a_file_with_revisions_twice_writes_nothing(seed):
 
 def test_events_listed_out_of_order_are_kept_in_time_order(seed):
     a_2026_revision(seed)
-    data = yaml.safe_load(export_plan(seed))
+    data = read_yaml(export_plan(seed))
     data["revisions"][1]["events"].reverse()
-    import_plan(parse_plan(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    import_plan(parse_plan(write_yaml(data)))
     kinds = [e.kind for e in Revision.objects.get(year=2026).events.all()]
     assert kinds == ["started", "submitted", "sent_back", "submitted"]
 
@@ -650,7 +651,7 @@ def test_a_sent_back_and_resubmitted_revision_moves_with_both_rounds(seed):
     revision = sent_back_and_resubmitted(seed)
     assert [(r.number, r.is_open) for r in revision.rounds.all()] == [(1, False), (2, True)]
     text = export_plan(seed)
-    written = yaml.safe_load(text)["revisions"][1]
+    written = read_yaml(text)["revisions"][1]
     # The earlier round right after the current round's approvals (docs/plan-format.md).
     assert list(written) == ["year", "status", "submitted_at", "approvals", "rounds", "events"]
     [first] = written["rounds"]
@@ -691,7 +692,7 @@ def test_a_revision_sent_back_is_a_draft_with_its_rounds_and_no_current_one(seed
     kdd = Role.objects.get(agreement=seed, kind=Role.Kind.MINISTRY).user
     workflow.send_back(revision=revision, user=kdd, comment="Framleis ikkje godt nok.")
     text = export_plan(seed)
-    written = yaml.safe_load(text)["revisions"][1]
+    written = read_yaml(text)["revisions"][1]
     assert "approvals" not in written
     assert [r["number"] for r in written["rounds"]] == [1, 2]
     assert [e["comment"] for e in written["events"] if e["kind"] == "sent_back"] == [
@@ -726,7 +727,7 @@ def as_older_file(text: str) -> dict:
     """The file as exported before a round's times and KDD's comment were read from its events:
     each earlier round with them, a moment apart from its events (as the app wrote the two),
     and each submission with a copy of the plan its round's send-back kept."""
-    data = yaml.safe_load(text)
+    data = read_yaml(text)
     for revision in data["revisions"]:
         events = revision.get("events", [])
         submissions = [e for e in events if e["kind"] == "submitted"]
@@ -754,7 +755,7 @@ def test_an_older_file_with_round_times_and_copied_snapshots_imports_as_the_new_
     before = revision_rows(2026)
 
     empty_database()
-    import_plan(parse_plan(yaml.safe_dump(older, allow_unicode=True, sort_keys=False)))
+    import_plan(parse_plan(write_yaml(older)))
     assert revision_rows(2026) == before
     restored = Revision.objects.get(year=2026)
     assert [e.snapshot is None for e in restored.events.all()] == [True, True, False, True, False]
@@ -775,7 +776,7 @@ def test_an_older_file_whose_round_says_otherwise_than_its_events_is_refused(
     sent_back_and_resubmitted(seed)
     older = as_older_file(export_plan(seed))
     change(older["revisions"][1]["rounds"][0])
-    [problem] = problems_of(yaml.safe_dump(older, allow_unicode=True, sort_keys=False))
+    [problem] = problems_of(write_yaml(older))
     assert problem.startswith(f"revisions[1].rounds[0].{key} (linje ")
     assert f"{key} høyrer ikkje lenger til runden: det står i hendinga {said}" in problem
     assert problem.endswith(f"som seier noko anna. Ta bort {key}, eller rett hendinga.")
@@ -796,7 +797,7 @@ def test_an_older_files_round_without_events_becomes_its_events(empty_db):
         ("submitted", ROUND["opened_at"]),
         ("sent_back", ROUND["closed_at"]),
     ]
-    written = yaml.safe_load(export_plan(agreement))["revisions"][0]
+    written = read_yaml(export_plan(agreement))["revisions"][0]
     assert written["rounds"] == [{"number": 1}]
     assert [e["comment"] for e in written["events"] if e["kind"] == "sent_back"] == [
         "Send tilbake."
@@ -808,14 +809,14 @@ def test_an_approved_revision_cannot_be_changed_through_its_snapshot_notes_or_ro
     revision = Revision.objects.get(year=2026)
     revision.status, revision.approved_at = "approved", timezone.now()
     revision.save()
-    data = yaml.safe_load(export_plan(seed))
+    data = read_yaml(export_plan(seed))
     before = dump_database()
 
     def refused(change) -> list[str]:
         changed = copy.deepcopy(data)
         change(changed)
         with pytest.raises(PlanFileError) as caught:
-            import_plan(parse_plan(yaml.safe_dump(changed, allow_unicode=True, sort_keys=False)))
+            import_plan(parse_plan(write_yaml(changed)))
         return [str(p) for p in caught.value.problems]
 
     frozen = ["revisions[1]: handlingsplan 2026 er godkjend av KDD og kan ikkje endrast"]

@@ -8,7 +8,6 @@ import copy
 import datetime
 
 import pytest
-import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -22,7 +21,7 @@ from reporting.plan_file import PlanFileError, export_plan, import_plan, parse_p
 from reporting.plan_file.exporter import plan_text
 from reporting.setup.preview import fingerprint
 from reporting.setup.upload import sign_preview
-from tests.support import dump_database, empty_database, ministry_user_of
+from tests.support import dump_database, empty_database, ministry_user_of, read_yaml
 
 UTC = datetime.UTC
 KDD_SOURCE = "kdd-1350-post-66"
@@ -135,7 +134,7 @@ def money_rows() -> dict:
 
 def edited(agreement: Agreement, change) -> str:
     """The agreement's exported plan file after `change(data)` edited it."""
-    data = yaml.safe_load(export_plan(agreement))
+    data = read_yaml(export_plan(agreement))
     change(data)
     return plan_text(data)
 
@@ -161,7 +160,7 @@ def line_of(text: str, words: str, after: str = "money:") -> int:
 
 def test_the_money_goes_out_and_comes_back_byte_for_byte(money):
     text = export_plan(money)
-    data = yaml.safe_load(text)["money"]
+    data = read_yaml(text)["money"]
     assert [(a["year"], a["status"]) for a in data["accounts"]] == [
         (2025, "accepted"),
         (2026, "draft"),

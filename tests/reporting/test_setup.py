@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,7 +16,7 @@ from measures.models import Agreement, Organisation
 from reporting.models import Revision
 
 from ..factories import make_user
-from ..support import dump_database, edited_seed, seed_text
+from ..support import dump_database, edited_seed, read_yaml, seed_text
 
 CREATE = reverse("reporting:agreement-create")
 UPLOAD = reverse("reporting:plan-upload")
@@ -260,7 +259,7 @@ def test_replacing_a_plan_says_what_is_removed_and_needs_a_confirmation(client, 
         data["sub_goals"][0]["measures"].pop()
         data["sub_goals"][1]["title"] = "Nytt namn på delmål 2"
 
-    removed = yaml.safe_load(seed_text())["sub_goals"][0]["measures"][-1]
+    removed = read_yaml(seed_text())["sub_goals"][0]["measures"][-1]
     page = upload(client, edited_seed(change)).content.decode()
     assert "Dette blir endra i «Bygdevekstavtale for Vest-Telemark»" in page
     assert f"1.{removed['number']} {removed['title']}" in page

@@ -7,7 +7,6 @@ import smtplib
 from io import StringIO
 
 import pytest
-import yaml
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.management import call_command
@@ -31,8 +30,10 @@ from tests.support import (
     decide,
     dump_database,
     measure_form_data,
+    read_yaml,
     submitted_2026,
     url,
+    write_yaml,
 )
 from tests.support import (
     SEED_SLUG as SLUG,
@@ -344,25 +345,25 @@ def test_the_admin_cannot_change_an_approved_revision(client, seed):
 
 
 def test_a_plan_file_that_would_change_an_approved_revision_is_refused(seed):
-    data = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(SEED_FILE.read_text(encoding="utf-8"))
     data["revisions"][0]["approvals"][1]["decided_on"] = datetime.date(2025, 6, 20)
     before = dump_database()
     with pytest.raises(
         PlanFileError, match="handlingsplan 2025 er godkjend av KDD og kan ikkje endrast"
     ):
-        import_plan(parse_plan(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+        import_plan(parse_plan(write_yaml(data)))
     assert dump_database() == before
     del data["revisions"]
     data["revisions"] = []
     with pytest.raises(PlanFileError):
-        import_plan(parse_plan(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+        import_plan(parse_plan(write_yaml(data)))
 
 
 def test_importing_the_living_plan_leaves_the_approved_snapshot_alone(seed):
     snapshot = Revision.objects.get(year=2025).snapshot
-    data = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(SEED_FILE.read_text(encoding="utf-8"))
     data["sub_goals"][0]["measures"][0]["title"] = "Ny tittel i den levande planen"
-    import_plan(parse_plan(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    import_plan(parse_plan(write_yaml(data)))
     assert (
         Measure.objects.get(key="innsikt-bustadstrategi").title == "Ny tittel i den levande planen"
     )
