@@ -321,7 +321,7 @@ def approve_second_round(revision: Revision, leader, kdd) -> None:
         workflow.record_decision(
             approval=approval,
             user=approver_of(approval),
-            values={"decided_on": datetime.date(2026, 6, 25), "decision": "approved"},
+            values={"decided_on": datetime.date(2026, 6, 18), "decision": "approved"},
         )
     workflow.kdd_approve(revision=revision, user=kdd, accepted=failing_checks(revision))
 
@@ -351,7 +351,10 @@ def every_public_answer(client) -> list[tuple[str, str]]:
     return answers
 
 
-def test_no_user_comment_draft_or_internal_id_reaches_a_public_answer(client, seed):
+def test_no_user_comment_draft_or_internal_id_reaches_a_public_answer(client, seed, time_machine):
+    # The dates of tests/reporting/test_report_decisions.py: the same approved report, whose
+    # PDF the session then renders once for both.
+    time_machine.move_to("2026-06-25 10:00+02:00")
     users = named_users(seed)
     leader, kdd = users["prosjektleiar"], users["kdd"]
     revision = revision_2026(seed)
