@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from django.db import transaction
 from pypdf import PageObject, PdfReader
 
 from access.models import Role
@@ -96,6 +97,21 @@ def _digest(reader: PdfReader) -> bytes:
 def seed(db) -> Agreement:
     """The approved Handlingsplan 2025 for Vest-Telemark, as imported from the fixture."""
     return Agreement.objects.filter(slug=SEED_SLUG).first() or restore_seed()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """A transaction open while a module's tests run, for rows the module makes once (see
+    `with_module_transaction`): each test runs in a savepoint of its own inside it, rolled back
+    after the test as usual, and the module's rows go when its last test has run. Only for
+    modules without transactional tests, whose tests pytest-django runs at the very end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

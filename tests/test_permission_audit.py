@@ -7,15 +7,18 @@ view can be added without deciding who may use it.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from access import invitations
 from access.models import Role
-from measures.models import Organisation
+from measures.models import Agreement, Organisation
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user
+from tests.support import SEED_SLUG, restore_seed
 
 ROLES = ["anonymous", "outsider", "partner", "approver", "ministry", "editor", "operator"]
 LOGIN = 302  # anonymous users are sent to the login page
@@ -361,34 +364,45 @@ def test_every_url_pattern_has_a_policy():
     assert url_names() == set(POLICY)
 
 
-@pytest.fixture
-def users(seed):
-    other = make_agreement("nordfjord", "Bygdevekstavtale for Nordfjord")
-    return {
-        "anonymous": None,
-        "outsider": make_user("utanfor", other, Role.Kind.EDITOR),
-        "partner": make_user(
-            "partnar", seed, Role.Kind.PARTNER, Organisation.objects.get(key="husbanken")
-        ),
-        "approver": make_user(
-            "vinje", seed, Role.Kind.APPROVER, Organisation.objects.get(key="vinje-kommune")
-        ),
-        "ministry": make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd")),
-        "editor": make_user("prosjektleiar", seed, Role.Kind.EDITOR),
-        "operator": get_user_model().objects.create_superuser("drift", password="x-drift-12345"),
-    }
+@pytest.fixture(scope="module")
+def people(module_transaction, django_db_blocker) -> dict:
+    """A user of each role, and a session each is signed in with: made once for the module's
+    91 tests (each test's own rows are rolled back after it, these only after the last)."""
+    with django_db_blocker.unblock():
+        seed = Agreement.objects.filter(slug=SEED_SLUG).first() or restore_seed()
+        other = make_agreement("nordfjord", "Bygdevekstavtale for Nordfjord")
+        org = Organisation.objects.get
+        users = {
+            "anonymous": None,
+            "outsider": make_user("utanfor", other, Role.Kind.EDITOR),
+            "partner": make_user("partnar", seed, Role.Kind.PARTNER, org(key="husbanken")),
+            "approver": make_user("vinje", seed, Role.Kind.APPROVER, org(key="vinje-kommune")),
+            "ministry": make_user("kdd", seed, Role.Kind.MINISTRY, org(key="kdd")),
+            "editor": make_user("prosjektleiar", seed, Role.Kind.EDITOR),
+            "operator": get_user_model().objects.create_superuser(
+                "drift", password="x-drift-12345"
+            ),
+        }
+        sessions = {}
+        for role, user in users.items():
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"users": users, "sessions": sessions}
 
 
 @pytest.mark.parametrize("name", sorted(POLICY))
-def test_each_role_gets_the_expected_answer(client, seed, users, name):
+def test_each_role_gets_the_expected_answer(client, seed, people, name):
     method, policy, setup = POLICY[name]
     wrong = []
     for role in ROLES:
         with transaction.atomic():
-            args, data = setup(seed, users["editor"])
-            client.logout()
-            if users[role] is not None:
-                client.force_login(users[role])
+            args, data = setup(seed, people["users"]["editor"])
+            # Signed in as the role (or no one), whatever the request before did to the cookie.
+            client.cookies.clear()
+            if role in people["sessions"]:
+                client.cookies[settings.SESSION_COOKIE_NAME] = people["sessions"][role]
             response = getattr(client, method)(reverse(name, args=args), data)
             if response.status_code not in policy[role]:
                 wrong.append(f"{role}: {response.status_code}, expected {sorted(policy[role])}")
