@@ -8,10 +8,14 @@ import copy
 import datetime
 
 import pytest
+import time_machine
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
+from access.models import Role
 from budget.models import BudgetLine, FundingSource
 from measures.models import Agreement
 from money import workflow
@@ -21,7 +25,15 @@ from reporting.plan_file import PlanFileError, export_plan, import_plan, parse_p
 from reporting.plan_file.exporter import plan_text
 from reporting.setup.preview import fingerprint
 from reporting.setup.upload import sign_preview
-from tests.support import dump_database, empty_database, ministry_user_of, read_yaml
+from tests.factories import make_agreement, make_user
+from tests.support import (
+    SEED_SLUG,
+    dump_database,
+    empty_database,
+    ministry_user_of,
+    read_yaml,
+    restore_seed,
+)
 
 UTC = datetime.UTC
 KDD_SOURCE = "kdd-1350-post-66"
@@ -38,81 +50,91 @@ def _cell(seed, line: str, source: str, new: int | None, old: int | None = None)
     )
 
 
-@pytest.fixture
-def kdd(seed):
-    return ministry_user_of(seed)
-
-
-@pytest.fixture
-def money(seed, owner, kdd, time_machine):
+@pytest.fixture(scope="module")
+def _money_made(module_transaction, django_db_blocker) -> datetime.datetime:
     """2025 returned once, accepted and corrected; 2026 a draft; two payments, one corrected.
-    Each step a day after the one before, in February 2026."""
-    days = iter(range(2, 28))
+    Each step a day after the one before, in February 2026. Made once for the module (in its
+    transaction, see tests.conftest); each test starts on the day of the last step."""
+    start = datetime.datetime(2026, 2, 1, 10, tzinfo=UTC)
+    with django_db_blocker.unblock(), time_machine.travel(start, tick=False) as clock:
+        seed = Agreement.objects.filter(slug=SEED_SLUG).first() or restore_seed()
+        owner = make_user("prosjektleiar", seed, Role.Kind.EDITOR)
+        kdd = ministry_user_of(seed)
+        clock.shift(datetime.timedelta(days=1))
+        on_budget = [
+            ("delmal-1", KDD_SOURCE, 500_000),
+            ("delmal-1", "kommunal-eigendel", 100_000),
+            ("delmal-2", KDD_SOURCE, 200_000),
+            ("delmal-2", "kommunal-eigendel", 100_000),
+            ("delmal-3", KDD_SOURCE, 200_000),
+            ("delmal-3", "kommunal-eigendel", 100_000),
+            ("prosjektleiing", KDD_SOURCE, 1_500_000),
+        ]
+        changes = [_cell(seed, line, source, kroner) for line, source, kroner in on_budget]
+        workflow.save_spending(agreement=seed, year=2025, user=owner, changes=changes)
+        line = BudgetLine.objects.get(agreement=seed, key="delmal-2")
+        workflow.save_explanations(
+            agreement=seed, year=2025, user=owner, texts={line.pk: "Som planlagt.\n\nIngen avvik."}
+        )
+        accounts = workflow.submit(agreement=seed, year=2025, user=owner)
+        clock.shift(datetime.timedelta(days=1))
+        workflow.return_accounts(accounts=accounts, user=kdd, comment="Rett delmål 2.")
+        clock.shift(datetime.timedelta(days=1))
+        workflow.submit(agreement=seed, year=2025, user=owner)
+        clock.shift(datetime.timedelta(days=1))
+        workflow.accept(accounts=accounts, user=kdd)
+        clock.shift(datetime.timedelta(days=1))
+        change = _cell(seed, "delmal-1", KDD_SOURCE, 480_000, old=500_000)
+        workflow.correct_accounts(
+            accounts=accounts, user=kdd, reason="Faktura ført to gonger.", changes=[change]
+        )
+        clock.shift(datetime.timedelta(days=1))
+        first = workflow.record_payment(
+            agreement=seed,
+            user=kdd,
+            year=2025,
+            paid_on=datetime.date(2025, 7, 1),
+            kroner=2_400_000,
+            reference="KDD 25/1234",
+        )
+        clock.shift(datetime.timedelta(days=1))
+        workflow.record_payment(
+            agreement=seed,
+            user=kdd,
+            year=2026,
+            paid_on=datetime.date(2026, 2, 1),
+            kroner=1_000_000,
+            reference="KDD 26/77",
+        )
+        clock.shift(datetime.timedelta(days=1))
+        workflow.correct_payment(
+            payment=first,
+            user=kdd,
+            reason="Feil beløp.",
+            paid_on=first.paid_on,
+            kroner=2_300_000,
+            reference=first.reference,
+        )
+        clock.shift(datetime.timedelta(days=1))
+        workflow.save_spending(
+            agreement=seed,
+            year=2026,
+            user=owner,
+            changes=[_cell(seed, "delmal-1", KDD_SOURCE, 7_000)],
+        )
+        clock.shift(datetime.timedelta(days=1))
+        return timezone.now()
 
-    def next_day() -> None:
-        time_machine.move_to(datetime.datetime(2026, 2, next(days), 10, tzinfo=UTC), tick=False)
 
-    next_day()
-    on_budget = [
-        ("delmal-1", KDD_SOURCE, 500_000),
-        ("delmal-1", "kommunal-eigendel", 100_000),
-        ("delmal-2", KDD_SOURCE, 200_000),
-        ("delmal-2", "kommunal-eigendel", 100_000),
-        ("delmal-3", KDD_SOURCE, 200_000),
-        ("delmal-3", "kommunal-eigendel", 100_000),
-        ("prosjektleiing", KDD_SOURCE, 1_500_000),
-    ]
-    changes = [_cell(seed, line, source, kroner) for line, source, kroner in on_budget]
-    workflow.save_spending(agreement=seed, year=2025, user=owner, changes=changes)
-    line = BudgetLine.objects.get(agreement=seed, key="delmal-2")
-    workflow.save_explanations(
-        agreement=seed, year=2025, user=owner, texts={line.pk: "Som planlagt.\n\nIngen avvik."}
-    )
-    accounts = workflow.submit(agreement=seed, year=2025, user=owner)
-    next_day()
-    workflow.return_accounts(accounts=accounts, user=kdd, comment="Rett delmål 2.")
-    next_day()
-    workflow.submit(agreement=seed, year=2025, user=owner)
-    next_day()
-    workflow.accept(accounts=accounts, user=kdd)
-    next_day()
-    change = _cell(seed, "delmal-1", KDD_SOURCE, 480_000, old=500_000)
-    workflow.correct_accounts(
-        accounts=accounts, user=kdd, reason="Faktura ført to gonger.", changes=[change]
-    )
-    next_day()
-    first = workflow.record_payment(
-        agreement=seed,
-        user=kdd,
-        year=2025,
-        paid_on=datetime.date(2025, 7, 1),
-        kroner=2_400_000,
-        reference="KDD 25/1234",
-    )
-    next_day()
-    workflow.record_payment(
-        agreement=seed,
-        user=kdd,
-        year=2026,
-        paid_on=datetime.date(2026, 2, 1),
-        kroner=1_000_000,
-        reference="KDD 26/77",
-    )
-    next_day()
-    workflow.correct_payment(
-        payment=first,
-        user=kdd,
-        reason="Feil beløp.",
-        paid_on=first.paid_on,
-        kroner=2_300_000,
-        reference=first.reference,
-    )
-    next_day()
-    workflow.save_spending(
-        agreement=seed, year=2026, user=owner, changes=[_cell(seed, "delmal-1", KDD_SOURCE, 7_000)]
-    )
-    next_day()
+@pytest.fixture
+def money(_money_made, seed, time_machine):
+    time_machine.move_to(_money_made, tick=False)
     return seed
+
+
+@pytest.fixture
+def owner(_money_made, db):
+    return User.objects.get(username="prosjektleiar")
 
 
 def money_rows() -> dict:
@@ -206,11 +228,11 @@ def test_the_operator_restores_all_the_money_into_an_empty_database(money, tmp_p
         Spending.objects.filter(accounts__year=2025).first().save()
 
 
-def test_an_agreement_without_money_writes_no_money_key(seed):
-    Accounts.objects.create(agreement=seed, year=2026)
-    assert "money:" in export_plan(seed)  # a bare draft year is written …
-    Accounts.objects.all().delete()
-    assert "money" not in export_plan(seed)  # … and none, nothing
+def test_an_agreement_without_money_writes_no_money_key(db):
+    agreement = make_agreement("utan-pengar", "Bygdevekstavtale utan pengar", goals=1)
+    assert "money" not in export_plan(agreement)  # no money, no key
+    Accounts.objects.create(agreement=agreement, year=2026)
+    assert "money:" in export_plan(agreement)  # … but a bare draft year is written
 
 
 # The importer: frozen money, whoever imports
