@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from html.parser import HTMLParser
 
 import markdown as markdown_lib
@@ -28,21 +27,6 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 LINK_SCHEMES = {"http", "https", "mailto"}
 # A link nh3 took the target from (relative, file:, javascript:, ...): <a> with nothing to go to.
 _TARGETLESS_LINK = re.compile(r'<a(?: title="[^"]*")? rel="noopener noreferrer">(.*?)</a>', re.S)
-# Building a Markdown parser costs more than converting a measure's text with it, and a report
-# converts hundreds; one parser per thread (a parser is not thread-safe), reset between texts.
-_parsers = threading.local()
-
-
-def _markdown_to_html(text: str) -> str:
-    parser = getattr(_parsers, "parser", None)
-    if parser is None:
-        parser = _parsers.parser = markdown_lib.Markdown(
-            extensions=["sane_lists"], output_format="html"
-        )
-    try:
-        return parser.convert(text)
-    finally:
-        parser.reset()
 
 
 def render_markdown(text: str) -> SafeString:
@@ -53,8 +37,9 @@ def render_markdown(text: str) -> SafeString:
     """
     if not text:
         return mark_safe("")
+    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
     cleaned = nh3.clean(
-        _markdown_to_html(text),
+        html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=LINK_SCHEMES,
