@@ -101,10 +101,11 @@ def seed(db) -> Agreement:
 
 @pytest.fixture(scope="module")
 def module_transaction(django_db_setup, django_db_blocker):
-    """A transaction open while a module's tests run, for rows the module makes once (see
-    `with_module_transaction`): each test runs in a savepoint of its own inside it, rolled back
-    after the test as usual, and the module's rows go when its last test has run. Only for
-    modules without transactional tests, whose tests pytest-django runs at the very end."""
+    """A transaction open while a module's tests run, for rows a module-scoped fixture makes
+    once in it (tests/test_permission_audit.py, tests/reporting/test_plan_file_money.py): each
+    test runs in a savepoint of its own inside it, rolled back after the test as usual, and the
+    module's rows go when its last test has run. Only for modules without transactional tests
+    (pytest-django runs those at the very end, outside the module's run)."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()

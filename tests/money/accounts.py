@@ -1,15 +1,20 @@
-"""Shared by the money's tests: 2025's accounts as approved and as spent, the grid as the
-browser posts it, a cell change, a page's main text and the money's addresses."""
+"""Shared by the money's tests: the day they run on, 2025's accounts as approved and as spent,
+the grid as the browser posts it, a cell change, accounts sent to KDD, a page's main text and
+the money's addresses."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.urls import reverse
 
 from budget.models import BudgetLine, FundingSource
+from money import workflow
 from money.cells import SpendingChange
+from money.models import Accounts
 
+TODAY = datetime.datetime(2026, 2, 16, 10, 0, tzinfo=datetime.UTC)
 SLUG = "vest-telemark"
 KDD = "kdd-1350-post-66"
 MUNICIPAL = "kommunal-eigendel"
@@ -46,6 +51,18 @@ def cell(seed, line_key: str, source_key: str, new: int | None, old: int | None 
     line = BudgetLine.objects.get(agreement=seed, key=line_key)
     source = FundingSource.objects.get(agreement=seed, key=source_key)
     return SpendingChange(line, source, old, new)
+
+
+def submit_accounts(seed, owner, spent: dict, year: int = 2025) -> Accounts:
+    """The year's accounts entered as `spent` ((line, source): kroner), project management's
+    deviation explained, and sent to KDD."""
+    changes = [cell(seed, line, source, kroner) for (line, source), kroner in spent.items()]
+    workflow.save_spending(agreement=seed, year=year, user=owner, changes=changes)
+    leadership = BudgetLine.objects.get(agreement=seed, key="prosjektleiing")
+    workflow.save_explanations(
+        agreement=seed, year=year, user=owner, texts={leadership.pk: "Starta i april."}
+    )
+    return workflow.submit(agreement=seed, year=year, user=owner)
 
 
 def text_of(response) -> str:

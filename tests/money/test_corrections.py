@@ -15,41 +15,31 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from access.models import Role
-from budget.models import BudgetLine
 from measures.models import Organisation
 from money import workflow
 from money.models import Accounts, Correction, Payment, Spending
 from tests.factories import make_agreement, make_user
-from tests.money.accounts import AS_APPROVED, KDD, SPENT, cell, grid_data, text_of, url
-from tests.support import as_user, ministry_user_of
+from tests.money.accounts import (
+    AS_APPROVED,
+    KDD,
+    SPENT,
+    cell,
+    grid_data,
+    submit_accounts,
+    text_of,
+    url,
+)
+from tests.support import as_user
 
-TODAY = datetime.datetime(2026, 2, 16, 10, 0, tzinfo=datetime.UTC)
 REASON = "Ein faktura for mars var ført to gonger."
 MINUS = "\N{MINUS SIGN}"
-
-
-@pytest.fixture(autouse=True)
-def _in_february_2026(time_machine):
-    time_machine.move_to(TODAY, tick=False)
-
-
-@pytest.fixture
-def kdd(seed):
-    return ministry_user_of(seed)
 
 
 @pytest.fixture
 def accepted(seed, owner, kdd) -> Accounts:
     """2025's accounts as approved but for project management (1 275 000 kr), accepted."""
     spent = {**SPENT, **{k: v for k, v in AS_APPROVED.items() if k not in SPENT}}
-    changes = [cell(seed, line, source, kroner) for (line, source), kroner in spent.items()]
-    workflow.save_spending(agreement=seed, year=2025, user=owner, changes=changes)
-    leadership = BudgetLine.objects.get(agreement=seed, key="prosjektleiing")
-    workflow.save_explanations(
-        agreement=seed, year=2025, user=owner, texts={leadership.pk: "Starta i april."}
-    )
-    workflow.submit(agreement=seed, year=2025, user=owner)
-    return workflow.accept(accounts=Accounts.objects.get(year=2025), user=kdd)
+    return workflow.accept(accounts=submit_accounts(seed, owner, spent), user=kdd)
 
 
 def spent_now(accounts, line_key: str = "prosjektleiing") -> int:

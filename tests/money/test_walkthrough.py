@@ -10,7 +10,6 @@ import re
 from io import BytesIO
 
 import openpyxl
-import pytest
 from pypdf import PdfReader
 
 from access.models import Role
@@ -30,14 +29,8 @@ from tests.money.accounts import (
 )
 from tests.support import CONFIRMED, as_user, filled_in_workbook, ministry_user_of
 
-TODAY = datetime.datetime(2026, 2, 16, 10, 0, tzinfo=datetime.UTC)
 EXPLANATION = "Prosjektleiaren byrja først i april 2025."
 RETURN_COMMENT = "Kommunal eigendel for delmål 2 manglar."
-
-
-@pytest.fixture(autouse=True)
-def _in_february_2026(time_machine):
-    time_machine.move_to(TODAY, tick=False)
 
 
 def test_accounts_2025_from_entry_to_payment(client, seed, owner):

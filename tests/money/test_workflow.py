@@ -17,19 +17,6 @@ from money.comparison import Comparison
 from money.models import Accounts, AccountsEvent, Correction, FrozenMoneyError, Payment, Spending
 from tests.factories import make_user
 from tests.money.accounts import cell
-from tests.support import ministry_user_of
-
-TODAY = datetime.datetime(2026, 2, 16, 10, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _in_february_2026(time_machine):
-    time_machine.move_to(TODAY, tick=False)
-
-
-@pytest.fixture
-def kdd(seed):
-    return ministry_user_of(seed)
 
 
 @pytest.fixture

@@ -16,16 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.models import Role
-from budget.models import BudgetLine, FundingSource
+from budget.models import BudgetLine
 from measures.models import Agreement
 from money import workflow
-from money.cells import SpendingChange
 from money.models import Accounts, AccountsEvent, Correction, Explanation, Payment, Spending
 from reporting.plan_file import PlanFileError, export_plan, import_plan, parse_plan
 from reporting.plan_file.exporter import plan_text
 from reporting.setup.preview import fingerprint
 from reporting.setup.upload import sign_preview
 from tests.factories import make_agreement, make_user
+from tests.money.accounts import cell
 from tests.support import (
     SEED_SLUG,
     dump_database,
@@ -39,15 +39,6 @@ UTC = datetime.UTC
 KDD_SOURCE = "kdd-1350-post-66"
 UPLOAD = reverse("reporting:plan-upload")
 APPLY = reverse("reporting:plan-apply")
-
-
-def _cell(seed, line: str, source: str, new: int | None, old: int | None = None):
-    return SpendingChange(
-        BudgetLine.objects.get(agreement=seed, key=line),
-        FundingSource.objects.get(agreement=seed, key=source),
-        old,
-        new,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +61,7 @@ def _money_made(module_transaction, django_db_blocker) -> datetime.datetime:
             ("delmal-3", "kommunal-eigendel", 100_000),
             ("prosjektleiing", KDD_SOURCE, 1_500_000),
         ]
-        changes = [_cell(seed, line, source, kroner) for line, source, kroner in on_budget]
+        changes = [cell(seed, line, source, kroner) for line, source, kroner in on_budget]
         workflow.save_spending(agreement=seed, year=2025, user=owner, changes=changes)
         line = BudgetLine.objects.get(agreement=seed, key="delmal-2")
         workflow.save_explanations(
@@ -84,7 +75,7 @@ def _money_made(module_transaction, django_db_blocker) -> datetime.datetime:
         clock.shift(datetime.timedelta(days=1))
         workflow.accept(accounts=accounts, user=kdd)
         clock.shift(datetime.timedelta(days=1))
-        change = _cell(seed, "delmal-1", KDD_SOURCE, 480_000, old=500_000)
+        change = cell(seed, "delmal-1", KDD_SOURCE, 480_000, old=500_000)
         workflow.correct_accounts(
             accounts=accounts, user=kdd, reason="Faktura ført to gonger.", changes=[change]
         )
@@ -120,7 +111,7 @@ def _money_made(module_transaction, django_db_blocker) -> datetime.datetime:
             agreement=seed,
             year=2026,
             user=owner,
-            changes=[_cell(seed, "delmal-1", KDD_SOURCE, 7_000)],
+            changes=[cell(seed, "delmal-1", KDD_SOURCE, 7_000)],
         )
         clock.shift(datetime.timedelta(days=1))
         return timezone.now()

@@ -10,14 +10,12 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from budget.models import BudgetLine
 from money import workflow
 from money.models import Spending
 from reporting.outputs.context import Report
-from tests.money.accounts import AS_APPROVED, KDD, cell
+from tests.money.accounts import AS_APPROVED, KDD, TODAY, cell, submit_accounts
 from tests.support import approve, as_user, ministry_user_of, revision_2026, url
 
-TODAY = datetime.datetime(2026, 2, 16, 10, 0, tzinfo=datetime.UTC)
 # 2025 as approved, except project management: 1 275 000 kr of 1 500 000 (15 % under).
 SPENT_2025 = {**AS_APPROVED, ("prosjektleiing", KDD): 1_275_000}
 
@@ -33,13 +31,7 @@ def accept_2025(seed, owner, kdd) -> None:
 
 
 def submit_2025(seed, owner) -> None:
-    changes = [cell(seed, line, source, kroner) for (line, source), kroner in SPENT_2025.items()]
-    workflow.save_spending(agreement=seed, year=2025, user=owner, changes=changes)
-    prosjektleiing = BudgetLine.objects.get(agreement=seed, key="prosjektleiing")
-    workflow.save_explanations(
-        agreement=seed, year=2025, user=owner, texts={prosjektleiing.pk: "Starta i april."}
-    )
-    workflow.submit(agreement=seed, year=2025, user=owner)
+    submit_accounts(seed, owner, SPENT_2025)
 
 
 def pdf_text(pdf: bytes) -> str:
