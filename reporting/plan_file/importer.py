@@ -5,16 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Model
 
-from budget.models import Amount, BudgetLine, Footnote, FundingSource
+from budget.models import Amount, Footnote, FundingSource
 from measures.models import (
     Agreement,
     Involvement,
     Measure,
     Membership,
     Organisation,
-    Party,
     Section,
-    SubGoal,
 )
 from measures.plan_order import park
 
@@ -22,7 +20,7 @@ from .checks import _PARKING_START
 from .money_importer import import_money, prune_money, refuse_frozen_money
 from .problems import PlanFileError
 from .revision_importer import _import_revisions
-from .rows import _sync
+from .rows import sync_row, synced
 from .shared import shared_problems
 
 
@@ -47,26 +45,22 @@ def import_plan(plan: dict, *, operator: bool = False, source: str = "") -> Agre
     """
     if not operator and (problems := shared_problems(plan)):
         raise PlanFileError(problems)
-    orgs = {
-        o["key"]: _sync(
-            Organisation, {"key": o["key"]}, {k: o[k] for k in ("name", "short_name", "kind")}
-        )
-        for o in plan["organisations"]
+    wanted = {
+        o["key"]: {k: o[k] for k in ("name", "short_name", "kind")} for o in plan["organisations"]
     }
+    orgs = synced(Organisation.objects, "key", wanted, Organisation.objects.filter(key__in=wanted))
     agreement = _import_agreement(plan["agreement"], orgs)
     # The money before the budget: nothing frozen may change, and the cells the file drops
     # go before the lines and sources it drops with them.
     refuse_frozen_money(agreement, plan["money"])
     prune_money(agreement, plan["money"])
     _import_memberships(agreement, plan["organisations"], orgs)
-    goals = {
-        g["number"]: _sync(
-            SubGoal,
-            {"agreement": agreement, "number": g["number"]},
-            {k: g[k] for k in ("title", "main_goal", "weight", "introduction", "remark")},
-        )
-        for g in plan["sub_goals"]
-    }
+    fields = ("title", "main_goal", "weight", "introduction", "remark")
+    goals = synced(
+        agreement.sub_goals,
+        "number",
+        {g["number"]: {k: g[k] for k in fields} for g in plan["sub_goals"]},
+    )
     _import_measures(agreement, plan["sub_goals"], goals, orgs)
     _import_budget(agreement, plan["budget"], goals)
     agreement.sub_goals.exclude(number__in=goals).delete()
@@ -77,11 +71,11 @@ def import_plan(plan: dict, *, operator: bool = False, source: str = "") -> Agre
 
 def _import_agreement(data: dict, orgs: dict[str, Organisation]) -> Agreement:
     values = {k: v for k, v in data.items() if k not in ("slug", "parties")}
-    agreement = _sync(Agreement, {"slug": data["slug"]}, values)
+    agreement = sync_row(Agreement, {"slug": data["slug"]}, values)
     party_orgs = [orgs[key] for key in data["parties"]]
     agreement.party_set.exclude(organisation__in=party_orgs).delete()
-    for position, org in enumerate(party_orgs):
-        _sync(Party, {"agreement": agreement, "organisation": org}, {"position": position})
+    positions = {org.pk: {"position": position} for position, org in enumerate(party_orgs)}
+    synced(agreement.party_set, "organisation_id", positions)
     return agreement
 
 
@@ -106,38 +100,57 @@ def _import_measures(agreement: Agreement, goals_data: list[dict], goals: dict, 
     existing = list(agreement.measures.all())
     targets = {row.pk: (wanted[row.key][0].pk, wanted[row.key][1]["number"]) for row in existing}
     _park_renumbered(existing, targets, ("sub_goal_id", "number"))
-    for key, (goal, data) in wanted.items():
-        values = {
-            k: data[k]
-            for k in (
-                "number",
-                "title",
-                "tagline",
-                "leads_more",
-                "partners_more",
-                "start_year",
-                "end_year",
-                "at_next_revision",
-                "priority",
-                "status",
-                "closed_on",
-            )
-        }
-        measure = _sync(Measure, {"agreement": agreement, "key": key}, {"sub_goal": goal, **values})
-        _replace_involvements(measure, data, orgs)
-        _replace_sections(measure, data["sections"])
+    measures = synced(
+        agreement.measures,
+        "key",
+        {
+            key: {"sub_goal": goal, **{k: data[k] for k in _MEASURE_FIELDS}}
+            for key, (goal, data) in wanted.items()
+        },
+        existing,
+    )
+    involvements = _grouped(
+        Involvement.objects.filter(measure__agreement=agreement).order_by("role", "position"),
+        ("organisation_id", "role", "position"),
+    )
+    sections = _grouped(
+        Section.objects.filter(measure__agreement=agreement).order_by("position"),
+        ("kind", "heading", "body"),
+    )
+    for key, (_goal, data) in wanted.items():
+        measure = measures[key]
+        _replace_involvements(measure, involvements.get(measure.pk, []), data, orgs)
+        _replace_sections(measure, sections.get(measure.pk, []), data["sections"])
 
 
-def _replace_involvements(measure: Measure, data: dict, orgs: dict) -> None:
+_MEASURE_FIELDS = (
+    "number",
+    "title",
+    "tagline",
+    "leads_more",
+    "partners_more",
+    "start_year",
+    "end_year",
+    "at_next_revision",
+    "priority",
+    "status",
+    "closed_on",
+)
+
+
+def _grouped(queryset, fields: tuple[str, ...]) -> dict[int, list[tuple]]:
+    """The queryset's `fields` by measure, in the queryset's order: one query for all."""
+    rows: dict[int, list[tuple]] = {}
+    for measure_id, *values in queryset.values_list("measure_id", *fields):
+        rows.setdefault(measure_id, []).append(tuple(values))
+    return rows
+
+
+def _replace_involvements(measure: Measure, current: list[tuple], data: dict, orgs: dict) -> None:
     desired = [(orgs[key].pk, Involvement.Role.LEAD, pos) for pos, key in enumerate(data["leads"])]
     desired += [
         (orgs[key].pk, Involvement.Role.PARTNER, pos) for pos, key in enumerate(data["partners"])
     ]
-    current = list(
-        measure.involvements.order_by("role", "position").values_list(
-            "organisation_id", "role", "position"
-        )
-    )
     if sorted(current) == sorted(desired):
         return
     measure.involvements.all().delete()
@@ -145,9 +158,8 @@ def _replace_involvements(measure: Measure, data: dict, orgs: dict) -> None:
         Involvement.objects.create(measure=measure, organisation_id=org, role=role, position=pos)
 
 
-def _replace_sections(measure: Measure, sections: list[dict]) -> None:
+def _replace_sections(measure: Measure, current: list[tuple], sections: list[dict]) -> None:
     desired = [(s["kind"], s["heading"], s["body"]) for s in sections]
-    current = list(measure.sections.order_by("position").values_list("kind", "heading", "body"))
     if current == desired:
         return
     measure.sections.all().delete()
@@ -169,18 +181,19 @@ def _import_budget(agreement: Agreement, budget: dict, goals: dict) -> None:
         if row.sub_goal_id and row.sub_goal_id != (goal.pk if goal else None):
             row.sub_goal = None
             row.save(update_fields=["sub_goal"])
-    lines = {
-        line["key"]: _sync(
-            BudgetLine,
-            {"agreement": agreement, "key": line["key"]},
-            {
+    lines = synced(
+        agreement.budget_lines,
+        "key",
+        {
+            line["key"]: {
                 "number": line["number"],
                 "title": line["title"],
                 "sub_goal": goals.get(line["sub_goal"]),
-            },
-        )
-        for line in budget["lines"]
-    }
+            }
+            for line in budget["lines"]
+        },
+        existing,
+    )
     sources = _import_sources(agreement, budget["sources"])
     _import_amounts(agreement, budget["amounts"], lines, sources)
     _replace_footnotes(agreement, budget["footnotes"], lines)
@@ -198,14 +211,18 @@ def _import_sources(agreement: Agreement, sources_data: list[dict]) -> dict[str,
     ):
         source.is_state_cofinancing = False
         source.save(update_fields=["is_state_cofinancing"])
-    return {
-        s["key"]: _sync(
-            FundingSource,
-            {"agreement": agreement, "key": s["key"]},
-            {"name": s["name"], "position": pos, "is_state_cofinancing": s["state_cofinancing"]},
-        )
-        for pos, s in enumerate(sources_data)
-    }
+    return synced(
+        agreement.funding_sources,
+        "key",
+        {
+            s["key"]: {
+                "name": s["name"],
+                "position": pos,
+                "is_state_cofinancing": s["state_cofinancing"],
+            }
+            for pos, s in enumerate(sources_data)
+        },
+    )
 
 
 def _import_amounts(agreement: Agreement, amounts: dict, lines: dict, sources: dict) -> None:

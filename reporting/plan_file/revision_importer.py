@@ -21,7 +21,7 @@ from reporting.revision.models import (
 
 from .problems import PlanFileError, Problem
 from .revision_reader import round_events
-from .rows import _sync
+from .rows import sync_row, write_row
 
 
 def _import_revisions(
@@ -172,7 +172,7 @@ def _import_rounds(
     revision.rounds.exclude(number__in=[number for number, _, _ in wanted]).delete()
     # Closed first, so that the round to be opened never meets another still open.
     for number, values, approvals in sorted(wanted, key=lambda w: w[1]["send_back"] is None):
-        round_ = _sync(ApprovalRound, {"revision": revision, "number": number}, values)
+        round_ = sync_row(ApprovalRound, {"revision": revision, "number": number}, values)
         _import_approvals(round_, approvals, orgs, source)
 
 
@@ -182,13 +182,16 @@ def _import_approvals(
     """The round's decisions exactly as the file has them; those it adds or changes say they
     were restored from `source` by an operator, not recorded by anyone in the app."""
     wanted = {(a["organisation"], a["body"]): a for a in approvals}
+    current = {}
     for approval in round_.approvals.select_related("organisation"):
-        if (approval.organisation.key, approval.body) not in wanted:
+        pair = (approval.organisation.key, approval.body)
+        if pair in wanted:
+            current[pair] = approval
+        else:
             approval.delete()
     for (org_key, body), approval in wanted.items():
         values = {k: approval[k] for k in _APPROVAL_FIELDS[2:]}
-        lookup = {"round": round_, "organisation": orgs[org_key], "body": body}
-        existing = Approval.objects.filter(**lookup).first()
+        existing = current.get((org_key, body))
         if existing is None or any(getattr(existing, k) != v for k, v in values.items()):
             values |= {
                 "recorded_via": Approval.Via.RESTORED,
@@ -196,7 +199,8 @@ def _import_approvals(
                 "recorded_by": None,
                 "recorded_at": timezone.now(),
             }
-        _sync(Approval, lookup, values)
+        lookup = {"round": round_, "organisation": orgs[org_key], "body": body}
+        write_row(Approval.objects, existing, lookup, values)
 
 
 def _notes_of(revision: Revision) -> tuple[list, list]:

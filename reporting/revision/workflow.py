@@ -144,12 +144,13 @@ def why_not_startable(agreement: Agreement, year: int) -> str | None:
     return None
 
 
-def why_not_submittable(revision: Revision) -> str | None:
+def why_not_submittable(revision: Revision, plan: dict | None = None) -> str | None:
     """Why the revision cannot be sent to the parties now, or None if it can: the page
-    explains with it, and submit() refuses with it."""
+    explains with it, and submit() refuses with it. `plan`: the living plan, if the caller has
+    taken it already."""
     if not revision.is_draft:
         return _("Berre eit utkast kan sendast til godkjenning.")
-    missing = missing_notes(revision, change_list(revision))
+    missing = missing_notes(revision, change_list(revision, plan))
     if missing:
         return _("Skriv grunngjeving eller vurdering for %(measures)s før du sender.") % {
             "measures": ", ".join(missing)
@@ -208,10 +209,13 @@ def submit(*, revision: Revision, user, accepted: Iterable[str] = ()) -> list[st
     body that treats the plan: decisions of earlier rounds no longer count.
     """
     _lock(revision)
-    refusal = why_not_editor(user, revision.agreement) or why_not_submittable(revision)
+    snapshot = take_snapshot(revision.agreement)
+    refusal = why_not_editor(user, revision.agreement) or why_not_submittable(
+        revision, snapshot["plan"]
+    )
     if refusal:
         raise WorkflowError(refusal)
-    revision.snapshot = take_snapshot(revision.agreement)
+    revision.snapshot = snapshot
     failing = failed(frozen_overview(revision.snapshot["plan"], revision.year).checks)
     if any(check.label not in set(accepted) for check in failing):
         raise ChecksFailed(failing)
