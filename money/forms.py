@@ -41,6 +41,9 @@ class SpendingGridForm(BudgetGridForm):
     """The year's spending, every line by every source: the budget grid's fields and its
     conflict check, written through money.workflow (which asks who may)."""
 
+    # What the audit log calls a save of this grid (bygdevekst.logs.audit).
+    audit_event = "accounts_cells"
+
     def __init__(self, *args, accounts: Accounts | None, **kwargs) -> None:
         self.accounts = accounts
         super().__init__(*args, **kwargs)
@@ -89,6 +92,8 @@ class CorrectionGridForm(SpendingGridForm):
     """KDD's correction of accepted accounts: the grid, and why; written through
     money.workflow.correct_accounts, which records who, when, why and what changed (and
     refuses a correction that changes nothing)."""
+
+    audit_event = "accounts_correction"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -126,7 +126,7 @@ def _grid_page(request, agreement, year: int, form_class, refusal) -> HttpRespon
                 return redirect("money:accounts", agreement.slug, year)
             form.add_error(None, str(refused))
         else:
-            audit("accounts_cells", request, agreement=agreement.slug, year=year, cells=changed)
+            audit(form.audit_event, request, agreement=agreement.slug, year=year, cells=changed)
             messages.success(request, form.saved_message(changed))
             return redirect("money:accounts", agreement.slug, year)
     context = {

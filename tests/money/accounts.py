@@ -1,6 +1,6 @@
 """Shared by the money's tests: the day they run on, 2025's accounts as approved and as spent,
 the grid as the browser posts it, a cell change, accounts sent to KDD, a page's main text and
-the money's addresses."""
+the money's addresses, the audit log's events."""
 
 from __future__ import annotations
 
@@ -69,6 +69,15 @@ def text_of(response) -> str:
     """The page's main text, tags removed and spaces made plain."""
     main = response.text[response.text.index("<main") :]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).replace("\xa0", " ")
+
+
+def audited(caplog) -> list[tuple[str, str]]:
+    """(event, user) of every audit record so far: what an operator reads in the audit log."""
+    return [
+        (record.event, record.user)
+        for record in caplog.records
+        if record.name == "bygdevekst.audit"
+    ]
 
 
 def url(name: str, *args) -> str:

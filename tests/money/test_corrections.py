@@ -6,6 +6,7 @@ without a change, or over someone else's correction."""
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from io import BytesIO
 
@@ -23,6 +24,7 @@ from tests.money.accounts import (
     AS_APPROVED,
     KDD,
     SPENT,
+    audited,
     cell,
     grid_data,
     submit_accounts,
@@ -53,8 +55,9 @@ def corrected_grid(seed, kroner: int, *, shown: int = 1_275_000, reason: str = R
 
 
 def test_kdd_corrects_accepted_accounts_and_the_correction_is_shown_with_its_reason(
-    client, seed, kdd, accepted
+    client, seed, kdd, accepted, caplog
 ):
+    caplog.set_level(logging.INFO, logger="bygdevekst.audit")
     as_user(client, kdd)
     page = text_of(client.get(url("accounts", 2025)))
     assert "Rett rekneskapen for 2025" in page
@@ -63,6 +66,10 @@ def test_kdd_corrects_accepted_accounts_and_the_correction_is_shown_with_its_rea
 
     response = client.post(url("accounts-correct", 2025), corrected_grid(seed, 1_200_000))
     assert response.status_code == 302
+    # In the audit log a correction is KDD's correction, not the project leader's entry.
+    events = audited(caplog)
+    assert events[-1] == ("accounts_correction", kdd.username)
+    assert "accounts_cells" not in {event for event, _user in events}
     page = text_of(client.get(url("accounts", 2025)))
     assert "Rettinga av rekneskapen for 2025 er lagra." in page
     assert f"Prosjektleiing 1 500 000 kr 1 200 000 kr {MINUS}300 000 kr {MINUS}20,0 %" in page

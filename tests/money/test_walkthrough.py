@@ -6,6 +6,7 @@ page shows approved, paid, spent and carried over."""
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from io import BytesIO
 
@@ -23,6 +24,7 @@ from tests.money.accounts import (
     MUNICIPAL,
     SLUG,
     SPENT,
+    audited,
     grid_data,
     text_of,
     url,
@@ -33,14 +35,16 @@ EXPLANATION = "Prosjektleiaren byrja først i april 2025."
 RETURN_COMMENT = "Kommunal eigendel for delmål 2 manglar."
 
 
-def test_accounts_2025_from_entry_to_payment(client, seed, owner):
+def test_accounts_2025_from_entry_to_payment(client, seed, owner, caplog):
     kdd = ministry_user_of(seed)
     leadership = BudgetLine.objects.get(agreement=seed, key="prosjektleiing")
+    caplog.set_level(logging.INFO, logger="bygdevekst.audit")
 
     # The project leader enters 2025's spending in the grid.
     as_user(client, owner)
     response = client.post(url("accounts-edit", 2025), grid_data(seed, SPENT))
     assert response.status_code == 302
+    assert audited(caplog)[-1] == ("accounts_cells", owner.username)
     page = text_of(client.get(url("accounts", 2025)))
     minus = "\N{MINUS SIGN}"
     line = f"Prosjektleiing 1 500 000 kr 1 275 000 kr {minus}225 000 kr {minus}15,0 % Manglar"
