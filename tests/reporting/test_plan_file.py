@@ -92,6 +92,28 @@ def test_export_import_export_is_identical_after_edits(seed):
     assert export_plan(Agreement.objects.get(slug="vest-telemark")) == first
 
 
+def test_texts_with_unicode_line_breaks_go_out_and_back_in_unchanged(seed):
+    """Text pasted from a word processor or a PDF can hold Unicode's line and paragraph
+    separators and the next-line character: the plan file keeps every one where it was."""
+    measure = seed.measures.get(key="gott-nokk")
+    measure.title = "Bustader for unge\u2028i heile regionen"
+    measure.tagline = "Kort\x85og godt"
+    measure.save()
+    section = measure.sections.first()
+    section.body = "Første avsnitt.\u2029Andre med\u2028linjeskift og \x85neste linje.\n\nTredje."
+    section.save()
+    import_plan(parse_plan(export_plan(seed)))
+    measure.refresh_from_db()
+    section.refresh_from_db()
+    assert (measure.title, measure.tagline) == (
+        "Bustader for unge\u2028i heile regionen",
+        "Kort\x85og godt",
+    )
+    assert section.body == (
+        "Første avsnitt.\u2029Andre med\u2028linjeskift og \x85neste linje.\n\nTredje."
+    )
+
+
 def test_a_collectives_members_come_from_the_file_and_go_back_into_it(seed):
     """«Pilotkommunane» are the six municipalities of this agreement: imported, exported, and
     a member left out of the file is no longer one."""
