@@ -395,10 +395,11 @@ def people(module_transaction, django_db_blocker) -> dict:
 @pytest.mark.parametrize("name", sorted(POLICY))
 def test_each_role_gets_the_expected_answer(client, seed, people, name):
     method, policy, setup = POLICY[name]
+    args, data = setup(seed, people["users"]["editor"])
     wrong = []
     for role in ROLES:
+        # Each role finds what the setup made, whatever the role before did to it.
         with transaction.atomic():
-            args, data = setup(seed, people["users"]["editor"])
             # Signed in as the role (or no one), whatever the request before did to the cookie.
             client.cookies.clear()
             if role in people["sessions"]:
