@@ -14,7 +14,6 @@ import hashlib
 
 import pytest
 from django.db import transaction
-from pypdf import PageObject, PdfReader
 
 from access.models import Role
 from measures.models import Agreement, Organisation
@@ -73,39 +72,6 @@ def _each_pdf_rendered_once():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "html_to_pdf", once)
         yield
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _each_pdf_page_read_once():
-    """pypdf reads text in pure Python, a second or two for the seed's report, and tests read
-    the same PDFs (the memo above hands out the same bytes). Each page of each distinct
-    document is read once per session; a call with options of its own is read afresh."""
-    read: dict[tuple, str] = {}
-    extract_text = PageObject.extract_text
-
-    def once(page: PageObject, *args, **kwargs) -> str:
-        reference = page.indirect_reference
-        if args or kwargs or reference is None or not isinstance(reference.pdf, PdfReader):
-            return extract_text(page, *args, **kwargs)
-        key = (_digest(reference.pdf), reference.idnum, reference.generation)
-        if key not in read:
-            read[key] = extract_text(page)
-        return read[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(PageObject, "extract_text", once)
-        yield
-
-
-def _digest(reader: PdfReader) -> bytes:
-    """The SHA-256 of the document the reader reads, worked out once per reader."""
-    if not hasattr(reader, "_test_digest"):
-        stream = reader.stream
-        position = stream.tell()
-        stream.seek(0)
-        reader._test_digest = hashlib.sha256(stream.read()).digest()
-        stream.seek(position)
-    return reader._test_digest
 
 
 @pytest.fixture

@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 import datetime
 import functools
+import hashlib
 import html
 import re
+import subprocess
 from io import BytesIO
 from pathlib import Path
 
@@ -129,6 +131,44 @@ def edited_seed(change) -> str:
     data = copy.deepcopy(_seed_data())
     change(data)
     return write_yaml(data)
+
+
+# The pages read so far: a page's text is a pure function of the PDF's bytes.
+_PDF_PAGES: dict[bytes, tuple[str, ...]] = {}
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page of a PDF, read by poppler's pdftotext in the order the page draws
+    it (-raw): the order of the HTML WeasyPrint rendered, the running header and footer last.
+    pdftotext's own reading order would drop a hyphen that ends a line ("Vest-" + "Telemark"
+    read as "VestTelemark"), scatter the letters of a draft's slanted watermark over the page
+    and move table cells out of their rows around them."""
+    key = hashlib.sha256(pdf).digest()
+    if key not in _PDF_PAGES:
+        _PDF_PAGES[key] = _read_pages(pdf)
+    return list(_PDF_PAGES[key])
+
+
+def _read_pages(pdf: bytes) -> tuple[str, ...]:
+    read = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    # Every page ends with a form feed, the last one too.
+    *pages, after_the_last = read.stdout.decode().split("\f")
+    assert after_the_last == "", after_the_last
+    return tuple(pages)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The words of all the pages in order, each run of whitespace (line and page breaks,
+    no-break spaces) one space."""
+    return re.sub(r"\s+", " ", " ".join(pdf_pages(pdf)))
+
+
+def watermarked_pages(pdf: bytes) -> list[int]:
+    """The numbers of the pages that carry a draft's «UTKAST» watermark. It is slanted and
+    widely spaced, so pdftotext reads it in pieces on lines of their own ("U", "TKA", "ST")."""
+    return [n for n, page in enumerate(pdf_pages(pdf), 1) if "UTKAST" in re.sub(r"\s+", "", page)]
 
 
 def dump_database() -> dict:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from io import BytesIO, StringIO
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from pypdf import PdfReader
 
 from access.invitations import invite
 from access.models import Role
@@ -23,7 +22,7 @@ from reporting.outputs.pdf import render_report, report_html
 from reporting.plan_file import export_plan
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user
-from tests.support import PLAN_MODELS, ROOT, approver_of, empty_database, failing_checks
+from tests.support import PLAN_MODELS, ROOT, approver_of, empty_database, failing_checks, pdf_text
 
 
 def test_logs_are_json_lines_with_their_fields():
@@ -233,7 +232,7 @@ def test_a_plan_restored_from_its_backup_renders_every_approved_report_as_before
     measure.title = "Ein tittel frå etter godkjenninga"
     measure.save()
     before = report_texts(seed)
-    pdf_2025 = pdf_text(Revision.objects.get(year=2025))
+    pdf_2025 = pdf_text_of(Revision.objects.get(year=2025))
     assert "Ein tittel frå etter godkjenninga" not in before[2025] + before[2026]
 
     call_command("export_plan", all=True, output_dir=tmp_path)
@@ -243,7 +242,7 @@ def test_a_plan_restored_from_its_backup_renders_every_approved_report_as_before
 
     restored = Agreement.objects.get(slug="vest-telemark")
     assert report_texts(restored) == before
-    assert pdf_text(Revision.objects.get(year=2025)) == pdf_2025
+    assert pdf_text_of(Revision.objects.get(year=2025)) == pdf_2025
     assert "SMB-utvikling (små og mellomstore bedrifter)" in pdf_2025
     assert "SMB-utvikling i alle seks kommunane" in before[2026]
     assert export_plan(restored) == backup
@@ -265,10 +264,9 @@ def test_a_plan_restored_from_its_backup_renders_every_approved_report_as_before
     assert "Kva endrar seg for SMB-ane?" in vinje
 
 
-def pdf_text(revision: Revision) -> str:
+def pdf_text_of(revision: Revision) -> str:
     """The report's text as a reader of the PDF gets it."""
-    reader = PdfReader(BytesIO(render_report(Report.from_revision(revision))))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return pdf_text(render_report(Report.from_revision(revision)))
 
 
 def test_a_secret_link_is_logged_by_its_route_not_its_token(client, seed, owner, caplog):

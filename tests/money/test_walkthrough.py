@@ -11,7 +11,6 @@ import re
 from io import BytesIO
 
 import openpyxl
-from pypdf import PdfReader
 
 from access.models import Role
 from budget.models import BudgetLine, FundingSource
@@ -29,7 +28,7 @@ from tests.money.accounts import (
     text_of,
     url,
 )
-from tests.support import CONFIRMED, as_user, filled_in_workbook, ministry_user_of
+from tests.support import CONFIRMED, as_user, filled_in_workbook, ministry_user_of, pdf_text
 
 EXPLANATION = "Prosjektleiaren byrja først i april 2025."
 RETURN_COMMENT = "Kommunal eigendel for delmål 2 manglar."
@@ -111,8 +110,7 @@ def test_accounts_2025_from_entry_to_payment(client, seed, owner, caplog):
     # The accounts as PDF and workbook read back the same figures and the explanation.
     pdf = client.get(f"/rekneskap/{SLUG}/2025/rekneskap.pdf")
     assert pdf.content.startswith(b"%PDF")
-    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
-    text = re.sub(r"\s+", " ", text.replace("\xa0", " "))
+    text = pdf_text(pdf.content)
     assert "Rekneskap 2025" in text and "Godkjend av KDD" in text
     assert "Prosjektleiing 1 500 000 kr 1 275 000 kr \N{MINUS SIGN}225 000 kr" in text
     assert "SUM 2 700 000 kr 2 475 000 kr" in text

@@ -16,7 +16,6 @@ import zipfile
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from pypdf import PdfReader
 
 from measures.demo_users import create_demo_users
 from public.index import IndexEntry
@@ -31,6 +30,7 @@ from tests.support import (
     approve,
     approver_of,
     failing_checks,
+    pdf_text,
     revision_2026,
 )
 
@@ -346,8 +346,7 @@ def every_public_answer(client) -> list[tuple[str, str]]:
         answers.append((url, content))
     # The one PDF read: 2026's, rendered now from its snapshot.
     pdf = client.get(reverse("public:pdf", args=[SEED_SLUG, 2026]))
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    answers.append(("2026.pdf", text))
+    answers.append(("2026.pdf", pdf_text(pdf.content)))
     return answers
 
 

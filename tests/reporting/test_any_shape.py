@@ -9,14 +9,13 @@ from io import BytesIO, StringIO
 import openpyxl
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from access.models import Role
 from measures.models import Agreement
 from reporting.plan_file import export_plan, import_plan, parse_plan
 
 from ..factories import make_user
-from ..support import ROOT, dump_database, read_yaml, write_yaml
+from ..support import ROOT, dump_database, pdf_text, read_yaml, write_yaml
 
 DEMO_FILE = ROOT / "fixtures" / "indre-namdal-demo.yaml"
 GOALS = [
@@ -105,10 +104,7 @@ def test_every_page_and_output_reads_a_plan_of_another_shape(client, other_shape
     assert "Namsskogan" not in revision and "Telemark" not in revision
 
     pdf = client.get(reverse("reporting:report-pdf", args=[slug, 2024]))
-    reader = PdfReader(BytesIO(b"".join(pdf.streaming_content) if pdf.streaming else pdf.content))
-    report = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages)).replace(
-        "\xa0", " "
-    )
+    report = pdf_text(b"".join(pdf.streaming_content) if pdf.streaming else pdf.content)
     _reads_the_plan(report)
     for source in ["Statsforvalteren", "Trøndelag fylkeskommune"]:
         assert source in report, source

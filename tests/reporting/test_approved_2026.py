@@ -21,13 +21,21 @@ from io import BytesIO
 import openpyxl
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from budget.models import Amount, BudgetLine, FundingSource
 from measures.models import Organisation
 from reporting.models import Approval, Revision, StoredReport
 from reporting.revision.workflow import recorded_mark
-from tests.support import CONFIRMED, MUNICIPALITIES, as_user, confirmed, measure_form_data, url
+from tests.support import (
+    CONFIRMED,
+    MUNICIPALITIES,
+    as_user,
+    confirmed,
+    measure_form_data,
+    pdf_text,
+    url,
+    watermarked_pages,
+)
 
 SLUG = "vest-telemark"
 TITLE = "«Kompetansesirkel» for heile regionen"
@@ -190,8 +198,7 @@ def test_2026_from_the_first_edit_to_kdds_approved_report(
 
 def read_the_report(pdf: bytes) -> None:
     """The approved PDF holds the texts as written, the marks, the dates."""
-    pages = [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
-    report = re.sub(r"\s+", " ", " ".join(pages))
+    report = pdf_text(pdf)
     today = timezone.localdate().strftime("%d.%m.%Y")
     assert f"Godkjend av KDD {today}" in report
     assert REASON in report and ASSESSMENT in report
@@ -200,7 +207,7 @@ def read_the_report(pdf: bytes) -> None:
     assert "Tiltak 5: Lokal matproduksjon Ny" in report
     assert "Rekneskap 2025" not in report  # 2025's accounts not accepted: section 7 has none
     assert f"Tiltak 4: {TITLE} Endra" in report
-    assert "UTKAST" not in report
+    assert watermarked_pages(pdf) == []
 
 
 def read_the_workbook(data: bytes) -> None:

@@ -15,13 +15,12 @@ import openpyxl
 import pytest
 from django.core import mail
 from django.db import models
-from pypdf import PdfReader
 
 from reporting.models import MeasureNote, MeasureProgress, Revision
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import render_report, revision_pdf
 from reporting.outputs.workbook.writer import report_workbook
-from tests.support import NYNORSK_ONLY, approve, revision_2026, submitted_2026
+from tests.support import NYNORSK_ONLY, approve, pdf_text, revision_2026, submitted_2026
 
 # Words only Bokmål writes: none of them may be in a Nynorsk report.
 BOKMAL_ONLY = [
@@ -79,11 +78,6 @@ def neutral(value, key: str = ""):
 
 def found(words: list[str], text: str) -> list[str]:
     return [word for word in words if re.search(rf"(?<!\w){word}(?!\w)", text)]
-
-
-def pdf_text(pdf: bytes) -> str:
-    pages = PdfReader(BytesIO(pdf)).pages
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
 
 
 def workbook_text(xlsx: bytes) -> str:

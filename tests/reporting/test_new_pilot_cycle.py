@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import override
-from pypdf import PdfReader
 
 from access.models import Role
 from budget.models import Amount, BudgetLine, FundingSource
@@ -31,7 +30,7 @@ from measures.models import Agreement, Measure, Organisation
 from reporting.models import Approval, Revision
 from reporting.revision.workflow import recorded_mark
 from tests.factories import make_user
-from tests.support import NYNORSK_ONLY
+from tests.support import NYNORSK_ONLY, pdf_text
 
 SLUG = "rindal-holtalen"
 YEAR = 2025
@@ -66,11 +65,6 @@ def says(read: str, bokmal: str, nynorsk: str) -> bool:
 
 def found(words: list[str], text: str) -> list[str]:
     return [word for word in words if re.search(rf"(?<!\w){word}(?!\w)", text)]
-
-
-def pdf_text(pdf: bytes) -> str:
-    pages = PdfReader(BytesIO(pdf)).pages
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
 
 
 def workbook_text(xlsx: bytes) -> str:

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import datetime
 import re
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 
 from money import workflow
 from money.models import Spending
 from reporting.outputs.context import Report
 from tests.money.accounts import AS_APPROVED, KDD, TODAY, cell, submit_accounts
-from tests.support import approve, as_user, ministry_user_of, revision_2026, url
+from tests.support import approve, as_user, ministry_user_of, pdf_text, revision_2026, url
 
 # 2025 as approved, except project management: 1 275 000 kr of 1 500 000 (15 % under).
 SPENT_2025 = {**AS_APPROVED, ("prosjektleiing", KDD): 1_275_000}
@@ -34,10 +32,8 @@ def submit_2025(seed, owner) -> None:
     submit_accounts(seed, owner, SPENT_2025)
 
 
-def pdf_text(pdf: bytes) -> str:
-    pages = PdfReader(BytesIO(pdf)).pages
-    text = " ".join(page.extract_text() for page in pages)
-    return re.sub(r"\s+", " ", text).replace("\xa0", " ").replace("\u2212", "-")
+def report_text(pdf: bytes) -> str:
+    return pdf_text(pdf).replace("\u2212", "-")
 
 
 def test_the_2026_draft_shows_2025s_accepted_accounts_beside_its_budget(client, seed, owner):
@@ -47,7 +43,7 @@ def test_the_2026_draft_shows_2025s_accepted_accounts_beside_its_budget(client, 
     assert Report.draft(seed, 2026).actuals is None  # sent to KDD, not yet accepted
     workflow.accept(accounts=seed.accounts.get(year=2025), user=kdd)
 
-    report = pdf_text(as_user(client, owner).get(url("report-pdf", 2026)).content)
+    report = report_text(as_user(client, owner).get(url("report-pdf", 2026)).content)
 
     # After section 7's table and chart, before section 8.
     section_7 = report[report.index("Rekneskap 2025 og budsjett 2026") : report.rindex("8. ")]

@@ -14,7 +14,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from pypdf import PdfReader
 
 from reporting.models import Revision
 from reporting.outputs.context import Report
@@ -25,6 +24,7 @@ from tests.support import (
     SEED_SLUG,
     approve,
     as_user,
+    pdf_text,
     revision_2026,
     submitted_2026,
     url,
@@ -34,11 +34,8 @@ from tests.support import (
 def text_of(html_or_pdf: str | bytes) -> str:
     """The words as read: a PDF's extracted text or a page's text, spaces collapsed."""
     if isinstance(html_or_pdf, bytes):
-        reader = PdfReader(BytesIO(html_or_pdf))
-        text = "\n".join(page.extract_text() for page in reader.pages)
-    else:
-        text = re.sub(r"<[^>]+>", " ", html_or_pdf)
-    return re.sub(r"\s+", " ", text.replace("\xa0", " "))
+        return pdf_text(html_or_pdf)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html_or_pdf))
 
 
 def section(text: str, start: str, end: str) -> str:

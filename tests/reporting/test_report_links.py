@@ -13,6 +13,7 @@ from measures.models import Measure
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import STATIC_BASE, StaticFilesOnly, html_to_pdf, render_report
 from reporting.revision import workflow
+from tests.support import pdf_text
 
 HOSTILE_LINKS = (
     "Sjå [rapporten](rapport.pdf), [passorda](../../../etc/passwd), "
@@ -63,12 +64,13 @@ def test_the_pdf_links_out_only_to_the_web_and_shows_no_install_path(seed, owner
     section.body = HOSTILE_LINKS
     section.save()
     revision = workflow.start_revision(agreement=seed, year=2026, user=owner)
-    reader = PdfReader(BytesIO(render_report(Report.from_revision(revision))))
+    pdf = render_report(Report.from_revision(revision))
+    reader = PdfReader(BytesIO(pdf))
     targets = link_targets(reader)
     assert "https://www.regjeringen.no/bygdevekst" in targets
     assert "mailto:post@example.no" in targets
     assert not [t for t in targets if not t.startswith(("https:", "mailto:"))]
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    text = pdf_text(pdf)
     assert "passorda" in text and "rapporten" in text  # the words stay, as text
     # The change list quotes the Markdown as typed, so "file:///etc/passwd" may appear as text;
     # the install folder appears nowhere.

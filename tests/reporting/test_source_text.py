@@ -8,14 +8,12 @@ corrections listed in docs/source-corrections.md, which this test reads and appl
 from __future__ import annotations
 
 import re
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 
 from reporting.outputs.context import Report
 from reporting.outputs.pdf import render_report
-from tests.support import ROOT, SOURCE_DOCUMENT
+from tests.support import ROOT, SOURCE_DOCUMENT, pdf_pages
 
 # The report is rendered once for the module, from the seed every database test sees.
 pytestmark = pytest.mark.django_db
@@ -55,7 +53,7 @@ def sentences() -> list[str]:
 
 
 def page_body(page_text: str) -> str:
-    """A page's text without its running header and footer, which pypdf gives last."""
+    """A page's text without its running header and footer, which pdftotext gives last."""
     lines = page_text.rstrip().split("\n")
     if lines and re.fullmatch(r"Side \d+ av \d+", lines[-1].strip()):
         lines = lines[:-1]
@@ -66,8 +64,7 @@ def page_body(page_text: str) -> str:
 
 def report_text(pdf: bytes) -> str:
     """The report's text as a reader sees it, joined across lines and pages."""
-    pages = PdfReader(BytesIO(pdf)).pages
-    text = "\n".join(page_body(page.extract_text()) for page in pages)
+    text = "\n".join(page_body(page) for page in pdf_pages(pdf))
     # A line broken after a hyphen ("Vest-\nTelemark") is one word again.
     return collapse(re.sub(r"(?<=\w)-\n(?=\w)", "-", text))
 
