@@ -18,9 +18,11 @@ from django.db import transaction
 from access.models import Role
 from measures.models import Agreement, Organisation
 from reporting.outputs import pdf
+from reporting.plan_file import import_plan, parse_plan
 
 from .factories import make_agreement, make_user
 from .support import (
+    DEMO_FILE,
     SEED_ROWS,
     SEED_SLUG,
     empty_database,
@@ -83,7 +85,7 @@ def seed(db) -> Agreement:
 @pytest.fixture(scope="module")
 def module_transaction(django_db_setup, django_db_blocker):
     """A transaction open while a module's tests run, for rows a module-scoped fixture makes
-    once in it (tests/test_permission_audit.py, tests/reporting/test_plan_file_money.py): each
+    once in it (`namdal`, tests/test_permission_audit.py, test_plan_file_money.py): each
     test runs in a savepoint of its own inside it, rolled back after the test as usual, and the
     module's rows go when its last test has run. Only for modules without transactional tests
     (pytest-django runs those at the very end, outside the module's run)."""
@@ -94,6 +96,16 @@ def module_transaction(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def namdal(module_transaction, django_db_blocker) -> Agreement:
+    """Indre Namdal, the bokmål demo agreement (`make run` loads it), beside the seed: imported
+    once for the module that asks, in its module_transaction."""
+    with django_db_blocker.unblock():
+        if not Agreement.objects.filter(slug=SEED_SLUG).exists():
+            restore_seed()
+        return import_plan(parse_plan(DEMO_FILE.read_text(encoding="utf-8")))
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ from reporting.revision.workflow import recorded_mark
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "fixtures" / "vest-telemark-2025.yaml"
+DEMO_FILE = ROOT / "fixtures" / "indre-namdal-demo.yaml"
 SOURCE_DOCUMENT = ROOT / "fixtures" / "handlingsplan-2025-kjelde.txt"
 # Screenshots and downloads of the browser tests, for a person to look at.
 ARTIFACTS = ROOT / "test-artifacts"

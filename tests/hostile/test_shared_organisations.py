@@ -18,19 +18,12 @@ from reporting.plan_file import PlanFileError, import_plan, parse_plan
 from reporting.setup.preview import fingerprint
 from reporting.setup.upload import sign_preview
 
-from ..support import ROOT, dump_database, edited_seed, read_yaml
+from ..support import dump_database, edited_seed, read_yaml
 
 UPLOAD = reverse("reporting:plan-upload")
 APPLY = reverse("reporting:plan-apply")
-DEMO = ROOT / "fixtures" / "indre-namdal-demo.yaml"
 LIERNE = {"key": "lierne-kommune", "name": "Lierne kommune", "kind": "municipality"}
 MARKUP_NAME = '<img src=x onerror="alert(1)">Lierne kommune'
-
-
-@pytest.fixture
-def namdal(seed):
-    """Indre Namdal beside Vest-Telemark, as `make run` loads it."""
-    return import_plan(parse_plan(DEMO.read_text(encoding="utf-8")))
 
 
 def database_hash() -> str:
@@ -134,7 +127,9 @@ def test_an_own_organisation_may_be_renamed_by_the_file(owner_client, namdal):
     assert Organisation.objects.get(key="vinje-kommune").name == "Vinje kommune (Telemark)"
 
 
-def test_import_plan_refuses_it_and_the_operators_command_says_what_it_changed(namdal, tmp_path):
+def test_import_plan_refuses_it_and_the_operators_command_says_what_it_changed(
+    db, namdal, tmp_path
+):
     text = HOSTILE["reclassify-as-education"][0]
     before = database_hash()
     with pytest.raises(PlanFileError, match="Lierne kommune er også med i avtala"):

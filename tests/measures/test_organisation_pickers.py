@@ -13,18 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from measures.models import Agreement, Measure, Organisation
-from reporting.plan_file import import_plan, parse_plan
-
-from ..support import ROOT
 
 SLUG = "vest-telemark"
 CREATE = reverse("measures:measure-create", args=[SLUG])
-DEMO = ROOT / "fixtures" / "indre-namdal-demo.yaml"
-
-
-@pytest.fixture
-def namdal(seed):
-    return import_plan(parse_plan(DEMO.read_text(encoding="utf-8")))
 
 
 def pk(key: str) -> str:

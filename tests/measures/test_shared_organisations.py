@@ -14,13 +14,11 @@ from access.models import Invitation, Role
 from measures.models import Involvement, Membership, Organisation, Party
 from measures.organisations import agreements_using, shared_refusal, shared_with
 from reporting.models import Approval
-from reporting.plan_file import import_plan, parse_plan
 
 from ..factories import OrganisationFactory, make_agreement, make_user
-from ..support import ROOT, dump_database
+from ..support import dump_database
 
 SLUG = "vest-telemark"
-DEMO = ROOT / "fixtures" / "indre-namdal-demo.yaml"
 
 
 def _moved(rows, field: str):
@@ -82,12 +80,6 @@ def test_a_new_organisation_is_no_ones_and_the_refusal_names_the_others(seed):
 
 
 # The form that changes an organisation from one agreement's pages.
-
-
-@pytest.fixture
-def namdal(seed):
-    """Indre Namdal beside Vest-Telemark: KDD is a party of both."""
-    return import_plan(parse_plan(DEMO.read_text(encoding="utf-8")))
 
 
 def edit_url(key: str) -> str:
