@@ -24,11 +24,10 @@ from .factories import make_agreement, make_user
 from .support import (
     DEMO_FILE,
     SEED_ROWS,
-    SEED_SLUG,
     empty_database,
     import_seed,
-    restore_seed,
     rows_of_the_plan_apps,
+    the_seed,
 )
 
 
@@ -79,7 +78,7 @@ def _each_pdf_rendered_once():
 @pytest.fixture
 def seed(db) -> Agreement:
     """The approved Handlingsplan 2025 for Vest-Telemark, as imported from the fixture."""
-    return Agreement.objects.filter(slug=SEED_SLUG).first() or restore_seed()
+    return the_seed()
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +102,7 @@ def namdal(module_transaction, django_db_blocker) -> Agreement:
     """Indre Namdal, the bokmål demo agreement (`make run` loads it), beside the seed: imported
     once for the module that asks, in its module_transaction."""
     with django_db_blocker.unblock():
-        if not Agreement.objects.filter(slug=SEED_SLUG).exists():
-            restore_seed()
+        the_seed()
         return import_plan(parse_plan(DEMO_FILE.read_text(encoding="utf-8")))
 
 

@@ -231,6 +231,11 @@ def import_seed() -> Agreement:
     return import_plan(parse_plan(seed_text()), source=SEED_FILE.name)
 
 
+def the_seed() -> Agreement:
+    """The seed agreement, copied back first if a transactional test has emptied the database."""
+    return Agreement.objects.filter(slug=SEED_SLUG).first() or restore_seed()
+
+
 def restore_seed() -> Agreement:
     """The seed back in a database a transactional test has emptied: the rows its import wrote
     (a bulk copy takes a fraction of the import's time), or the import if there are none."""

@@ -15,10 +15,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from access import invitations
 from access.models import Role
-from measures.models import Agreement, Organisation
+from measures.models import Organisation
 from reporting.revision import workflow
 from tests.factories import make_agreement, make_user
-from tests.support import SEED_SLUG, restore_seed
+from tests.support import the_seed
 
 ROLES = ["anonymous", "outsider", "partner", "approver", "ministry", "editor", "operator"]
 LOGIN = 302  # anonymous users are sent to the login page
@@ -369,7 +369,7 @@ def people(module_transaction, django_db_blocker) -> dict:
     """A user of each role, and a session each is signed in with: made once for the module's
     91 tests (each test's own rows are rolled back after it, these only after the last)."""
     with django_db_blocker.unblock():
-        seed = Agreement.objects.filter(slug=SEED_SLUG).first() or restore_seed()
+        seed = the_seed()
         other = make_agreement("nordfjord", "Bygdevekstavtale for Nordfjord")
         org = Organisation.objects.get
         users = {

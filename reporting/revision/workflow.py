@@ -209,11 +209,10 @@ def submit(*, revision: Revision, user, accepted: Iterable[str] = ()) -> list[st
     body that treats the plan: decisions of earlier rounds no longer count.
     """
     _lock(revision)
+    if refusal := why_not_editor(user, revision.agreement):
+        raise WorkflowError(refusal)
     snapshot = take_snapshot(revision.agreement)
-    refusal = why_not_editor(user, revision.agreement) or why_not_submittable(
-        revision, snapshot["plan"]
-    )
-    if refusal:
+    if refusal := why_not_submittable(revision, snapshot["plan"]):
         raise WorkflowError(refusal)
     revision.snapshot = snapshot
     failing = failed(frozen_overview(revision.snapshot["plan"], revision.year).checks)

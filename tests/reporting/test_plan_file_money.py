@@ -27,12 +27,11 @@ from reporting.setup.upload import sign_preview
 from tests.factories import make_agreement, make_user
 from tests.money.accounts import cell
 from tests.support import (
-    SEED_SLUG,
     dump_database,
     empty_database,
     ministry_user_of,
     read_yaml,
-    restore_seed,
+    the_seed,
 )
 
 UTC = datetime.UTC
@@ -48,7 +47,7 @@ def _money_made(module_transaction, django_db_blocker) -> datetime.datetime:
     transaction, see tests.conftest); each test starts on the day of the last step."""
     start = datetime.datetime(2026, 2, 1, 10, tzinfo=UTC)
     with django_db_blocker.unblock(), time_machine.travel(start, tick=False) as clock:
-        seed = Agreement.objects.filter(slug=SEED_SLUG).first() or restore_seed()
+        seed = the_seed()
         owner = make_user("prosjektleiar", seed, Role.Kind.EDITOR)
         kdd = ministry_user_of(seed)
         clock.shift(datetime.timedelta(days=1))
