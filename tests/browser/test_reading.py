@@ -49,3 +49,20 @@ def test_the_login_page_passes_axe_and_refuses_a_wrong_password(
     page.get_by_role("button", name="Logg inn").click()
     assert page.get_by_role("alert").is_visible()
     assert "/konto/login/" in page.url
+
+
+def test_the_accessibility_check_names_what_is_wrong(page):
+    """What every page above is checked with reports a serious fault, by rule and element, and
+    leaves out a minor one: the empty lists above are axe's answer, not a check that is blind."""
+    page.set_content(
+        '<html lang="nn"><head><title>Prøve</title></head><body><main>'
+        '<h1>Prøve</h1><img src="data:,"><button></button>'
+        '<p style="color:#777;background:#888">Svak kontrast</p>'
+        "<h4>Overskrift utan nivå imellom</h4></main></body></html>"
+    )
+    assert serious_violations(page) == [
+        'button-name (critical): Buttons must have discernible text – [["button"]]',
+        "color-contrast (serious): Elements must meet minimum color contrast ratio thresholds"
+        ' – [["p"]]',
+        'image-alt (critical): Images must have alternative text – [["img"]]',
+    ]
