@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from access.models import Role
 from measures.models import Organisation
+from reporting.outputs import pdf as pdfs
 from reporting.revision import workflow
 from tests.factories import make_user
 from tests.support import approver_of, serious_violations, sign_in
@@ -81,11 +82,15 @@ def test_the_project_leader_confirms_failing_checks_and_kdd_sees_them(
 
 
 def test_kdds_confirmation_of_the_approval_reads_the_same_with_and_without_javascript(
-    transactional_db, live_server, browser, owner, seed, screenshot
+    transactional_db, live_server, browser, owner, seed, screenshot, monkeypatch
 ):
     """The approval asks first, as a fragment in place (htmx) or as a page (without htmx);
     nothing is approved until its own button is pressed. No wider than the screen, at 390 and
-    at 1280 px: one window each way, opened at each width in turn."""
+    at 1280 px: one window each way, opened at each width in turn.
+
+    The report the approval stores is a stand-in: what it holds is read in
+    test_approved_2026.py, and test_yearly_cycle.py downloads a real one after the same step."""
+    monkeypatch.setattr(pdfs, "render_report", lambda report: b"%PDF-1.7 stand-in")
     revision = workflow.start_revision(agreement=seed, year=2026, user=owner)
     workflow.submit(revision=revision, user=owner, accepted=_failing(revision))
     for approval in revision.current_approvals():
@@ -117,6 +122,7 @@ def test_kdds_confirmation_of_the_approval_reads_the_same_with_and_without_javas
             page.get_by_text("Handlingsplan 2026 er godkjend av KDD.").wait_for()
             revision.refresh_from_db()
             assert revision.is_approved
+            assert bytes(revision.stored_reports.get().pdf) == b"%PDF-1.7 stand-in"
         context.close()
 
 
