@@ -52,8 +52,9 @@ def test_the_login_page_passes_axe_and_refuses_a_wrong_password(
 
 
 def test_the_accessibility_check_names_what_is_wrong(page):
-    """What every page above is checked with reports a serious fault, by rule and element, and
-    leaves out a minor one: the empty lists above are axe's answer, not a check that is blind."""
+    """What every page above is checked with reports each serious or critical fault, by rule
+    and element, and leaves out a moderate one (the skipped heading level, which axe finds too):
+    the empty lists above are axe's answer, not a check that is blind."""
     page.set_content(
         '<html lang="nn"><head><title>Prøve</title></head><body><main>'
         '<h1>Prøve</h1><img src="data:,"><button></button>'
