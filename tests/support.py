@@ -172,9 +172,22 @@ def watermarked_pages(pdf: bytes) -> list[int]:
     return [n for n, page in enumerate(pdf_pages(pdf), 1) if "UTKAST" in re.sub(r"\s+", "", page)]
 
 
-def dump_database() -> dict:
-    """Every row of every plan table, for comparing before and after."""
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in PLAN_MODELS}
+def dump_database() -> dict[str, tuple[list[str], list[tuple]]]:
+    """Every row of every plan table, for comparing before and after: by model, the table's
+    columns and its rows as the database holds them, in primary-key order. Read with one plain
+    SELECT per table: the suite takes some 400 dumps, and building 23 ORM queries and a dict
+    per row cost four times as much (10 against 2.3 ms a dump of the seed on PostgreSQL)."""
+    quote = connection.ops.quote_name
+    tables = {}
+    with connection.cursor() as cursor:
+        for model in PLAN_MODELS:
+            meta = model._meta
+            cursor.execute(f"SELECT * FROM {quote(meta.db_table)} ORDER BY {quote(meta.pk.column)}")
+            tables[model.__name__] = (
+                [column[0] for column in cursor.description],
+                cursor.fetchall(),
+            )
+    return tables
 
 
 def measure_form_data(measure: Measure, **changes) -> dict:
