@@ -273,6 +273,29 @@ def test_replacing_a_plan_says_what_is_removed_and_needs_a_confirmation(client, 
     assert seed.sub_goals.get(number=2).title == "Nytt namn på delmål 2"
 
 
+def test_the_measures_history_names_who_applied_the_file_for_what_it_changed(client, seed):
+    """A measure's rows that a plan file replaces are written together, not saved one by one:
+    each still has its history row, naming the person who applied the file."""
+    client.force_login(make_user("leiar", seed, Role.Kind.EDITOR))
+
+    def change(data):
+        measure = data["sub_goals"][1]["measures"][0]
+        measure["partners"].append("usn")
+        measure["sections"][0]["body"] += "\n\nEitt avsnitt til."
+
+    page = upload(client, edited_seed(change)).content.decode()
+    client.post(APPLY, {"token": token_of(page), "confirm": "on"})
+    history = reverse("measures:measure-history", args=["vest-telemark", "smb-utvikling"])
+    text = client.get(history).text
+    added = "<strong>leiar</strong> oppretta Universitetet i Søraust-Noreg som samarbeidspart"
+    assert added in text
+    assert "<strong>leiar</strong> oppretta Distriktssenteret som samarbeidspart" in text
+    assert "<strong>leiar</strong> sletta seksjonen «Utfordring»" in text
+    rewritten = seed.measures.get(key="smb-utvikling").sections.get(kind="challenge")
+    assert rewritten.body.endswith("Eitt avsnitt til.")
+    assert rewritten.history.get().history_user.username == "leiar"
+
+
 def test_a_tampered_file_or_a_plan_changed_since_the_preview_is_refused(client, seed):
     editor = make_user("leiar", seed, Role.Kind.EDITOR)
     client.force_login(editor)
