@@ -256,11 +256,12 @@ def _import_amounts(agreement: Agreement, amounts: dict, lines: dict, sources: d
         elif row.kroner != amounts[cell]:
             row.kroner = amounts[cell]
             row.save(update_fields=["kroner"])
-    for (line, year, source), kroner in amounts.items():
-        if (line, year, source) not in current:
-            Amount.objects.create(
-                line=lines[line], year=year, source=sources[source], kroner=kroner
-            )
+    new_amounts = [
+        Amount(line=lines[line], year=year, source=sources[source], kroner=kroner)
+        for (line, year, source), kroner in amounts.items()
+        if (line, year, source) not in current
+    ]
+    bulk_create_with_history(new_amounts, Amount)
 
 
 def _replace_footnotes(agreement: Agreement, footnotes: list[dict], lines: dict) -> None:

@@ -274,14 +274,15 @@ def test_replacing_a_plan_says_what_is_removed_and_needs_a_confirmation(client, 
 
 
 def test_the_measures_history_names_who_applied_the_file_for_what_it_changed(client, seed):
-    """A measure's rows that a plan file replaces are written together, not saved one by one:
-    each still has its history row, naming the person who applied the file."""
+    """The rows a plan file adds to a measure and the budget are written together, not saved
+    one by one: each still has its history row, naming the person who applied the file."""
     client.force_login(make_user("leiar", seed, Role.Kind.EDITOR))
 
     def change(data):
         measure = data["sub_goals"][1]["measures"][0]
         measure["partners"].append("usn")
         measure["sections"][0]["body"] += "\n\nEitt avsnitt til."
+        data["budget"]["amounts"]["delmal-2"][2026]["fylkeskommunen"] = 150_000
 
     page = upload(client, edited_seed(change)).content.decode()
     client.post(APPLY, {"token": token_of(page), "confirm": "on"})
@@ -294,6 +295,9 @@ def test_the_measures_history_names_who_applied_the_file_for_what_it_changed(cli
     rewritten = seed.measures.get(key="smb-utvikling").sections.get(kind="challenge")
     assert rewritten.body.endswith("Eitt avsnitt til.")
     assert rewritten.history.get().history_user.username == "leiar"
+    budget = client.get(reverse("budget:detail", args=["vest-telemark"])).text
+    new_cell = "Korleis få fleire arbeidsplassar i privat sektor, 2026, Fylkeskommunen"
+    assert f"<strong>leiar</strong> oppretta {new_cell}" in budget
 
 
 def test_a_tampered_file_or_a_plan_changed_since_the_preview_is_refused(client, seed):
