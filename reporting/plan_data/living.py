@@ -134,40 +134,40 @@ def export_measure(measure: Measure) -> dict:
 
 
 def _export_budget(agreement: Agreement) -> dict:
-    lines = list(agreement.budget_lines.select_related("sub_goal"))
+    """The budget's lines, sources, amounts and footnotes, read as values: no row is needed as
+    an object, and the plan is read into data at every submission, export and preview."""
     amounts: dict = {}
-    for amount in (
+    cells = (
         Amount.objects.filter(line__agreement=agreement)
-        .select_related("line", "source")
         .order_by("line__number", "year", "source__position")
-    ):
-        amounts.setdefault(amount.line.key, {}).setdefault(amount.year, {})[amount.source.key] = (
-            amount.kroner
-        )
+        .values_list("line__key", "year", "source__key", "kroner")
+    )
+    for line, year, source, kroner in cells:
+        amounts.setdefault(line, {}).setdefault(year, {})[source] = kroner
+    lines = agreement.budget_lines.values_list("key", "number", "title", "sub_goal__number")
+    sources = agreement.funding_sources.values_list("key", "name", "is_state_cofinancing")
+    footnotes = agreement.footnotes.order_by("pk").values_list(
+        "table", "year", "marker", "line__key", "column", "text"
+    )
     return {
         "lines": [
-            {
-                "key": line.key,
-                "number": line.number,
-                "title": line.title,
-                "sub_goal": line.sub_goal.number if line.sub_goal else None,
-            }
-            for line in lines
+            {"key": key, "number": number, "title": title, "sub_goal": sub_goal}
+            for key, number, title, sub_goal in lines
         ],
         "sources": [
-            {"key": s.key, "name": s.name, "state_cofinancing": s.is_state_cofinancing or None}
-            for s in agreement.funding_sources.all()
+            {"key": key, "name": name, "state_cofinancing": state or None}
+            for key, name, state in sources
         ],
         "amounts": amounts,
         "footnotes": [
             {
-                "table": f.table,
-                "year": f.year,
-                "marker": f.marker,
-                "line": f.line.key if f.line else None,
-                "column": int(f.column) if f.column.isdigit() else f.column,
-                "text": f.text,
+                "table": table,
+                "year": year,
+                "marker": marker,
+                "line": line,
+                "column": int(column) if column.isdigit() else column,
+                "text": text,
             }
-            for f in agreement.footnotes.select_related("line").order_by("pk")
+            for table, year, marker, line, column, text in footnotes
         ],
     }
