@@ -15,6 +15,7 @@ from functools import cached_property
 from types import SimpleNamespace
 
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from budget.charts import MoneyCharts
@@ -37,7 +38,13 @@ from reporting.revision.process import PoliticalProcess
 @dataclass
 class ReportSection:
     heading: str
-    html: str
+    body: str  # Markdown, as the plan holds it
+
+    @property
+    def html(self) -> SafeString:
+        """The body rendered, where a section is shown (the PDF, the public plan): the
+        workbook, which shows no section, renders none."""
+        return render_markdown(self.body)
 
 
 @dataclass
@@ -317,7 +324,7 @@ def _measure(goal_number: int, measure: dict, names: dict, texts: dict) -> Repor
         status_label=labelled.get_status_display(),
         closed_on=measure.get("closed_on"),
         sections=[
-            ReportSection(section_heading(section), render_markdown(section["body"]))
+            ReportSection(section_heading(section), section["body"])
             for section in measure.get("sections", [])
         ],
         progress=texts["progress"].get(measure["key"]),
