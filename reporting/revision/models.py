@@ -43,6 +43,14 @@ class RevisionPartQuerySet(models.QuerySet):
             row.delete()
         return len(self), {}
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Rows created together are guarded as save() guards each: checked once for each
+        revision (or round) they belong to, as they share its answer."""
+        objs = list(objs)
+        for obj in {obj.guarded_by: obj for obj in objs}.values():
+            obj._guard()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class RevisionPart(models.Model):
     """Something recorded with a revision: frozen once the revision is approved."""
@@ -63,6 +71,11 @@ class RevisionPart(models.Model):
     def _guard(self) -> None:
         if Revision.objects.filter(pk=self.revision_id, status=Revision.Status.APPROVED).exists():
             raise ImmutableRevisionError(self.revision)
+
+    @property
+    def guarded_by(self) -> tuple[str, int | None]:
+        """What `_guard` asks about: rows with the same answer are checked once together."""
+        return ("revision", self.revision_id)
 
 
 class Revision(models.Model):
@@ -125,17 +138,23 @@ class Revision(models.Model):
         }
 
     def save(self, *args, **kwargs) -> None:
-        if self._stored_as_approved():
-            raise ImmutableRevisionError(self)
+        self._guard()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("reporting:revision", args=[self.agreement.slug, self.year])
 
     def delete(self, *args, **kwargs):
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+    def _guard(self) -> None:
         if self._stored_as_approved():
             raise ImmutableRevisionError(self)
-        return super().delete(*args, **kwargs)
+
+    @property
+    def guarded_by(self) -> tuple[str, int | None]:
+        return ("revision", self.pk) if self.pk else ("new", id(self))
 
     @property
     def is_approved(self) -> bool:
@@ -313,6 +332,10 @@ class Approval(RevisionPart):
         approved = Revision.objects.filter(rounds=self.round_id, status=Revision.Status.APPROVED)
         if approved.exists():
             raise ImmutableRevisionError(self.revision)
+
+    @property
+    def guarded_by(self) -> tuple[str, int | None]:
+        return ("round", self.round_id)
 
     def clean(self) -> None:
         """A decision has a date, a date a decision (decision_has_a_date), beside the field."""

@@ -232,9 +232,11 @@ def submit(*, revision: Revision, user, accepted: Iterable[str] = ()) -> list[st
         number=(revision.rounds.aggregate(last=Max("number"))["last"] or 0) + 1,
         submission=submission,
     )
-    for organisation, bodies in revision.deciding_parties():
-        for body in bodies:
-            Approval.objects.create(round=round_, organisation=organisation, body=body)
+    Approval.objects.bulk_create(
+        Approval(round=round_, organisation=organisation, body=body)
+        for organisation, bodies in revision.deciding_parties()
+        for body in bodies
+    )
     return notify_approvers(revision)
 
 

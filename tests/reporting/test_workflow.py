@@ -323,6 +323,20 @@ def test_no_model_save_or_delete_changes_an_approved_revision(seed):
     with pytest.raises(ImmutableRevisionError):
         MeasureNote.objects.create(revision=revision, measure_key="x", kind="reason", text="y")
     assert Approval.objects.filter(round__revision=revision, case_reference="endra").count() == 0
+    # Rows created together are guarded as one saved alone: a draft's go in, an approved one's not.
+    draft = Revision.objects.create(agreement=seed, year=2026)
+    note = MeasureNote(revision=draft, measure_key="x", kind="reason", text="y")
+    late = MeasureNote(revision=revision, measure_key="x", kind="reason", text="y")
+    with pytest.raises(ImmutableRevisionError):
+        MeasureNote.objects.bulk_create([note, late])
+    approvals = Approval.objects.count()
+    added = Approval(round=approval.round, organisation=approval.organisation, body="kdd")
+    with pytest.raises(ImmutableRevisionError):
+        Approval.objects.bulk_create([added])
+    assert not MeasureNote.objects.filter(measure_key="x").exists()
+    assert Approval.objects.count() == approvals
+    MeasureNote.objects.bulk_create([note])
+    assert MeasureNote.objects.get(measure_key="x").revision == draft
 
 
 def test_the_admin_cannot_change_an_approved_revision(client, seed):
