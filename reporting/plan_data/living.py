@@ -24,20 +24,20 @@ def take_snapshot(agreement: Agreement) -> dict:
 
 def living_plan(agreement: Agreement) -> dict:
     """The living plan (without its revisions) as plain data: the plan file's content."""
+    parties = agreement.ordered_parties()
     return drop_empty(
         {
             "format": FORMAT,
-            "organisations": _export_organisations(agreement),
-            "agreement": _export_agreement(agreement),
+            "organisations": _export_organisations(agreement, parties),
+            "agreement": _export_agreement(agreement, parties),
             "sub_goals": _export_sub_goals(agreement),
             "budget": _export_budget(agreement),
         }
     )
 
 
-def _organisations_of(agreement: Agreement) -> list[Organisation]:
+def _organisations_of(agreement: Agreement, parties: list[Organisation]) -> list[Organisation]:
     """The parties in order, then every other organisation the plan names, by key."""
-    parties = agreement.ordered_parties()
     involved = (
         Q(involvements__measure__agreement=agreement)
         | Q(approvals__round__revision__agreement=agreement)
@@ -53,7 +53,7 @@ def _organisations_of(agreement: Agreement) -> list[Organisation]:
     return [*parties, *named]
 
 
-def _export_organisations(agreement: Agreement) -> list[dict]:
+def _export_organisations(agreement: Agreement, parties: list[Organisation]) -> list[dict]:
     """Every organisation the plan names; a collective with its members here, in key order."""
     members: dict[int, list[str]] = {}
     links = agreement.memberships.order_by("member__key").values_list("collective", "member__key")
@@ -67,11 +67,11 @@ def _export_organisations(agreement: Agreement) -> list[dict]:
             "kind": org.kind,
             "members": members.get(org.pk, []),
         }
-        for org in _organisations_of(agreement)
+        for org in _organisations_of(agreement, parties)
     ]
 
 
-def _export_agreement(agreement: Agreement) -> dict:
+def _export_agreement(agreement: Agreement, parties: list[Organisation]) -> dict:
     data = {
         "slug": agreement.slug,
         "name": agreement.name,
@@ -80,7 +80,7 @@ def _export_agreement(agreement: Agreement) -> dict:
         "signed_on": agreement.signed_on,
         "first_year": agreement.first_year,
         "last_year": agreement.last_year,
-        "parties": [p.key for p in agreement.ordered_parties()],
+        "parties": [p.key for p in parties],
     }
     return data | {name: getattr(agreement, name) for name in AGREEMENT_TEXTS}
 
