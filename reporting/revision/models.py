@@ -154,6 +154,7 @@ class Revision(models.Model):
 
     @property
     def guarded_by(self) -> tuple[str, int | None]:
+        """A stored revision is asked about once; a new one has nothing stored to guard."""
         return ("revision", self.pk) if self.pk else ("new", id(self))
 
     @property
