@@ -337,6 +337,13 @@ def test_no_model_save_or_delete_changes_an_approved_revision(seed):
     assert Approval.objects.count() == approvals
     MeasureNote.objects.bulk_create([note])
     assert MeasureNote.objects.get(measure_key="x").revision == draft
+    # Nor may the revision itself be written over as a "conflict" of a bulk insert.
+    overwrite = Revision(pk=revision.pk, agreement=seed, year=2025, status=Revision.Status.DRAFT)
+    with pytest.raises(ImmutableRevisionError):
+        Revision.objects.bulk_create(
+            [overwrite], update_conflicts=True, unique_fields=["id"], update_fields=["status"]
+        )
+    assert Revision.objects.get(pk=revision.pk).is_approved
 
 
 def test_the_admin_cannot_change_an_approved_revision(client, seed):
