@@ -2,7 +2,9 @@
 (SESSION_ABSOLUTE_HOURS after login, however active); and no cache keeps a logged-in page.
 
 Renewing the idle limit means saving the session. Saving it on every request would cost a
-database write per page view, so it is renewed at most once a minute instead.
+database write per page view, so it is renewed at most once a minute instead. Login marks the new
+session as started and renewed, in the save that login makes anyway: the first page after it
+writes nothing.
 """
 
 from __future__ import annotations
@@ -13,13 +15,25 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 STARTED_KEY = "bygdevekst_login_started"
 TOUCHED_KEY = "bygdevekst_touched"
 RENEW_AFTER_SECONDS = 60
+
+
+@receiver(user_logged_in)
+def _mark_new_session(sender, request, user, **kwargs) -> None:
+    """The absolute limit counts from now, and the idle limit is fresh: login cycles the session
+    key and saves the session, these two marks with it."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[STARTED_KEY] = now
+        request.session[TOUCHED_KEY] = now
 
 
 class AbsoluteSessionLimitMiddleware:

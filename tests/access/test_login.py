@@ -5,13 +5,16 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from access.models import Role
-from bygdevekst.sessions import STARTED_KEY
+from bygdevekst.sessions import STARTED_KEY, TOUCHED_KEY
 from measures.history import UntrackedChangeError
 from measures.models import Measure
 from tests.factories import make_agreement, make_user
+from tests.support import as_user
 
 PASSWORD = "test-passord-123"
 
@@ -87,9 +90,12 @@ def test_a_session_ends_after_the_absolute_limit_however_active(owner_client, se
     assert "_auth_user_id" not in owner_client.session
 
 
-def test_the_idle_limit_is_renewed_while_the_person_is_active(owner_client, settings, time_machine):
+def test_the_idle_limit_is_renewed_while_the_person_is_active(
+    client, owner, settings, time_machine
+):
     assert settings.SESSION_COOKIE_AGE == 60 * 60
     time_machine.move_to("2026-03-01 10:00:00+01:00", tick=False)
+    owner_client = as_user(client, owner)
     owner_client.get("/")
     first_expiry = owner_client.session.get_expiry_date()
     time_machine.move_to("2026-03-01 10:50:00+01:00", tick=False)
@@ -97,6 +103,24 @@ def test_the_idle_limit_is_renewed_while_the_person_is_active(owner_client, sett
     assert owner_client.session.get_expiry_date() > first_expiry
     time_machine.move_to("2026-03-01 12:00:00+01:00", tick=False)  # an hour and more idle
     assert owner_client.get("/").status_code == 302
+
+
+def test_login_starts_both_limits_and_the_first_page_after_it_writes_no_session(
+    client, owner, time_machine
+):
+    """The login's own save holds when the session began and was last renewed; the pages that
+    follow within the minute read the session and leave its row as it is."""
+    time_machine.move_to("2026-03-01 10:00:00+01:00", tick=False)
+    assert try_login(client, "prosjektleiar", PASSWORD).status_code == 302
+    row = Session.objects.get(session_key=client.cookies[django_settings.SESSION_COOKIE_NAME].value)
+    login_moment = int(time.time())
+    assert row.get_decoded()[STARTED_KEY] == row.get_decoded()[TOUCHED_KEY] == login_moment
+    time_machine.move_to("2026-03-01 10:00:30+01:00", tick=False)
+    assert client.get("/").status_code == 200
+    plan = client.get(reverse("measures:agreement-detail", args=["vest-telemark"]))
+    assert plan.status_code == 200
+    after = Session.objects.get(pk=row.pk)
+    assert (after.session_data, after.expire_date) == (row.session_data, row.expire_date)
 
 
 def test_logout_is_a_post_and_ends_the_session(owner_client):
