@@ -30,10 +30,9 @@ RENEW_AFTER_SECONDS = 60
 def _mark_new_session(sender, request, user, **kwargs) -> None:
     """The absolute limit counts from now, and the idle limit is fresh: login cycles the session
     key and saves the session, these two marks with it."""
-    if request is not None and hasattr(request, "session"):
-        now = int(time.time())
-        request.session[STARTED_KEY] = now
-        request.session[TOUCHED_KEY] = now
+    now = int(time.time())
+    request.session[STARTED_KEY] = now
+    request.session[TOUCHED_KEY] = now
 
 
 class AbsoluteSessionLimitMiddleware:
@@ -50,7 +49,8 @@ class AbsoluteSessionLimitMiddleware:
             request.session.flush()
         elif request.user.is_authenticated:
             now = int(time.time())
-            # Login cycles the session, so a session without a start time has just begun.
+            # Login marks the start (_mark_new_session); a session without the mark was begun
+            # by an older release and is counted from now.
             started = request.session.setdefault(STARTED_KEY, now)
             if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
                 logout(request)

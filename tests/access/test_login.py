@@ -14,7 +14,7 @@ from bygdevekst.sessions import STARTED_KEY, TOUCHED_KEY
 from measures.history import UntrackedChangeError
 from measures.models import Measure
 from tests.factories import make_agreement, make_user
-from tests.support import as_user
+from tests.support import SEED_SLUG, as_user
 
 PASSWORD = "test-passord-123"
 
@@ -117,10 +117,24 @@ def test_login_starts_both_limits_and_the_first_page_after_it_writes_no_session(
     assert row.get_decoded()[STARTED_KEY] == row.get_decoded()[TOUCHED_KEY] == login_moment
     time_machine.move_to("2026-03-01 10:00:30+01:00", tick=False)
     assert client.get("/").status_code == 200
-    plan = client.get(reverse("measures:agreement-detail", args=["vest-telemark"]))
+    plan = client.get(reverse("measures:agreement-detail", args=[SEED_SLUG]))
     assert plan.status_code == 200
     after = Session.objects.get(pk=row.pk)
     assert (after.session_data, after.expire_date) == (row.session_data, row.expire_date)
+
+
+def test_a_session_without_the_login_marks_is_counted_from_its_next_page(
+    owner_client, time_machine
+):
+    """A session an older release began, before login wrote the marks: its next page starts
+    both limits, so the absolute limit holds for it too."""
+    session = owner_client.session
+    del session[STARTED_KEY], session[TOUCHED_KEY]
+    session.save()
+    time_machine.move_to("2026-03-01 10:00:00+01:00", tick=False)
+    assert owner_client.get("/").status_code == 200
+    marks = owner_client.session
+    assert marks[STARTED_KEY] == marks[TOUCHED_KEY] == int(time.time())
 
 
 def test_logout_is_a_post_and_ends_the_session(owner_client):
