@@ -22,6 +22,8 @@ class Versioned(models.Model):
 
         The database adds one to the version it holds, not to this copy's: a save from a copy
         loaded earlier can never take the version back and make stale forms look current.
+        Django reads the new number back in the UPDATE itself (RETURNING), so this copy holds
+        it after the save.
         """
         if self._state.adding:
             super().save(*args, **kwargs)
@@ -31,7 +33,6 @@ class Versioned(models.Model):
         if update_fields is not None and "version" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "version"]
         super().save(*args, **kwargs)
-        self.refresh_from_db(fields=["version"])
 
     def mark_changed(self) -> None:
         """A new version without a changed field: a part of the row (its texts, its
