@@ -20,6 +20,7 @@ from measures.models import Agreement, Organisation
 from reporting.outputs import pdf
 from reporting.plan_file import import_plan, parse_plan
 
+from .client import Client
 from .factories import make_agreement, make_user
 from .support import (
     DEMO_FILE,
@@ -73,6 +74,20 @@ def _each_pdf_rendered_once():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "html_to_pdf", once)
         yield
+
+
+@pytest.fixture
+def client() -> Client:
+    """pytest-django's client fixture, as the suite's Client (tests/client.py)."""
+    return Client()
+
+
+@pytest.fixture
+def admin_client(db, admin_user) -> Client:
+    """pytest-django's admin_client fixture, as the suite's Client."""
+    client = Client()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

@@ -281,7 +281,8 @@ def sign_in(page, base_url: str, username: str, path: str | None = "/") -> None:
     its cookie set in the page's browser context. A new context costs as much as two pages and
     the form as much again; log_in clicks through the form where a test is about logging in."""
     from django.contrib.auth import get_user_model
-    from django.test import Client
+
+    from tests.client import Client
 
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))

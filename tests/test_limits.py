@@ -7,13 +7,13 @@ import datetime
 
 from django.core import mail
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from access.password_reset import RESET_MAILS_PER_HOUR
 from limits import counters
 from limits.models import WindowCount
+from tests.client import Client
 
 HOUR = datetime.timedelta(hours=1)
 

@@ -82,8 +82,9 @@ def test_deactivating_ends_every_session_of_the_user_without_reading_the_session
 ):
     """Other people's sessions are not decoded: the work does not grow with the session table."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from tests.client import Client
 
     laptop, phone, colleague = Client(), Client(), Client()
     laptop.force_login(owner)

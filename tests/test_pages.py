@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from django.test import Client
 from django.urls import reverse
 
 from reporting.revision import workflow
+from tests.client import Client
 
 SLUG = "vest-telemark"
 

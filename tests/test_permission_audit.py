@@ -10,13 +10,13 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from access import invitations
 from access.models import Role
 from measures.models import Organisation
 from reporting.revision import workflow
+from tests.client import Client
 from tests.factories import make_agreement, make_user
 from tests.support import the_seed
 

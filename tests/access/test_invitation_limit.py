@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from access.invitations import FAILED_LINKS_PER_HOUR, invite
 from access.models import Invitation, Role
 from limits import counters
+from tests.client import Client
 
 REFUSED = "For mange lenkjer som ikkje verkar"
 

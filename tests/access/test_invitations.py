@@ -11,12 +11,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from access.models import Invitation, Role, RoleEvent
 from measures.models import Organisation
+from tests.client import Client
 from tests.factories import make_agreement, make_user
 from tests.support import SEED_SLUG
 

@@ -11,13 +11,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 
 from access import invitations
 from access.models import Identity, Role
 from bygdevekst.logs import JsonFormatter
 from measures.models import Organisation
+from tests.client import Client
 from tests.factories import make_user
 from tests.oidc_provider.scenarios import SCENARIOS
 from tests.oidc_provider.visitor import ProviderVisitor

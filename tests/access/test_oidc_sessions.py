@@ -11,12 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth import authenticate
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 
 from access.models import Identity
 from bygdevekst.sessions import STARTED_KEY
 from bygdevekst.settings import oidc_providers_from_env
+from tests.client import Client
 from tests.oidc_provider.visitor import ProviderVisitor
 from tests.support import PASSWORD, SEED_SLUG
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator as token_generator
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -31,6 +30,7 @@ from access.invitations import invite
 from access.models import Role
 from measures.models import Measure, Organisation, Section
 from money.models import Accounts, Payment
+from tests.client import Client
 from tests.factories import make_user
 from tests.support import editor_of, revision_2026, serious_violations, sign_in
 

@@ -9,10 +9,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from measures.models import Agreement, Measure, Organisation
+from tests.client import Client
 
 SLUG = "vest-telemark"
 CREATE = reverse("measures:measure-create", args=[SLUG])

@@ -6,11 +6,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 
 from access.models import Role
 from budget.models import Amount, BudgetLine, FundingSource
 from measures.models import Organisation, Party, Section
+from tests.client import Client
 from tests.factories import MeasureFactory, make_agreement, make_user
 
 from .race import logged_in

@@ -15,7 +15,8 @@ from collections.abc import Callable
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection, connections
-from django.test import Client
+
+from tests.client import Client
 
 races = [
     pytest.mark.skipif(

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime
 
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from access.password_reset import RESET_MAILS_PER_HOUR
 from limits.counters import count
+from tests.client import Client
 from tests.factories import make_user
 
 from .race import at_once, races

@@ -13,14 +13,15 @@ from tests.support import MUNICIPALITIES
 @pytest.fixture
 def people(seed):
     """One user per role, with e-mail addresses, as demo_users would make them."""
-    users = {"prosjektleiar": make_user("prosjektleiar", seed, Role.Kind.EDITOR)}
-    for name in MUNICIPALITIES:
-        org = Organisation.objects.get(key=f"{name}-kommune")
-        users[name] = make_user(name, seed, Role.Kind.APPROVER, org)
-    county = Organisation.objects.get(key="telemark-fylkeskommune")
-    users["fylkeskommunen"] = make_user("fylkeskommunen", seed, Role.Kind.APPROVER, county)
-    users["kdd"] = make_user("kdd", seed, Role.Kind.MINISTRY, Organisation.objects.get(key="kdd"))
-    for user in users.values():
-        user.email = f"{user.username}@example.no"
-        user.save()
+    keys = {name: f"{name}-kommune" for name in MUNICIPALITIES}
+    keys |= {"fylkeskommunen": "telemark-fylkeskommune", "kdd": "kdd"}
+    organisations = Organisation.objects.in_bulk(keys.values(), field_name="key")
+
+    def user(name, kind, organisation=None):
+        return make_user(name, seed, kind, organisation, email=f"{name}@example.no")
+
+    users = {"prosjektleiar": user("prosjektleiar", Role.Kind.EDITOR)}
+    for name in [*MUNICIPALITIES, "fylkeskommunen"]:
+        users[name] = user(name, Role.Kind.APPROVER, organisations[keys[name]])
+    users["kdd"] = user("kdd", Role.Kind.MINISTRY, organisations["kdd"])
     return users

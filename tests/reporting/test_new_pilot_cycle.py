@@ -18,7 +18,6 @@ import openpyxl
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,6 +28,7 @@ from budget.models import Amount, BudgetLine, FundingSource
 from measures.models import Agreement, Measure, Organisation
 from reporting.models import Approval, Revision
 from reporting.revision.workflow import recorded_mark
+from tests.client import Client
 from tests.factories import make_user
 from tests.support import NYNORSK_ONLY, pdf_text
 
