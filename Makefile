@@ -45,8 +45,8 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the HTML check (tests/test_valid_html.py) will be skipped"; fi
 
+# The suite checks that the models need no new migration (tests/test_migrations.py).
 test: $(VENV)/.dev lint node_modules/.installed
-	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
 # Not a test: prints report render times, page query counts and times at 1×/10×/50× the seed,

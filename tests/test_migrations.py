@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ast
 import datetime
+import io
 import json
 import os
 import subprocess
 import sys
 
 import pytest
+from django.core.management import call_command
 
 from tests.support import ROOT
 
@@ -26,6 +28,15 @@ def _imported_modules(path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             modules.add(node.module)
     return modules
+
+
+def test_every_model_change_has_its_migration(db):
+    """`makemigrations --check`: nothing in the models that the migrations do not make."""
+    said = io.StringIO()
+    try:
+        call_command("makemigrations", check=True, dry_run=True, stdout=said)
+    except SystemExit:
+        pytest.fail(f"models changed without a migration (make one):\n{said.getvalue()}")
 
 
 def test_there_are_migrations_to_check():
