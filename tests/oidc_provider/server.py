@@ -86,8 +86,7 @@ def running_provider(
     port = port or free_port()
     url = url or f"http://{host}:{port}"
     provider = RunningProvider(url=url, database=folder / "provider.sqlite3")
-    provider.manage("migrate", "--no-input")
-    provider.allow(*apps)
+    provider.allow(*apps)  # its tables made first
     process = subprocess.Popen(
         [
             sys.executable,
