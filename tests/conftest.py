@@ -42,10 +42,11 @@ def pytest_configure(config):
 # CPython keeps the frames of Python calls in chunks of 16 KiB, and before gh-142183 (fixed in
 # the 3.13 and 3.14 releases of spring 2026; the 3.13.0 here is older) it unmaps a chunk the
 # moment the calls fall back out of it. A request whose middleware, view and templates reach
-# just past the end of a chunk maps and unmaps one at every call that crosses it: four fifths
-# of the suite's minor page faults and two thirds of its system time. The tests run above one
-# frame so large (_FRAME_SLOTS locals) that CPython gives it a chunk of 256 KiB, half of it
-# free above the frame: room for any test's deepest calls, and never unmapped.
+# just past the end of a chunk maps and unmaps one at every call that crosses it (in the
+# reporting and measures tests: four fifths of the minor page faults, two thirds of the system
+# time). The tests run above one frame so large (_FRAME_SLOTS locals) that CPython gives it a
+# chunk of 256 KiB, half of it free above the frame: room for any test's deepest calls, and
+# never unmapped.
 _FRAME_SLOTS = 15_500
 
 

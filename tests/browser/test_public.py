@@ -18,7 +18,7 @@ def test_the_printed_public_plan_shows_the_whole_timeline_and_no_screen_parts(
     page = context.new_page()
     assert page.goto(live_server.url + "/offentleg/vest-telemark/").status == 200
     screenshot(page, "offentleg-vest-telemark-1280")
-    # Printed: the whole timeline in one picture, nothing wider than the paper.
+    # Printed: the whole timeline in one picture (the wide chart, not the phone's), no skip link.
     page.emulate_media(media="print")
     assert page.locator("svg.chart--wide").is_visible()
     assert not page.locator("svg.chart--narrow").is_visible()
